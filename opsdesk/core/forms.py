@@ -1,0 +1,69 @@
+"""Forms of the core app; choice fields list only what the acting user may see."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opsdesk.core.models import Region, Store, User
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm that knows the acting user (for scoped choices)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+            if isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            widget.attrs.setdefault("class", css)
+
+
+class StoreForm(ScopedModelForm):
+    class Meta:
+        model = Store
+        fields = ["code", "name", "region", "city", "address", "opening_date", "format", "floor_area", "status"]
+        widgets = {"opening_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.for_user(self.user)
+
+
+class RegionForm(ScopedModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name"]
+
+
+class UserForm(ScopedModelForm):
+    password = forms.CharField(
+        label=_("初始密码"), widget=forms.PasswordInput, required=False, help_text=_("新建用户必填；修改时留空表示不变。")
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "has_company_scope", "scope_regions",
+                  "scope_stores", "language", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope_regions"].queryset = Region.objects.for_user(self.user)
+        self.fields["scope_stores"].queryset = Store.objects.for_user(self.user)
+        self.fields["language"].widget = forms.Select(choices=[("", "—"), ("zh-hans", "简体中文"), ("en", "English")],
+                                                      attrs={"class": "form-select"})
+        self.fields["role"].required = True
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and not data.get("password"):
+            self.add_error("password", _("新建用户必须设置初始密码。"))
+        return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+    expires_at = forms.DateTimeField(
+        label=_("过期时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"})
+    )

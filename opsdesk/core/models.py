@@ -1,0 +1,315 @@
+"""Organisation (company, regions, stores, departments, positions, employees), users with roles and scopes,
+and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opsdesk.core.choices import EmployeeStatusChoices, RoleChoices, StoreFormatChoices, StoreStatusChoices
+from opsdesk.core.scoping import ScopedManager, ScopedQuerySet, visible_store_ids, visible_stores
+
+
+class Company(models.Model):
+    """A chain: the top of the organisation tree."""
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    country = models.CharField(_("国家/地区"), max_length=2, default="CN", help_text=_("ISO 3166 代码，用于节假日日历"))
+    currency = models.CharField(_("币种"), max_length=3, default="CNY")
+
+    permission_area = "org"
+    scope_kind = "custom"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("公司")
+        verbose_name_plural = _("公司")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:
+        if not visible_store_ids(user) and not user.has_company_scope:
+            return queryset.none()
+        return queryset.filter(pk=user.company_id)
+
+
+class Region(models.Model):
+    """A region of the company (华东区, 华南区, ...)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="regions", verbose_name=_("公司"))
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
+
+    permission_area = "org"
+    scope_kind = "custom"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="region_unique_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:region_detail", args=[self.pk])
+
+    @staticmethod
+    def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:
+        """A region is visible when the user sees at least one of its stores or holds the region itself."""
+        if not user.company_id:
+            return queryset.none()
+        if user.has_company_scope:
+            return queryset.filter(company_id=user.company_id)
+        return queryset.filter(
+            Q(pk__in=visible_stores(user).values("region_id")) | Q(pk__in=user.scope_regions.values("pk")),
+            company_id=user.company_id,
+        )
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id, "region_id": self.pk}
+
+
+class Store(models.Model):
+    """A store (门店): the unit every operational record belongs to."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="stores", verbose_name=_("公司"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stores", verbose_name=_("区域"))
+    code = models.CharField(_("门店编号"), max_length=32)
+    name = models.CharField(_("门店名称"), max_length=200)
+    city = models.CharField(_("城市"), max_length=100)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    opening_date = models.DateField(_("开业日期"), null=True, blank=True)
+    format = models.CharField(_("业态"), max_length=20, choices=StoreFormatChoices, default=StoreFormatChoices.SUPERMARKET)
+    floor_area = models.DecimalField(_("面积（㎡）"), max_digits=9, decimal_places=1, null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=StoreStatusChoices, default=StoreStatusChoices.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    permission_area = "org"
+    scope_kind = "store"
+    scope_field = "pk"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("门店")
+        verbose_name_plural = _("门店")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="store_unique_code")]
+        indexes = [models.Index(fields=["region", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:store_detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id, "region_id": self.region_id, "store_id": self.pk}
+
+
+class Department(models.Model):
+    """A department of the company (营运部, 采购部, ...)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="departments", verbose_name=_("公司"))
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级部门")
+    )
+
+    permission_area = "people"
+    scope_kind = "company"
+    scope_field = "company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="department_unique_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
+
+
+class Position(models.Model):
+    """A position on the job ladder (店员 L1 ... 运营官 L6)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="positions", verbose_name=_("公司"))
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("职级"))
+    track = models.CharField(_("序列"), max_length=50, default="operations")
+    next_position = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("晋升至")
+    )
+
+    permission_area = "people"
+    scope_kind = "company"
+    scope_field = "company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("职位")
+        verbose_name_plural = _("职位")
+        ordering = ["track", "level"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="position_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (L{self.level})"
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
+
+
+class Employee(models.Model):
+    """A person on the payroll, at a store or at head office (store empty)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="employees", verbose_name=_("公司"))
+    employee_no = models.CharField(_("工号"), max_length=32)
+    name = models.CharField(_("姓名"), max_length=100)
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("门店")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("部门")
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("职位")
+    )
+    user = models.OneToOneField(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="employee", verbose_name=_("账号")
+    )
+    hire_date = models.DateField(_("入职日期"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=EmployeeStatusChoices, default=EmployeeStatusChoices.ACTIVE)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+
+    permission_area = "people"
+    scope_kind = "custom"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("员工")
+        verbose_name_plural = _("员工")
+        ordering = ["employee_no"]
+        constraints = [models.UniqueConstraint(fields=["company", "employee_no"], name="employee_unique_no")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_no} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:employee_detail", args=[self.pk])
+
+    @staticmethod
+    def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:
+        """Store staff by store scope; head-office staff (no store) only for company-wide users."""
+        condition = Q(store_id__in=visible_store_ids(user))
+        if user.has_company_scope and user.company_id:
+            condition |= Q(store__isnull=True, company_id=user.company_id)
+        return queryset.filter(condition)
+
+    def get_additional_data(self) -> dict:
+        context = {"company_id": self.company_id, "store_id": self.store_id}
+        if self.store_id:
+            context["region_id"] = self.store.region_id
+        return context
+
+
+class OpsDeskUserManager(UserManager):
+    """Users are reached through `for_user` like every other model."""
+
+    def get_queryset(self):
+        return ScopedQuerySet(self.model, using=self._db)
+
+    def for_user(self, user, action: str = "view"):
+        return self.get_queryset().for_user(user, action)
+
+
+class User(AbstractUser):
+    """A person who signs in: one role, and a scope of the whole company, some regions or some stores."""
+
+    role = models.CharField(_("角色"), max_length=32, choices=RoleChoices, blank=True)
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("公司")
+    )
+    has_company_scope = models.BooleanField(_("全公司范围"), default=False)
+    scope_regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("负责区域"))
+    scope_stores = models.ManyToManyField(Store, blank=True, related_name="+", verbose_name=_("负责门店"))
+    language = models.CharField(_("界面语言"), max_length=10, blank=True)
+
+    permission_area = "users"
+    scope_kind = "custom"
+    objects = OpsDeskUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    @staticmethod
+    def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:
+        if not user.company_id or not user.has_company_scope:
+            return queryset.none()
+        return queryset.filter(company_id=user.company_id)
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:user_edit", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A personal API token: only its SHA-256 is stored; the key is shown once at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "odk_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

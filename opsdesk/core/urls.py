@@ -1,0 +1,37 @@
+"""URLs of the core app."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from opsdesk.core.views import core as views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(success_url="/password/done/"), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("language/", views.set_language, name="set_language"),
+    path("stores/", views.StoreListView.as_view(), name="store_list"),
+    path("stores/add/", views.StoreEditView.as_view(), name="store_add"),
+    path("stores/<int:pk>/", views.StoreDetailView.as_view(), name="store_detail"),
+    path("stores/<int:pk>/edit/", views.StoreEditView.as_view(), name="store_edit"),
+    path("stores/<int:pk>/delete/", views.StoreDeleteView.as_view(), name="store_delete"),
+    path("regions/", views.RegionListView.as_view(), name="region_list"),
+    path("regions/add/", views.RegionEditView.as_view(), name="region_add"),
+    path("regions/<int:pk>/", views.RegionDetailView.as_view(), name="region_detail"),
+    path("regions/<int:pk>/edit/", views.RegionEditView.as_view(), name="region_edit"),
+    path("regions/<int:pk>/delete/", views.RegionDeleteView.as_view(), name="region_delete"),
+    path("employees/", views.EmployeeListView.as_view(), name="employee_list"),
+    path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
+    path("admin/users/", views.UserListView.as_view(), name="user_list"),
+    path("admin/users/add/", views.UserEditView.as_view(), name="user_add"),
+    path("admin/users/<int:pk>/", views.UserEditView.as_view(), name="user_edit"),
+    path("admin/roles/", views.roles_matrix, name="roles"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]

@@ -1,0 +1,97 @@
+"""Calendar and holiday features per date (shared by all series)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+HOLIDAY_WINDOW = 15  # days; distances to holidays are capped here
+SPRING_FESTIVAL_WINDOW = 30  # days around Chinese New Year that carry a proximity feature
+
+
+def _distance_to(dates: np.ndarray, marks: np.ndarray, *, forward: bool, cap: int) -> np.ndarray:
+    """(T,) days from each date to the next (or since the previous) marked date, capped at ``cap``."""
+    marks = np.unique(np.asarray(marks, dtype="datetime64[D]"))
+    out = np.full(len(dates), cap, dtype=np.float32)
+    if not len(marks):
+        return out
+    day = dates.astype(np.int64)
+    mark = marks.astype(np.int64)
+    if forward:
+        position = np.searchsorted(mark, day, side="left")
+        valid = position < len(mark)
+        out[valid] = np.minimum(mark[position[valid]] - day[valid], cap)
+    else:
+        position = np.searchsorted(mark, day, side="right") - 1
+        valid = position >= 0
+        out[valid] = np.minimum(day[valid] - mark[position[valid]], cap)
+    return out
+
+
+def holiday_dates(country: str | None, years: range, events=None) -> tuple[np.ndarray, np.ndarray]:
+    """Public holidays of ``country`` (ISO code, e.g. "CN", "DE") plus company ``events``.
+
+    Args:
+        country: ISO 3166 country code understood by the ``holidays`` package, or None.
+        years: calendar years to cover.
+        events: optional sequence of datetime64/ISO dates (company events, local festivals).
+
+    Returns:
+        (holidays, spring_festival): datetime64[D] arrays; the second holds the first day of each Chinese New
+        Year (only for "CN").
+    """
+    marks: list[np.datetime64] = []
+    spring: list[np.datetime64] = []
+    if country:
+        import holidays
+
+        calendar = holidays.country_holidays(country, years=list(years))
+        marks = [np.datetime64(day, "D") for day in calendar]
+        if country.upper() == "CN":
+            firsts: dict[int, np.datetime64] = {}
+            for day, name in sorted(calendar.items()):
+                if "Spring Festival" in name and day.year not in firsts:
+                    firsts[day.year] = np.datetime64(day, "D")
+            spring = list(firsts.values())
+    if events is not None:
+        marks.extend(np.asarray(events, dtype="datetime64[D]").tolist())
+    return np.array(marks, dtype="datetime64[D]"), np.array(spring, dtype="datetime64[D]")
+
+
+def calendar_features(dates: np.ndarray, *, country: str | None = None, events=None) -> dict[str, np.ndarray]:
+    """Calendar and holiday features of each date.
+
+    Args:
+        dates: (T,) datetime64[D].
+        country: ISO country code for public holidays (``holidays`` package), e.g. "CN" for Chinese companies.
+        events: optional company event dates, treated like holidays.
+
+    Returns:
+        name -> (T,) float32: dow (0 = Monday), month (1-12), day_of_month, week_of_year (1-53), day_of_year,
+        is_holiday, days_to_holiday, days_since_holiday (capped at 15) and, for "CN", spring_festival
+        (signed days to Chinese New Year within +-30, NaN outside).
+    """
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    day = dates.astype(np.int64)
+    year_start = dates.astype("datetime64[Y]")
+    month_start = dates.astype("datetime64[M]")
+    day_of_year = (dates - year_start.astype("datetime64[D]")).astype(np.int64)
+    dow = (day + 3) % 7  # 1970-01-01 was a Thursday
+    features = {
+        "dow": dow,
+        "month": month_start.astype(np.int64) % 12 + 1,
+        "day_of_month": (dates - month_start.astype("datetime64[D]")).astype(np.int64) + 1,
+        "week_of_year": (day_of_year - dow + 10) // 7,  # ISO-like week number
+        "day_of_year": day_of_year + 1,
+    }
+    years = range(int(year_start.min().astype(int)) + 1970 - 1, int(year_start.max().astype(int)) + 1970 + 2)
+    marks, spring = holiday_dates(country, years, events)
+    if len(marks):
+        features["is_holiday"] = np.isin(dates, marks)
+        features["days_to_holiday"] = _distance_to(dates, marks, forward=True, cap=HOLIDAY_WINDOW)
+        features["days_since_holiday"] = _distance_to(dates, marks, forward=False, cap=HOLIDAY_WINDOW)
+    if len(spring):
+        to_next = _distance_to(dates, spring, forward=True, cap=10**6)
+        since = _distance_to(dates, spring, forward=False, cap=10**6)
+        signed = np.where(to_next <= since, -to_next, since).astype(np.float32)
+        features["spring_festival"] = np.where(np.abs(signed) <= SPRING_FESTIVAL_WINDOW, signed, np.nan)
+    return {name: np.asarray(values, dtype=np.float32) for name, values in features.items()}

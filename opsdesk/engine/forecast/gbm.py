@@ -1,0 +1,175 @@
+"""Global gradient-boosting model (LightGBM), direct multi-horizon with features computed at the forecast origin.
+
+One model serves all series and all horizon steps. A training example is (series, origin o, step k): its features
+are what is known at origin o - statistics of the history up to o (scale, recent and weekday profiles, promotion
+uplift, last year's value) - plus the calendar, holidays and known-future covariates (open, promo, price, state and
+school holidays) of the target day o + k - 1, and k itself. The target is demand relative to the series' recent
+level (log ratio for mostly-positive demand, plain ratio for intermittent demand), so series of any size share
+one model. Training origins are spaced ``origin_step`` days apart before the forecast origin, as many as fit in
+``max_rows``. No recursion: the horizon is predicted directly, so errors do not compound.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import kernels
+from .calendar import calendar_features
+from .models import ForecastModel
+from .panel import Dense
+
+DEFAULT_FUTURE = {"open": 1.0, "promo": 0.0, "state_holiday": 0.0, "school_holiday": 0.0}
+
+
+def _stack_future(dense: Dense, h: int, future: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+    """Covariates over history and horizon, name -> (n, T + h); missing future values take their default."""
+    out = {}
+    for name, history in dense.covariates.items():
+        if future and name in future:
+            ahead = np.asarray(future[name], dtype=np.float32)
+        elif name == "price":
+            ahead = np.repeat(history[:, -1:], h, axis=1)
+        else:
+            ahead = np.full((dense.n_series, h), DEFAULT_FUTURE.get(name, 0.0), dtype=np.float32)
+        out[name] = np.concatenate([history, ahead], axis=1)
+    return out
+
+
+class OriginStatistics:
+    """Per-series statistics of the history before an origin (n,), used as features and for scaling."""
+
+    def __init__(self, y: np.ndarray, dow: np.ndarray, covariates: dict[str, np.ndarray], origin: int):
+        past = y[:, :origin]
+        self.scale = kernels.fallback_level(past, origin, 28)
+        base = np.where(self.scale > 0, self.scale, np.nan)
+        self.ratios = {f"mean_{w}": kernels.fallback_level(past, origin, w) / base for w in (7, 91, 364)}
+        recent = past[:, -28:]
+        self.ratios["available_28"] = (~np.isnan(recent)).mean(axis=1)
+        last91 = past[:, -91:]
+        with np.errstate(invalid="ignore"):
+            self.ratios["zero_91"] = kernels._nanmean(np.where(np.isnan(last91), np.nan, last91 == 0), axis=1)
+        if "promo" in covariates:
+            promo = covariates["promo"][:, max(0, origin - 91):origin] > 0
+            on = kernels._nanmean(np.where(promo, last91, np.nan), axis=1)
+            off = kernels._nanmean(np.where(~promo, last91, np.nan), axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self.ratios["promo_uplift"] = on / off
+        self.weekday_8 = kernels._nanmean(kernels.weekly_block(past, dow, origin, 8), axis=1) / base[:, None]
+        self.weekday_52 = kernels._nanmean(kernels.weekly_block(past, dow, origin, 52), axis=1) / base[:, None]
+
+
+class GlobalGBM(ForecastModel):
+    """LightGBM global model over all series (see module docstring for the design)."""
+
+    name = "gbm"
+
+    def __init__(self, *, country: str | None = None, events=None, target: str = "auto", n_estimators: int = 300,
+                 learning_rate: float = 0.06, num_leaves: int = 63, max_rows: int = 600_000, origin_step: int = 14,
+                 min_history: int = 28, n_jobs: int = 1, seed: int = 0):
+        if target not in ("auto", "log", "ratio"):
+            raise ValueError("target must be auto, log or ratio")
+        self.country, self.events, self.target = country, events, target
+        self.n_estimators, self.learning_rate, self.num_leaves = n_estimators, learning_rate, num_leaves
+        self.max_rows, self.origin_step, self.min_history = max_rows, origin_step, min_history
+        self.n_jobs, self.seed = n_jobs, seed
+
+    def snapshots(self, dense, origins, h, future=None):
+        cutoff = origins[0]
+        n_days = dense.y.shape[1]
+        dates = dense.dates[0] + np.arange(n_days + h).astype("timedelta64[D]")
+        calendar = calendar_features(dates, country=self.country, events=self.events)
+        covariates = _stack_future(dense, h, future)
+        dow = calendar["dow"].astype(np.int64)
+        self._target_mode(dense.y[:, :cutoff])
+        booster = self._train(dense.y[:, :cutoff], covariates, calendar, dense.static, dow, h)
+        out = []
+        for origin in origins:
+            features, stats = self._features(dense.y, covariates, calendar, dense.static, dow, origin, h)
+            raw = booster.predict(features, num_threads=self.n_jobs).reshape(dense.n_series, h)
+            out.append(self._inverse(raw, stats.scale))
+        return out
+
+    def _target_mode(self, history: np.ndarray) -> None:
+        if self.target != "auto":
+            self.mode_ = self.target
+            return
+        seen = history[~np.isnan(history)]
+        self.mode_ = "log" if seen.size and (seen == 0).mean() < 0.3 else "ratio"
+
+    def _transform(self, y: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        if self.mode_ == "log":
+            return np.log1p(np.clip(y, 0, None)) - np.log1p(scale)[:, None]
+        return np.minimum(y / np.maximum(scale, 1e-3)[:, None], 50.0)
+
+    def _inverse(self, raw: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        if self.mode_ == "log":
+            return np.expm1(raw + np.log1p(scale)[:, None])
+        return raw * np.maximum(scale, 1e-3)[:, None]
+
+    def _train(self, y, covariates, calendar, static, dow, h):
+        import lightgbm as lgb
+
+        n, cutoff = y.shape
+        last = cutoff - h
+        per_origin = n * h
+        count = max(1, min(26, self.max_rows // max(per_origin, 1)))
+        origins = [o for o in range(last, self.min_history - 1, -self.origin_step)][:count] or [max(last, 1)]
+        keep_share = min(1.0, self.max_rows / (per_origin * len(origins)))
+        rng = np.random.default_rng(self.seed)
+        blocks, targets = [], []
+        for origin in origins:
+            features, stats = self._features(y, covariates, calendar, static, dow, origin, h)
+            target = self._transform(y[:, origin:origin + h], stats.scale).ravel()
+            usable = ~np.isnan(target) & (features[:, self.feature_names_.index("open")] != 0
+                                          if "open" in self.feature_names_ else True)
+            if keep_share < 1.0:
+                usable &= rng.random(len(target)) < keep_share
+            blocks.append(features[usable])
+            targets.append(target[usable])
+        params = {"objective": "l2", "learning_rate": self.learning_rate, "num_leaves": self.num_leaves,
+                  "min_data_in_leaf": 50, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
+                  "lambda_l2": 1.0, "num_threads": self.n_jobs, "seed": self.seed, "verbose": -1}
+        data = lgb.Dataset(np.concatenate(blocks), np.concatenate(targets), feature_name=self.feature_names_,
+                           free_raw_data=True)
+        return lgb.train(params, data, num_boost_round=self.n_estimators)
+
+    def _features(self, y, covariates, calendar, static, dow, origin, h):
+        """Feature matrix (n * h, F) float32 for the h days after column origin - 1, rows series-major."""
+        n = y.shape[0]
+        target = slice(origin, origin + h)
+        stats = OriginStatistics(y, dow, covariates, origin)
+        columns: dict[str, np.ndarray] = {"step": np.broadcast_to(np.arange(1, h + 1), (n, h))}
+        for name, values in calendar.items():
+            columns[name] = np.broadcast_to(values[target], (n, h))
+        for name, values in covariates.items():
+            ahead = values[:, target]
+            if name == "price":
+                reference = kernels._nanmean(values[:, max(0, origin - 28):origin], axis=1)[:, None]
+                columns["price_ratio"] = ahead / np.where(reference > 0, reference, np.nan)
+                continue
+            columns[name] = ahead
+            if name in ("open", "promo", "state_holiday"):
+                columns[f"{name}_previous"] = values[:, origin - 1:origin + h - 1]
+                following = values[:, origin + 1:origin + h + 1].copy()
+                following = np.pad(following, ((0, 0), (0, h - following.shape[1])), constant_values=np.nan)
+                following[:, -1] = np.nan  # the day after the horizon is unknown at forecast time
+                columns[f"{name}_next"] = following
+        future_dow = dow[target]
+        columns["weekday_8"] = stats.weekday_8[:, future_dow]
+        columns["weekday_52"] = stats.weekday_52[:, future_dow]
+        for name, values in stats.ratios.items():
+            columns[name] = np.broadcast_to(values[:, None], (n, h))
+        year_ago = np.arange(origin, origin + h) - 364
+        base = np.where(stats.scale > 0, stats.scale, np.nan)[:, None]
+        lagged = np.full((n, h), np.nan, dtype=np.float32)
+        valid = year_ago >= 0
+        lagged[:, valid] = y[:, year_ago[valid]]
+        columns["year_ago"] = lagged / base
+        columns["log_scale"] = np.broadcast_to(np.log1p(stats.scale)[:, None], (n, h))
+        for name, values in static.items():
+            columns[f"static_{name}"] = np.broadcast_to(np.asarray(values, dtype=np.float32)[:, None], (n, h))
+        self.feature_names_ = list(columns)
+        matrix = np.empty((n * h, len(columns)), dtype=np.float32)
+        for j, values in enumerate(columns.values()):
+            matrix[:, j] = np.asarray(values, dtype=np.float32).ravel()
+        return matrix, stats

@@ -1,0 +1,221 @@
+"""Vectorised statistical kernels: arrays are (n_series, T) with NaN for unavailable days; loops run over time only.
+
+Each kernel takes ``snapshots``, a sorted list of column counts ``o`` (history ``y[:, :o]``), and returns one
+forecast (n_series, h) per snapshot from a single pass over time, so rolling-origin validation costs no refit.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+SEASON = 7
+
+
+def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=axis)
+
+
+def _nanmedian(values: np.ndarray, axis: int) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(values, axis=axis)
+
+
+def weekly_block(y: np.ndarray, dow: np.ndarray, origin: int, weeks: int) -> np.ndarray:
+    """The last ``weeks`` weeks before ``origin`` arranged by weekday.
+
+    Args:
+        y: (n, T) demand with NaN for unavailable days.
+        dow: (T,) int weekday of each column (0 = Monday).
+        origin: number of history columns to use.
+        weeks: number of weeks to take (padded with NaN when the history is shorter).
+
+    Returns:
+        (n, weeks, 7) block, ``[:, -1, d]`` is the most recent weekday ``d``.
+    """
+    width = weeks * SEASON
+    begin = origin - width
+    block = np.full((y.shape[0], width), np.nan, dtype=y.dtype)
+    block[:, max(0, -begin):] = y[:, max(0, begin):origin]
+    # roll so that column j of each week holds weekday j
+    first_dow = (int(dow[origin - 1]) + 1) % SEASON
+    block = block.reshape(y.shape[0], weeks, SEASON)
+    return np.roll(block, first_dow, axis=2) if first_dow else block
+
+
+def fallback_level(y: np.ndarray, origin: int, window: int = 56) -> np.ndarray:
+    """(n,) mean of the last ``window`` available days before ``origin`` (0 when none)."""
+    level = _nanmean(y[:, max(0, origin - window):origin], axis=1)
+    missing = np.isnan(level)
+    if missing.any():
+        level[missing] = _nanmean(y[missing, :origin], axis=1) if origin else np.nan
+    return np.nan_to_num(level, nan=0.0)
+
+
+def seasonal_naive(y: np.ndarray, dow: np.ndarray, snapshots: list[int], h: int, weeks: int = 8) -> list[np.ndarray]:
+    """Repeat the last available value of each weekday (searching up to ``weeks`` weeks back)."""
+    out = []
+    for origin in snapshots:
+        block = weekly_block(y, dow, origin, weeks)
+        last = block[:, -1, :].copy()
+        for back in range(2, weeks + 1):
+            gap = np.isnan(last)
+            if not gap.any():
+                break
+            last[gap] = block[:, -back, :][gap]
+        last = np.where(np.isnan(last), fallback_level(y, origin)[:, None], last)
+        out.append(_by_weekday(last, dow, origin, h))
+    return out
+
+
+def seasonal_average(y: np.ndarray, dow: np.ndarray, snapshots: list[int], h: int, weeks: int,
+                     median: bool) -> list[np.ndarray]:
+    """Mean or median of the last ``weeks`` available values of each weekday."""
+    out = []
+    for origin in snapshots:
+        block = weekly_block(y, dow, origin, weeks)
+        value = _nanmedian(block, axis=1) if median else _nanmean(block, axis=1)
+        value = np.where(np.isnan(value), fallback_level(y, origin)[:, None], value)
+        out.append(_by_weekday(value, dow, origin, h))
+    return out
+
+
+def moving_average(y: np.ndarray, snapshots: list[int], h: int, window: int) -> list[np.ndarray]:
+    """Flat forecast: mean of the available days among the last ``window`` days."""
+    return [np.repeat(fallback_level(y, origin, window)[:, None], h, axis=1) for origin in snapshots]
+
+
+def _by_weekday(value: np.ndarray, dow: np.ndarray, origin: int, h: int) -> np.ndarray:
+    """Spread (n, 7) per-weekday values over the ``h`` days after column ``origin - 1``."""
+    future_dow = (int(dow[origin - 1]) + 1 + np.arange(h)) % SEASON
+    return value[:, future_dow]
+
+
+def _initial_states(y: np.ndarray, dow: np.ndarray, first: np.ndarray, window: int = 28):
+    """Level (n,) and additive weekday profile (n, 7) from the first ``window`` days after each series' start."""
+    n, n_days = y.shape
+    columns = np.minimum(first[:, None] + np.arange(window)[None, :], n_days - 1)
+    block = y[np.arange(n)[:, None], columns]
+    block[first[:, None] + np.arange(window)[None, :] >= n_days] = np.nan
+    level = np.nan_to_num(_nanmean(block, axis=1))
+    season = np.zeros((n, SEASON), dtype=y.dtype)
+    block_dow = dow[columns]
+    for d in range(SEASON):
+        masked = np.where(block_dow == d, block, np.nan)
+        season[:, d] = np.nan_to_num(_nanmean(masked, axis=1) - level)
+    return level, season
+
+
+def holt_winters(y: np.ndarray, dow: np.ndarray, first: np.ndarray, snapshots: list[int], h: int,
+                 grid: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Additive Holt-Winters with damped trend and weekday seasonality, parameters picked per series from a grid.
+
+    Error-correction form, with e = y - (l + phi*b + s):  l <- l + phi*b + alpha*e,  b <- phi*b + beta*e,
+    s_d <- s_d + gamma*e. Unavailable days skip the correction (the state only drifts by the damped trend).
+    At each snapshot the grid point with the smallest in-sample one-step squared error so far is used, so
+    validation forecasts never see validation data.
+
+    Args:
+        y: (n, T) demand, NaN where unavailable.
+        dow: (T,) weekday of each column.
+        first: (n,) first available column of each series.
+        snapshots: sorted history lengths to forecast from.
+        h: horizon in days.
+        grid: (G, 4) rows of (alpha, beta, gamma, phi).
+
+    Returns:
+        (forecasts, choices): per snapshot an (n, h) forecast and the (n,) chosen grid row.
+    """
+    dtype = y.dtype
+    alpha, beta, gamma, phi = (grid[:, k].astype(dtype) for k in range(4))
+    n, g = y.shape[0], len(grid)
+    level0, season0 = _initial_states(y, dow, first)
+    level = np.repeat(level0[:, None], g, axis=1)
+    trend = np.zeros((n, g), dtype=dtype)
+    season = np.repeat(season0[:, None, :], g, axis=1)  # (n, G, 7)
+    sse = np.zeros((n, g), dtype=dtype)
+    forecasts, choices = [], []
+    pending = list(snapshots)
+    for t in range(y.shape[1] + 1):
+        while pending and pending[0] == t:
+            pending.pop(0)
+            choice = sse.argmin(axis=1)
+            forecasts.append(_hw_forecast(level, trend, season, choice, phi, dow, t, h))
+            choices.append(choice)
+        if t == y.shape[1] or not pending:
+            break
+        value = y[:, t][:, None]
+        d = int(dow[t])
+        damped = level + phi * trend
+        error = value - damped - season[:, :, d]
+        error = np.where(np.isnan(error), dtype.type(0), error)
+        sse += error * error
+        level = damped + alpha * error
+        trend = phi * trend + beta * error
+        season[:, :, d] += gamma * error
+    return forecasts, choices
+
+
+def _hw_forecast(level, trend, season, choice, phi, dow, origin: int, h: int) -> np.ndarray:
+    rows = np.arange(level.shape[0])
+    steps = np.arange(1, h + 1)
+    chosen_phi = phi[choice][:, None]
+    damp_sum = np.cumsum(chosen_phi ** steps[None, :], axis=1)
+    future_dow = (int(dow[origin - 1]) + steps) % SEASON
+    return (level[rows, choice][:, None] + damp_sum * trend[rows, choice][:, None]
+            + season[rows, choice][:, future_dow])
+
+
+def croston(y: np.ndarray, snapshots: list[int], h: int, alpha: float, variant: str,
+            beta: float = 0.1) -> list[np.ndarray]:
+    """Croston's method and its SBA and TSB variants for intermittent demand.
+
+    Classic/SBA: demand size z and inter-demand interval p (counted in available days) are smoothed on demand
+    days with ``alpha``; forecast z / p (SBA multiplies by 1 - alpha/2). TSB: the demand probability pi is
+    updated on every available day with ``beta`` and the size on demand days; forecast pi * z. Unavailable days
+    are skipped (they neither count as an interval day nor as a zero).
+
+    Args:
+        y: (n, T) non-negative demand, NaN where unavailable.
+        snapshots: sorted history lengths to forecast from.
+        h: horizon in days.
+        alpha: size (and interval) smoothing weight.
+        variant: "classic", "sba" or "tsb".
+        beta: probability smoothing weight (TSB only).
+
+    Returns:
+        Per snapshot an (n, h) flat forecast.
+    """
+    n = y.shape[0]
+    dtype = y.dtype
+    size = np.full(n, np.nan, dtype=dtype)
+    interval = np.full(n, np.nan, dtype=dtype)
+    since = np.zeros(n, dtype=dtype)
+    probability = np.full(n, np.nan, dtype=dtype)
+    out, pending = [], list(snapshots)
+    for t in range(y.shape[1] + 1):
+        while pending and pending[0] == t:
+            pending.pop(0)
+            if variant == "tsb":
+                rate = np.nan_to_num(probability) * np.nan_to_num(size)
+            else:
+                rate = np.nan_to_num(size / interval) * ((1 - alpha / 2) if variant == "sba" else 1.0)
+            out.append(np.repeat(rate[:, None], h, axis=1))
+        if t == y.shape[1] or not pending:
+            break
+        value = y[:, t]
+        seen = ~np.isnan(value)
+        demand = seen & (value > 0)
+        since += seen
+        fresh = demand & np.isnan(size)
+        size = np.where(demand, np.where(fresh, value, size + alpha * (value - size)), size)
+        interval = np.where(demand, np.where(fresh, since, interval + alpha * (since - interval)), interval)
+        since = np.where(demand, 0, since)
+        hit = demand.astype(dtype)
+        probability = np.where(seen, np.where(np.isnan(probability), hit, probability + beta * (hit - probability)),
+                               probability)
+    return out

@@ -1,0 +1,159 @@
+"""Forecast models behind one protocol: ``fit(panel) -> self``, ``predict(h, future) -> (n_series, h)``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import kernels
+from .calendar import calendar_features
+from .panel import Dense, FutureCovariates, SeriesPanel, to_dense
+
+
+def apply_closures(values: np.ndarray, future: dict[str, np.ndarray] | None) -> np.ndarray:
+    """Non-negative forecast with planned closures (``open == 0``) set to 0.
+
+    Args:
+        values: (n, h) raw forecast.
+        future: covariates of the forecast days, name -> (n, h); only ``open`` is used.
+
+    Returns:
+        (n, h) float64 forecast.
+    """
+    out = np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)), 0.0, None)
+    if future and "open" in future:
+        out[np.asarray(future["open"]) == 0] = 0.0
+    return out
+
+
+class ForecastModel:
+    """Base class: subclasses implement ``_snapshots`` on the dense matrix view."""
+
+    name = "model"
+
+    def fit(self, panel: SeriesPanel, *, max_history: int | None = None) -> ForecastModel:
+        """Remember the panel's history (models are cheap; work happens in ``predict``).
+
+        Args:
+            panel: history to learn from.
+            max_history: use at most this many most recent days.
+
+        Returns:
+            self
+        """
+        self._dense = to_dense(panel, max_history=max_history)
+        return self
+
+    def predict(self, h: int, future: FutureCovariates | None = None) -> np.ndarray:
+        """Forecast the ``h`` days after the panel's last date.
+
+        Args:
+            h: horizon in days.
+            future: known-future covariates, each (n_series, h).
+
+        Returns:
+            (n_series, h) float64 non-negative forecast; 0 on planned closed days.
+        """
+        dense = self._dense
+        known = future.as_dict() if future is not None else {}
+        values = self.snapshots(dense, [dense.y.shape[1]], h, known)[0]
+        return apply_closures(values, known)
+
+    def forecast(self, panel: SeriesPanel, h: int, future: FutureCovariates | None = None) -> np.ndarray:
+        """``fit(panel).predict(h, future)``."""
+        return self.fit(panel).predict(h, future)
+
+    def snapshots(self, dense: Dense, origins: list[int], h: int,
+                  future: dict[str, np.ndarray] | None = None) -> list[np.ndarray]:
+        """Raw forecasts from several origins of the same history.
+
+        Args:
+            dense: matrix view of the history, (n, T).
+            origins: sorted history lengths ``o`` (forecast days ``o .. o+h-1``); ``o < T`` needs ``o + h <= T``.
+            h: horizon in days.
+            future: covariates of the days after column T-1 (used for ``o == T``).
+
+        Returns:
+            One (n, h) array per origin (may be negative or ignore closures; see ``apply_closures``).
+        """
+        raise NotImplementedError
+
+    @staticmethod
+    def _dow(dense: Dense) -> np.ndarray:
+        return calendar_features(dense.dates)["dow"].astype(np.int64)
+
+
+class SeasonalNaive(ForecastModel):
+    """Last available value of the same weekday."""
+
+    name = "seasonal_naive"
+
+    def snapshots(self, dense, origins, h, future=None):
+        return kernels.seasonal_naive(dense.y, self._dow(dense), origins, h)
+
+
+class SeasonalAverage(ForecastModel):
+    """Mean (or median) of the last ``weeks`` available values of the same weekday."""
+
+    def __init__(self, weeks: int = 8, median: bool = False):
+        self.weeks, self.median = weeks, median
+        self.name = f"seasonal_{'median' if median else 'mean'}_{weeks}"
+
+    def snapshots(self, dense, origins, h, future=None):
+        return kernels.seasonal_average(dense.y, self._dow(dense), origins, h, self.weeks, self.median)
+
+
+class MovingAverage(ForecastModel):
+    """Flat forecast: mean of the available days in the last ``window`` days."""
+
+    def __init__(self, window: int = 28):
+        self.window = window
+        self.name = f"moving_average_{window}"
+
+    def snapshots(self, dense, origins, h, future=None):
+        return kernels.moving_average(dense.y, origins, h, self.window)
+
+
+#: (alpha, beta, gamma, phi) rows searched per series by ``ExponentialSmoothing``.
+DEFAULT_GRID = np.array([
+    [0.05, 0.0, 0.05, 1.0],
+    [0.15, 0.0, 0.10, 1.0],
+    [0.40, 0.0, 0.20, 1.0],
+    [0.10, 0.01, 0.05, 0.9],
+    [0.30, 0.03, 0.10, 0.9],
+])
+
+
+class ExponentialSmoothing(ForecastModel):
+    """Holt-Winters with damped trend and weekday seasonality; per-series parameters from a grid.
+
+    ``log=True`` smooths log1p(demand) (multiplicative seasonality and trend) and back-transforms.
+    """
+
+    def __init__(self, grid: np.ndarray | None = None, log: bool = False):
+        self.grid = DEFAULT_GRID if grid is None else np.asarray(grid, dtype=np.float64)
+        self.log = log
+        self.name = "ets_log" if log else "ets"
+
+    def snapshots(self, dense, origins, h, future=None):
+        y = np.log1p(np.clip(dense.y, 0, None)) if self.log else dense.y
+        values, self.choices_ = kernels.holt_winters(y, self._dow(dense), dense.first, origins, h, self.grid)
+        return [np.expm1(v) for v in values] if self.log else values
+
+
+class Croston(ForecastModel):
+    """Croston ("classic"), Syntetos-Boylan ("sba") or Teunter-Syntetos-Babai ("tsb") intermittent demand."""
+
+    def __init__(self, variant: str = "sba", alpha: float = 0.1, beta: float = 0.1):
+        if variant not in ("classic", "sba", "tsb"):
+            raise ValueError("variant must be classic, sba or tsb")
+        self.variant, self.alpha, self.beta = variant, alpha, beta
+        self.name = "croston" if variant == "classic" else variant
+
+    def snapshots(self, dense, origins, h, future=None):
+        return kernels.croston(dense.y, origins, h, self.alpha, self.variant, self.beta)
+
+
+def statistical_models() -> list[ForecastModel]:
+    """The default statistical candidates used by ``forecast(models="auto" | "statistical")``."""
+    return [SeasonalNaive(), SeasonalAverage(8), SeasonalAverage(8, median=True), MovingAverage(28),
+            ExponentialSmoothing(), ExponentialSmoothing(log=True), Croston("sba"), Croston("tsb")]

@@ -1,0 +1,46 @@
+"""Replenishment and inventory health: pure, vectorised NumPy over all store x SKU pairs.
+
+- ``plan``: safety stock, reorder point, order-up-to level and rounded order quantity with explanations.
+- ``consolidate``: order lines grouped per supplier and delivery day.
+- ``health``: days of cover, stockout risk, overstock, dead stock, ABC/XYZ.
+- ``simulate`` / ``policies``: replay a holdout under Odoo min/max, ERPNext reorder level and the OpsDesk plan.
+"""
+
+from .consolidate import consolidate
+from .forecasters import Forecaster, tsb_weekly_forecast, weekly_profile
+from .health import (
+    HealthParams,
+    HealthResult,
+    abc_classify,
+    days_since_last_sale,
+    health_summary,
+    inventory_health,
+    stockout_probability,
+    stockout_probability_from_quantiles,
+    sum_rows_by_key,
+    xyz_classify,
+)
+from .plan import (
+    REASONS,
+    PlanInputs,
+    PlanParams,
+    PlanResult,
+    cumulative_forecast,
+    days_until_stockout,
+    demand_over,
+    lead_time_from_receipts,
+    plan,
+    round_order_quantity,
+    safety_stock,
+)
+from .policies import ErpnextReorder, ForecastCache, OdooMinMax, OpsdeskForecast
+from .simulate import Policy, SimulationInputs, SimulationResult, calibrate, simulate
+
+__all__ = [
+    "REASONS", "ErpnextReorder", "ForecastCache", "Forecaster", "HealthParams", "HealthResult", "OdooMinMax",
+    "OpsdeskForecast", "PlanInputs", "PlanParams", "PlanResult", "Policy", "SimulationInputs", "SimulationResult",
+    "abc_classify", "calibrate", "consolidate", "cumulative_forecast", "days_since_last_sale", "days_until_stockout",
+    "demand_over", "health_summary", "inventory_health", "lead_time_from_receipts", "plan", "round_order_quantity",
+    "safety_stock", "simulate", "stockout_probability", "stockout_probability_from_quantiles", "sum_rows_by_key",
+    "tsb_weekly_forecast", "weekly_profile", "xyz_classify",
+]

@@ -1,0 +1,366 @@
+"""Replenishment plan: safety stock, reorder point, order-up-to level and rounded order quantity per pair.
+
+Every array is indexed by pair (one store x SKU), shape ``(n,)``; forecasts are ``(n, h)`` daily units.
+The whole plan is vectorised over pairs: there is no Python loop per pair.
+
+Formulas (documented here once, used by the code below and checked by golden tests):
+
+- position ``IP = on_hand + on_order - backorders`` (units).
+- protection period ``P = L + R`` (days): lead time mean ``L`` plus review period ``R``.
+- demand over ``x`` days ``D(x)``: sum of the daily forecast means over the first ``x`` days (linear for a fractional
+  last day; beyond the forecast horizon the mean of the last 7 forecast days is extended).
+- mean daily demand over the period ``d = D(P) / P``.
+- safety stock (``method="normal"``)::
+
+      SS(x) = z * sqrt(x * sigma_e**2 + d**2 * sigma_L**2)
+
+  with ``z = Phi^-1(service level of the pair's ABC class)``, ``sigma_e`` the standard deviation of the one-day
+  forecast error (from forecast residuals, units/day) and ``sigma_L`` the lead-time standard deviation (days).
+  Errors of different days are treated as independent, so variance grows with ``x``.
+- safety stock (``method="quantile"``): the caller gives quantiles of cumulative demand over ``P`` days; the
+  quantile at the service level ``q`` gives ``SS = sqrt(max(q - D(P), 0)**2 + (z * d * sigma_L)**2)`` (the quantile
+  carries the demand uncertainty, the lead-time term is added in quadrature as above).
+- order-up-to level ``S = D(P) + SS(P)``.
+- reorder point ``s = D(L + c) + SS(L + c)`` with ``c`` the planner's check interval (1 day for a daily planner).
+  When ``c = R`` (a planner that only runs on review days) ``s = S`` and the policy is the classic (R, S).
+- order when ``IP <= s`` and ``IP < S``: raw need ``S - IP``, rounded UP to a multiple of the pack size and to at
+  least the minimum order quantity (itself rounded up to the pack), else zero.
+- urgency: days until the net on-hand stock (on hand - backorders) is used up by the forecast, minus the lead
+  time; negative means a stockout is expected before an order placed today can arrive. Sort ascending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+
+from ._normal import norm_ppf
+
+REASONS: tuple[str, ...] = ("covered", "above_reorder_point", "below_reorder_point")
+REASON_COVERED, REASON_ABOVE_REORDER_POINT, REASON_BELOW_REORDER_POINT = 0, 1, 2
+ABC_LABELS: tuple[str, ...] = ("A", "B", "C")
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Facts for every store x SKU pair. Shapes ``(n,)`` unless stated; units are stock units and days.
+
+    Attributes:
+        on_hand: units on hand.
+        on_order: units ordered and not yet received.
+        backorders: units owed to customers.
+        lead_time_mean: supplier lead time mean, days (see ``lead_time_from_receipts``).
+        lead_time_std: supplier lead time standard deviation, days.
+        review_days: days between two reviews (order cycle) ``R``.
+        abc_class: int codes 0=A, 1=B, 2=C (index into ``PlanParams.service_levels``).
+        pack_size: units per pack (>= 1); orders are multiples of it.
+        min_order_qty: minimum order quantity, units (0 = none).
+        forecast_mean: ``(n, h)`` forecast daily demand, units/day, day 0 = tomorrow.
+        forecast_sigma: standard deviation of the one-day forecast error, units/day.
+        unit_cost: purchase cost per unit (optional, for values).
+        horizon_quantiles: ``(n, k)`` quantiles of demand summed over ``L + R`` days (optional).
+        quantile_levels: ``(k,)`` increasing probabilities of ``horizon_quantiles``.
+    """
+
+    on_hand: np.ndarray
+    on_order: np.ndarray
+    backorders: np.ndarray
+    lead_time_mean: np.ndarray
+    lead_time_std: np.ndarray
+    review_days: np.ndarray
+    abc_class: np.ndarray
+    pack_size: np.ndarray
+    min_order_qty: np.ndarray
+    forecast_mean: np.ndarray
+    forecast_sigma: np.ndarray
+    unit_cost: np.ndarray | None = None
+    horizon_quantiles: np.ndarray | None = None
+    quantile_levels: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class PlanParams:
+    """Policy settings.
+
+    Attributes:
+        service_levels: cycle service-level target per ABC class code (A, B, C).
+        check_interval_days: how often the planner runs, days (1 = daily); sets the reorder point's horizon.
+        safety_stock_method: "normal" (forecast error sigma) or "quantile" (``horizon_quantiles``).
+        z_scale: multiplier on every z (1.0 = the targets as stated; used to calibrate simulations).
+    """
+
+    service_levels: tuple[float, ...] = (0.98, 0.95, 0.90)
+    check_interval_days: float = 1.0
+    safety_stock_method: Literal["normal", "quantile"] = "normal"
+    z_scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """One proposal per pair with its explanation. All arrays ``(n,)``; units and days."""
+
+    position: np.ndarray
+    lead_time_mean: np.ndarray
+    lead_time_std: np.ndarray
+    protection_days: np.ndarray
+    service_level: np.ndarray
+    z: np.ndarray
+    demand_lead_time: np.ndarray
+    demand_horizon: np.ndarray
+    safety_stock: np.ndarray
+    reorder_point: np.ndarray
+    order_up_to: np.ndarray
+    raw_need: np.ndarray
+    order_qty: np.ndarray
+    rounding_added: np.ndarray
+    is_moq_applied: np.ndarray
+    reason: np.ndarray
+    days_until_stockout: np.ndarray
+    urgency: np.ndarray
+    order_value: np.ndarray | None = field(default=None)
+
+    def to_arrow(self) -> pa.Table:
+        """Return the proposals as an Arrow table, ``reason`` as its text code."""
+        columns = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "reason"}
+        columns = {name: values for name, values in columns.items() if values is not None}
+        table = pa.table(columns)
+        reason = pa.DictionaryArray.from_arrays(pa.array(self.reason, pa.int8()), pa.array(REASONS))
+        return table.append_column("reason", reason)
+
+    def urgency_order(self) -> np.ndarray:
+        """Indices of the pairs that order, most urgent first. Returns ``(m,)`` int64."""
+        ordering = np.flatnonzero(self.order_qty > 0)
+        return ordering[np.argsort(self.urgency[ordering], kind="stable")]
+
+
+def plan(inputs: PlanInputs, params: PlanParams | None = None) -> PlanResult:
+    """Compute the replenishment proposal for every pair at once.
+
+    Args:
+        inputs: pair facts and forecasts, see ``PlanInputs``.
+        params: policy settings; defaults to ``PlanParams()``.
+
+    Returns:
+        ``PlanResult`` with every intermediate value needed to explain the proposal.
+    """
+    params = params or PlanParams()
+    f64 = np.float64
+    position = inputs.on_hand.astype(f64) + inputs.on_order - inputs.backorders
+    lead_mean = np.maximum(inputs.lead_time_mean.astype(f64), 0.0)
+    lead_std = np.maximum(inputs.lead_time_std.astype(f64), 0.0)
+    protection = lead_mean + inputs.review_days
+    service = service_level_for(inputs.abc_class, params.service_levels)
+    z = np.maximum(norm_ppf(service), 0.0) * params.z_scale
+    cumulative = cumulative_forecast(inputs.forecast_mean)
+    demand_horizon = demand_over(cumulative, protection)
+    mean_daily = np.divide(demand_horizon, protection, out=np.zeros_like(demand_horizon), where=protection > 0)
+    sigma = inputs.forecast_sigma.astype(f64)
+    if params.safety_stock_method == "quantile":
+        safety = quantile_safety_stock(inputs, service, demand_horizon, z * mean_daily * lead_std)
+    else:
+        safety = safety_stock(z, protection, sigma, mean_daily, lead_std)
+    trigger_days = lead_mean + np.minimum(params.check_interval_days, inputs.review_days)
+    demand_lead = demand_over(cumulative, trigger_days)
+    scale = np.sqrt(np.divide(safety_stock(1.0, trigger_days, sigma, mean_daily, lead_std) ** 2,
+                              safety_stock(1.0, protection, sigma, mean_daily, lead_std) ** 2,
+                              out=np.ones_like(safety), where=safety > 0))
+    reorder_point = demand_lead + safety * scale
+    order_up_to = demand_horizon + safety
+    raw_need = order_up_to - position
+    is_due = (position <= reorder_point) & (raw_need > 0)
+    order_qty = round_order_quantity(np.where(is_due, raw_need, 0.0), inputs.pack_size, inputs.min_order_qty)
+    reason = np.where(raw_need <= 0, REASON_COVERED,
+                      np.where(is_due, REASON_BELOW_REORDER_POINT, REASON_ABOVE_REORDER_POINT)).astype(np.int8)
+    pack_only = round_order_quantity(np.where(is_due, raw_need, 0.0), inputs.pack_size, np.zeros_like(raw_need))
+    moq_applied = order_qty > pack_only
+    stockout_days = days_until_stockout(inputs.on_hand.astype(f64) - inputs.backorders, cumulative)
+    value = None if inputs.unit_cost is None else order_qty * inputs.unit_cost
+    return PlanResult(
+        position=position, lead_time_mean=lead_mean, lead_time_std=lead_std, protection_days=protection,
+        service_level=service, z=z, demand_lead_time=demand_lead, demand_horizon=demand_horizon,
+        safety_stock=safety, reorder_point=reorder_point, order_up_to=order_up_to, raw_need=raw_need,
+        order_qty=order_qty, rounding_added=np.where(order_qty > 0, order_qty - raw_need, 0.0),
+        is_moq_applied=moq_applied, reason=reason, days_until_stockout=stockout_days,
+        urgency=stockout_days - lead_mean, order_value=value,
+    )
+
+
+def service_level_for(abc_class: np.ndarray, levels: tuple[float, ...]) -> np.ndarray:
+    """Map ABC class codes to service-level targets.
+
+    Args:
+        abc_class: ``(n,)`` int codes indexing ``levels``.
+        levels: target per class code.
+
+    Returns:
+        ``(n,)`` float64 probabilities.
+    """
+    return np.asarray(levels, dtype=np.float64)[np.asarray(abc_class, dtype=np.intp)]
+
+
+def safety_stock(z: np.ndarray | float, days: np.ndarray, sigma_e: np.ndarray, mean_daily: np.ndarray,
+                 lead_time_std: np.ndarray) -> np.ndarray:
+    """Safety stock ``z * sqrt(days * sigma_e**2 + mean_daily**2 * lead_time_std**2)``.
+
+    Args:
+        z: safety factor(s), scalar or ``(n,)``.
+        days: ``(n,)`` protection period, days.
+        sigma_e: ``(n,)`` one-day forecast error standard deviation, units/day.
+        mean_daily: ``(n,)`` mean forecast demand, units/day.
+        lead_time_std: ``(n,)`` lead-time standard deviation, days.
+
+    Returns:
+        ``(n,)`` safety stock, units.
+    """
+    variance = days * np.square(sigma_e) + np.square(mean_daily) * np.square(lead_time_std)
+    return z * np.sqrt(np.maximum(variance, 0.0))
+
+
+def quantile_safety_stock(inputs: PlanInputs, service: np.ndarray, demand_horizon: np.ndarray,
+                          lead_term: np.ndarray) -> np.ndarray:
+    """Safety stock from quantiles of the horizon demand (see module docstring).
+
+    Args:
+        inputs: needs ``horizon_quantiles`` ``(n, k)`` and ``quantile_levels`` ``(k,)``.
+        service: ``(n,)`` service-level targets.
+        demand_horizon: ``(n,)`` mean demand over ``L + R``, units.
+        lead_term: ``(n,)`` ``z * d * sigma_L``, units.
+
+    Returns:
+        ``(n,)`` safety stock, units.
+    """
+    if inputs.horizon_quantiles is None or inputs.quantile_levels is None:
+        raise ValueError("safety_stock_method='quantile' needs horizon_quantiles and quantile_levels")
+    quantile = interpolate_quantile(inputs.horizon_quantiles, inputs.quantile_levels, service)
+    return np.sqrt(np.square(np.maximum(quantile - demand_horizon, 0.0)) + np.square(lead_term))
+
+
+def interpolate_quantile(quantiles: np.ndarray, levels: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Per-row linear interpolation of a quantile function at ``target`` (clamped to the given levels).
+
+    Args:
+        quantiles: ``(n, k)`` values, non-decreasing along k.
+        levels: ``(k,)`` increasing probabilities.
+        target: ``(n,)`` probabilities.
+
+    Returns:
+        ``(n,)`` interpolated quantiles.
+    """
+    levels = np.asarray(levels, dtype=np.float64)
+    target = np.clip(target, levels[0], levels[-1])
+    upper = np.clip(np.searchsorted(levels, target, side="left"), 1, len(levels) - 1)
+    lower = upper - 1
+    weight = (target - levels[lower]) / (levels[upper] - levels[lower])
+    rows = np.arange(quantiles.shape[0])
+    return quantiles[rows, lower] * (1 - weight) + quantiles[rows, upper] * weight
+
+
+def cumulative_forecast(forecast_mean: np.ndarray) -> np.ndarray:
+    """Cumulative forecast with a leading zero column.
+
+    Args:
+        forecast_mean: ``(n, h)`` daily means, units/day.
+
+    Returns:
+        ``(n, h + 1)`` float64, column j = demand over the first j days.
+    """
+    n, h = forecast_mean.shape
+    cumulative = np.empty((n, h + 1), dtype=np.float64)
+    cumulative[:, 0] = 0.0
+    np.cumsum(forecast_mean, axis=1, dtype=np.float64, out=cumulative[:, 1:])
+    return cumulative
+
+
+def demand_over(cumulative: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Forecast demand over a fractional number of days per row.
+
+    Args:
+        cumulative: ``(n, h + 1)`` from ``cumulative_forecast``.
+        days: ``(n,)`` horizon, days (>= 0).
+
+    Returns:
+        ``(n,)`` units; past ``h`` the mean of the last (up to) 7 forecast days is extended.
+    """
+    h = cumulative.shape[1] - 1
+    days = np.maximum(np.asarray(days, dtype=np.float64), 0.0)
+    whole = np.minimum(np.floor(days).astype(np.intp), h)
+    rows = np.arange(cumulative.shape[0])
+    base = cumulative[rows, whole]
+    tail_days = min(7, h)
+    tail_rate = (cumulative[:, h] - cumulative[:, h - tail_days]) / tail_days if h > 0 else np.zeros_like(base)
+    next_day = np.where(whole < h, cumulative[rows, np.minimum(whole + 1, h)] - base, tail_rate)
+    beyond = np.maximum(days - h, 0.0)
+    fraction = np.where(whole < h, days - whole, 0.0)
+    return base + fraction * next_day + beyond * tail_rate
+
+
+def days_until_stockout(stock: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
+    """Days until the forecast uses up ``stock`` (linear within a day), extrapolated past the horizon.
+
+    Args:
+        stock: ``(n,)`` units available now.
+        cumulative: ``(n, h + 1)`` from ``cumulative_forecast``.
+
+    Returns:
+        ``(n,)`` days (0 when stock <= 0, ``inf`` when no demand is forecast).
+    """
+    h = cumulative.shape[1] - 1
+    stock = np.asarray(stock, dtype=np.float64)
+    full_days = np.minimum((cumulative[:, 1:] <= stock[:, None]).sum(axis=1), h)
+    rows = np.arange(cumulative.shape[0])
+    base = cumulative[rows, full_days]
+    nxt = cumulative[rows, np.minimum(full_days + 1, h)] - base
+    tail_days = min(7, h)
+    tail_rate = (cumulative[:, h] - cumulative[:, h - tail_days]) / tail_days
+    rate = np.where(full_days < h, nxt, tail_rate)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        extra = np.where(rate > 0, (stock - base) / rate, np.inf)
+    result = full_days + np.maximum(extra, 0.0)
+    return np.where(stock <= 0, 0.0, result)
+
+
+def round_order_quantity(need: np.ndarray, pack_size: np.ndarray, min_order_qty: np.ndarray) -> np.ndarray:
+    """Round a positive need UP to a multiple of the pack, at least the MOQ rounded up to the pack; else zero.
+
+    Args:
+        need: ``(n,)`` units wanted (<= 0 means nothing).
+        pack_size: ``(n,)`` units per pack (values < 1 are treated as 1).
+        min_order_qty: ``(n,)`` minimum order quantity, units.
+
+    Returns:
+        ``(n,)`` float64 order quantity, an exact multiple of the pack size.
+    """
+    pack = np.maximum(np.asarray(pack_size, dtype=np.float64), 1.0)
+    # The 1e-9 guard keeps a need of exactly k packs at k packs despite float division.
+    packs = np.ceil(np.asarray(need, dtype=np.float64) / pack - 1e-9)
+    min_packs = np.ceil(np.asarray(min_order_qty, dtype=np.float64) / pack - 1e-9)
+    packs = np.maximum(packs, min_packs)
+    return np.where(need > 0, np.maximum(packs, 1.0) * pack, 0.0)
+
+
+def lead_time_from_receipts(indptr: np.ndarray, observed_days: np.ndarray, stated_days: np.ndarray,
+                            min_receipts: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Lead-time mean and standard deviation per pair from observed receipts, else the supplier's stated time.
+
+    Args:
+        indptr: ``(n + 1,)`` offsets into ``observed_days`` (pair i owns ``observed_days[indptr[i]:indptr[i+1]]``).
+        observed_days: ``(m,)`` days from order to receipt of past orders.
+        stated_days: ``(n,)`` supplier's stated lead time, days (used when fewer than ``min_receipts``).
+        min_receipts: receipts needed to trust the observations.
+
+    Returns:
+        ``(mean, std)``, each ``(n,)`` days; the std is the sample std (ddof=1), 0 when stated time is used.
+    """
+    counts = np.diff(indptr)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    total = np.bincount(owner, observed_days, minlength=len(counts))
+    squares = np.bincount(owner, np.square(observed_days), minlength=len(counts))
+    is_observed = counts >= max(min_receipts, 2)
+    safe_counts = np.maximum(counts, 2)
+    mean = np.where(is_observed, total / safe_counts, stated_days)
+    variance = (squares - safe_counts * np.square(total / safe_counts)) / (safe_counts - 1)
+    std = np.where(is_observed, np.sqrt(np.maximum(variance, 0.0)), 0.0)
+    return mean.astype(np.float64), std

@@ -1,0 +1,33 @@
+"""Stock facts: stock-on-hand snapshots per store x SKU."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opsdesk.catalog.models import Product
+from opsdesk.core.models import Store
+from opsdesk.core.scoping import ScopedManager
+
+
+class StockSnapshot(models.Model):
+    """Units on hand of one SKU in one store at the end of a day."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("门店"))
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("商品"))
+    date = models.DateField(_("日期"))
+    on_hand = models.DecimalField(_("在库数量"), max_digits=12, decimal_places=3)
+    on_order = models.DecimalField(_("在途数量"), max_digits=12, decimal_places=3, default=0)
+    unit_cost = models.DecimalField(_("单位成本"), max_digits=12, decimal_places=2, default=0)
+
+    permission_area = "facts"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("库存快照")
+        verbose_name_plural = _("库存快照")
+        constraints = [models.UniqueConstraint(fields=["store", "product", "date"], name="stocksnapshot_unique_day")]
+        indexes = [models.Index(fields=["store", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.product_id} {self.date}: {self.on_hand}"

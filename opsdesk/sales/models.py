@@ -1,0 +1,96 @@
+"""Sales facts: daily store totals, daily store x SKU sales, and promotions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opsdesk.catalog.models import Product, ProductCategory
+from opsdesk.core.models import Company, Store
+from opsdesk.core.scoping import ScopedManager
+
+
+class StoreDaySales(models.Model):
+    """One store's totals for one day (sales, customers, transactions, open and promo flags)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="day_sales", verbose_name=_("门店"))
+    date = models.DateField(_("日期"))
+    sales_amount = models.DecimalField(_("销售额"), max_digits=14, decimal_places=2, default=0)
+    cost_amount = models.DecimalField(_("销售成本"), max_digits=14, decimal_places=2, default=0)
+    customers = models.PositiveIntegerField(_("客流"), default=0)
+    transactions = models.PositiveIntegerField(_("交易笔数"), default=0)
+    is_open = models.BooleanField(_("营业"), default=True)
+    is_promo = models.BooleanField(_("促销"), default=False)
+    state_holiday = models.CharField(_("法定假日"), max_length=1, default="0", help_text=_("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆"))
+    is_school_holiday = models.BooleanField(_("学校假期"), default=False)
+
+    permission_area = "facts"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("门店日销售")
+        verbose_name_plural = _("门店日销售")
+        constraints = [models.UniqueConstraint(fields=["store", "date"], name="storedaysales_unique_day")]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.date}"
+
+
+class SkuDaySales(models.Model):
+    """Units and revenue of one SKU in one store on one day; a stockout day is flagged (not zero demand)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sku_day_sales", verbose_name=_("门店"))
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="day_sales", verbose_name=_("商品"))
+    date = models.DateField(_("日期"))
+    quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=3, default=0)
+    revenue = models.DecimalField(_("销售额"), max_digits=14, decimal_places=2, default=0)
+    cost = models.DecimalField(_("成本"), max_digits=14, decimal_places=2, default=0)
+    is_promo = models.BooleanField(_("促销"), default=False)
+    is_stockout = models.BooleanField(_("缺货"), default=False)
+
+    permission_area = "facts"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("商品日销售")
+        verbose_name_plural = _("商品日销售")
+        constraints = [models.UniqueConstraint(fields=["store", "product", "date"], name="skudaysales_unique_day")]
+        indexes = [models.Index(fields=["store", "date"]), models.Index(fields=["product", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.product_id} {self.date}"
+
+
+class Promotion(models.Model):
+    """A planned promotion: a discount on a category (or everything) in some stores over a date range."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="promotions", verbose_name=_("公司"))
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=200)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    discount_percent = models.DecimalField(_("折扣（%）"), max_digits=5, decimal_places=2, default=0)
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("品类")
+    )
+    stores = models.ManyToManyField(Store, blank=True, related_name="promotions", verbose_name=_("门店"))
+
+    permission_area = "facts"
+    scope_kind = "company"
+    scope_field = "company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("促销")
+        verbose_name_plural = _("促销")
+        ordering = ["-start_date"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="promotion_unique_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
