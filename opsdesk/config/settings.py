@@ -170,12 +170,17 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Production serves hashed, compressed files collected by `opsdesk serve`; local use serves straight
+        # from the packages (no collectstatic step, nothing to go stale).
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and _env_bool("OPSDESK_MANIFEST_STATIC", True)
+        if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_AUTOREFRESH = DEBUG
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,6 +1,5 @@
 """REST API of the core app: regions, stores, employees. Every handler reads through `for_user`."""
 
-from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal

@@ -41,6 +41,9 @@ def test_chromium_renders_a_data_url(tmp_path):
     assert (tmp_path / "shot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+# Inside `sync_playwright()` the test runs in a greenlet with its own contextvars, so Django hands it a second DB
+# connection; with the in-memory SQLite test DB a transaction held by the first would lock it: use transaction=True
+# (as live_server does) or create the data before entering the Playwright context.
 @pytest.mark.django_db(transaction=True)
 def test_orm_is_usable_while_playwright_runs(django_user_model):
     # given

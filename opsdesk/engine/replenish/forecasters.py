@@ -88,3 +88,45 @@ def tsb_weekly_forecast(history: np.ndarray, h: int, *, alpha: float = 0.1, beta
     future_phase = (t + np.arange(h)) % 7
     mean = (p * z)[:, None] * profile[:, future_phase]
     return mean, sigma
+
+
+def event_adjusted(forecaster: Forecaster, events: np.ndarray, pool_keys: np.ndarray | None = None,
+                   prior_days: float = 14.0) -> Forecaster:
+    """Wrap a forecaster with known multiplicative events (e.g. a planned promotion calendar).
+
+    The uplift per row is (mean demand on past event days) / (mean on other days), pooled over rows sharing a
+    ``pool_keys`` value (e.g. the SKU across stores) and shrunk towards 1 by ``prior_days`` pseudo-days. The
+    history is divided by the uplift on event days, the base forecaster runs on that baseline, and future event
+    days are multiplied back.
+
+    Args:
+        forecaster: base forecaster.
+        events: ``(n, T)`` bool, True on event days, over the whole calendar; the history passed to the
+            returned forecaster must start at calendar day 0 (its length tells today's position).
+        pool_keys: ``(n,)`` int keys to pool uplift estimates, or None (per row).
+        prior_days: shrinkage strength, pseudo-days at uplift 1.
+
+    Returns:
+        A forecaster with the same protocol.
+    """
+    events = np.asarray(events, dtype=bool)
+    keys = np.arange(events.shape[0]) if pool_keys is None else np.asarray(pool_keys)
+    _, inverse = np.unique(keys, return_inverse=True)
+
+    def pooled(values: np.ndarray) -> np.ndarray:
+        return np.bincount(inverse, values)[inverse]
+
+    def forecast(history: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
+        t = history.shape[1]
+        past, future = events[:, :t], events[:, t:t + h]
+        event_units, event_days = pooled(np.where(past, history, 0).sum(axis=1)), pooled(past.sum(axis=1))
+        other_units, other_days = pooled(np.where(past, 0, history).sum(axis=1)), pooled((~past).sum(axis=1))
+        base_rate = other_units / np.maximum(other_days, 1)
+        uplift = (event_units + prior_days * base_rate) / np.maximum((event_days + prior_days) * base_rate, 1e-12)
+        uplift = np.where(base_rate > 0, uplift, 1.0)
+        mean, sigma = forecaster(np.where(past, history / uplift[:, None], history), h)
+        padded = np.zeros((events.shape[0], h), dtype=bool)
+        padded[:, :future.shape[1]] = future
+        return mean * np.where(padded, uplift[:, None], 1.0), sigma
+
+    return forecast

@@ -14,9 +14,13 @@ Formulas (documented here once, used by the code below and checked by golden tes
 
       SS(x) = z * sqrt(x * sigma_e**2 + d**2 * sigma_L**2)
 
-  with ``z = Phi^-1(service level of the pair's ABC class)``, ``sigma_e`` the standard deviation of the one-day
+  with ``z = Phi^-1(service level of the pair's ABC class)`` (``service_measure="cycle"``), ``sigma_e`` the standard deviation of the one-day
   forecast error (from forecast residuals, units/day) and ``sigma_L`` the lead-time standard deviation (days).
   Errors of different days are treated as independent, so variance grows with ``x``.
+- with ``service_measure="fill_rate"`` the class targets are fill rates ``beta`` and ``z`` is the smallest
+  ``k >= 0`` with ``G(k) = (1 - beta) * Q / sigma_s`` (Silver, Pyke & Peterson), ``G(k) = phi(k) - k (1 - Phi(k))``
+  the standard normal loss function, ``Q = max(D(R), pack, MOQ)`` the expected order size and ``sigma_s`` the
+  demand uncertainty over ``L + c`` (below): expected units short per cycle = ``(1 - beta)`` x units per cycle.
 - safety stock (``method="quantile"``): the caller gives quantiles of cumulative demand over ``P`` days; the
   quantile at the service level ``q`` gives ``SS = sqrt(max(q - D(P), 0)**2 + (z * d * sigma_L)**2)`` (the quantile
   carries the demand uncertainty, the lead-time term is added in quadrature as above).
@@ -37,7 +41,7 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 
-from ._normal import norm_ppf
+from ._normal import norm_cdf, norm_ppf
 
 REASONS: tuple[str, ...] = ("covered", "above_reorder_point", "below_reorder_point")
 REASON_COVERED, REASON_ABOVE_REORDER_POINT, REASON_BELOW_REORDER_POINT = 0, 1, 2
@@ -89,12 +93,15 @@ class PlanParams:
         service_levels: cycle service-level target per ABC class code (A, B, C).
         check_interval_days: how often the planner runs, days (1 = daily); sets the reorder point's horizon.
         safety_stock_method: "normal" (forecast error sigma) or "quantile" (``horizon_quantiles``).
+        service_measure: "cycle": ``service_levels`` are cycle service levels, ``z = Phi^-1(level)``;
+            "fill_rate": they are fill-rate targets and ``z`` solves the normal loss equation (module docstring).
         z_scale: multiplier on every z (1.0 = the targets as stated; used to calibrate simulations).
     """
 
     service_levels: tuple[float, ...] = (0.98, 0.95, 0.90)
     check_interval_days: float = 1.0
     safety_stock_method: Literal["normal", "quantile"] = "normal"
+    service_measure: Literal["cycle", "fill_rate"] = "cycle"
     z_scale: float = 1.0
 
 
@@ -152,22 +159,29 @@ def plan(inputs: PlanInputs, params: PlanParams | None = None) -> PlanResult:
     lead_mean = np.maximum(inputs.lead_time_mean.astype(f64), 0.0)
     lead_std = np.maximum(inputs.lead_time_std.astype(f64), 0.0)
     protection = lead_mean + inputs.review_days
-    service = service_level_for(inputs.abc_class, params.service_levels)
-    z = np.maximum(norm_ppf(service), 0.0) * params.z_scale
+    trigger_days = lead_mean + np.minimum(params.check_interval_days, inputs.review_days)
     cumulative = cumulative_forecast(inputs.forecast_mean)
     demand_horizon = demand_over(cumulative, protection)
+    demand_lead = demand_over(cumulative, trigger_days)
     mean_daily = np.divide(demand_horizon, protection, out=np.zeros_like(demand_horizon), where=protection > 0)
     sigma = inputs.forecast_sigma.astype(f64)
+    service = service_level_for(inputs.abc_class, params.service_levels)
+    sigma_trigger = safety_stock(1.0, trigger_days, sigma, mean_daily, lead_std)
+    if params.service_measure == "fill_rate":
+        cycle_quantity = np.maximum(np.maximum(demand_over(cumulative, inputs.review_days), inputs.pack_size),
+                                    inputs.min_order_qty)
+        z = fill_rate_safety_factor(service, cycle_quantity, sigma_trigger) * params.z_scale
+    else:
+        z = np.maximum(norm_ppf(service), 0.0) * params.z_scale
     if params.safety_stock_method == "quantile":
         safety = quantile_safety_stock(inputs, service, demand_horizon, z * mean_daily * lead_std)
+        sigma_horizon = safety_stock(1.0, protection, sigma, mean_daily, lead_std)
+        trigger_safety = safety * np.divide(sigma_trigger, sigma_horizon, out=np.ones_like(safety),
+                                            where=sigma_horizon > 0)
     else:
         safety = safety_stock(z, protection, sigma, mean_daily, lead_std)
-    trigger_days = lead_mean + np.minimum(params.check_interval_days, inputs.review_days)
-    demand_lead = demand_over(cumulative, trigger_days)
-    scale = np.sqrt(np.divide(safety_stock(1.0, trigger_days, sigma, mean_daily, lead_std) ** 2,
-                              safety_stock(1.0, protection, sigma, mean_daily, lead_std) ** 2,
-                              out=np.ones_like(safety), where=safety > 0))
-    reorder_point = demand_lead + safety * scale
+        trigger_safety = z * sigma_trigger
+    reorder_point = demand_lead + trigger_safety
     order_up_to = demand_horizon + safety
     raw_need = order_up_to - position
     is_due = (position <= reorder_point) & (raw_need > 0)
@@ -186,6 +200,43 @@ def plan(inputs: PlanInputs, params: PlanParams | None = None) -> PlanResult:
         is_moq_applied=moq_applied, reason=reason, days_until_stockout=stockout_days,
         urgency=stockout_days - lead_mean, order_value=value,
     )
+
+
+def normal_loss(k: np.ndarray) -> np.ndarray:
+    """Standard normal loss function ``G(k) = phi(k) - k (1 - Phi(k))`` (expected shortfall beyond ``k``).
+
+    Args:
+        k: safety factors, any shape.
+
+    Returns:
+        ``G(k)``, same shape.
+    """
+    k = np.asarray(k, dtype=np.float64)
+    return np.exp(-0.5 * k * k) / np.sqrt(2 * np.pi) - k * (1.0 - norm_cdf(k))
+
+
+def fill_rate_safety_factor(fill_rate: np.ndarray, cycle_quantity: np.ndarray, sigma: np.ndarray,
+                            iterations: int = 40) -> np.ndarray:
+    """Smallest ``k >= 0`` with ``G(k) <= (1 - fill_rate) * cycle_quantity / sigma`` (Newton from k = 0).
+
+    Args:
+        fill_rate: ``(n,)`` targets in (0, 1).
+        cycle_quantity: ``(n,)`` units per replenishment cycle.
+        sigma: ``(n,)`` standard deviation of demand over the protection interval, units.
+
+    Returns:
+        ``(n,)`` safety factors (0 where no safety stock is needed or ``sigma`` is 0).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = np.where(sigma > 0, (1.0 - fill_rate) * cycle_quantity / sigma, np.inf)
+    k = np.zeros_like(target)
+    active = target < normal_loss(0.0)
+    # G is convex and decreasing, so Newton from the left of the root converges monotonically.
+    for _ in range(iterations):
+        gap = normal_loss(k) - target
+        slope = 1.0 - norm_cdf(k)
+        k = np.where(active, k + gap / np.maximum(slope, 1e-300), k)
+    return np.where(active, np.minimum(k, 8.0), 0.0)
 
 
 def service_level_for(abc_class: np.ndarray, levels: tuple[float, ...]) -> np.ndarray:

@@ -94,7 +94,7 @@ class ForecastCache:
     """Forecasts per simulated day, shared between runs (they depend on demand history only, not on the policy)."""
 
     def __init__(self, inputs: SimulationInputs, forecaster: Forecaster = tsb_weekly_forecast,
-                 history_window: int = 364) -> None:
+                 history_window: int | None = None) -> None:
         self.inputs = inputs
         self.forecaster = forecaster
         self.history_window = history_window
@@ -104,7 +104,7 @@ class ForecastCache:
     def get(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Forecast for days ``day + 1 ..`` made from demand up to and including ``day``."""
         if day not in self._cache:
-            first = max(day + 1 - self.history_window, 0)
+            first = 0 if self.history_window is None else max(day + 1 - self.history_window, 0)
             history = self.inputs.demand[:, first:day + 1]
             mean, sigma = self.forecaster(history, self.horizon)
             self._cache[day] = (mean.astype(np.float32), np.asarray(sigma, dtype=np.float64))

@@ -1,0 +1,329 @@
+"""Benchmark of opsdesk.engine.forecast against seasonal naive, statsforecast AutoETS and AutoTheta.
+
+Reproduce from the repository root:
+    .venv/bin/python bench/forecast.py            # everything (Rossmann, Online Retail, 1M-series scale test)
+    .venv/bin/python bench/forecast.py --quick    # subset: 200 Rossmann stores, 500 SKUs, 20k-series scale test
+
+Data sets (read in place from --data-dir, default ../shared/data next to the repository):
+- Rossmann: the last 42 days of train.csv are held out; their Open/Promo/StateHoliday/SchoolHoliday are the known
+  future. Days a store was closed (or had no row, or zero sales) are unavailable in the history. Score: RMSPE over
+  open days with Sales > 0. Baselines get the usual zero-filled daily series.
+- Online Retail: product StockCodes only (five digits plus optional letters; this drops POST, D, M, C2, DOT,
+  BANK CHARGES, AMAZONFEE, CRUK, PADS, S, B, gift vouchers, DCGS...), no cancellations (InvoiceNo C...), no
+  Quantity <= 0 or UnitPrice <= 0. Daily units per SKU; the last 28 days are held out. SKUs entering: every SKU
+  with a sale in the training window, history from its first sale. Days on which the shop had no invoice at all
+  (Saturdays, Christmas) are closed: unavailable in the history for opsdesk; for the future, a weekday with no
+  invoice in the last 8 training weeks is planned closed. Every method (baselines too) gets 0 on planned closed
+  days. Scores over all holdout days: RMSSE (per series, scaled by the in-sample one-step naive MSE of the
+  zero-filled series, averaged over series) and WAPE (sum |error| / sum actual).
+- Scale: 1,000,000 synthetic series x 365 days, statistical path (models="statistical", no LightGBM), n_jobs=2,
+  h=28, run in a subprocess; peak = max RSS of that process plus the largest worker's.
+Timing: statsforecast runs with n_jobs=1 and opsdesk with n_jobs=1 (one process, one LightGBM thread).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from opsdesk.engine.forecast import FutureCovariates, SeriesPanel, forecast  # noqa: E402
+from opsdesk.engine.forecast.panel import to_dense  # noqa: E402
+
+METHODS = ("opsdesk", "seasonal_naive", "autoets", "autotheta")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)  # noqa: T201
+
+
+def statsforecast_baselines(matrix: np.ndarray, dates: np.ndarray, h: int,
+                            first: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, float]]:
+    """Forecasts (n, h) and seconds of seasonal naive, AutoETS and AutoTheta on a zero-filled (n, T) matrix.
+
+    Series start at column ``first`` (default 0).
+    """
+    import pandas as pd
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS, AutoTheta, SeasonalNaive
+
+    n, n_days = matrix.shape
+    first = np.zeros(n, dtype=np.int64) if first is None else np.minimum(first, n_days - 14)
+    keep = (np.arange(n_days)[None, :] >= first[:, None]).ravel()
+    frame = pd.DataFrame({"unique_id": np.repeat(np.arange(n), n_days)[keep], "ds": np.tile(dates, n)[keep],
+                          "y": matrix.ravel().astype(np.float64)[keep]})
+    out = {}
+    for name, model in (("seasonal_naive", SeasonalNaive(7)), ("autoets", AutoETS(season_length=7)),
+                        ("autotheta", AutoTheta(season_length=7))):
+        log(f"  statsforecast {name} on {n} series x {n_days} days ...")
+        started = time.perf_counter()
+        result = StatsForecast(models=[model], freq="D", n_jobs=1).forecast(df=frame, h=h)
+        seconds = time.perf_counter() - started
+        column = [c for c in result.columns if c not in ("unique_id", "ds")][0]
+        values = result.sort_values(["unique_id", "ds"])[column].to_numpy().reshape(n, h)
+        out[name] = (np.clip(np.nan_to_num(values), 0, None), seconds)
+    return out
+
+
+def run_opsdesk(panel, h, future, **options):
+    started = time.perf_counter()
+    result = forecast(panel, h, future=future, n_jobs=1, **options)
+    return result, time.perf_counter() - started
+
+
+# ---------------------------------------------------------------- Rossmann
+def load_rossmann(data_dir: Path, stores: int | None):
+    import duckdb
+
+    query = f"""
+        select Store, Date::DATE as Date, Sales::DOUBLE as Sales, Open::INT as Open, Promo::INT as Promo,
+               (StateHoliday <> '0')::INT as StateHoliday, SchoolHoliday::INT as SchoolHoliday
+        from read_csv('{data_dir / "rossmann" / "train.csv"}', all_varchar=true)
+        {"" if stores is None else f"where Store::INT <= {stores}"}
+    """
+    table = duckdb.sql(query).fetchnumpy()
+    table["Store"] = table["Store"].astype(np.int64)
+    store_table = duckdb.sql(f"""
+        select Store::INT as Store, StoreType, Assortment, CompetitionDistance::DOUBLE as CompetitionDistance,
+               Promo2::INT as Promo2
+        from read_csv('{data_dir / "rossmann" / "store.csv"}', all_varchar=true) order by 1""").fetchnumpy()
+    return table, store_table
+
+
+def rossmann(data_dir: Path, quick: bool) -> dict:
+    h = 42
+    table, stores = load_rossmann(data_dir, 200 if quick else None)
+    date = table["Date"].astype("datetime64[D]")
+    cutoff = date.max() - np.timedelta64(h, "D")
+    past = date <= cutoff
+    store_ids = np.unique(table["Store"])
+    keep = np.isin(stores["Store"], store_ids)
+    static = {
+        "store_type": np.unique(stores["StoreType"][keep], return_inverse=True)[1].astype(np.float32),
+        "assortment": np.unique(stores["Assortment"][keep], return_inverse=True)[1].astype(np.float32),
+        "competition_distance": stores["CompetitionDistance"][keep].astype(np.float32),
+        "promo2": stores["Promo2"][keep].astype(np.float32),
+    }
+    sales = table["Sales"]
+    panel = SeriesPanel.from_long(
+        table["Store"][past], date[past], sales[past], available=(table["Open"][past] == 1) & (sales[past] > 0),
+        static=static, open=table["Open"][past], promo=table["Promo"][past],
+        state_holiday=table["StateHoliday"][past], school_holiday=table["SchoolHoliday"][past])
+    ahead = _future_matrix(table, store_ids, date, cutoff, h)
+    future = FutureCovariates(open=ahead["Open"], promo=ahead["Promo"], state_holiday=ahead["StateHoliday"],
+                              school_holiday=ahead["SchoolHoliday"])
+    actual = ahead["Sales"]
+    scored = (ahead["Open"] == 1) & (actual > 0)
+    log(f"Rossmann: {panel.n_series} stores, history to {cutoff}, horizon {h} days")
+    figures = {}
+    result, seconds = run_opsdesk(panel, h, future, country="DE")
+    figures["opsdesk"] = {"rmspe": rmspe(actual, result.mean, scored), "seconds": seconds}
+    _, stat_seconds = run_opsdesk(panel, h, future, models="statistical")
+    figures["opsdesk_statistical"] = {"rmspe": None, "seconds": stat_seconds}
+    log(f"  opsdesk {seconds:.1f}s, statistical path {stat_seconds:.1f}s; models chosen: "
+        f"{dict(zip(*np.unique(result.model, return_counts=True), strict=True))}")
+    dense = to_dense(panel)
+    for name, (values, secs) in statsforecast_baselines(np.nan_to_num(dense.y), dense.dates, h).items():
+        figures[name] = {"rmspe": rmspe(actual, values, scored), "seconds": secs}
+    figures["naive_dow_promo_median"] = {"rmspe": rmspe(actual, _dow_promo_median(dense, future), scored),
+                                         "seconds": None}
+    return figures
+
+
+def _future_matrix(table: dict, store_ids: np.ndarray, date: np.ndarray, cutoff, h: int) -> dict:
+    ahead = date > cutoff
+    row = np.searchsorted(store_ids, table["Store"][ahead])
+    column = ((date[ahead] - cutoff) // np.timedelta64(1, "D")) - 1
+    out = {}
+    for name in ("Open", "Promo", "StateHoliday", "SchoolHoliday", "Sales"):
+        matrix = np.zeros((len(store_ids), h))
+        matrix[row, column] = table[name][ahead]
+        out[name] = matrix
+    return out
+
+
+def _dow_promo_median(dense, future: FutureCovariates) -> np.ndarray:
+    """Kaggle's naive baseline: median of the last 8 open same-weekday days with the same promo flag."""
+    dow = (dense.dates.astype(np.int64) + 3) % 7
+    n, h = future.promo.shape
+    out = np.zeros((n, h))
+    future_dow = (dow[-1] + 1 + np.arange(h)) % 7
+    for d in range(7):
+        for promo in (0, 1):
+            columns = np.flatnonzero((dow == d))
+            block = np.where(dense.covariates["promo"][:, columns] == promo, dense.y[:, columns], np.nan)
+            block = np.where(np.isnan(block), np.nan, block)
+            ordered = np.sort(block, axis=1)  # NaN last: take the last 8 available by recency instead
+            recent = np.full((n, 8), np.nan)
+            for i in range(n):
+                seen = block[i][~np.isnan(block[i])]
+                recent[i, :min(8, len(seen))] = seen[-8:]
+            del ordered
+            value = np.nan_to_num(np.nanmedian(recent, axis=1))
+            mask = (future_dow[None, :] == d) & (future.promo == promo)
+            out[mask] = np.broadcast_to(value[:, None], (n, h))[mask]
+    return out
+
+
+def rmspe(actual: np.ndarray, predicted: np.ndarray, scored: np.ndarray) -> float:
+    relative = (actual[scored] - predicted[scored]) / actual[scored]
+    return float(np.sqrt(np.mean(relative ** 2)))
+
+
+# ---------------------------------------------------------------- Online Retail
+def online_retail(data_dir: Path, quick: bool) -> dict:
+    import duckdb
+
+    h = 28
+    rows = duckdb.sql(f"""
+        select StockCode as sku, InvoiceDate::TIMESTAMP::DATE as day, sum(Quantity::INT)::DOUBLE as units
+        from read_csv('{data_dir / "online_retail" / "online_retail.csv"}', all_varchar=true)
+        where not starts_with(InvoiceNo, 'C') and Quantity::INT > 0 and UnitPrice::DOUBLE > 0
+          and regexp_matches(StockCode, '^[0-9]{{5}}[A-Za-z]*$')
+        group by 1, 2""").fetchnumpy()
+    shop_days = duckdb.sql(f"""select distinct InvoiceDate::TIMESTAMP::DATE as day
+        from read_csv('{data_dir / "online_retail" / "online_retail.csv"}', all_varchar=true)""").fetchnumpy()
+    trading = np.sort(shop_days["day"].astype("datetime64[D]"))
+    day = rows["day"].astype("datetime64[D]")
+    last = day.max()
+    cutoff = last - np.timedelta64(h, "D")
+    past = day <= cutoff
+    skus = np.unique(rows["sku"][past])
+    if quick:
+        skus = skus[:: max(1, len(skus) // 500)]
+    panel_rows = past & np.isin(rows["sku"], skus)
+    panel = SeriesPanel.from_long(rows["sku"][panel_rows], day[panel_rows], rows["units"][panel_rows])
+    panel = _mark_closed(panel, trading)
+    dense = to_dense(panel)
+    is_trading = np.isin(dense.dates, trading)
+    future_dates = cutoff + np.arange(1, h + 1).astype("timedelta64[D]")
+    recent = dense.dates[-56:][is_trading[-56:]]
+    open_days = np.isin((future_dates.astype(np.int64) + 3) % 7, np.unique((recent.astype(np.int64) + 3) % 7))
+    is_open = np.broadcast_to(open_days.astype(np.float32), (panel.n_series, h)).copy()
+    future = FutureCovariates(open=is_open)
+    actual = np.zeros((panel.n_series, h))
+    ahead = (day > cutoff) & np.isin(rows["sku"], skus)
+    actual[np.searchsorted(panel.ids, rows["sku"][ahead]),
+           ((day[ahead] - cutoff) // np.timedelta64(1, "D")) - 1] = rows["units"][ahead]
+    history = np.nan_to_num(dense.y).astype(np.float64)  # zero-filled daily units
+    started = np.arange(history.shape[1])[None, :] >= dense.first[:, None]
+    log(f"Online Retail: {panel.n_series} SKUs, history to {cutoff}, horizon {h} days")
+    figures = {}
+    result, seconds = run_opsdesk(panel, h, future, country="GB")
+    figures["opsdesk"] = {**retail_scores(actual, result.mean, history, started), "seconds": seconds}
+    _, stat_seconds = run_opsdesk(panel, h, future, models="statistical")
+    figures["opsdesk_statistical"] = {"seconds": stat_seconds}
+    log(f"  opsdesk {seconds:.1f}s, statistical {stat_seconds:.1f}s; models chosen: "
+        f"{dict(zip(*np.unique(result.model, return_counts=True), strict=True))}")
+    for name, (values, secs) in statsforecast_baselines(history, dense.dates, h, dense.first).items():
+        values = np.where(is_open == 0, 0.0, values)
+        figures[name] = {**retail_scores(actual, values, history, started), "seconds": secs}
+    return figures
+
+
+def _mark_closed(panel: SeriesPanel, trading: np.ndarray) -> SeriesPanel:
+    """Days without a sale of the SKU are zero demand, but days without any invoice in the shop are closed."""
+    day = np.repeat(panel.start, panel.lengths) + (
+        np.arange(len(panel.y)) - np.repeat(panel.indptr[:-1], panel.lengths)).astype("timedelta64[D]")
+    panel.available = np.isin(day, trading)
+    return panel
+
+
+def retail_scores(actual, predicted, history, started) -> dict:
+    steps = np.where(started[:, 1:], np.diff(history, axis=1) ** 2, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.nanmean(steps, axis=1)
+        rmsse = np.sqrt(np.mean((actual - predicted) ** 2, axis=1) / scale)
+    valid = np.isfinite(rmsse)
+    wape = np.abs(actual - predicted).sum() / actual.sum()
+    return {"rmsse": float(np.mean(rmsse[valid])), "wape": float(wape)}
+
+
+# ---------------------------------------------------------------- scale
+def scale_worker(n_series: int, n_days: int = 365, h: int = 28) -> None:
+    """Synthetic store x SKU panel in float32; forecast with the statistical path on 2 processes."""
+    rng = np.random.default_rng(7)
+    y = np.empty(n_series * n_days, dtype=np.float32)
+    available = np.empty(n_series * n_days, dtype=bool)
+    weekday = 1 + 0.3 * np.sin(np.arange(n_days) * 2 * np.pi / 7)
+    step = 50_000
+    for lo in range(0, n_series, step):
+        hi = min(lo + step, n_series)
+        level = rng.gamma(1.0, 3.0, (hi - lo, 1)).astype(np.float32)
+        block = rng.poisson(level * weekday[None, :]).astype(np.float32)
+        y[lo * n_days:hi * n_days] = block.ravel()
+        available[lo * n_days:hi * n_days] = (rng.random((hi - lo) * n_days) > 0.03)
+    panel = SeriesPanel(ids=np.arange(n_series), indptr=np.arange(n_series + 1, dtype=np.int64) * n_days, y=y,
+                        start=np.full(n_series, np.datetime64("2024-01-01", "D")), available=available)
+    started = time.perf_counter()
+    result = forecast(panel, h, models="statistical", n_jobs=2, chunk_size=10_000)
+    seconds = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert result.mean.shape == (n_series, h) and not np.isnan(result.mean).any()
+    print(json.dumps({"series": n_series, "seconds": seconds, "peak_mib": own + workers,  # noqa: T201
+                      "main_peak_mib": own, "worker_peak_mib": workers}))
+
+
+def scale(n_series: int) -> dict:
+    log(f"Scale test: {n_series} series x 365 days (subprocess) ...")
+    output = subprocess.run([sys.executable, __file__, "--scale-worker", str(n_series)], capture_output=True,
+                            text=True, check=True, cwd=REPO)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- report
+def table(report: dict) -> None:
+    lines = [f"{'data set':<14}{'method':<24}{'RMSPE':>8}{'RMSSE':>8}{'WAPE':>8}{'seconds':>9}{'x AutoETS':>10}"]
+    for data_set in ("rossmann", "online_retail"):
+        figures = report.get(data_set, {})
+        ets = figures.get("autoets", {}).get("seconds")
+        for method, values in figures.items():
+            seconds = values.get("seconds")
+            speed = f"{ets / seconds:>10.1f}" if ets and seconds else f"{'':>10}"
+            cells = [f"{values[k]:>8.4f}" if values.get(k) is not None else f"{'':>8}"
+                     for k in ("rmspe", "rmsse", "wape")]
+            lines.append(f"{data_set:<14}{method:<24}{''.join(cells)}"
+                         f"{(f'{seconds:>9.1f}' if seconds is not None else ' ' * 9)}{speed}")
+    if "scale" in report:
+        s = report["scale"]
+        lines.append(f"scale: {s['series']} series x 365 days, statistical path, 2 processes: "
+                     f"{s['seconds']:.1f} s, peak {s['peak_mib']:.0f} MiB (main {s['main_peak_mib']:.0f} "
+                     f"+ largest worker {s['worker_peak_mib']:.0f})")
+    print("\n".join(lines))  # noqa: T201
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small subset for smoke checking")
+    parser.add_argument("--data-dir", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--only", choices=("rossmann", "online_retail", "scale"), action="append")
+    parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.scale_worker:
+        scale_worker(args.scale_worker)
+        return
+    parts = args.only or ["rossmann", "online_retail", "scale"]
+    report = {}
+    if "rossmann" in parts:
+        report["rossmann"] = rossmann(args.data_dir, args.quick)
+    if "online_retail" in parts:
+        report["online_retail"] = online_retail(args.data_dir, args.quick)
+    if "scale" in parts:
+        report["scale"] = scale(20_000 if args.quick else 1_000_000)
+    table(report)
+    print(f"command: .venv/bin/python bench/forecast.py{' --quick' if args.quick else ''}")  # noqa: T201
+    print(json.dumps(report))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""The `opsdesk` command: demo | serve | worker | manage (thin: it calls services and Django commands)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsdesk.config.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        raise SystemExit("gunicorn is not installed; reinstall opsdesk")
+    return [
+        gunicorn, "opsdesk.config.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "2",
+        "--timeout", "120", "--access-logfile", "-", "--log-level", "warning",
+    ]
+
+
+def _start_worker() -> subprocess.Popen:
+    """The background task worker (django-tasks database backend): imports, forecasts, plans."""
+    return subprocess.Popen([sys.executable, "-m", "opsdesk", "worker"], env=os.environ.copy())
+
+
+def _print_logins(summary, url: str) -> None:
+    print()
+    print("=" * 72)
+    print(f"  OpsDesk 营运台 is running at {url}")
+    print("  Demo logins (角色 / username / password / scope):")
+    for role, username, password, scope in summary.logins:
+        print(f"    {role:<22} {username:<16} {password:<20} {scope}")
+    print("  Stop with Ctrl+C.")
+    print("=" * 72, flush=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create var/, migrate, generate the demo company if absent, start a worker and the server."""
+    os.environ.setdefault("OPSDESK_VAR_DIR", str(Path.cwd() / "var"))
+    _setup_django()
+    _migrate()
+    from opsdesk.core.demo import build_demo, demo_exists, demo_logins
+
+    if args.reset or not demo_exists():
+        summary = build_demo(reset=args.reset, progress=True)
+        print(f"Demo company generated in {summary.seconds:.1f} s.", flush=True)
+        logins = summary.logins
+    else:
+        logins = demo_logins()
+    url = f"http://{args.host}:{args.port}/"
+    if args.no_serve:
+        _print_logins(_Logins(logins), url)
+        return 0
+    worker = _start_worker()
+    _print_logins(_Logins(logins), url)
+    try:
+        return subprocess.call(_gunicorn_command(args.host, args.port, args.workers))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+class _Logins:
+    def __init__(self, logins):
+        self.logins = logins
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve with gunicorn (loopback by default); collects static files first in production."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    if args.migrate:
+        _migrate()
+    command = _gunicorn_command(args.host, args.port, args.workers)
+    os.execv(command[0], command)
+    return 0  # pragma: no cover
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the background task worker until stopped."""
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker", *([] if not args.batch else ["--batch"]))
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Any Django management command: `opsdesk manage migrate`, `opsdesk manage check --deploy`."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsdesk.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["opsdesk manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="opsdesk", description="OpsDesk 营运台: operations for multi-store chains")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="run the demo company on SQLite at http://127.0.0.1:8000")
+    demo.add_argument("--host", default=DEFAULT_HOST)
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT)
+    demo.add_argument("--workers", type=int, default=2)
+    demo.add_argument("--reset", action="store_true", help="regenerate the demo data")
+    demo.add_argument("--no-serve", action="store_true", help="prepare the data and print the logins, then exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = commands.add_parser("serve", help="run the production server (gunicorn)")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = commands.add_parser("worker", help="run the background task worker")
+    worker.add_argument("--batch", action="store_true", help="run the queued tasks, then exit")
+    worker.set_defaults(func=cmd_worker)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
