@@ -159,7 +159,7 @@ def _dow_promo_median(dense, future: FutureCovariates) -> np.ndarray:
     future_dow = (dow[-1] + 1 + np.arange(h)) % 7
     for d in range(7):
         for promo in (0, 1):
-            columns = np.flatnonzero((dow == d))
+            columns = np.flatnonzero(dow == d)
             block = np.where(dense.covariates["promo"][:, columns] == promo, dense.y[:, columns], np.nan)
             block = np.where(np.isnan(block), np.nan, block)
             ordered = np.sort(block, axis=1)  # NaN last: take the last 8 available by recency instead

@@ -32,9 +32,20 @@ def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
     if gunicorn is None:
         raise SystemExit("gunicorn is not installed; reinstall opsdesk")
     return [
-        gunicorn, "opsdesk.config.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "2",
-        "--timeout", "120", "--access-logfile", "-", "--log-level", "warning",
+        gunicorn,
+        "opsdesk.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "2",
+        "--timeout",
+        "120",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "warning",
     ]
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.models import Company
 from opsdesk.core.scoping import ScopedManager
@@ -24,7 +25,7 @@ class ProductCategory(models.Model):
 
     class Meta:
         verbose_name = _("品类")
-        verbose_name_plural = _("品类")
+        verbose_name_plural = pgettext_lazy("plural", "品类")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="category_unique_code")]
 
@@ -43,7 +44,12 @@ class Product(models.Model):
     barcode = models.CharField(_("条码"), max_length=64, blank=True)
     name = models.CharField(_("名称"), max_length=200)
     category = models.ForeignKey(
-        ProductCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="products", verbose_name=_("品类")
+        ProductCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("品类"),
     )
     unit = models.CharField(_("单位"), max_length=20, default="件")
     pack_size = models.PositiveIntegerField(_("箱规"), default=1)
@@ -67,7 +73,7 @@ class Product(models.Model):
 
     class Meta:
         verbose_name = _("商品")
-        verbose_name_plural = _("商品")
+        verbose_name_plural = pgettext_lazy("plural", "商品")
         ordering = ["sku"]
         constraints = [models.UniqueConstraint(fields=["company", "sku"], name="product_unique_sku")]
 

@@ -104,7 +104,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("OPSDESK_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'opsdesk.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("OPSDESK_CONN_MAX_AGE", 60)))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("OPSDESK_CONN_MAX_AGE", 60)))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -1,13 +1,13 @@
 """REST API of the core app: regions, stores, employees. Every handler reads through `for_user`."""
 
-
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
@@ -92,7 +92,7 @@ class StoreIn(Schema):
 
 
 class StoreFilter(FilterSchema):
-    q: str | None = Field(None, q=["code__icontains", "name__icontains", "city__icontains"])
+    q: Annotated[str | None, FilterLookup(["code__icontains", "name__icontains", "city__icontains"])] = None
     region_id: int | None = None
     city: str | None = None
     format: str | None = None

@@ -22,8 +22,14 @@ def _layout(title: str, **extra) -> dict:
 def line_chart(title: str, x: Sequence, series: dict[str, Sequence], y_title: str = "") -> dict:
     """A line chart: one trace per named series over a shared x axis."""
     data = [
-        {"type": "scatter", "mode": "lines", "name": name, "x": list(x), "y": list(values),
-         "line": {"color": PALETTE[i % len(PALETTE)], "width": 2}}
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": name,
+            "x": list(x),
+            "y": list(values),
+            "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
+        }
         for i, (name, values) in enumerate(series.items())
     ]
     return {"data": data, "layout": _layout(title, yaxis={"title": {"text": y_title}})}

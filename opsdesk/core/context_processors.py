@@ -1,7 +1,7 @@
 """Template context shared by every page: navigation and the scope badge."""
 
-from opsdesk.core.selectors import scope_summary
 from opsdesk.core.navigation import menu_for
+from opsdesk.core.selectors import scope_summary
 
 
 def shell(request) -> dict:

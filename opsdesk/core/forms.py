@@ -39,20 +39,34 @@ class RegionForm(ScopedModelForm):
 
 class UserForm(ScopedModelForm):
     password = forms.CharField(
-        label=_("初始密码"), widget=forms.PasswordInput, required=False, help_text=_("新建用户必填；修改时留空表示不变。")
+        label=_("初始密码"),
+        widget=forms.PasswordInput,
+        required=False,
+        help_text=_("新建用户必填；修改时留空表示不变。"),
     )
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "has_company_scope", "scope_regions",
-                  "scope_stores", "language", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "has_company_scope",
+            "scope_regions",
+            "scope_stores",
+            "language",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope_regions"].queryset = Region.objects.for_user(self.user)
         self.fields["scope_stores"].queryset = Store.objects.for_user(self.user)
-        self.fields["language"].widget = forms.Select(choices=[("", "—"), ("zh-hans", "简体中文"), ("en", "English")],
-                                                      attrs={"class": "form-select"})
+        self.fields["language"].widget = forms.Select(
+            choices=[("", "—"), ("zh-hans", "简体中文"), ("en", "English")], attrs={"class": "form-select"}
+        )
         self.fields["role"].required = True
 
     def clean(self):
@@ -65,5 +79,7 @@ class UserForm(ScopedModelForm):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
     expires_at = forms.DateTimeField(
-        label=_("过期时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"})
+        label=_("过期时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
     )

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.choices import EmployeeStatusChoices, RoleChoices, StoreFormatChoices, StoreStatusChoices
 from opsdesk.core.scoping import ScopedManager, ScopedQuerySet, visible_store_ids, visible_stores
@@ -31,7 +32,7 @@ class Company(models.Model):
 
     class Meta:
         verbose_name = _("公司")
-        verbose_name_plural = _("公司")
+        verbose_name_plural = pgettext_lazy("plural", "公司")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -57,7 +58,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = _("区域")
-        verbose_name_plural = _("区域")
+        verbose_name_plural = pgettext_lazy("plural", "区域")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="region_unique_code")]
 
@@ -93,7 +94,9 @@ class Store(models.Model):
     city = models.CharField(_("城市"), max_length=100)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     opening_date = models.DateField(_("开业日期"), null=True, blank=True)
-    format = models.CharField(_("业态"), max_length=20, choices=StoreFormatChoices, default=StoreFormatChoices.SUPERMARKET)
+    format = models.CharField(
+        _("业态"), max_length=20, choices=StoreFormatChoices, default=StoreFormatChoices.SUPERMARKET
+    )
     floor_area = models.DecimalField(_("面积（㎡）"), max_digits=9, decimal_places=1, null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=StoreStatusChoices, default=StoreStatusChoices.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,7 +109,7 @@ class Store(models.Model):
 
     class Meta:
         verbose_name = _("门店")
-        verbose_name_plural = _("门店")
+        verbose_name_plural = pgettext_lazy("plural", "门店")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="store_unique_code")]
         indexes = [models.Index(fields=["region", "code"])]
@@ -138,7 +141,7 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name_plural = pgettext_lazy("plural", "部门")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="department_unique_code")]
 
@@ -168,7 +171,7 @@ class Position(models.Model):
 
     class Meta:
         verbose_name = _("职位")
-        verbose_name_plural = _("职位")
+        verbose_name_plural = pgettext_lazy("plural", "职位")
         ordering = ["track", "level"]
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="position_unique_code")]
 
@@ -198,7 +201,9 @@ class Employee(models.Model):
         "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="employee", verbose_name=_("账号")
     )
     hire_date = models.DateField(_("入职日期"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=EmployeeStatusChoices, default=EmployeeStatusChoices.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=EmployeeStatusChoices, default=EmployeeStatusChoices.ACTIVE
+    )
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     email = models.EmailField(_("邮箱"), blank=True)
 
@@ -208,7 +213,7 @@ class Employee(models.Model):
 
     class Meta:
         verbose_name = _("员工")
-        verbose_name_plural = _("员工")
+        verbose_name_plural = pgettext_lazy("plural", "员工")
         ordering = ["employee_no"]
         constraints = [models.UniqueConstraint(fields=["company", "employee_no"], name="employee_unique_no")]
 
@@ -261,7 +266,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
         ordering = ["username"]
 
     @staticmethod
@@ -295,7 +300,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API 令牌")
-        verbose_name_plural = _("API 令牌")
+        verbose_name_plural = pgettext_lazy("plural", "API 令牌")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

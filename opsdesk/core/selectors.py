@@ -57,7 +57,9 @@ def employee_list(*, user, action: str = "view") -> QuerySet[Employee]:
 
 def user_list(*, user, action: str = "view") -> QuerySet[User]:
     """User accounts the acting user may administer."""
-    return User.objects.for_user(user, action).select_related("company").prefetch_related("scope_regions", "scope_stores")
+    return (
+        User.objects.for_user(user, action).select_related("company").prefetch_related("scope_regions", "scope_stores")
+    )
 
 
 def audit_entries(*, user) -> QuerySet:
@@ -97,7 +99,9 @@ def home_summary(*, user) -> dict:
     totals = {"sales": 0, "customers": 0}
     if last_day is not None:
         window = days.filter(date__gt=last_day - timedelta(days=56))
-        per_day = list(window.values("date").order_by("date").annotate(sales=Sum("sales_amount"), customers=Sum("customers")))
+        per_day = list(
+            window.values("date").order_by("date").annotate(sales=Sum("sales_amount"), customers=Sum("customers"))
+        )
         totals = {
             "sales": sum(row["sales"] for row in per_day[-28:]),
             "customers": sum(row["customers"] for row in per_day[-28:]),
@@ -132,7 +136,11 @@ def store_overview(*, user, store: Store) -> dict:
     last_day = days.aggregate(last=Max("date"))["last"]
     chart = None
     if last_day is not None:
-        rows = list(days.filter(date__gt=last_day - timedelta(days=90)).order_by("date").values("date", "sales_amount", "customers"))
+        rows = list(
+            days.filter(date__gt=last_day - timedelta(days=90))
+            .order_by("date")
+            .values("date", "sales_amount", "customers")
+        )
         chart = line_chart(
             _("近 90 天销售额与客流"),
             [row["date"].isoformat() for row in rows],

@@ -125,9 +125,7 @@ def _check_user_scope(actor: User, target: User, regions, stores) -> None:
         raise PermissionDenied(_("不能修改自己的角色或权限范围。"))
 
 
-def user_create(
-    *, actor: User, data: dict[str, Any], password: str, regions=(), stores=()
-) -> User:
+def user_create(*, actor: User, data: dict[str, Any], password: str, regions=(), stores=()) -> User:
     """Create a user account with a role and a scope in the actor's company."""
     _assert_can(actor, "users", "add")
     with transaction.atomic(), audit_actor(actor):
@@ -148,7 +146,9 @@ def user_update(*, actor: User, user: User, data: dict[str, Any], regions=None, 
     _assert_can(actor, "users", "change")
     with transaction.atomic(), audit_actor(actor):
         user = User.objects.for_user(actor, "change").select_for_update().get(pk=user.pk)
-        touches_access = {"role", "has_company_scope", "is_active"} & set(data) or regions is not None or stores is not None
+        touches_access = (
+            {"role", "has_company_scope", "is_active"} & set(data) or regions is not None or stores is not None
+        )
         if touches_access:
             _check_user_scope(actor, user, regions or [], stores or [])
         _assign(user, data, USER_FIELDS)

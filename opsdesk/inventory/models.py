@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.catalog.models import Product
 from opsdesk.core.models import Store
@@ -12,7 +13,9 @@ class StockSnapshot(models.Model):
     """Units on hand of one SKU in one store at the end of a day."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("门店"))
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("商品"))
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("商品")
+    )
     date = models.DateField(_("日期"))
     on_hand = models.DecimalField(_("在库数量"), max_digits=12, decimal_places=3)
     on_order = models.DecimalField(_("在途数量"), max_digits=12, decimal_places=3, default=0)
@@ -25,7 +28,7 @@ class StockSnapshot(models.Model):
 
     class Meta:
         verbose_name = _("库存快照")
-        verbose_name_plural = _("库存快照")
+        verbose_name_plural = pgettext_lazy("plural", "库存快照")
         constraints = [models.UniqueConstraint(fields=["store", "product", "date"], name="stocksnapshot_unique_day")]
         indexes = [models.Index(fields=["store", "date"])]
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.models import Company
 from opsdesk.core.scoping import ScopedManager
@@ -25,7 +26,9 @@ class Supplier(models.Model):
     lead_time_days = models.PositiveSmallIntegerField(_("承诺交期（天）"), default=3)
     min_order_value = models.DecimalField(_("起订金额"), max_digits=12, decimal_places=2, default=0)
     payment_terms = models.CharField(_("付款条件"), max_length=100, blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=SupplierStatusChoices, default=SupplierStatusChoices.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=SupplierStatusChoices, default=SupplierStatusChoices.ACTIVE
+    )
 
     permission_area = "catalog"
     scope_kind = "company"
@@ -34,7 +37,7 @@ class Supplier(models.Model):
 
     class Meta:
         verbose_name = _("供应商")
-        verbose_name_plural = _("供应商")
+        verbose_name_plural = pgettext_lazy("plural", "供应商")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="supplier_unique_code")]
 

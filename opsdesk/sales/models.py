@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.catalog.models import Product, ProductCategory
 from opsdesk.core.models import Company, Store
@@ -19,7 +20,9 @@ class StoreDaySales(models.Model):
     transactions = models.PositiveIntegerField(_("交易笔数"), default=0)
     is_open = models.BooleanField(_("营业"), default=True)
     is_promo = models.BooleanField(_("促销"), default=False)
-    state_holiday = models.CharField(_("法定假日"), max_length=1, default="0", help_text=_("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆"))
+    state_holiday = models.CharField(
+        _("法定假日"), max_length=1, default="0", help_text=_("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆")
+    )
     is_school_holiday = models.BooleanField(_("学校假期"), default=False)
 
     permission_area = "facts"
@@ -29,7 +32,7 @@ class StoreDaySales(models.Model):
 
     class Meta:
         verbose_name = _("门店日销售")
-        verbose_name_plural = _("门店日销售")
+        verbose_name_plural = pgettext_lazy("plural", "门店日销售")
         constraints = [models.UniqueConstraint(fields=["store", "date"], name="storedaysales_unique_day")]
         indexes = [models.Index(fields=["date"])]
 
@@ -56,7 +59,7 @@ class SkuDaySales(models.Model):
 
     class Meta:
         verbose_name = _("商品日销售")
-        verbose_name_plural = _("商品日销售")
+        verbose_name_plural = pgettext_lazy("plural", "商品日销售")
         constraints = [models.UniqueConstraint(fields=["store", "product", "date"], name="skudaysales_unique_day")]
         indexes = [models.Index(fields=["store", "date"]), models.Index(fields=["product", "date"])]
 
@@ -85,7 +88,7 @@ class Promotion(models.Model):
 
     class Meta:
         verbose_name = _("促销")
-        verbose_name_plural = _("促销")
+        verbose_name_plural = pgettext_lazy("plural", "促销")
         ordering = ["-start_date"]
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="promotion_unique_code")]
 

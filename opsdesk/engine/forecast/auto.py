@@ -11,7 +11,7 @@ import numpy as np
 
 from .gbm import GlobalGBM
 from .models import ForecastModel, apply_closures, statistical_models
-from .panel import Dense, FutureCovariates, SeriesPanel, history_span, to_dense
+from .panel import FutureCovariates, SeriesPanel, history_span, to_dense
 
 ENSEMBLE = "ensemble"
 MIN_RESIDUALS = 8  # below this many validation residuals a series borrows the pooled residual distribution

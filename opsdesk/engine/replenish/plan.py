@@ -6,31 +6,33 @@ The whole plan is vectorised over pairs: there is no Python loop per pair.
 Formulas (documented here once, used by the code below and checked by golden tests):
 
 - position ``IP = on_hand + on_order - backorders`` (units).
-- protection period ``P = L + R`` (days): lead time mean ``L`` plus review period ``R``.
+- ``L`` lead time mean and ``sigma_L`` its standard deviation (days, ``lead_time_from_receipts``), ``R`` the review
+  period (order cycle, days), ``c`` the planner's check interval (days; ``c = R`` by default, 1 for a daily planner).
+- protection period ``P = L + c`` (days): the time an order placed now must cover before the next chance to
+  order arrives. With ``c = R`` this is the classic ``L + R`` of a periodic (R, S) policy.
 - demand over ``x`` days ``D(x)``: sum of the daily forecast means over the first ``x`` days (linear for a fractional
   last day; beyond the forecast horizon the mean of the last 7 forecast days is extended).
-- mean daily demand over the period ``d = D(P) / P``.
-- safety stock (``method="normal"``)::
+- mean daily demand ``d = D(L + R) / (L + R)``.
+- safety stock (``safety_stock_method="normal"``)::
 
-      SS(x) = z * sqrt(x * sigma_e**2 + d**2 * sigma_L**2)
+      SS = z * sqrt(P * sigma_e**2 + d**2 * sigma_L**2)
 
-  with ``z = Phi^-1(service level of the pair's ABC class)`` (``service_measure="cycle"``), ``sigma_e`` the standard deviation of the one-day
-  forecast error (from forecast residuals, units/day) and ``sigma_L`` the lead-time standard deviation (days).
-  Errors of different days are treated as independent, so variance grows with ``x``.
-- with ``service_measure="fill_rate"`` the class targets are fill rates ``beta`` and ``z`` is the smallest
-  ``k >= 0`` with ``G(k) = (1 - beta) * Q / sigma_s`` (Silver, Pyke & Peterson), ``G(k) = phi(k) - k (1 - Phi(k))``
-  the standard normal loss function, ``Q = max(D(R), pack, MOQ)`` the expected order size and ``sigma_s`` the
-  demand uncertainty over ``L + c`` (below): expected units short per cycle = ``(1 - beta)`` x units per cycle.
-- safety stock (``method="quantile"``): the caller gives quantiles of cumulative demand over ``P`` days; the
-  quantile at the service level ``q`` gives ``SS = sqrt(max(q - D(P), 0)**2 + (z * d * sigma_L)**2)`` (the quantile
-  carries the demand uncertainty, the lead-time term is added in quadrature as above).
-- order-up-to level ``S = D(P) + SS(P)``.
-- reorder point ``s = D(L + c) + SS(L + c)`` with ``c`` the planner's check interval (1 day for a daily planner).
-  When ``c = R`` (a planner that only runs on review days) ``s = S`` and the policy is the classic (R, S).
+  with ``sigma_e`` the standard deviation of the one-day forecast error (from forecast residuals, units/day);
+  errors of different days are treated as independent, so the variance grows with ``P``.
+  ``z = Phi^-1(service level of the pair's ABC class)`` (``service_measure="cycle"``), or, with
+  ``service_measure="fill_rate"``, the class targets are fill rates ``beta`` and ``z`` is the smallest ``k >= 0``
+  with ``G(k) = (1 - beta) * Q / sigma_P`` (Silver, Pyke & Peterson), ``G(k) = phi(k) - k (1 - Phi(k))`` the
+  standard normal loss function, ``Q = max(D(R), pack, MOQ)`` the expected order size and ``sigma_P`` the square
+  root above: expected units short per cycle = ``(1 - beta)`` x units per cycle.
+- safety stock (``safety_stock_method="quantile"``): the caller gives quantiles of demand summed over ``P`` days;
+  with ``q`` the quantile at the service level, ``SS = sqrt(max(q - D(P), 0)**2 + (z * d * sigma_L)**2)`` (the
+  quantiles carry the demand uncertainty; the lead-time term is added in quadrature as above).
+- reorder point ``s = D(P) + SS``; order-up-to level ``S = D(L + R) + SS`` (``s = S`` when ``c = R``).
 - order when ``IP <= s`` and ``IP < S``: raw need ``S - IP``, rounded UP to a multiple of the pack size and to at
-  least the minimum order quantity (itself rounded up to the pack), else zero.
-- urgency: days until the net on-hand stock (on hand - backorders) is used up by the forecast, minus the lead
-  time; negative means a stockout is expected before an order placed today can arrive. Sort ascending.
+  least the minimum order quantity (itself rounded up to the pack), else zero. Reason codes: "covered"
+  (``IP >= S``), "above_reorder_point" (``s < IP < S``, a daily planner waits), "below_reorder_point" (ordered).
+- urgency: days until the net on-hand stock (on hand - backorders) is used up by the forecast, minus ``L``;
+  negative means a stockout is expected before an order placed today can arrive. Sort ascending.
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ class PlanParams:
 
     Attributes:
         service_levels: cycle service-level target per ABC class code (A, B, C).
-        check_interval_days: how often the planner runs, days (1 = daily); sets the reorder point's horizon.
+        check_interval_days: how often the planner runs, days (``c``); None = on review days only (``c = R``,
+            the classic periodic (R, S) policy); 1 = a daily planner with a (s, S) policy.
         safety_stock_method: "normal" (forecast error sigma) or "quantile" (``horizon_quantiles``).
         service_measure: "cycle": ``service_levels`` are cycle service levels, ``z = Phi^-1(level)``;
             "fill_rate": they are fill-rate targets and ``z`` solves the normal loss equation (module docstring).
@@ -99,7 +102,7 @@ class PlanParams:
     """
 
     service_levels: tuple[float, ...] = (0.98, 0.95, 0.90)
-    check_interval_days: float = 1.0
+    check_interval_days: float | None = None
     safety_stock_method: Literal["normal", "quantile"] = "normal"
     service_measure: Literal["cycle", "fill_rate"] = "cycle"
     z_scale: float = 1.0
@@ -107,7 +110,13 @@ class PlanParams:
 
 @dataclass(frozen=True)
 class PlanResult:
-    """One proposal per pair with its explanation. All arrays ``(n,)``; units and days."""
+    """One proposal per pair with its explanation (module docstring). All arrays ``(n,)``; units and days.
+
+    ``protection_days`` is ``P = L + c``; ``demand_protection`` is ``D(P)``; ``demand_horizon`` is ``D(L + R)``;
+    ``raw_need`` is ``S - IP``; ``rounding_added`` is ``order_qty - raw_need`` on ordered lines;
+    ``is_moq_applied`` says the MOQ raised the quantity above pack rounding; ``reason`` indexes ``REASONS``;
+    ``order_value`` is ``order_qty * unit_cost`` when costs are given.
+    """
 
     position: np.ndarray
     lead_time_mean: np.ndarray
@@ -115,7 +124,7 @@ class PlanResult:
     protection_days: np.ndarray
     service_level: np.ndarray
     z: np.ndarray
-    demand_lead_time: np.ndarray
+    demand_protection: np.ndarray
     demand_horizon: np.ndarray
     safety_stock: np.ndarray
     reorder_point: np.ndarray
@@ -158,30 +167,28 @@ def plan(inputs: PlanInputs, params: PlanParams | None = None) -> PlanResult:
     position = inputs.on_hand.astype(f64) + inputs.on_order - inputs.backorders
     lead_mean = np.maximum(inputs.lead_time_mean.astype(f64), 0.0)
     lead_std = np.maximum(inputs.lead_time_std.astype(f64), 0.0)
-    protection = lead_mean + inputs.review_days
-    trigger_days = lead_mean + np.minimum(params.check_interval_days, inputs.review_days)
+    review = np.asarray(inputs.review_days, dtype=f64)
+    check = review if params.check_interval_days is None else np.minimum(params.check_interval_days, review)
+    protection = lead_mean + check
     cumulative = cumulative_forecast(inputs.forecast_mean)
-    demand_horizon = demand_over(cumulative, protection)
-    demand_lead = demand_over(cumulative, trigger_days)
-    mean_daily = np.divide(demand_horizon, protection, out=np.zeros_like(demand_horizon), where=protection > 0)
+    demand_horizon = demand_over(cumulative, lead_mean + review)
+    demand_protection = demand_over(cumulative, protection)
+    mean_daily = np.divide(demand_horizon, lead_mean + review, out=np.zeros_like(demand_horizon),
+                           where=lead_mean + review > 0)
     sigma = inputs.forecast_sigma.astype(f64)
     service = service_level_for(inputs.abc_class, params.service_levels)
-    sigma_trigger = safety_stock(1.0, trigger_days, sigma, mean_daily, lead_std)
+    sigma_protection = safety_stock(1.0, protection, sigma, mean_daily, lead_std)
     if params.service_measure == "fill_rate":
-        cycle_quantity = np.maximum(np.maximum(demand_over(cumulative, inputs.review_days), inputs.pack_size),
+        cycle_quantity = np.maximum(np.maximum(demand_over(cumulative, review), inputs.pack_size),
                                     inputs.min_order_qty)
-        z = fill_rate_safety_factor(service, cycle_quantity, sigma_trigger) * params.z_scale
+        z = fill_rate_safety_factor(service, cycle_quantity, sigma_protection) * params.z_scale
     else:
         z = np.maximum(norm_ppf(service), 0.0) * params.z_scale
     if params.safety_stock_method == "quantile":
-        safety = quantile_safety_stock(inputs, service, demand_horizon, z * mean_daily * lead_std)
-        sigma_horizon = safety_stock(1.0, protection, sigma, mean_daily, lead_std)
-        trigger_safety = safety * np.divide(sigma_trigger, sigma_horizon, out=np.ones_like(safety),
-                                            where=sigma_horizon > 0)
+        safety = quantile_safety_stock(inputs, service, demand_protection, z * mean_daily * lead_std)
     else:
-        safety = safety_stock(z, protection, sigma, mean_daily, lead_std)
-        trigger_safety = z * sigma_trigger
-    reorder_point = demand_lead + trigger_safety
+        safety = z * sigma_protection
+    reorder_point = demand_protection + safety
     order_up_to = demand_horizon + safety
     raw_need = order_up_to - position
     is_due = (position <= reorder_point) & (raw_need > 0)
@@ -194,7 +201,7 @@ def plan(inputs: PlanInputs, params: PlanParams | None = None) -> PlanResult:
     value = None if inputs.unit_cost is None else order_qty * inputs.unit_cost
     return PlanResult(
         position=position, lead_time_mean=lead_mean, lead_time_std=lead_std, protection_days=protection,
-        service_level=service, z=z, demand_lead_time=demand_lead, demand_horizon=demand_horizon,
+        service_level=service, z=z, demand_protection=demand_protection, demand_horizon=demand_horizon,
         safety_stock=safety, reorder_point=reorder_point, order_up_to=order_up_to, raw_need=raw_need,
         order_qty=order_qty, rounding_added=np.where(order_qty > 0, order_qty - raw_need, 0.0),
         is_moq_applied=moq_applied, reason=reason, days_until_stockout=stockout_days,

@@ -12,9 +12,10 @@ their quantities rounded by the same supplier constraints (multiple of the pack,
   ``qty = a * R`` with ``s_d`` the standard deviation of daily demand over the same history and
   ``z = Phi^-1(service level of the ABC class) * z_scale``; when ``projected <= level`` it orders
   ``max(qty, level - projected)``; fixed for the whole period.
-- ``OpsdeskForecast``: every day re-forecasts the next ``L + R`` days from the demand history up to that day and
-  runs ``plan`` (safety stock ``z * sqrt((L + R) sigma_e^2 + d^2 sigma_L^2)``, lead time mean/std from observed
-  receipts, reorder point over ``L + 1`` days, order up to ``S``).
+- ``OpsdeskForecast``: every day re-forecasts the coming days from the demand history up to that day and runs
+  ``plan`` as a daily planner (check interval ``c = 1``): safety stock ``z * sqrt((L + 1) sigma_e^2 + d^2
+  sigma_L^2)`` with lead time mean/std from observed receipts, reorder point ``D(L + 1) + SS``, order up to
+  ``D(L + R) + SS``. Give it ``PlanParams(check_interval_days=None)`` for the periodic (R, S) variant.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ class OpsdeskForecast:
     def __init__(self, inputs: SimulationInputs, cache: ForecastCache, params: PlanParams | None = None) -> None:
         self.inputs = inputs
         self.cache = cache
-        self.params = params or PlanParams()
+        self.params = params or PlanParams(check_interval_days=1.0)
 
     def _plan(self, day: int, on_hand: np.ndarray, on_order: np.ndarray):
         mean, sigma = self.cache.get(day)

@@ -1,0 +1,129 @@
+"""Permission-matrix declarations of the core app's pages and API operations (see matrix.py)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from opsdesk.core.models import ApiToken, Region, Store, User
+from opsdesk.core.testing.factories import make_token
+from opsdesk.core.testing.matrix import Route
+
+
+def _store(org, user, in_scope):
+    return org.store_for(user, in_scope)
+
+
+def _region(org, user, in_scope):
+    return org.region_for(user, in_scope)
+
+
+def _employee(org, user, in_scope):
+    return org.employee_for(user, in_scope)
+
+
+def _account(org, user, in_scope):
+    return org.user_for(user, in_scope)
+
+
+def _audit_entry(org, user, in_scope):
+    return org.audit_entry_for(user, in_scope)
+
+
+def _token(org, user, in_scope):
+    """The user's own token (in scope) or another user's token (never reachable)."""
+    return make_token(user if in_scope else org.other_user, name="matrix")[0]
+
+
+def _store_data(org, user, store):
+    return {
+        "code": store.code, "name": "changed by the matrix", "region": store.region_id, "city": store.city,
+        "address": store.address, "opening_date": "", "format": store.format, "floor_area": "", "status": store.status,
+    }
+
+
+def _new_store_data(org, user, _store):
+    return {"code": "NEW1", "name": "新店", "region": org.region_a.pk, "city": "苏州", "format": "supermarket",
+            "status": "open"}
+
+
+def _region_data(org, user, region):
+    return {"code": region.code, "name": "changed by the matrix"}
+
+
+def _new_region_data(org, user, _region):
+    return {"code": "RN", "name": "新区域"}
+
+
+def _account_data(org, user, account):
+    return {
+        "username": account.username, "first_name": "changed", "last_name": "", "email": "", "role": account.role,
+        "scope_stores": [store.pk for store in account.scope_stores.all()],
+        "scope_regions": [region.pk for region in account.scope_regions.all()],
+        "language": "", "is_active": "on",
+    }
+
+
+def _new_account_data(org, user, _account):
+    return {"username": "matrix-new", "role": "staff", "password": "a-long-passphrase-9", "language": "",
+            "scope_stores": [org.stores["a1"].pk], "is_active": "on"}
+
+
+def _store_patch(org, user, store):
+    return {"name": "patched by the matrix"}
+
+
+def _audit_link(entry):
+    return reverse("core:audit_detail", args=[entry.pk])
+
+
+def _account_link(account):
+    return reverse("core:user_edit", args=[account.pk])
+
+
+ROUTES = [
+    # Signing in and out, language, the JavaScript catalog: reachable without an account.
+    Route("core:login", "public", anonymous_status=200, signed_in_status=302),
+    Route("core:logout", "public", methods=("POST",), anonymous_status=302, signed_in_status=302),
+    Route("core:set_language", "public", methods=("POST",), anonymous_status=302, signed_in_status=302),
+    Route("javascript-catalog", "public", anonymous_status=200, signed_in_status=200),
+    Route("api-1.0.0:api-root", "public", anonymous_status=404, signed_in_status=404),
+    # Every signed-in user, whatever the role.
+    Route("core:home", "self-service"),
+    Route("core:password_change", "self-service"),
+    Route("core:password_change_done", "self-service"),
+    Route("core:token_list", "self-service", methods=("GET", "POST"), post_status=200,
+          post_data=lambda org, user, obj: {"name": "matrix"}),
+    Route("core:token_revoke", "self-service", methods=("POST",), make_object=_token, model=ApiToken),
+    Route("api-1.0.0:openapi-json", "self-service"),
+    Route("api-1.0.0:openapi-view", "self-service"),
+    # Organisation.
+    Route("core:store_list", "list", area="org", make_object=_store),
+    Route("core:store_add", "add", area="org", model=Store, post_data=_new_store_data),
+    Route("core:store_detail", "detail", area="org", make_object=_store),
+    Route("core:store_edit", "edit", area="org", make_object=_store, post_data=_store_data),
+    Route("core:store_delete", "delete", area="org", make_object=_store, model=Store),
+    Route("core:region_list", "list", area="org", make_object=_region),
+    Route("core:region_add", "add", area="org", model=Region, post_data=_new_region_data),
+    Route("core:region_detail", "detail", area="org", make_object=_region),
+    Route("core:region_edit", "edit", area="org", make_object=_region, post_data=_region_data),
+    Route("core:region_delete", "delete", area="org", make_object=_region, model=Region),
+    Route("core:employee_list", "list", area="people", make_object=_employee),
+    Route("core:employee_detail", "detail", area="people", make_object=_employee),
+    # Accounts, roles and the audit trail.
+    Route("core:user_list", "list", area="users", make_object=_account, link=_account_link),
+    Route("core:user_add", "add", area="users", model=User, post_data=_new_account_data),
+    Route("core:user_edit", "edit", area="users", make_object=_account, post_data=_account_data),
+    Route("core:roles", "list", area="users"),
+    Route("core:audit_list", "list", area="audit", make_object=_audit_entry, link=_audit_link),
+    # audit_detail checks the role before looking the entry up: 403 for every entry, in scope or not.
+    Route("core:audit_detail", "detail", area="audit", make_object=_audit_entry, hidden_status=403),
+    # REST API.
+    Route("GET /api/v1/regions/", "api-list", area="org", make_object=_region),
+    Route("GET /api/v1/regions/{region_id}/", "api-detail", area="org", make_object=_region),
+    Route("GET /api/v1/stores/", "api-list", area="org", make_object=_store),
+    Route("GET /api/v1/stores/{store_id}/", "api-detail", area="org", make_object=_store),
+    Route("PATCH /api/v1/stores/{store_id}/", "api-write", area="org", action="change", make_object=_store,
+          post_data=_store_patch),
+    Route("GET /api/v1/employees/", "api-list", area="people", make_object=_employee),
+    Route("GET /api/v1/employees/{employee_id}/", "api-detail", area="people", make_object=_employee),
+]
