@@ -47,15 +47,17 @@ from opsdesk.engine.replenish import (  # noqa: E402
     SimulationInputs,
     abc_classify,
     calibrate,
+    event_adjusted,
     lead_time_from_receipts,
     plan,
     simulate,
+    tsb_weekly_forecast,
 )
 
 POLICIES = ("opsdesk", "odoo_minmax", "erpnext_reorder")
 HOLDOUT_DAYS = 60
 BURN_IN_DAYS = 28
-TARGET_FILL = 0.98
+TARGETS = (0.98, 0.95)
 
 
 def load_online_retail(data_dir: Path) -> dict:
@@ -147,26 +149,31 @@ def simulation_inputs(panel: dict, review_days: float = 7.0) -> SimulationInputs
 
 
 def run_panel(panel: dict, quick: bool) -> dict:
-    """Simulate the three policies as configured and calibrated to the fill-rate target."""
+    """Simulate the policies as configured and calibrated to each fill-rate target."""
     inputs = simulation_inputs(panel)
     cache = ForecastCache(inputs)
     makers = {
-        "opsdesk": lambda knob: OpsdeskForecast(inputs, cache, PlanParams(z_scale=knob)),
+        "opsdesk": lambda knob: OpsdeskForecast(inputs, cache, PlanParams(z_scale=knob, check_interval_days=1.0)),
         "odoo_minmax": lambda knob: OdooMinMax(inputs, buffer_days=knob),
         "erpnext_reorder": lambda knob: ErpnextReorder(inputs, z_scale=knob),
     }
     configured_knob = {"opsdesk": 1.0, "odoo_minmax": 0.0, "erpnext_reorder": 1.0}
     ranges = {"opsdesk": (0.0, 4.0), "odoo_minmax": (0.0, 60.0), "erpnext_reorder": (0.0, 12.0)}
+    if "promo_calendar" in panel:
+        # Same policy, with a forecaster that knows the planned promotion calendar (static min/max cannot use it).
+        promo_cache = ForecastCache(inputs, event_adjusted(tsb_weekly_forecast, panel["promo_calendar"], panel["sku"]))
+        makers["opsdesk_promo"] = lambda knob: OpsdeskForecast(
+            inputs, promo_cache, PlanParams(z_scale=knob, check_interval_days=1.0))
+        configured_knob["opsdesk_promo"], ranges["opsdesk_promo"] = 1.0, (0.0, 4.0)
     iterations = 5 if quick else 9
-    configured, matched = {}, {}
-    for name in POLICIES:
-        began = time.perf_counter()
-        result = simulate(inputs, makers[name](configured_knob[name]))
+    configured, matched = {}, {str(target): {} for target in TARGETS}
+    for name, make in makers.items():
+        result = simulate(inputs, make(configured_knob[name]))
         assert np.allclose(result.initial + result.received - result.sold, result.final), "stock not conserved"
         configured[name] = rounded(result.summary())
-        knob, best, is_reached = calibrate(makers[name], inputs, *ranges[name], TARGET_FILL, iterations)
-        matched[name] = rounded({**best.summary(), "knob": knob, "reached": is_reached})
-        configured[name]["seconds"] = round(time.perf_counter() - began, 1)
+        for target in TARGETS:
+            knob, best, is_reached = calibrate(make, inputs, *ranges[name], target, iterations)
+            matched[str(target)][name] = rounded({**best.summary(), "knob": knob, "reached": is_reached})
     return {"pairs": int(inputs.demand.shape[0]), "configured": configured, "matched": matched}
 
 
@@ -207,24 +214,33 @@ def run_scale(pairs: int) -> dict:
 def print_table(name: str, figures: dict) -> None:
     """Readable table of one panel."""
     print(f"\n{name}: {figures['pairs']} pairs, holdout {HOLDOUT_DAYS} days after {BURN_IN_DAYS} burn-in days")  # noqa: T201
-    header = f"{'policy':<17}{'mode':<12}{'fill':>8}{'CSL':>8}{'SO days':>9}{'avg units':>12}{'avg value':>12}"
-    print(header + f"{'orders':>8}{'knob':>8}")  # noqa: T201
-    for mode in ("configured", "matched"):
-        for policy in POLICIES:
-            row = figures[mode][policy]
-            knob = f"{row['knob']:.2f}{'' if row['reached'] else '!'}" if mode == "matched" else ""
+    print(f"{'policy':<17}{'mode':<12}{'fill':>8}{'CSL':>8}{'SO days':>9}{'avg units':>12}"  # noqa: T201
+          f"{'avg value':>12}{'orders':>8}{'knob':>9}")
+    rows = [("configured", figures["configured"])]
+    rows += [(f"fill>={target}", figures["matched"][target]) for target in figures["matched"]]
+    for mode, policies in rows:
+        for policy, row in policies.items():
+            knob = f"{row['knob']:.2f}{'' if row['reached'] else ' !'}" if "knob" in row else ""
             print(f"{policy:<17}{mode:<12}{row['fill_rate']:>8.4f}{row['cycle_service_level']:>8.4f}"  # noqa: T201
                   f"{row['stockout_days']:>9}{row['avg_inventory_units']:>12.0f}{row['avg_inventory_value']:>12.0f}"
-                  f"{row['orders']:>8}{knob:>8}")
+                  f"{row['orders']:>8}{knob:>9}")
+    print("knob: opsdesk/erpnext z multiplier, odoo extra days in min; '!' = target not reached at the bound")  # noqa: T201
 
 
 def goal(figures: dict) -> dict:
-    """OpsDesk inventory value saving vs each static policy at the calibrated 98% fill rate."""
-    matched = figures["matched"]
-    ours = matched["opsdesk"]["avg_inventory_value"]
-    savings = {name: round(1 - ours / matched[name]["avg_inventory_value"], 4) for name in POLICIES[1:]}
-    is_met = all(matched[name]["reached"] for name in POLICIES) and min(savings.values()) >= 0.25
-    return {"saving_vs": savings, "is_met": is_met}
+    """Inventory value saving of each OpsDesk variant vs each static policy at each calibrated fill rate."""
+    report = {}
+    for target, matched in figures["matched"].items():
+        for ours in (name for name in matched if name.startswith("opsdesk")):
+            if not matched[ours]["reached"]:
+                report[f"{ours}@{target}"] = {"reached": False}
+                continue
+            savings = {name: (round(1 - matched[ours]["avg_inventory_value"] / matched[name]["avg_inventory_value"], 4)
+                              if matched[name]["reached"] else "static policy cannot reach target")
+                       for name in POLICIES[1:]}
+            is_met = all(isinstance(value, str) or value >= 0.25 for value in savings.values())
+            report[f"{ours}@{target}"] = {"reached": True, "saving_vs": savings, "is_met": is_met}
+    return report
 
 
 def main() -> None:
@@ -249,14 +265,17 @@ def main() -> None:
                                  ("fill_rate", "cycle_service_level", "stockout_days", "avg_inventory_value",
                                   "orders")} for policy in POLICIES}
         matched[name] = figures["matched"]
+        extra = {policy: row for policy, row in figures["configured"].items() if policy not in POLICIES}
+        if extra:
+            output.setdefault("extra_policies", {})[name] = extra
         goals[name] = goal(figures)
-        print(f"goal (>=25% less inventory value than both static policies at 98% fill): {goals[name]}")  # noqa: T201
+        print(f"goal (>= 25% less inventory value than both static policies at equal fill): {goals[name]}")  # noqa: T201
     output["scale"] = run_scale(100_000 if args.quick else 1_000_000)
     print(f"\nscale: {output['scale']}")  # noqa: T201
     output["page_ms"] = None
-    output["matched_fill_98"] = {name: {policy: {key: row[key] for key in ("fill_rate", "avg_inventory_value",
-                                                                            "knob", "reached")}
-                                        for policy, row in rows.items()} for name, rows in matched.items()}
+    keys = ("fill_rate", "avg_inventory_value", "knob", "reached")
+    output["matched"] = {name: {target: {policy: {key: row[key] for key in keys} for policy, row in rows.items()}
+                                for target, rows in by_target.items()} for name, by_target in matched.items()}
     output["goal"] = goals
     print(json.dumps(output))  # noqa: T201
 

@@ -117,11 +117,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run the background task worker until stopped."""
+    """Run the background task worker (and the daily scheduler) until stopped."""
     _setup_django()
+    import threading
+
     from django.core.management import call_command
 
-    call_command("db_worker", *([] if not args.batch else ["--batch"]))
+    from opsdesk.core import scheduler
+
+    if args.batch:
+        scheduler.tick()
+        call_command("db_worker", "--batch")
+        return 0
+    stop = threading.Event()
+
+    def schedule_loop() -> None:
+        from django.db import close_old_connections
+
+        while not stop.is_set():
+            try:
+                scheduler.tick()
+            finally:
+                close_old_connections()
+            stop.wait(30)
+
+    threading.Thread(target=schedule_loop, name="opsdesk-scheduler", daemon=True).start()
+    try:
+        call_command("db_worker")
+    finally:
+        stop.set()
     return 0
 
 
@@ -131,6 +155,76 @@ def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["opsdesk manage", *args.rest])
+    return 0
+
+
+def _company(code: str | None):
+    from opsdesk.core.models import Company
+
+    companies = Company.objects.all()
+    if code:
+        companies = companies.filter(code=code)
+    found = list(companies[:2])
+    if len(found) != 1:
+        raise SystemExit("name the company with --company CODE" if found else "no such company")
+    return found[0]
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    """Run a forecast now (in this process) and print its accuracy."""
+    _setup_django()
+    from tqdm import tqdm
+
+    from opsdesk.forecasting import services
+    from opsdesk.forecasting.models import ForecastRun
+
+    company = _company(args.company)
+    run = services.forecast_run_request(actor=None, company=company, horizon=args.horizon, enqueue=False)
+    bar = tqdm(total=100, desc="forecast", unit="%", file=sys.stderr)
+
+    def progress(percent: int, stage: str) -> None:
+        bar.set_postfix_str(stage)
+        bar.update(max(0, percent - bar.n))
+
+    try:
+        run = services.forecast_run_execute(run.pk, on_progress=progress)
+    finally:
+        bar.update(100 - bar.n)
+        bar.close()
+    run = ForecastRun.objects.get(pk=run.pk)
+    print(f"run #{run.pk}: {run.series_count} series, origin {run.origin}, {run.horizon} days, {run.seconds} s")
+    for measure, item in run.accuracy.items():
+        print(f"  {measure:<10} series={item['series']:<7} relative_rmse={item['relative_rmse']} models={item['models']}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export data sets to a file: `opsdesk export forecasts --format csv --output FILE`."""
+    _setup_django()
+    from opsdesk.core.exports import xlsx_bytes
+    from opsdesk.forecasting import selectors
+    from opsdesk.forecasting.models import ForecastRun
+
+    company = _company(args.company)
+    runs = ForecastRun.objects.filter(company=company, status="done").order_by("-finished_at", "-pk")
+    run = runs.filter(pk=args.run).first() if args.run else runs.first()
+    if run is None:
+        raise SystemExit("no finished forecast run; run `opsdesk forecast` first")
+    rows = selectors.export_rows(user=None, run=run)
+    output = Path(args.output)
+    if args.format == "xlsx":
+        output.write_bytes(xlsx_bytes(selectors.EXPORT_HEADER, rows, sheet_title="forecasts"))
+    else:
+        import csv
+
+        with output.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(selectors.EXPORT_HEADER)
+            count = 0
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        print(f"{count} rows written to {output} (run #{run.pk})")
     return 0
 
 
@@ -156,6 +250,19 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run the background task worker")
     worker.add_argument("--batch", action="store_true", help="run the queued tasks, then exit")
     worker.set_defaults(func=cmd_worker)
+
+    forecast = commands.add_parser("forecast", help="forecast every store and store x SKU now")
+    forecast.add_argument("--horizon", type=int, default=28)
+    forecast.add_argument("--company", help="company code (needed when there are several)")
+    forecast.set_defaults(func=cmd_forecast)
+
+    export = commands.add_parser("export", help="export a data set to a file")
+    export.add_argument("dataset", choices=["forecasts"])
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--output", required=True)
+    export.add_argument("--company")
+    export.add_argument("--run", type=int, help="run id (default: the latest finished run)")
+    export.set_defaults(func=cmd_export)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -3,14 +3,38 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from opsdesk.core.testing.org import Org, build_org
 
 
+@pytest.fixture(scope="module")
+def shared_org(django_db_setup, django_db_blocker):
+    """The organisation, built once per test module inside an outer transaction that is rolled back at the end.
+
+    Each test runs in a savepoint inside it (pytest-django's `db`), so tests see the organisation and their own
+    writes, never another test's (Django's `setUpTestData` pattern). Not for `transaction=True` tests.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            org = build_org()
+        except BaseException:
+            outer.__exit__(None, None, None)
+            raise
+    yield org
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def org(db) -> Org:
+def org(db, shared_org) -> Org:
     """The shared organisation: 2 companies, 3 regions, 5 stores, one user per role (see core/testing/org.py)."""
-    return build_org()
+    for user in shared_org.users.values():
+        user.refresh_from_db()
+    return shared_org
 
 
 @pytest.fixture

@@ -318,3 +318,17 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ScheduledRun(models.Model):
+    """Marks that a periodic job was enqueued for a day, so restarts and several workers never run it twice."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="scheduledrun_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

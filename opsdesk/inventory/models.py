@@ -34,3 +34,34 @@ class StockSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id}/{self.product_id} {self.date}: {self.on_hand}"
+
+
+class GoodsReceipt(models.Model):
+    """Units of one SKU received into a store from a supplier on a day, under a delivery reference."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("门店"))
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("商品"))
+    supplier = models.ForeignKey(
+        "purchasing.Supplier", on_delete=models.PROTECT, null=True, blank=True, related_name="goods_receipts",
+        verbose_name=_("供应商"),
+    )
+    date = models.DateField(_("日期"))
+    quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=3)
+    unit_cost = models.DecimalField(_("单位成本"), max_digits=12, decimal_places=4, default=0)
+    reference = models.CharField(_("单据号"), max_length=64, blank=True, default="")
+
+    permission_area = "facts"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("收货")
+        verbose_name_plural = _("收货")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "product", "date", "reference"], name="goodsreceipt_unique_line")
+        ]
+        indexes = [models.Index(fields=["store", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.product_id} {self.date}: {self.quantity}"

@@ -97,3 +97,57 @@ class Promotion(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"company_id": self.company_id}
+
+
+class SalesLine(models.Model):
+    """One invoice line from a POS or web shop: a sale, or a return (negative quantity, `is_return`)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sales_lines", verbose_name=_("门店"))
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sales_lines", verbose_name=_("商品"))
+    invoice = models.CharField(_("发票号"), max_length=40)
+    line_no = models.PositiveIntegerField(_("行号"))
+    sold_at = models.DateTimeField(_("时间"))
+    date = models.DateField(_("日期"))
+    quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("单价"), max_digits=12, decimal_places=4)
+    customer_id = models.CharField(_("客户"), max_length=40, blank=True)
+    is_return = models.BooleanField(_("退货"), default=False)
+
+    permission_area = "facts"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("销售明细")
+        verbose_name_plural = _("销售明细")
+        constraints = [models.UniqueConstraint(fields=["store", "invoice", "line_no"], name="salesline_unique_line")]
+        indexes = [models.Index(fields=["store", "date"]), models.Index(fields=["product", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.invoice}/{self.line_no}"
+
+
+class StoreCalendarDay(models.Model):
+    """A store's planned day (the known future for forecasting): open, promotion and holiday flags."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="calendar_days", verbose_name=_("门店"))
+    date = models.DateField(_("日期"))
+    is_open = models.BooleanField(_("营业"), default=True)
+    is_promo = models.BooleanField(_("促销"), default=False)
+    state_holiday = models.CharField(_("法定假日"), max_length=1, default="0", help_text=_("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆"))
+    is_school_holiday = models.BooleanField(_("学校假期"), default=False)
+
+    permission_area = "facts"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("门店日历")
+        verbose_name_plural = _("门店日历")
+        constraints = [models.UniqueConstraint(fields=["store", "date"], name="storecalendarday_unique_day")]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.date}"

@@ -84,7 +84,8 @@ ROUTES = [
     # Signing in and out, language, the JavaScript catalog: reachable without an account.
     Route("core:login", "public", anonymous_status=200, signed_in_status=302),
     Route("core:logout", "public", methods=("POST",), anonymous_status=302, signed_in_status=302),
-    Route("core:set_language", "public", methods=("POST",), anonymous_status=302, signed_in_status=302),
+    Route("core:set_language", "public", methods=("POST",), anonymous_status=302, signed_in_status=302,
+          post_data=lambda org, user, obj: {"language": "en", "next": "/"}),
     Route("javascript-catalog", "public", anonymous_status=200, signed_in_status=200),
     Route("api-1.0.0:api-root", "public", anonymous_status=404, signed_in_status=404),
     # Every signed-in user, whatever the role.

@@ -7,7 +7,7 @@
 """
 
 from .consolidate import consolidate
-from .forecasters import Forecaster, tsb_weekly_forecast, weekly_profile
+from .forecasters import Forecaster, event_adjusted, tsb_weekly_forecast, weekly_profile
 from .health import (
     HealthParams,
     HealthResult,
@@ -37,10 +37,10 @@ from .policies import ErpnextReorder, ForecastCache, OdooMinMax, OpsdeskForecast
 from .simulate import Policy, SimulationInputs, SimulationResult, calibrate, simulate
 
 __all__ = [
-    "REASONS", "ErpnextReorder", "ForecastCache", "Forecaster", "HealthParams", "HealthResult", "OdooMinMax",
-    "OpsdeskForecast", "PlanInputs", "PlanParams", "PlanResult", "Policy", "SimulationInputs", "SimulationResult",
+    "ErpnextReorder", "ForecastCache", "Forecaster", "HealthParams", "HealthResult", "OdooMinMax", "OpsdeskForecast",
+    "PlanInputs", "PlanParams", "PlanResult", "Policy", "REASONS", "SimulationInputs", "SimulationResult",
     "abc_classify", "calibrate", "consolidate", "cumulative_forecast", "days_since_last_sale", "days_until_stockout",
-    "demand_over", "health_summary", "inventory_health", "lead_time_from_receipts", "plan", "round_order_quantity",
-    "safety_stock", "simulate", "stockout_probability", "stockout_probability_from_quantiles", "sum_rows_by_key",
-    "tsb_weekly_forecast", "weekly_profile", "xyz_classify",
+    "demand_over", "event_adjusted", "health_summary", "inventory_health", "lead_time_from_receipts", "plan",
+    "round_order_quantity", "safety_stock", "simulate", "stockout_probability", "stockout_probability_from_quantiles",
+    "sum_rows_by_key", "tsb_weekly_forecast", "weekly_profile", "xyz_classify",
 ]

@@ -25,7 +25,7 @@ def weekly_profile(history: np.ndarray, weeks: int = 8, shrink_units: float = 20
     Args:
         history: ``(n, t)`` daily units.
         weeks: weeks of history used.
-        shrink_units: pseudo-units pulling each phase towards 1 (low volume => flat profile).
+        shrink_units: pseudo-units (over the week) pulling each phase towards 1 (low volume => flat profile).
 
     Returns:
         ``(n, 7)`` multipliers (mean 1 per row); column ``k`` is the phase of days ``j`` with ``(t + j) % 7 == k``
@@ -40,15 +40,16 @@ def weekly_profile(history: np.ndarray, weeks: int = 8, shrink_units: float = 20
     for k in range(7):
         sums[:, k] = window[:, phases == k].sum(axis=1)
     daily = window.sum(axis=1) / max(span, 1)
-    # shrink_units of pseudo-demand at the flat daily rate: m = shrink_units / daily pseudo-days per phase.
-    pseudo_days = shrink_units / np.maximum(daily, 1e-9)
-    phase_mean = (sums + shrink_units) / (counts[None, :] + pseudo_days[:, None])
+    # shrink_units of pseudo-demand at the flat daily rate, spread over the 7 phases.
+    pseudo_units = shrink_units / 7.0
+    pseudo_days = pseudo_units / np.maximum(daily, 1e-9)
+    phase_mean = (sums + pseudo_units) / (counts[None, :] + pseudo_days[:, None])
     profile = phase_mean / np.maximum(phase_mean.mean(axis=1, keepdims=True), 1e-12)
     return np.where(daily[:, None] > 0, profile, 1.0)
 
 
-def tsb_weekly_forecast(history: np.ndarray, h: int, *, alpha: float = 0.1, beta: float = 0.1,
-                        window: int = 182, sigma_days: int = 56) -> tuple[np.ndarray, np.ndarray]:
+def tsb_weekly_forecast(history: np.ndarray, h: int, *, alpha: float = 0.05, beta: float = 0.05,
+                        window: int = 182, sigma_days: int = 56, clip: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
     """TSB with a day-of-week profile; see the module docstring.
 
     Args:
@@ -58,6 +59,8 @@ def tsb_weekly_forecast(history: np.ndarray, h: int, *, alpha: float = 0.1, beta
         beta: smoothing of the demand probability.
         window: days of history used (the most recent).
         sigma_days: days of one-step-ahead residuals used for ``sigma``.
+        clip: a non-zero demand enters the size update capped at ``clip`` x the current size (robustness to
+            one-off spikes such as unannounced promotions or bulk orders); the residual keeps the full value.
 
     Returns:
         ``(mean (n, h), sigma (n,))`` units/day.
@@ -82,7 +85,8 @@ def tsb_weekly_forecast(history: np.ndarray, h: int, *, alpha: float = 0.1, beta
             squared_error += error * error
             counted += 1
         is_sale = nonzero[:, day]
-        z = np.where(is_sale, z + alpha * (adjusted[:, day] - z), z)
+        size = np.minimum(adjusted[:, day], clip * z) if np.isfinite(clip) else adjusted[:, day]
+        z = np.where(is_sale, z + alpha * (size - z), z)
         p = p + beta * (is_sale - p)
     sigma = np.sqrt(squared_error / max(counted, 1))
     future_phase = (t + np.arange(h)) % 7

@@ -374,7 +374,7 @@ def days_until_stockout(stock: np.ndarray, cumulative: np.ndarray) -> np.ndarray
     tail_days = min(7, h)
     tail_rate = (cumulative[:, h] - cumulative[:, h - tail_days]) / tail_days
     rate = np.where(full_days < h, nxt, tail_rate)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         extra = np.where(rate > 0, (stock - base) / rate, np.inf)
     result = full_days + np.maximum(extra, 0.0)
     return np.where(stock <= 0, 0.0, result)

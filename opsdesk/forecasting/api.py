@@ -1,0 +1,96 @@
+"""REST API of the forecasting app (/api/v1/forecasting/): runs, and the latest forecasts of a store."""
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from opsdesk.core.models import Store
+from opsdesk.core.permissions import user_can
+from opsdesk.forecasting import selectors, services
+
+router = Router(tags=["forecasting"])
+
+
+class RunOut(Schema):
+    id: int
+    kind: str
+    status: str
+    progress: int
+    stage: str
+    horizon: int
+    origin: date | None
+    data_version: str
+    accuracy: dict
+    series_count: int
+    seconds: float | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class RunIn(Schema):
+    horizon: int = 28
+
+
+class PointOut(Schema):
+    date: date
+    forecast: float
+    lower: float
+    upper: float
+
+
+class SeriesOut(Schema):
+    store_id: int
+    product_id: int | None
+    sku: str | None
+    measure: str
+    model_name: str
+    validation_rmse: float | None
+    points: list[PointOut]
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    if not user_can(request.auth, "forecasting", action):
+        raise HttpError(403, "Your role does not allow this action.")
+
+
+@router.get("/runs/", response=list[RunOut], summary="Forecast runs")
+@paginate(PageNumberPagination)
+def runs_list(request: HttpRequest):
+    return selectors.run_list(user=request.auth)
+
+
+@router.get("/runs/{run_id}/", response=RunOut, summary="One forecast run (poll it for progress)")
+def runs_get(request: HttpRequest, run_id: int):
+    return get_object_or_404(selectors.run_list(user=request.auth), pk=run_id)
+
+
+@router.post("/runs/", response={202: RunOut}, summary="Start a forecast run")
+def runs_create(request: HttpRequest, payload: RunIn):
+    _require(request, "add")
+    if not 7 <= payload.horizon <= 91:
+        raise HttpError(422, "horizon must be between 7 and 91 days")
+    return 202, services.forecast_run_request(actor=request.auth, horizon=payload.horizon)
+
+
+@router.get("/stores/{store_id}/", response=list[SeriesOut], summary="Latest forecasts of a store")
+def store_forecasts(request: HttpRequest, store_id: int, sku: str | None = None, limit: int = 50):
+    store = get_object_or_404(Store.objects.for_user(request.auth), pk=store_id)
+    run = selectors.latest_run(user=request.auth)
+    if run is None:
+        return []
+    series = selectors.store_series(user=request.auth, run=run, store=store)
+    if sku:
+        series = series.filter(product__sku=sku)
+    out = []
+    for item in series[: max(1, min(limit, 500))]:
+        out.append({
+            "store_id": item.store_id, "product_id": item.product_id,
+            "sku": item.product.sku if item.product_id else None, "measure": item.measure,
+            "model_name": item.model_name, "validation_rmse": item.validation_rmse,
+            "points": selectors.series_points(user=request.auth, series=item),
+        })
+    return out

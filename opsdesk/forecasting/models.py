@@ -1,0 +1,133 @@
+"""Forecast runs and their stored forecasts (store totals and store x SKU units), with accuracy."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from opsdesk.catalog.models import Product
+from opsdesk.core.models import Company, Store
+from opsdesk.core.scoping import ScopedManager
+
+
+class RunStatusChoices(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class MeasureChoices(models.TextChoices):
+    SALES = "sales", _("销售额")
+    CUSTOMERS = "customers", _("客流")
+    UNITS = "units", _("销量（件）")
+
+
+class ForecastRun(models.Model):
+    """One forecasting run for a company: parameters, data version, progress and validation accuracy."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="forecast_runs", verbose_name=_("公司"))
+    kind = models.CharField(_("类型"), max_length=20, default="manual", help_text=_("nightly 或 manual"))
+    status = models.CharField(_("状态"), max_length=20, choices=RunStatusChoices, default=RunStatusChoices.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    stage = models.CharField(_("阶段"), max_length=200, blank=True)
+    horizon = models.PositiveSmallIntegerField(_("预测天数"), default=28)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    data_version = models.CharField(_("数据版本"), max_length=200, blank=True)
+    origin = models.DateField(_("预测起点（历史最后一天）"), null=True, blank=True)
+    accuracy = models.JSONField(_("验证期精度"), default=dict, blank=True)
+    series_count = models.PositiveIntegerField(_("序列数"), default=0)
+    seconds = models.FloatField(_("耗时（秒）"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    permission_area = "forecasting"
+    scope_kind = "company"
+    scope_field = "company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("预测运行")
+        verbose_name_plural = pgettext_lazy("plural", "预测运行")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forecasting:run_detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {RunStatusChoices.QUEUED, RunStatusChoices.RUNNING}
+
+
+class ForecastSeries(models.Model):
+    """One forecast series of a run: a store total (product empty) or a store x SKU, with its model and error."""
+
+    run = models.ForeignKey(ForecastRun, on_delete=models.CASCADE, related_name="series", verbose_name=_("运行"))
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("门店"))
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("商品")
+    )
+    measure = models.CharField(_("指标"), max_length=20, choices=MeasureChoices)
+    model_name = models.CharField(_("模型"), max_length=40)
+    validation_rmse = models.FloatField(_("验证 RMSE"), null=True, blank=True)
+    mean_demand = models.FloatField(_("近期日均"), null=True, blank=True)
+    total_forecast = models.FloatField(_("预测合计"), default=0)
+
+    permission_area = "forecasting"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("预测序列")
+        verbose_name_plural = pgettext_lazy("plural", "预测序列")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "store", "product", "measure"], name="forecastseries_unique"),
+        ]
+        indexes = [models.Index(fields=["run", "store", "measure"]), models.Index(fields=["store", "product"])]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.product_id or '—'} {self.measure}"
+
+    @property
+    def relative_error(self) -> float | None:
+        """Validation RMSE relative to recent mean daily demand (a scale-free error for display)."""
+        if self.validation_rmse is None or not self.mean_demand:
+            return None
+        return self.validation_rmse / self.mean_demand
+
+
+class ForecastPoint(models.Model):
+    """The forecast of one series for one day, with its prediction interval."""
+
+    series = models.ForeignKey(ForecastSeries, on_delete=models.CASCADE, related_name="points")
+    date = models.DateField(_("日期"))
+    forecast = models.FloatField(_("预测值"))
+    lower = models.FloatField(_("下限"))
+    upper = models.FloatField(_("上限"))
+
+    permission_area = "forecasting"
+    scope_kind = "store"
+    scope_field = "series__store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("预测值")
+        verbose_name_plural = pgettext_lazy("plural", "预测值")
+        constraints = [models.UniqueConstraint(fields=["series", "date"], name="forecastpoint_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} {self.date}: {self.forecast:.1f}"

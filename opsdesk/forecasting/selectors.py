@@ -1,0 +1,328 @@
+"""Reads of the forecasting app: facts extracted as NumPy panels for the engine, and stored forecasts for pages.
+
+Sales facts are sparse (a store x SKU row exists only for days with sales or a stockout), so the extraction
+densifies them: from a series' first sale on, an absent day is zero demand, a stockout day or a day the store was
+closed is unavailable (missing, not zero).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from django.db import connection
+from django.db.models import Max, QuerySet
+
+from opsdesk.core.models import Company, Store
+from opsdesk.engine.forecast import FutureCovariates, SeriesPanel
+from opsdesk.forecasting.models import ForecastPoint, ForecastRun, ForecastSeries, MeasureChoices
+from opsdesk.sales.models import Promotion, SkuDaySales, StoreCalendarDay, StoreDaySales
+
+
+@dataclass
+class Extract:
+    """Panels of one company's history, ready for the engine."""
+
+    origin: date  # last day of history
+    store_ids: np.ndarray  # (n_stores,)
+    sales: SeriesPanel  # store totals: sales amount per day
+    customers: SeriesPanel  # store totals: customers per day
+    store_future: FutureCovariates
+    pairs: np.ndarray  # (n_pairs, 2) store id, product id, in the order of `units`
+    units: SeriesPanel  # store x SKU units per day
+    unit_future: FutureCovariates
+    prices: np.ndarray  # (n_pairs,) recent average selling price per unit
+
+
+def data_version(company: Company) -> str:
+    """A cheap fingerprint of the company's sales facts (changes whenever facts are added or changed)."""
+    stores = Store.objects.filter(company=company).values("pk")
+    sku = SkuDaySales.objects.filter(store_id__in=stores).aggregate(last_id=Max("pk"), last_day=Max("date"))
+    day = StoreDaySales.objects.filter(store_id__in=stores).aggregate(last_id=Max("pk"), last_day=Max("date"))
+    return f"sku:{sku['last_id']}@{sku['last_day']};store:{day['last_id']}@{day['last_day']}"
+
+
+def _day_index(days: np.ndarray, start: date) -> np.ndarray:
+    return (days.astype("datetime64[D]") - np.datetime64(start, "D")).astype(np.int64)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _store_days(store_ids: list[int], start: date, end: date) -> dict[str, np.ndarray]:
+    table = StoreDaySales._meta.db_table
+    marks = ",".join(["%s"] * len(store_ids))
+    rows = _fetch(
+        f"SELECT store_id, date, sales_amount, customers, is_open, is_promo, state_holiday, is_school_holiday "
+        f"FROM {table} WHERE store_id IN ({marks}) AND date BETWEEN %s AND %s",
+        [*store_ids, start, end],
+    )
+    if not rows:
+        return {}
+    columns = list(zip(*rows, strict=True))
+    return {
+        "store": np.asarray(columns[0], dtype=np.int64),
+        "day": np.asarray([np.datetime64(str(d)[:10]) for d in columns[1]], dtype="datetime64[D]"),
+        "sales": np.asarray(columns[2], dtype=np.float64),
+        "customers": np.asarray(columns[3], dtype=np.float64),
+        "open": np.asarray(columns[4], dtype=bool),
+        "promo": np.asarray(columns[5], dtype=np.float32),
+        "state_holiday": np.asarray([0.0 if str(v) == "0" else 1.0 for v in columns[6]], dtype=np.float32),
+        "school_holiday": np.asarray(columns[7], dtype=np.float32),
+    }
+
+
+def _sku_rows(store_ids: list[int], start: date, end: date) -> dict[str, np.ndarray]:
+    table = SkuDaySales._meta.db_table
+    marks = ",".join(["%s"] * len(store_ids))
+    rows = _fetch(
+        f"SELECT store_id, product_id, date, quantity, revenue, is_promo, is_stockout "
+        f"FROM {table} WHERE store_id IN ({marks}) AND date BETWEEN %s AND %s",
+        [*store_ids, start, end],
+    )
+    if not rows:
+        return {}
+    columns = list(zip(*rows, strict=True))
+    return {
+        "store": np.asarray(columns[0], dtype=np.int64),
+        "product": np.asarray(columns[1], dtype=np.int64),
+        "day": np.asarray([str(d)[:10] for d in columns[2]], dtype="datetime64[D]"),
+        "quantity": np.asarray(columns[3], dtype=np.float64),
+        "revenue": np.asarray(columns[4], dtype=np.float64),
+        "promo": np.asarray(columns[5], dtype=np.float32),
+        "stockout": np.asarray(columns[6], dtype=bool),
+    }
+
+
+def _flatten(matrix: np.ndarray, first: np.ndarray, start: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cut each row of a (n, T) matrix at its first day: flat values, indptr and start dates."""
+    n, t = matrix.shape
+    keep = np.arange(t)[None, :] >= first[:, None]
+    lengths = t - first
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    starts = np.datetime64(start, "D") + first.astype("timedelta64[D]")
+    return matrix[keep], indptr, starts
+
+
+def _store_panels(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date, n_days: int):
+    row = np.searchsorted(store_ids, days["store"])
+    col = _day_index(days["day"], start)
+    shape = (len(store_ids), n_days)
+    grids = {name: np.zeros(shape, dtype=np.float64) for name in ("sales", "customers")}
+    covariates = {name: np.zeros(shape, dtype=np.float32) for name in ("open", "promo", "state_holiday",
+                                                                         "school_holiday")}
+    observed = np.zeros(shape, dtype=bool)
+    for name in grids:
+        grids[name][row, col] = days[name]
+    for name in covariates:
+        covariates[name][row, col] = days[name]
+    observed[row, col] = days["open"]
+    first = np.where(observed.any(axis=1), observed.argmax(axis=1), n_days - 1)
+    panels = {}
+    flat_available, indptr, starts = _flatten(observed, first, start)
+    flat_covariates = {name: _flatten(values, first, start)[0] for name, values in covariates.items()}
+    for name, grid in grids.items():
+        panels[name] = SeriesPanel(ids=store_ids, indptr=indptr, y=_flatten(grid, first, start)[0], start=starts,
+                                   available=flat_available, **flat_covariates)
+    return panels
+
+
+def _unit_panel(rows: dict[str, np.ndarray], closed: np.ndarray, store_ids: np.ndarray, start: date, n_days: int):
+    """Store x SKU units; `closed` is the (n_stores, T) grid of closed days."""
+    key = rows["store"] * 10_000_000 + rows["product"]
+    pair_keys, pair_of_row = np.unique(key, return_inverse=True)
+    pairs = np.stack([pair_keys // 10_000_000, pair_keys % 10_000_000], axis=1)
+    col = _day_index(rows["day"], start)
+    shape = (len(pair_keys), n_days)
+    units = np.zeros(shape, dtype=np.float32)
+    promo = np.zeros(shape, dtype=np.float32)
+    unavailable = np.zeros(shape, dtype=bool)
+    units[pair_of_row, col] = rows["quantity"]
+    promo[pair_of_row, col] = rows["promo"]
+    unavailable[pair_of_row, col] = rows["stockout"]
+    unavailable |= closed[np.searchsorted(store_ids, pairs[:, 0])]
+    first = np.full(len(pair_keys), n_days - 1, dtype=np.int64)
+    np.minimum.at(first, pair_of_row, col)
+    flat_units, indptr, starts = _flatten(units, first, start)
+    panel = SeriesPanel(ids=np.arange(len(pair_keys)), indptr=indptr, y=flat_units, start=starts,
+                        available=~_flatten(unavailable, first, start)[0], promo=_flatten(promo, first, start)[0])
+    revenue = np.bincount(pair_of_row, weights=rows["revenue"], minlength=len(pair_keys))
+    quantity = np.bincount(pair_of_row, weights=rows["quantity"], minlength=len(pair_keys))
+    prices = np.divide(revenue, quantity, out=np.zeros_like(revenue), where=quantity > 0)
+    return pairs, panel, prices
+
+
+def extract(company: Company, *, history_days: int = 400, horizon: int = 28, end: date | None = None) -> Extract | None:
+    """History of the company's stores up to `end` (default: the last day with sales) as engine panels."""
+    store_ids = np.asarray(sorted(Store.objects.filter(company=company).values_list("pk", flat=True)), dtype=np.int64)
+    if len(store_ids) == 0:
+        return None
+    last = StoreDaySales.objects.filter(store_id__in=store_ids.tolist()).aggregate(last=Max("date"))["last"]
+    end = end or last
+    if end is None:
+        return None
+    start = end - timedelta(days=history_days - 1)
+    days = _store_days(store_ids.tolist(), start, end)
+    if not days:
+        return None
+    store_panels = _store_panels(days, store_ids, start, history_days)
+    closed = np.zeros((len(store_ids), history_days), dtype=bool)
+    row = np.searchsorted(store_ids, days["store"])
+    closed[row, _day_index(days["day"], start)] = ~days["open"]
+    sku_rows = _sku_rows(store_ids.tolist(), start, end)
+    if sku_rows:
+        pairs, units, prices = _unit_panel(sku_rows, closed, store_ids, start, history_days)
+    else:
+        pairs = np.zeros((0, 2), dtype=np.int64)
+        units = SeriesPanel(ids=np.arange(0), indptr=np.zeros(1), y=np.zeros(0), start=np.zeros(0, "datetime64[D]"),
+                            available=np.zeros(0, dtype=bool))
+        prices = np.zeros(0)
+    store_future, unit_future = future_covariates(company, store_ids, pairs, end, horizon)
+    return Extract(end, store_ids, store_panels["sales"], store_panels["customers"], store_future, pairs, units,
+                   unit_future, prices)
+
+
+def future_covariates(company: Company, store_ids: np.ndarray, pairs: np.ndarray, origin: date, horizon: int):
+    """What is known about the forecast days: the planned store calendar and planned promotions."""
+    from opsdesk.catalog.models import Product
+
+    n_stores = len(store_ids)
+    store_open = np.ones((n_stores, horizon), dtype=np.float32)
+    store_promo = np.zeros((n_stores, horizon), dtype=np.float32)
+    state_holiday = np.zeros((n_stores, horizon), dtype=np.float32)
+    school_holiday = np.zeros((n_stores, horizon), dtype=np.float32)
+    for row in _planned_calendar(store_ids, origin, horizon):
+        i = int(np.searchsorted(store_ids, row["store_id"]))
+        d = (row["date"] - origin).days - 1
+        store_open[i, d] = float(row["is_open"])
+        store_promo[i, d] = float(row["is_promo"])
+        state_holiday[i, d] = 0.0 if row["state_holiday"] == "0" else 1.0
+        school_holiday[i, d] = float(row["is_school_holiday"])
+    unit_promo = np.zeros((len(pairs), horizon), dtype=np.float32)
+    if len(pairs):
+        category = dict(Product.objects.filter(pk__in=np.unique(pairs[:, 1]).tolist()).values_list("pk", "category_id"))
+        pair_category = np.asarray([category.get(int(p), -1) or -1 for p in pairs[:, 1]], dtype=np.int64)
+        for promotion in _planned_promotions(company, origin, horizon):
+            first = max((promotion.start_date - origin).days - 1, 0)
+            last = min((promotion.end_date - origin).days - 1, horizon - 1)
+            if last < first:
+                continue
+            in_stores = promotion.store_set or set(store_ids.tolist())
+            mask = np.isin(pairs[:, 0], list(in_stores))
+            if promotion.category_id:
+                mask &= pair_category == promotion.category_id
+            unit_promo[mask, first : last + 1] = 1.0
+    pair_store = np.searchsorted(store_ids, pairs[:, 0]) if len(pairs) else np.zeros(0, dtype=np.int64)
+    store_future = FutureCovariates(open=store_open, promo=store_promo, state_holiday=state_holiday,
+                                    school_holiday=school_holiday)
+    unit_future = FutureCovariates(open=store_open[pair_store], promo=unit_promo)
+    return store_future, unit_future
+
+
+def _planned_calendar(store_ids: np.ndarray, origin: date, horizon: int) -> list[dict]:
+    """Planned store days (opening, closures, promotions, holidays) inside the horizon."""
+    return list(
+        StoreCalendarDay.objects.filter(
+            store_id__in=store_ids.tolist(), date__gt=origin, date__lte=origin + timedelta(days=horizon)
+        ).values("store_id", "date", "is_open", "is_promo", "state_holiday", "is_school_holiday")
+    )
+
+
+def _planned_promotions(company: Company, origin: date, horizon: int) -> list[Promotion]:
+    promotions = list(
+        Promotion.objects.filter(
+            company=company, end_date__gt=origin, start_date__lte=origin + timedelta(days=horizon)
+        ).prefetch_related("stores")
+    )
+    for promotion in promotions:
+        promotion.store_set = {store.pk for store in promotion.stores.all()}
+    return promotions
+
+
+# ----------------------------------------------------------------------------- reads for pages
+
+
+def run_list(*, user) -> QuerySet[ForecastRun]:
+    """Forecast runs of the user's company."""
+    return ForecastRun.objects.for_user(user).select_related("requested_by")
+
+
+def latest_run(*, user) -> ForecastRun | None:
+    """The newest finished run the user can see."""
+    return run_list(user=user).filter(status="done").order_by("-finished_at", "-pk").first()
+
+
+def store_series(*, user, run: ForecastRun, store: Store) -> QuerySet[ForecastSeries]:
+    """The series of one store in a run (totals first, then SKUs by forecast volume)."""
+    return (
+        ForecastSeries.objects.for_user(user)
+        .filter(run=run, store=store)
+        .select_related("product")
+        .order_by("product_id", "-total_forecast")
+    )
+
+
+def series_points(*, user, series: ForecastSeries) -> list[dict]:
+    """The forecast days of one series."""
+    return list(
+        ForecastPoint.objects.for_user(user).filter(series=series).order_by("date").values("date", "forecast",
+                                                                                             "lower", "upper")
+    )
+
+
+def store_history(*, user, store: Store, measure: str, days: int, end: date) -> list[tuple[date, float]]:
+    """Recent daily actuals of a store total (sales or customers)."""
+    field = "sales_amount" if measure == MeasureChoices.SALES else "customers"
+    rows = (
+        StoreDaySales.objects.for_user(user)
+        .filter(store=store, date__gt=end - timedelta(days=days), date__lte=end)
+        .order_by("date")
+        .values_list("date", field)
+    )
+    return [(day, float(value)) for day, value in rows]
+
+
+def sku_history(*, user, store: Store, product_id: int, days: int, end: date) -> list[tuple[date, float, bool]]:
+    """Recent daily units of a store x SKU, zero-filled; stockout days flagged."""
+    rows = {
+        day: (float(quantity), stockout)
+        for day, quantity, stockout in SkuDaySales.objects.for_user(user)
+        .filter(store=store, product_id=product_id, date__gt=end - timedelta(days=days), date__lte=end)
+        .values_list("date", "quantity", "is_stockout")
+    }
+    out = []
+    for offset in range(days - 1, -1, -1):
+        day = end - timedelta(days=offset)
+        quantity, stockout = rows.get(day, (0.0, False))
+        out.append((day, quantity, stockout))
+    return out
+
+
+def export_rows(*, user, run: ForecastRun, measure_total: str = MeasureChoices.SALES):
+    """Rows for the forecast export: store code, SKU (empty for the store total), date, forecast, lower, upper.
+
+    `user=None` is the operator's command line (whole company of the run); every web/API export passes a user.
+    """
+    base = ForecastPoint.objects.for_user(user) if user is not None else ForecastPoint.objects.all()
+    points = (
+        base.filter(series__run=run)
+        .filter(models_q_total_or_units(measure_total))
+        .order_by("series__store__code", "series__product__sku", "date")
+        .values_list("series__store__code", "series__product__sku", "date", "forecast", "lower", "upper")
+    )
+    for store_code, sku, day, value, lower, upper in points.iterator(chunk_size=5000):
+        yield store_code, sku or "", day.isoformat(), round(value, 3), round(lower, 3), round(upper, 3)
+
+
+def models_q_total_or_units(measure_total: str):
+    from django.db.models import Q
+
+    return Q(series__measure=measure_total, series__product__isnull=True) | Q(series__measure=MeasureChoices.UNITS)
+
+
+EXPORT_HEADER = ["store_code", "sku", "date", "forecast", "lower", "upper"]

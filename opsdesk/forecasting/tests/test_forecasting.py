@@ -1,0 +1,137 @@
+"""Forecasting in the product: extraction, a full run, coherence, scope, CLI and export."""
+
+import csv
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from opsdesk import cli
+from opsdesk.forecasting import selectors, services
+from opsdesk.forecasting.models import ForecastPoint, ForecastRun, ForecastSeries
+from opsdesk.forecasting.tests.factories import END, make_history, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_extract_densifies_sparse_sales_and_marks_stockouts_and_closures_unavailable():
+    # given: store 0 closed on one day; SKU P000 out of stock for 5 days
+    closed = END - timedelta(days=10)
+    company, stores = make_history(n_stores=1, n_skus=3, days=60, closed_day=closed)
+
+    # when
+    extract = selectors.extract(company, history_days=60, horizon=7)
+
+    # then: every series is a full daily grid up to END
+    assert extract.origin == END
+    assert extract.units.n_series == 3
+    assert extract.units.end().tolist() == [np.datetime64(END, "D")] * 3
+    first = slice(extract.units.indptr[0], extract.units.indptr[1])
+    start = extract.units.start[0]
+    closed_position = int((np.datetime64(closed) - start).astype(int))
+    available = extract.units.available[first]
+    assert not available[closed_position]
+    assert (~available).sum() == 6  # 5 stockout days + 1 closed day
+    # absent rows are zero demand, not missing
+    assert extract.units.y[first][available].min() == 0
+    assert extract.sales.n_series == 1
+
+
+def test_forecast_run_stores_coherent_ordered_forecasts():
+    # given
+    company, stores = make_history(n_stores=2, n_skus=4, days=120)
+    run = services.forecast_run_request(actor=None, company=company, horizon=14, enqueue=False)
+
+    # when
+    run = services.forecast_run_execute(run.pk)
+
+    # then
+    run.refresh_from_db()
+    assert run.status == "done"
+    assert run.progress == 100
+    assert run.origin == END
+    assert run.series_count == 2 * 2 + 2 * 4
+    assert ForecastPoint.objects.filter(series__run=run).count() == run.series_count * 14
+    assert set(run.accuracy) == {"sales", "customers", "units"}
+    bad = ForecastPoint.objects.filter(series__run=run).extra(where=["lower > forecast OR forecast > upper OR lower < 0"])
+    assert bad.count() == 0
+    # SKU revenue adds up to the store sales forecast, day by day
+    for store in stores:
+        total = {p.date: p.forecast for p in ForecastPoint.objects.filter(
+            series__run=run, series__store=store, series__measure="sales")}
+        revenue = {}
+        for point in ForecastPoint.objects.filter(series__run=run, series__store=store, series__measure="units") \
+                .select_related("series__product"):
+            revenue[point.date] = revenue.get(point.date, 0) + point.forecast * float(point.series.product.price)
+        for day, value in total.items():
+            assert revenue[day] == pytest.approx(value, rel=1e-3, abs=0.05)
+
+
+def test_request_returns_the_active_run_instead_of_queueing_twice():
+    # given
+    company, _stores = make_history(n_stores=1, n_skus=2, days=40)
+    first = services.forecast_run_request(actor=None, company=company, enqueue=False)
+
+    # when
+    second = services.forecast_run_request(actor=None, company=company, enqueue=False)
+
+    # then
+    assert second.pk == first.pk
+    assert ForecastRun.objects.count() == 1
+
+
+def test_store_manager_export_holds_only_own_store(client):
+    # given
+    company, stores = make_history(n_stores=2, n_skus=3, days=60)
+    run = services.forecast_run_execute(services.forecast_run_request(actor=None, company=company, horizon=7,
+                                                                      enqueue=False).pk)
+    manager = make_user(company, "store_manager", stores=[stores[0]])
+    client.force_login(manager)
+
+    # when
+    response = client.get(f"/forecasting/runs/{run.pk}/export/?format=csv")
+
+    # then
+    rows = list(csv.reader(response.getvalue().decode("utf-8-sig").splitlines()))
+    assert rows[0] == selectors.EXPORT_HEADER
+    assert {row[0] for row in rows[1:]} == {"S000"}
+    assert len(rows) - 1 == (1 + 3) * 7
+
+
+def test_pages_answer_in_scope_and_404_out_of_scope(client):
+    # given
+    company, stores = make_history(n_stores=2, n_skus=2, days=60)
+    services.forecast_run_execute(services.forecast_run_request(actor=None, company=company, horizon=7,
+                                                               enqueue=False).pk)
+    manager = make_user(company, "store_manager", stores=[stores[0]])
+    client.force_login(manager)
+    product_id = ForecastSeries.objects.filter(store=stores[0], product__isnull=False).first().product_id
+
+    # when / then
+    assert client.get("/forecasting/").status_code == 200
+    assert client.get("/forecasting/stores/").status_code == 200
+    assert client.get(f"/forecasting/stores/{stores[0].pk}/").status_code == 200
+    assert client.get(f"/forecasting/stores/{stores[0].pk}/skus/{product_id}/").status_code == 200
+    assert client.get(f"/forecasting/stores/{stores[1].pk}/").status_code == 404
+    assert client.get(f"/forecasting/stores/{stores[1].pk}/skus/{product_id}/").status_code == 404
+    assert client.post("/forecasting/runs/new/").status_code == 403
+    assert ForecastRun.objects.count() == 1
+
+
+def test_cli_forecast_then_export_csv(tmp_path, capsys):
+    # given
+    make_history(n_stores=1, n_skus=3, days=60)
+    output = tmp_path / "forecasts.csv"
+
+    # when
+    assert cli.main(["forecast", "--horizon", "7"]) == 0
+    assert cli.main(["export", "forecasts", "--format", "csv", "--output", str(output)]) == 0
+
+    # then
+    rows = list(csv.reader(output.open(encoding="utf-8")))
+    assert rows[0] == ["store_code", "sku", "date", "forecast", "lower", "upper"]
+    assert len(rows) == 1 + (1 + 3) * 7
+    assert rows[1][1] == ""  # the store total comes first
+    assert {row[1] for row in rows[1:]} == {"", "P000", "P001", "P002"}
+    assert all(float(r[4]) <= float(r[3]) <= float(r[5]) for r in rows[1:])
+    assert "relative_rmse" in capsys.readouterr().out

@@ -1,0 +1,175 @@
+"""Pages of the forecasting app: runs with live progress, store and SKU forecasts with charts, export."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opsdesk.core.charts import PALETTE
+from opsdesk.core.exports import export_response
+from opsdesk.core.models import Store
+from opsdesk.core.permissions import user_can
+from opsdesk.forecasting import selectors, services
+from opsdesk.forecasting.models import ForecastRun, ForecastSeries, MeasureChoices
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not user_can(request.user, "forecasting", "view"):
+        raise PermissionDenied
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    """All runs of the company, the newest first; active runs show a live progress bar."""
+    _require_view(request)
+    runs = selectors.run_list(user=request.user)[:50]
+    return render(request, "forecasting/run_list.html", {
+        "runs": runs, "can_run": user_can(request.user, "forecasting", "add"),
+    })
+
+
+@login_required
+@require_POST
+def run_create(request: HttpRequest) -> HttpResponse:
+    """Start an on-demand run (the worker picks it up; the page follows its progress)."""
+    if not user_can(request.user, "forecasting", "add"):
+        raise PermissionDenied
+    horizon = min(max(int(request.POST.get("horizon", 28) or 28), 7), 91)
+    run = services.forecast_run_request(actor=request.user, horizon=horizon)
+    return redirect(run.get_absolute_url())
+
+
+def _run(request: HttpRequest, pk: int) -> ForecastRun:
+    _require_view(request)
+    return get_object_or_404(selectors.run_list(user=request.user), pk=pk)
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    chart = None
+    units = run.accuracy.get(MeasureChoices.UNITS, {}) if run.accuracy else {}
+    if units.get("models"):
+        chart = {"data": [{"type": "bar", "x": list(units["models"]), "y": list(units["models"].values()),
+                           "marker": {"color": PALETTE[0]}}],
+                 "layout": {"title": {"text": _("各模型被选用的商品序列数")}, "height": 300,
+                            "margin": {"l": 50, "r": 20, "t": 40, "b": 60}}}
+    return render(request, "forecasting/run_detail.html", {"run": run, "chart": chart})
+
+
+@login_required
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar partial that an active run's page polls."""
+    run = _run(request, pk)
+    response = render(request, "forecasting/_run_progress.html", {"run": run})
+    if not run.is_active and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's forecasts in the user's scope as CSV or XLSX."""
+    run = _run(request, pk)
+    export_format = request.GET.get("format", "csv")
+    if export_format not in {"csv", "xlsx"}:
+        return HttpResponse(status=400)
+    rows = selectors.export_rows(user=request.user, run=run)
+    return export_response(export_format, f"forecast-{run.pk}", selectors.EXPORT_HEADER, rows)
+
+
+@login_required
+def store_list(request: HttpRequest) -> HttpResponse:
+    """Stores in scope with the latest run's 28-day sales forecast next to the last 28 days' actuals."""
+    _require_view(request)
+    run = selectors.latest_run(user=request.user)
+    rows = []
+    if run is not None:
+        totals = (ForecastSeries.objects.for_user(request.user)
+                  .filter(run=run, product__isnull=True, measure=MeasureChoices.SALES)
+                  .select_related("store").order_by("store__code"))
+        actual = dict(
+            selectors.StoreDaySales.objects.for_user(request.user)
+            .filter(date__gt=run.origin - timedelta(days=run.horizon), date__lte=run.origin)
+            .values("store_id").annotate(total=Sum("sales_amount")).values_list("store_id", "total")
+        )
+        for series in totals:
+            last = float(actual.get(series.store_id, 0) or 0)
+            change = (series.total_forecast / last - 1) if last else None
+            rows.append({"series": series, "actual": last, "change": change})
+    return render(request, "forecasting/store_list.html", {"run": run, "rows": rows})
+
+
+def _band_chart(title: str, history: list[tuple], points: list[dict], y_title: str) -> dict:
+    """History line, forecast line and the prediction-interval band."""
+    x_future = [p["date"].isoformat() for p in points]
+    data = [
+        {"type": "scatter", "mode": "lines", "name": _("实际"), "x": [d.isoformat() for d, *_r in history],
+         "y": [v for _d, v, *_r in history], "line": {"color": "#495057", "width": 1.5}},
+        {"type": "scatter", "mode": "lines", "name": _("上限"), "x": x_future, "y": [p["upper"] for p in points],
+         "line": {"width": 0}, "showlegend": False},
+        {"type": "scatter", "mode": "lines", "name": _("预测区间 (10%–90%)"), "x": x_future,
+         "y": [p["lower"] for p in points], "fill": "tonexty", "fillcolor": "rgba(13,110,253,0.18)",
+         "line": {"width": 0}},
+        {"type": "scatter", "mode": "lines", "name": _("预测"), "x": x_future, "y": [p["forecast"] for p in points],
+         "line": {"color": PALETTE[0], "width": 2.5}},
+    ]
+    stockouts = [d.isoformat() for d, _v, *rest in history if rest and rest[0]]
+    if stockouts:
+        data.append({"type": "scatter", "mode": "markers", "name": _("缺货日"), "x": stockouts,
+                     "y": [0] * len(stockouts), "marker": {"color": "#dc3545", "symbol": "x", "size": 7}})
+    layout = {"title": {"text": title, "font": {"size": 14}}, "height": 360, "hovermode": "x unified",
+              "margin": {"l": 50, "r": 20, "t": 40, "b": 40}, "legend": {"orientation": "h", "y": -0.15},
+              "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"}}
+    return {"data": data, "layout": layout}
+
+
+def _scoped_store(request: HttpRequest, store_id: int) -> Store:
+    _require_view(request)
+    return get_object_or_404(Store.objects.for_user(request.user), pk=store_id)
+
+
+@login_required
+def store_forecast(request: HttpRequest, store_id: int) -> HttpResponse:
+    """One store: sales and customers forecasts with history, and its SKU forecasts ranked by volume."""
+    store = _scoped_store(request, store_id)
+    run = selectors.latest_run(user=request.user)
+    context = {"store": store, "run": run, "charts": [], "skus": [], "totals": []}
+    if run is not None:
+        series = list(selectors.store_series(user=request.user, run=run, store=store).filter(product__isnull=True))
+        for item in series:
+            history = selectors.store_history(user=request.user, store=store, measure=item.measure, days=91,
+                                              end=run.origin)
+            label = item.get_measure_display()
+            context["charts"].append((f"chart-{item.measure}", _band_chart(label, history, selectors.series_points(
+                user=request.user, series=item), label)))
+            context["totals"].append(item)
+        context["skus"] = (selectors.store_series(user=request.user, run=run, store=store)
+                           .filter(product__isnull=False).order_by("-total_forecast")[:100])
+    return render(request, "forecasting/store_forecast.html", context)
+
+
+@login_required
+def sku_forecast(request: HttpRequest, store_id: int, product_id: int) -> HttpResponse:
+    """One store x SKU: units history (stockout days marked), forecast and band, model and its error."""
+    store = _scoped_store(request, store_id)
+    run = selectors.latest_run(user=request.user)
+    if run is None:
+        raise Http404
+    series = get_object_or_404(
+        selectors.store_series(user=request.user, run=run, store=store), product_id=product_id,
+        measure=MeasureChoices.UNITS,
+    )
+    history = selectors.sku_history(user=request.user, store=store, product_id=product_id, days=91, end=run.origin)
+    points = selectors.series_points(user=request.user, series=series)
+    chart = _band_chart(str(series.product), history, points, _("件/天"))
+    return render(request, "forecasting/sku_forecast.html", {
+        "store": store, "run": run, "series": series, "chart": chart, "points": points,
+    })

@@ -1,0 +1,291 @@
+"""What each import kind reads: its fields (with header synonyms and parsers), natural key and target model.
+
+Fact kinds also name a `check` that applies the cross-field rules (returns, prices, derived amounts) to one
+parsed record; it returns the reason of the first problem, or "" when the record may be written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from opsdesk.imports.choices import ImportKindChoices as K
+
+STORE = ("门店编号", "门店代码", "门店编码", "门店", "店号", "店铺编号", "store_code", "store", "store_id", "shop", "shop_code")
+SKU = ("商品编码", "商品编号", "商品代码", "货号", "sku", "stockcode", "stock_code", "product_code", "item_code", "item",
+       "article", "product")
+DATE = ("日期", "营业日期", "销售日期", "业务日期", "date", "day", "business_date", "sales_date")
+QUANTITY = ("数量", "销量", "销售数量", "qty", "quantity", "units")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of an import kind: parser name, whether it is required, header synonyms, value when absent."""
+
+    name: str
+    label: str
+    parser: str
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    default: object = None
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One import kind: master data (all-or-nothing) or facts (valid rows commit, the rest is quarantined)."""
+
+    code: str
+    fields: tuple[FieldSpec, ...]
+    key: tuple[str, ...]
+    model: str
+    is_master: bool = False
+    check: Callable[[dict], str] | None = None
+    one_of: tuple[tuple[str, ...], ...] = ()
+    future_days: int = 1
+    columns: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return K(self.code).label
+
+    def field(self, name: str) -> FieldSpec:
+        return next(item for item in self.fields if item.name == name)
+
+
+def F(name, label, parser, required=False, synonyms=(), default=None) -> FieldSpec:  # noqa: N802 - a table row
+    return FieldSpec(name, gettext_lazy(label), parser, required, tuple(synonyms), default)
+
+
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+def date_window_problem(value: date, future_days: int) -> str:
+    """A fact dated before 2000 or too far in the future is almost always a mis-read date."""
+    if value < EARLIEST_DATE:
+        return _("日期早于 2000-01-01")
+    if value > date.today() + timedelta(days=future_days):
+        return _("日期在未来")
+    return ""
+
+
+# ---------------------------------------------------------------- cross-field checks of fact kinds
+
+
+def _check_store_day(record: dict) -> str:
+    if record["sales_amount"] < 0:
+        return _("销售额为负")
+    if record["customers"] < 0 or record["transactions"] < 0:
+        return _("客流或交易笔数为负")
+    return ""
+
+
+def _check_sku_day(record: dict) -> str:
+    if record["quantity"] < 0:
+        return _("数量为负（退货请按销售明细导入并标记退货）")
+    price = record.get("unit_price")
+    if price is not None and price <= 0:
+        return _("单价为 0 或负数")
+    if record.get("revenue") is None:
+        record["revenue"] = round(record["quantity"] * price, 2)
+    if record["revenue"] < 0:
+        return _("销售额为负")
+    return ""
+
+
+def _check_sales_line(record: dict) -> str:
+    is_return = bool(record.get("is_return")) or record["invoice"][:1] in ("C", "c")
+    record["is_return"] = is_return
+    quantity = record["quantity"]
+    if quantity == 0:
+        return _("数量为 0")
+    if quantity < 0 and not is_return:
+        return _("负数量但未标记为退货（发票号前缀 C 或退货标记）")
+    if is_return and quantity > 0:
+        record["quantity"] = -quantity
+    price = record["unit_price"]
+    if price == 0:
+        return _("单价为 0")
+    if price < 0:
+        return _("单价为负")
+    record["date"] = record["sold_at"].date()
+    return ""
+
+
+def _check_stock(record: dict) -> str:
+    if record["on_hand"] < 0 or record["on_order"] < 0:
+        return _("库存数量为负")
+    if record["unit_cost"] < 0:
+        return _("单位成本为负")
+    return ""
+
+
+def _check_receipt(record: dict) -> str:
+    if record["quantity"] <= 0:
+        return _("收货数量应大于 0")
+    if record["unit_cost"] < 0:
+        return _("单位成本为负")
+    return ""
+
+
+def _check_cost(record: dict) -> str:
+    record["date"], record["is_monthly"] = record["date"]
+    if record["amount"] < 0:
+        return _("金额为负")
+    return ""
+
+
+# ---------------------------------------------------------------- the kinds
+
+KINDS: dict[str, KindSpec] = {}
+
+
+def _register(spec: KindSpec) -> None:
+    KINDS[spec.code] = spec
+
+
+_register(KindSpec(K.REGIONS, (
+    F("code", "区域编码", "code", True, ("区域编码", "区域编号", "区域代码", "region_code", "region")),
+    F("name", "区域名称", "text", True, ("区域名称", "名称", "region_name", "name")),
+), key=("code",), model="core.Region", is_master=True))
+
+_register(KindSpec(K.STORES, (
+    F("code", "门店编号", "code", True, STORE),
+    F("name", "门店名称", "text", False, ("门店名称", "店名", "名称", "store_name", "name")),
+    F("region", "区域编码", "code", True, ("区域编码", "区域", "所属区域", "region_code", "region")),
+    F("city", "城市", "text", False, ("城市", "city"), "—"),
+    F("address", "地址", "text", False, ("地址", "address"), ""),
+    F("opening_date", "开业日期", "date", False, ("开业日期", "opening_date", "opened", "open_date")),
+    F("format", "业态", "text", False, ("业态", "format", "store_format"), "supermarket"),
+    F("floor_area", "面积（㎡）", "number", False, ("面积", "营业面积", "floor_area", "area", "sqm")),
+    F("status", "状态", "text", False, ("状态", "status"), "open"),
+), key=("code",), model="core.Store", is_master=True))
+
+_register(KindSpec(K.CATEGORIES, (
+    F("code", "品类编码", "code", True, ("品类编码", "类别编码", "category_code", "code")),
+    F("name", "品类名称", "text", True, ("品类名称", "类别名称", "名称", "category_name", "name")),
+    F("parent", "上级品类编码", "code", False, ("上级品类", "上级品类编码", "parent", "parent_code"), ""),
+), key=("code",), model="catalog.ProductCategory", is_master=True))
+
+_register(KindSpec(K.SUPPLIERS, (
+    F("code", "供应商编码", "code", True, ("供应商编码", "供应商编号", "supplier_code", "vendor_code", "code")),
+    F("name", "供应商名称", "text", True, ("供应商名称", "名称", "supplier_name", "vendor", "name")),
+    F("contact_name", "联系人", "text", False, ("联系人", "contact", "contact_name"), ""),
+    F("phone", "电话", "text", False, ("电话", "手机", "phone", "tel"), ""),
+    F("email", "邮箱", "text", False, ("邮箱", "email", "e-mail"), ""),
+    F("lead_time_days", "交期（天）", "integer", False, ("交期", "承诺交期", "lead_time", "lead_time_days"), 3),
+    F("payment_terms", "付款条件", "text", False, ("付款条件", "账期", "payment_terms", "terms"), ""),
+), key=("code",), model="purchasing.Supplier", is_master=True))
+
+_register(KindSpec(K.PRODUCTS, (
+    F("sku", "商品编码", "code", True, SKU),
+    F("name", "商品名称", "text", True, ("商品名称", "品名", "名称", "description", "product_name", "name")),
+    F("barcode", "条码", "text", False, ("条码", "条形码", "barcode", "ean", "upc"), ""),
+    F("unit", "单位", "text", False, ("单位", "unit", "uom"), "件"),
+    F("pack_size", "箱规", "integer", False, ("箱规", "包装数", "pack_size", "case_size", "pack"), 1),
+    F("cost", "成本价", "number", False, ("成本价", "进价", "成本", "cost", "unit_cost"), 0.0),
+    F("price", "零售价", "number", True, ("零售价", "售价", "单价", "price", "unitprice", "unit_price", "retail_price")),
+    F("category", "品类编码", "code", False, ("品类编码", "品类", "类别", "category", "category_code"), ""),
+    F("supplier", "供应商编码", "code", False, ("供应商编码", "供应商", "supplier", "supplier_code"), ""),
+), key=("sku",), model="catalog.Product", is_master=True))
+
+_register(KindSpec(K.EMPLOYEES, (
+    F("employee_no", "工号", "code", True, ("工号", "员工编号", "employee_no", "employee_id", "staff_id")),
+    F("name", "姓名", "text", True, ("姓名", "名字", "name", "employee_name")),
+    F("store", "门店编号", "code", False, STORE, ""),
+    F("hire_date", "入职日期", "date", False, ("入职日期", "hire_date", "start_date")),
+    F("phone", "电话", "text", False, ("电话", "手机", "phone", "mobile"), ""),
+    F("email", "邮箱", "text", False, ("邮箱", "email"), ""),
+), key=("employee_no",), model="core.Employee", is_master=True))
+
+_register(KindSpec(K.STORE_DAY_SALES, (
+    F("store", "门店编号", "store", True, STORE),
+    F("date", "日期", "date", True, DATE),
+    F("sales_amount", "销售额", "number", True, ("销售额", "营业额", "销售金额", "sales", "sales_amount", "turnover", "revenue")),
+    F("customers", "客流", "integer", False, ("客流", "来客数", "客数", "customers", "visitors", "footfall"), 0),
+    F("transactions", "交易笔数", "integer", False, ("交易笔数", "客单数", "笔数", "transactions", "tickets", "receipts"), 0),
+    F("cost_amount", "销售成本", "number", False, ("销售成本", "成本", "cost", "cost_amount", "cogs"), 0.0),
+    F("is_open", "营业", "bool", False, ("营业", "是否营业", "open", "is_open"), True),
+    F("is_promo", "促销", "bool", False, ("促销", "是否促销", "promo", "is_promo", "promotion"), False),
+    F("state_holiday", "法定假日", "holiday", False, ("法定假日", "节假日", "stateholiday", "state_holiday", "holiday"), "0"),
+    F("is_school_holiday", "学校假期", "bool", False, ("学校假期", "寒暑假", "schoolholiday", "school_holiday"), False),
+), key=("store", "date"), model="sales.StoreDaySales", check=_check_store_day))
+
+_register(KindSpec(K.SKU_DAY_SALES, (
+    F("store", "门店编号", "store", True, STORE),
+    F("product", "商品编码", "sku", True, SKU),
+    F("date", "日期", "date", True, DATE),
+    F("quantity", "数量", "number", True, QUANTITY),
+    F("revenue", "销售额", "number", False, ("销售额", "销售金额", "金额", "revenue", "sales", "amount", "sales_amount")),
+    F("unit_price", "单价", "number", False, ("单价", "售价", "price", "unitprice", "unit_price")),
+    F("cost", "成本", "number", False, ("成本", "销售成本", "cost", "cogs"), 0.0),
+    F("is_promo", "促销", "bool", False, ("促销", "promo", "is_promo"), False),
+    F("is_stockout", "缺货", "bool", False, ("缺货", "stockout", "is_stockout", "oos"), False),
+), key=("store", "product", "date"), model="sales.SkuDaySales", check=_check_sku_day,
+    one_of=(("revenue", "unit_price"),),
+    columns=("store", "product", "date", "quantity", "revenue", "cost", "is_promo", "is_stockout")))
+
+_register(KindSpec(K.SALES_LINES, (
+    F("store", "门店编号", "store", True, STORE),
+    F("product", "商品编码", "sku", True, SKU),
+    F("invoice", "发票号", "code", True, ("发票号", "小票号", "单号", "销售单号", "invoice", "invoiceno", "invoice_no",
+                                         "receipt", "receipt_no", "ticket")),
+    F("line_no", "行号", "integer", False, ("行号", "line", "line_no", "lineno", "line_number")),
+    F("sold_at", "时间", "datetime", True, ("销售时间", "交易时间", "时间", "日期", "invoicedate", "invoice_date", "datetime",
+                                           "timestamp", "date")),
+    F("quantity", "数量", "number", True, QUANTITY),
+    F("unit_price", "单价", "number", True, ("单价", "售价", "price", "unitprice", "unit_price")),
+    F("customer_id", "客户", "text", False, ("客户", "客户编号", "会员号", "customer", "customerid", "customer_id", "member"), ""),
+    F("is_return", "退货", "bool", False, ("退货", "是否退货", "return", "is_return", "returns"), False),
+), key=("store", "invoice", "line_no"), model="sales.SalesLine", check=_check_sales_line,
+    columns=("store", "product", "invoice", "line_no", "sold_at", "date", "quantity", "unit_price", "customer_id",
+             "is_return")))
+
+_register(KindSpec(K.STOCK_SNAPSHOTS, (
+    F("store", "门店编号", "store", True, STORE),
+    F("product", "商品编码", "sku", True, SKU),
+    F("date", "日期", "date", True, DATE),
+    F("on_hand", "在库数量", "number", True, ("在库数量", "库存", "库存数量", "on_hand", "onhand", "stock", "qty_on_hand")),
+    F("on_order", "在途数量", "number", False, ("在途数量", "在途", "on_order", "onorder"), 0.0),
+    F("unit_cost", "单位成本", "number", False, ("单位成本", "成本价", "unit_cost", "cost"), 0.0),
+), key=("store", "product", "date"), model="inventory.StockSnapshot", check=_check_stock))
+
+_register(KindSpec(K.GOODS_RECEIPTS, (
+    F("store", "门店编号", "store", True, STORE),
+    F("product", "商品编码", "sku", True, SKU),
+    F("date", "日期", "date", True, ("收货日期", *DATE, "receipt_date")),
+    F("quantity", "数量", "number", True, ("收货数量", *QUANTITY)),
+    F("unit_cost", "单位成本", "number", False, ("单位成本", "进价", "unit_cost", "cost"), 0.0),
+    F("supplier", "供应商编码", "supplier", False, ("供应商编码", "供应商", "supplier", "supplier_code", "vendor"), ""),
+    F("reference", "单据号", "code", False, ("单据号", "收货单号", "送货单号", "reference", "ref", "delivery_no", "grn"), ""),
+), key=("store", "product", "date", "reference"), model="inventory.GoodsReceipt", check=_check_receipt))
+
+_register(KindSpec(K.OPERATING_COSTS, (
+    F("store", "门店编号", "store", True, STORE),
+    F("date", "日期或月份", "month_or_date", True, ("月份", "期间", *DATE, "month", "period")),
+    F("category", "费用类别", "code", True, ("费用类别", "费用项目", "科目", "类别", "category", "cost_type", "account")),
+    F("amount", "金额", "number", True, ("金额", "费用", "amount", "cost", "value")),
+), key=("store", "date", "category"), model="finance.OperatingCost", check=_check_cost,
+    columns=("store", "date", "is_monthly", "category", "amount")))
+
+_register(KindSpec(K.CALENDAR, (
+    F("store", "门店编号", "store", True, STORE),
+    F("date", "日期", "date", True, DATE),
+    F("is_open", "营业", "bool", False, ("营业", "是否营业", "open", "is_open"), True),
+    F("is_promo", "促销", "bool", False, ("促销", "是否促销", "promo", "is_promo"), False),
+    F("state_holiday", "法定假日", "holiday", False, ("法定假日", "节假日", "stateholiday", "state_holiday"), "0"),
+    F("is_school_holiday", "学校假期", "bool", False, ("学校假期", "schoolholiday", "school_holiday"), False),
+), key=("store", "date"), model="sales.StoreCalendarDay", future_days=3 * 366))
+
+
+def kind_spec(code: str) -> KindSpec:
+    """The spec of an import kind (KeyError for an unknown code)."""
+    return KINDS[code]
+
+
+def db_columns(spec: KindSpec) -> tuple[str, ...]:
+    """Model field names written by a fact kind, in order."""
+    return spec.columns or tuple(item.name for item in spec.fields)
