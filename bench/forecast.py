@@ -201,7 +201,8 @@ def online_retail(data_dir: Path, quick: bool) -> dict:
     if quick:
         skus = skus[:: max(1, len(skus) // 500)]
     panel_rows = past & np.isin(rows["sku"], skus)
-    panel = SeriesPanel.from_long(rows["sku"][panel_rows], day[panel_rows], rows["units"][panel_rows])
+    panel = SeriesPanel.from_long(rows["sku"][panel_rows], day[panel_rows], rows["units"][panel_rows], end=cutoff,
+                                  missing="zero")
     panel = _mark_closed(panel, trading)
     dense = to_dense(panel)
     is_trading = np.isin(dense.dates, trading)

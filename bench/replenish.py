@@ -73,7 +73,7 @@ def load_online_retail(data_dir: Path) -> dict:
     frame = duckdb.sql(f"""
         WITH lines AS ({lines}), prices AS (SELECT code, median(price) AS value FROM lines GROUP BY code)
         SELECT l.code, l.day, CAST(SUM(l.qty) AS DOUBLE) AS qty, CAST(any_value(p.value) AS DOUBLE) AS value
-        FROM lines l JOIN prices p USING (code) GROUP BY l.code, l.day""").fetch_arrow_table()
+        FROM lines l JOIN prices p USING (code) GROUP BY l.code, l.day""").to_arrow_table()
     codes, code_index = np.unique(np.asarray(frame["code"].to_pylist()), return_inverse=True)
     days = frame["day"].to_numpy().astype("datetime64[D]")
     first = days.min()
@@ -165,7 +165,7 @@ def run_panel(panel: dict, quick: bool) -> dict:
         makers["opsdesk_promo"] = lambda knob: OpsdeskForecast(
             inputs, promo_cache, PlanParams(z_scale=knob, check_interval_days=1.0))
         configured_knob["opsdesk_promo"], ranges["opsdesk_promo"] = 1.0, (0.0, 4.0)
-    iterations = 5 if quick else 9
+    iterations = 7 if quick else 12
     configured, matched = {}, {str(target): {} for target in TARGETS}
     for name, make in makers.items():
         result = simulate(inputs, make(configured_knob[name]))
@@ -238,7 +238,9 @@ def goal(figures: dict) -> dict:
             savings = {name: (round(1 - matched[ours]["avg_inventory_value"] / matched[name]["avg_inventory_value"], 4)
                               if matched[name]["reached"] else "static policy cannot reach target")
                        for name in POLICIES[1:]}
-            is_met = all(isinstance(value, str) or value >= 0.25 for value in savings.values())
+            # Not comparable (None) when a static policy cannot reach the target at all.
+            is_met = None if any(isinstance(value, str) for value in savings.values()) else min(
+                savings.values()) >= 0.25
             report[f"{ours}@{target}"] = {"reached": True, "saving_vs": savings, "is_met": is_met}
     return report
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "opsdesk.purchasing",
     "opsdesk.sales",
     "opsdesk.inventory",
+    "opsdesk.storeops",
     "opsdesk.forecasting",
 ]
 

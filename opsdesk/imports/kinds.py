@@ -1,7 +1,7 @@
 """What each import kind reads: its fields (with header synonyms and parsers), natural key and target model.
 
 Fact kinds also name a `check` that applies the cross-field rules (returns, prices, derived amounts) to one
-parsed record; it returns the reason of the first problem, or "" when the record may be written.
+parsed record; it returns (field, reason) of the first problem, or None when the record may be written.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class KindSpec:
     key: tuple[str, ...]
     model: str
     is_master: bool = False
-    check: Callable[[dict], str] | None = None
+    check: Callable[[dict], tuple[str, str] | None] | None = None
     one_of: tuple[tuple[str, ...], ...] = ()
     future_days: int = 1
     columns: tuple[str, ...] = ()
@@ -75,67 +75,67 @@ def date_window_problem(value: date, future_days: int) -> str:
 # ---------------------------------------------------------------- cross-field checks of fact kinds
 
 
-def _check_store_day(record: dict) -> str:
+def _check_store_day(record: dict) -> tuple[str, str] | None:
     if record["sales_amount"] < 0:
-        return _("销售额为负")
+        return "sales_amount", _("销售额为负")
     if record["customers"] < 0 or record["transactions"] < 0:
-        return _("客流或交易笔数为负")
-    return ""
+        return "customers", _("客流或交易笔数为负")
+    return None
 
 
-def _check_sku_day(record: dict) -> str:
+def _check_sku_day(record: dict) -> tuple[str, str] | None:
     if record["quantity"] < 0:
-        return _("数量为负（退货请按销售明细导入并标记退货）")
+        return "quantity", _("数量为负（退货请按销售明细导入并标记退货）")
     price = record.get("unit_price")
     if price is not None and price <= 0:
-        return _("单价为 0 或负数")
+        return "unit_price", _("单价为 0 或负数")
     if record.get("revenue") is None:
         record["revenue"] = round(record["quantity"] * price, 2)
     if record["revenue"] < 0:
-        return _("销售额为负")
-    return ""
+        return "revenue", _("销售额为负")
+    return None
 
 
-def _check_sales_line(record: dict) -> str:
+def _check_sales_line(record: dict) -> tuple[str, str] | None:
     is_return = bool(record.get("is_return")) or record["invoice"][:1] in ("C", "c")
     record["is_return"] = is_return
     quantity = record["quantity"]
     if quantity == 0:
-        return _("数量为 0")
+        return "quantity", _("数量为 0")
     if quantity < 0 and not is_return:
-        return _("负数量但未标记为退货（发票号前缀 C 或退货标记）")
+        return "quantity", _("负数量但未标记为退货（发票号前缀 C 或退货标记）")
     if is_return and quantity > 0:
         record["quantity"] = -quantity
     price = record["unit_price"]
     if price == 0:
-        return _("单价为 0")
+        return "unit_price", _("单价为 0")
     if price < 0:
-        return _("单价为负")
+        return "unit_price", _("单价为负")
     record["date"] = record["sold_at"].date()
-    return ""
+    return None
 
 
-def _check_stock(record: dict) -> str:
+def _check_stock(record: dict) -> tuple[str, str] | None:
     if record["on_hand"] < 0 or record["on_order"] < 0:
-        return _("库存数量为负")
+        return "on_hand", _("库存数量为负")
     if record["unit_cost"] < 0:
-        return _("单位成本为负")
-    return ""
+        return "unit_cost", _("单位成本为负")
+    return None
 
 
-def _check_receipt(record: dict) -> str:
+def _check_receipt(record: dict) -> tuple[str, str] | None:
     if record["quantity"] <= 0:
-        return _("收货数量应大于 0")
+        return "quantity", _("收货数量应大于 0")
     if record["unit_cost"] < 0:
-        return _("单位成本为负")
-    return ""
+        return "unit_cost", _("单位成本为负")
+    return None
 
 
-def _check_cost(record: dict) -> str:
+def _check_cost(record: dict) -> tuple[str, str] | None:
     record["date"], record["is_monthly"] = record["date"]
     if record["amount"] < 0:
-        return _("金额为负")
-    return ""
+        return "amount", _("金额为负")
+    return None
 
 
 # ---------------------------------------------------------------- the kinds

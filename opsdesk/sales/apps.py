@@ -9,6 +9,31 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from opsdesk.core.audit import register
-        from opsdesk.sales.models import Promotion
+        from opsdesk.core.choices import RoleChoices as R
+        from opsdesk.core.navigation import MenuGroup, MenuItem, register_group
+        from opsdesk.core.permissions import ALL, READ, WRITE, register_area
+        from opsdesk.sales.models import Promotion, StoreCalendarDay
 
         register(Promotion)
+        register(StoreCalendarDay)
+        register_area(
+            "promotions",
+            {
+                R.ADMIN: ALL,
+                R.COO: ALL,
+                R.REGIONAL_MANAGER: WRITE,
+                R.SUPERVISOR: WRITE,
+                R.STORE_MANAGER: READ,
+                R.STAFF: READ,
+                R.AUDITOR: READ,
+            },
+        )
+        register_group(
+            MenuGroup(
+                _("销售"),
+                [
+                    MenuItem(_("促销计划"), "sales:promotion_list", "promotions"),
+                    MenuItem(_("门店日历"), "sales:calendar", "facts"),
+                ],
+            )
+        )

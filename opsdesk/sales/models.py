@@ -1,6 +1,7 @@
 """Sales facts: daily store totals, daily store x SKU sales, and promotions."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -38,6 +39,9 @@ class StoreDaySales(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.date}"
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.store.company_id, "region_id": self.store.region_id, "store_id": self.store_id}
 
 
 class SkuDaySales(models.Model):
@@ -81,7 +85,7 @@ class Promotion(models.Model):
     )
     stores = models.ManyToManyField(Store, blank=True, related_name="promotions", verbose_name=_("门店"))
 
-    permission_area = "facts"
+    permission_area = "promotions"
     scope_kind = "company"
     scope_field = "company_id"
     objects = ScopedManager()
@@ -94,6 +98,9 @@ class Promotion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:promotion_detail", args=[self.pk])
 
     def get_additional_data(self) -> dict:
         return {"company_id": self.company_id}
@@ -151,3 +158,6 @@ class StoreCalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.date}"
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.store.company_id, "region_id": self.store.region_id, "store_id": self.store_id}

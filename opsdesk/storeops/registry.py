@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.choices import RoleChoices as R
-from opsdesk.core.permissions import ALL, CHANGE, READ, VIEW, WRITE, register_area
+from opsdesk.core.permissions import ADD, ALL, CHANGE, READ, VIEW, WRITE, register_area
 
 #: Runs, answers, findings, actions, maintenance, compliance, stock checks, training suggestions.
 #: Store managers write in their own store (the scope does that); staff run inspections and report problems

@@ -97,12 +97,13 @@ class SeriesPanel:
     @classmethod
     def from_long(
         cls, series_id: np.ndarray, date: np.ndarray, y: np.ndarray, *, available: np.ndarray | None = None,
-        static: dict[str, np.ndarray] | None = None, **covariates: np.ndarray,
+        static: dict[str, np.ndarray] | None = None, end: np.datetime64 | None = None, missing: str = "unavailable",
+        **covariates: np.ndarray,
     ) -> SeriesPanel:
         """Build a panel from long rows (one row per series and day, any order).
 
         Duplicate (series, date) rows are summed in ``y`` (so invoice lines can be passed directly); for covariates
-        and ``available`` the last row wins. Dates missing inside a series' span become unavailable days.
+        and ``available`` the last row wins. Each series spans from its first row to its last row (or ``end``).
 
         Args:
             series_id: (M,) series identifier of each row.
@@ -110,6 +111,9 @@ class SeriesPanel:
             y: (M,) demand of each row; NaN marks an unavailable day.
             available: (M,) bool or None (all rows available).
             static: per-series features keyed by name, each (n_series,) in the order of ``np.unique(series_id)``.
+            end: extend every series up to this date (e.g. the day before the forecast origin).
+            missing: what a date without a row means: "unavailable" (unknown, e.g. store data missing) or "zero"
+                (no sale recorded, e.g. transaction data aggregated per day).
             **covariates: (M,) arrays named after ``COVARIATE_NAMES``.
 
         Returns:
@@ -126,13 +130,17 @@ class SeriesPanel:
         day_number = day.astype(np.int64)
         np.minimum.at(first, inverse, day_number)
         np.maximum.at(last, inverse, day_number)
+        if end is not None:
+            last = np.maximum(last, np.datetime64(end, "D").astype(np.int64))
+        if missing not in ("unavailable", "zero"):
+            raise ValueError('missing must be "unavailable" or "zero"')
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(last - first + 1, out=indptr[1:])
         position = indptr[inverse] + (day_number - first[inverse])
         values = np.asarray(y, dtype=np.float64)
         observed = ~np.isnan(values) if available is None else np.asarray(available, dtype=bool) & ~np.isnan(values)
         flat_y = np.bincount(position, weights=np.where(observed, values, 0.0), minlength=indptr[-1])
-        flat_available = np.zeros(indptr[-1], dtype=bool)
+        flat_available = np.full(indptr[-1], missing == "zero", dtype=bool)
         flat_available[position] = observed
         flat = {}
         for name, column in covariates.items():

@@ -114,3 +114,14 @@ def test_sum_rows_by_key_for_company_wide_view():
     # then
     assert unique_keys.tolist() == [3, 7]
     assert sums.tolist() == [[5.0, 5.0], [4.0, 6.0]]
+
+
+def test_quantile_risk_flags_stock_below_the_chosen_quantile():
+    # given: horizon demand quantiles 50% -> 10, 90% -> 20, 99% -> 40
+    from opsdesk.engine.replenish.health import quantile_risk
+
+    quantiles = np.tile(np.array([10.0, 20.0, 40.0]), (2, 1))
+    # when
+    flags = quantile_risk(np.array([19.0, 20.0]), quantiles, np.array([0.5, 0.9, 0.99]), 0.9)
+    # then
+    assert flags.tolist() == [True, False]

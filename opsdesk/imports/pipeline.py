@@ -1,0 +1,293 @@
+"""Running a batch. Facts: validate the stream in chunks of 10,000 rows, spill valid rows and quarantine to a
+temporary file, then write everything in ONE transaction that also marks the batch committed, so a killed
+process leaves no partial batch. Master data: validate all rows, then write all of them or none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsdesk.imports.choices import BatchStatusChoices, ImportKindChoices, QuarantineKindChoices
+from opsdesk.imports.kinds import KindSpec, db_columns
+from opsdesk.imports.models import ImportBatch, QuarantineRow
+from opsdesk.imports.sources import Source
+from opsdesk.imports.upsert import upsert_statement
+from opsdesk.imports.validation import KeySet, RowValidator
+
+CHUNK_ROWS = 10_000
+SALES_LINE_CONTENT_KEY = ("store", "invoice", "product", "sold_at", "quantity", "unit_price", "customer_id")
+
+
+@dataclass
+class Counts:
+    """The row accounting of a batch: rows_read = committed + quarantined + duplicates."""
+
+    rows_read: int = 0
+    committed: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+
+
+# ---------------------------------------------------------------- progress (a file, readable during the transaction)
+
+
+def progress_path(batch_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{batch_id}.json"
+
+
+def read_progress(batch_id: int) -> dict | None:
+    """The last progress report of a running batch, or None."""
+    try:
+        return json.loads(progress_path(batch_id).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+class Progress:
+    """Reports progress to a JSON file (the batch page polls it) and to an optional callback (the CLI bar)."""
+
+    def __init__(self, batch_id: int, size: int, callback: Callable[[dict], None] | None = None):
+        self.path = progress_path(batch_id)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.size = size
+        self.callback = callback
+
+    def update(self, counts: Counts, position: int, phase: str) -> None:
+        report = {**asdict(counts), "bytes_read": position, "bytes_total": self.size, "phase": phase,
+                  "percent": round(100 * position / self.size, 1) if self.size else 100.0}
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(report))
+        os.replace(temporary, self.path)
+        if self.callback is not None:
+            self.callback(report)
+
+    def finish(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- facts
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def quarantine_entry(number: int, cells, problems, kind=QuarantineKindChoices.ERROR) -> dict:
+    column, value, reason = problems[0]
+    return {
+        "kind": kind, "row_number": number, "column": column[:200], "value": value[:2000], "reason": reason[:300],
+        "errors": [{"column": c, "value": v, "reason": r} for c, v, r in problems], "raw": list(cells),
+    }
+
+
+class RowBuilder:
+    """Turns a record into the tuple of database values for the upsert (dates, aware datetimes, rounding)."""
+
+    def __init__(self, spec: KindSpec):
+        model = apps.get_model(spec.model)
+        is_sqlite = connection.vendor == "sqlite"
+        self.names = db_columns(spec)
+        self.converters = []
+        for name in self.names:
+            field = model._meta.get_field(name)
+            converter = None
+            if isinstance(field, models.DateTimeField):
+                def converter(value):
+                    return connection.ops.adapt_datetimefield_value(timezone.make_aware(value))
+            elif isinstance(field, models.DateField) and is_sqlite:
+                converter = _isoformat
+            elif isinstance(field, models.DecimalField):
+                def converter(value, places=field.decimal_places):
+                    return round(value, places)
+            self.converters.append(converter)
+        self.pairs = list(zip(self.names, self.converters, strict=True))
+
+    def build(self, record: dict) -> tuple:
+        return tuple(convert(record[name]) if convert else record[name] for name, convert in self.pairs)
+
+
+def _isoformat(value) -> str:
+    return value.isoformat()
+
+
+def _update_columns(spec: KindSpec, mapping: dict, defaults: dict) -> list[str]:
+    """Columns an overlapping row overwrites: those the file (or a fixed value) supplies, never the key."""
+    supplied = {name for name in mapping if mapping[name]} | {name for name in defaults if defaults[name] not in ("", None)}
+    supplied |= {"date", "is_monthly", "is_return"}
+    if "unit_price" in supplied:
+        supplied.add("revenue")
+    return [name for name in db_columns(spec) if name in supplied and name not in spec.key]
+
+
+def _duplicate_key(spec: KindSpec, validator: RowValidator) -> tuple[str, ...]:
+    return SALES_LINE_CONTENT_KEY if validator.derive_line_no else spec.key
+
+
+def _validate_chunk(chunk, validator: RowValidator, builder: RowBuilder, key_fields, key_set: KeySet, counts: Counts):
+    rows, quarantine, keyed = [], [], []
+    for number, cells in chunk:
+        record, problems = validator.validate(cells)
+        if problems:
+            quarantine.append(quarantine_entry(number, _with_line_no(cells, record, validator), problems))
+            continue
+        keyed.append((number, cells, record, hash(tuple(record[name] for name in key_fields))))
+    counts.rows_read += len(chunk)
+    counts.invalid += len(quarantine)
+    counts.quarantined += len(quarantine)
+    seen = key_set.add(np.fromiter((item[3] for item in keyed), dtype=np.int64, count=len(keyed)))
+    for (number, cells, record, _key), is_duplicate in zip(keyed, seen, strict=True):
+        if is_duplicate:
+            reason = _("文件内重复（与前面的行键相同：%(key)s）") % {"key": ", ".join(key_fields)}
+            quarantine.append(quarantine_entry(number, _with_line_no(cells, record, validator), [("", "", reason)],
+                                               QuarantineKindChoices.DUPLICATE))
+            counts.duplicates += 1
+        else:
+            rows.append(builder.build(record))
+    counts.committed += len(rows)
+    return rows, quarantine
+
+
+def _with_line_no(cells, record: dict, validator: RowValidator) -> list:
+    """Rows of a file without line numbers carry their derived number, so a fixed re-import hits the same line."""
+    if validator.derive_line_no:
+        return [*cells, str(record.get("line_no", ""))]
+    return list(cells)
+
+
+def run_facts(batch: ImportBatch, spec: KindSpec, source: Source, validator: RowValidator, progress: Progress) -> Counts:
+    """Validate into a spill file, then write rows + quarantine + batch status in one transaction."""
+    counts, key_set, builder = Counts(), KeySet(), RowBuilder(spec)
+    key_fields = _duplicate_key(spec, validator)
+    spill_dir = Path(settings.MEDIA_ROOT) / "imports" / "tmp"
+    spill_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=spill_dir) as spill:
+        for chunk in _chunks(source.rows, CHUNK_ROWS):
+            rows, quarantine = _validate_chunk(chunk, validator, builder, key_fields, key_set, counts)
+            pickle.dump((rows, quarantine), spill, protocol=pickle.HIGHEST_PROTOCOL)
+            progress.update(counts, source.position(), "validate")
+        statement = upsert_statement(apps.get_model(spec.model), db_columns(spec), spec.key,
+                                     _update_columns(spec, batch.mapping, batch.defaults))
+        spill.seek(0)
+        with transaction.atomic():
+            _write_spill(batch, spill, statement, counts, progress)
+            finish_batch(batch, counts, BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.COMMITTED)
+    return counts
+
+
+def _write_spill(batch: ImportBatch, spill, statement: str, counts: Counts, progress: Progress) -> None:
+    QuarantineRow.objects.filter(batch=batch).delete()
+    written = 0
+    with connection.cursor() as cursor:
+        while True:
+            try:
+                rows, quarantine = pickle.load(spill)
+            except EOFError:
+                break
+            if rows and not batch.is_dry_run:
+                cursor.executemany(statement, rows)
+            QuarantineRow.objects.bulk_create([QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine],
+                                              batch_size=2000)
+            written += len(rows) + len(quarantine)
+            progress.update(counts, int(progress.size * written / max(counts.rows_read, 1)), "write")
+
+
+def finish_batch(batch: ImportBatch, counts: Counts, status: str, message: str = "") -> None:
+    """Record the outcome (inside the caller's transaction, so rows and status commit together)."""
+    batch.rows_read = counts.rows_read
+    batch.rows_committed = counts.committed
+    batch.rows_quarantined = counts.quarantined
+    batch.rows_skipped_duplicates = counts.duplicates
+    batch.rows_invalid = counts.invalid
+    batch.status = status
+    batch.message = message
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
+# ---------------------------------------------------------------- master data (all or nothing)
+
+
+def run_master(batch: ImportBatch, spec: KindSpec, source: Source, validator: RowValidator, actor,
+               progress: Progress) -> Counts:
+    """Validate every row; write all rows with an audit entry each, or none when any row has a problem."""
+    from opsdesk.imports import masters
+
+    counts = Counts()
+    accepted, quarantine, seen = [], [], {}
+    key = spec.key[0]
+    for number, cells in source.rows:
+        counts.rows_read += 1
+        record, problems = validator.validate(cells)
+        if not problems and record[key] in seen:
+            first_number, first_cells = seen[record[key]]
+            if first_cells == cells:
+                reason = _("文件内重复（与第 %(row)s 行完全相同）") % {"row": first_number}
+                quarantine.append(quarantine_entry(number, cells, [("", "", reason)], QuarantineKindChoices.DUPLICATE))
+                counts.duplicates += 1
+                continue
+            column = validator.column_of(key)
+            problems = [(column, record[key], _("与第 %(row)s 行编码相同但内容不同") % {"row": first_number})]
+        if problems:
+            quarantine.append(quarantine_entry(number, cells, problems))
+            continue
+        seen[record[key]] = (number, list(cells))
+        accepted.append((number, cells, record))
+        if counts.rows_read % CHUNK_ROWS == 0:
+            progress.update(counts, source.position(), "validate")
+    writer = masters.writer_for(spec.code, batch.company, actor)
+    for index, problems in writer.resolve([record for _n, _c, record in accepted]).items():
+        number, cells, _record = accepted[index]
+        quarantine.append(quarantine_entry(number, cells, [(validator.column_of(n), v, r) for n, v, r in problems]))
+    counts.invalid = sum(1 for entry in quarantine if entry["kind"] == QuarantineKindChoices.ERROR)
+    with transaction.atomic():
+        QuarantineRow.objects.filter(batch=batch).delete()
+        if counts.invalid:
+            _reject_master(batch, accepted, quarantine, counts)
+        else:
+            QuarantineRow.objects.bulk_create([QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine])
+            if not batch.is_dry_run:
+                writer.write([record for _n, _c, record in accepted])
+            counts.committed = len(accepted)
+            finish_batch(batch, counts, BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.COMMITTED)
+    return counts
+
+
+def _reject_master(batch: ImportBatch, accepted: list, quarantine: list, counts: Counts) -> None:
+    """Nothing is written: every row lands in the quarantine (bad ones with their reasons), ready to fix and retry."""
+    bad_numbers = {entry["row_number"] for entry in quarantine}
+    note = _("未导入：本文件其他行有错误（主数据全部导入或全部不导入）")
+    for number, cells, _record in accepted:
+        if number not in bad_numbers:
+            quarantine.append(quarantine_entry(number, cells, [("", "", note)], QuarantineKindChoices.ERROR))
+    QuarantineRow.objects.bulk_create([QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine],
+                                      batch_size=2000)
+    counts.committed = 0
+    counts.quarantined = counts.rows_read - counts.duplicates
+    status = BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.REJECTED
+    message = "" if status == BatchStatusChoices.DRY_RUN else _(
+        "主数据导入要求全部行正确：%(n)s 行有错误，本批未写入任何数据。") % {"n": counts.invalid}
+    finish_batch(batch, counts, status, message)
+
+
+KIND_LABELS = dict(ImportKindChoices.choices)

@@ -1,0 +1,26 @@
+"""Tables of the sales app."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from opsdesk.sales.models import Promotion
+
+
+class PromotionTable(tables.Table):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+    category = tables.Column(accessor="category__name", verbose_name=_("品类"), default=_("全部商品"))
+    stores = tables.Column(empty_values=(), orderable=False, verbose_name=_("门店"))
+
+    class Meta:
+        model = Promotion
+        fields = ("code", "name", "start_date", "end_date", "discount_percent", "category", "stores")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = ("-start_date",)
+
+    def render_stores(self, record):
+        names = [store.code for store in record.stores.all()]
+        return ", ".join(names) if names else _("全部门店")
+
+    def value_stores(self, record):
+        return self.render_stores(record)

@@ -1,0 +1,122 @@
+"""Pages of the sales app: planned promotions and the planned store calendar."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from opsdesk.core.models import Store
+from opsdesk.core.permissions import user_can
+from opsdesk.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from opsdesk.sales import services
+from opsdesk.sales.filtersets import PromotionFilterSet
+from opsdesk.sales.forms import PromotionForm
+from opsdesk.sales.models import Promotion, StoreCalendarDay, StoreDaySales
+from opsdesk.sales.tables import PromotionTable
+
+
+class PromotionListView(ObjectListView):
+    model = Promotion
+    filterset_class = PromotionFilterSet
+    table_class = PromotionTable
+    export_filename = "promotions"
+    add_url_name = "sales:promotion_add"
+
+    def get_queryset(self, request, action="view"):
+        return super().get_queryset(request, action).select_related("category").prefetch_related("stores")
+
+
+class PromotionDetailView(ObjectDetailView):
+    model = Promotion
+    template_name = "sales/promotion_detail.html"
+    fields = ["code", "name", "start_date", "end_date", "discount_percent", "category"]
+
+    def get_extra_context(self, request, instance):
+        return {"stores": instance.stores.filter(pk__in=Store.objects.for_user(request.user).values("pk"))}
+
+
+class PromotionEditView(ObjectEditView):
+    model = Promotion
+    form_class = PromotionForm
+
+    def create(self, request, form):
+        return services.promotion_save(actor=request.user, data=form.cleaned_data, stores=form.cleaned_data["stores"])
+
+    def update(self, request, instance, form):
+        return services.promotion_save(actor=request.user, data=form.cleaned_data, stores=form.cleaned_data["stores"],
+                                       promotion=instance)
+
+
+class PromotionDeleteView(ObjectDeleteView):
+    model = Promotion
+    success_url_name = "sales:promotion_list"
+
+    def delete(self, request, instance):
+        services.promotion_delete(actor=request.user, promotion=instance)
+
+
+def _month(request: HttpRequest) -> date:
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        today = date.today()
+        return date(today.year, today.month, 1)
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """A store's month: planned opening, promotions and holidays (editable), with actuals for past days."""
+    if not user_can(request.user, "facts", "view"):
+        raise PermissionDenied
+    stores = Store.objects.for_user(request.user).order_by("code")
+    store_id = request.GET.get("store")
+    store = get_object_or_404(stores, pk=store_id) if store_id else stores.first()
+    month = _month(request)
+    weeks = []
+    if store is not None:
+        last_day = month_calendar.monthrange(month.year, month.month)[1]
+        planned = {d.date: d for d in StoreCalendarDay.objects.for_user(request.user).filter(
+            store=store, date__gte=month, date__lte=month.replace(day=last_day))}
+        actual = {d.date: d for d in StoreDaySales.objects.for_user(request.user).filter(
+            store=store, date__gte=month, date__lte=month.replace(day=last_day))}
+        for week in month_calendar.Calendar().monthdatescalendar(month.year, month.month):
+            weeks.append([{"date": day, "in_month": day.month == month.month, "planned": planned.get(day),
+                           "actual": actual.get(day)} for day in week])
+    context = {
+        "stores": stores, "store": store, "month": month, "weeks": weeks, "previous": _shift(month, -1),
+        "next": _shift(month, 1), "can_change": user_can(request.user, "facts", "change"),
+    }
+    return render(request, "sales/calendar.html", context)
+
+
+def _shift(month: date, delta: int) -> str:
+    index = month.year * 12 + month.month - 1 + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@login_required
+@require_POST
+def calendar_toggle(request: HttpRequest, store_id: int, day: str) -> HttpResponse:
+    """Flip one flag of a planned day (htmx); answers the day's cell."""
+    store = get_object_or_404(Store.objects.for_user(request.user), pk=store_id)
+    if not user_can(request.user, "facts", "change"):
+        raise PermissionDenied
+    field = request.POST.get("field", "")
+    if field not in {"is_open", "is_promo", "is_school_holiday"}:
+        return HttpResponseBadRequest("field must be is_open, is_promo or is_school_holiday")
+    try:
+        planned_day = date.fromisoformat(day)
+    except ValueError:
+        return HttpResponseBadRequest("day must be YYYY-MM-DD")
+    current = StoreCalendarDay.objects.filter(store=store, date=planned_day).first()
+    value = not getattr(current, field, field == "is_open")
+    entry = services.calendar_day_set(actor=request.user, store=store, day=planned_day, changes={field: value})
+    cell = {"date": planned_day, "in_month": True, "planned": entry, "actual": None}
+    return render(request, "sales/_calendar_day.html", {"cell": cell, "store": store, "can_change": True})
