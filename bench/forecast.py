@@ -271,7 +271,8 @@ def scale_worker(n_series: int, n_days: int = 365, h: int = 28) -> None:
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert result.mean.shape == (n_series, h) and not np.isnan(result.mean).any()
+    if result.mean.shape != (n_series, h) or np.isnan(result.mean).any():
+        raise SystemExit("scale forecast has a wrong shape or NaN")
     print(json.dumps({"series": n_series, "seconds": seconds, "peak_mib": own + workers,  # noqa: T201
                       "main_peak_mib": own, "worker_peak_mib": workers}))
 

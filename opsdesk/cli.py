@@ -264,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--run", type=int, help="run id (default: the latest finished run)")
     export.set_defaults(func=cmd_export)
 
+    from opsdesk.imports.cli import add_commands as add_import_commands  # import, imports, realdata
+
+    add_import_commands(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

@@ -64,8 +64,11 @@ INSTALLED_APPS = [
     "opsdesk.purchasing",
     "opsdesk.sales",
     "opsdesk.inventory",
+    "opsdesk.finance",
+    "opsdesk.imports",
     "opsdesk.storeops",
     "opsdesk.forecasting",
+    "opsdesk.replenishment",
 ]
 
 MIDDLEWARE = [

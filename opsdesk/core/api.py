@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -136,7 +137,10 @@ def stores_get(request: HttpRequest, store_id: int):
 def stores_update(request: HttpRequest, store_id: int, payload: StoreIn):
     store = get_object_or_404(selectors.store_list(user=request.auth), pk=store_id)
     _require(request, "org", "change")
-    return services.store_update(actor=request.auth, store=store, data=payload.dict(exclude_unset=True))
+    try:
+        return services.store_update(actor=request.auth, store=store, data=payload.dict(exclude_unset=True))
+    except ValidationError as error:  # full_clean() in the service: a bad value is the client's error, not a 500
+        raise HttpError(422, "; ".join(error.messages)) from error
 
 
 @router.get("/employees/", response=list[EmployeeOut], summary="List employees in your scope")

@@ -56,11 +56,24 @@ def audit_actor(actor, remote_addr: str | None = None) -> Iterator[None]:
     from auditlog.context import auditlog_value
 
     current = auditlog_value.get(None)
-    if current is not None and current.get("actor") == actor:
+    if current is not None and current.get("actor") == actor and _is_live(current):
         yield  # the request middleware already attributes entries to this actor
         return
-    with set_actor(actor, remote_addr=remote_addr):
-        yield
+    # auditlog never resets its context variable, so `current` may be left over from an earlier request on this
+    # thread (its receiver disconnected): only a live context may be reused, and it is put back afterwards.
+    try:
+        with set_actor(actor, remote_addr=remote_addr):
+            yield
+    finally:
+        if current is not None:
+            auditlog_value.set(current)
+
+
+def _is_live(context: dict) -> bool:
+    """Whether the auditlog context's pre_save receiver is still connected (its block has not ended)."""
+    from django.db.models.signals import pre_save
+
+    return any(lookup_key[0] == context.get("signal_duid") for lookup_key, *_rest in pre_save.receivers)
 
 
 _ACTIONS = {"create": LogEntry.Action.CREATE, "update": LogEntry.Action.UPDATE, "delete": LogEntry.Action.DELETE}

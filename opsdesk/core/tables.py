@@ -17,6 +17,10 @@ class StoreTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("code",)
 
+    def value_opening_date(self, value):
+        # Exports keep the date typed (django-tables2 would otherwise hand over the rendered text).
+        return value
+
 
 class RegionTable(tables.Table):
     code = tables.Column(linkify=True)
@@ -38,6 +42,9 @@ class EmployeeTable(tables.Table):
         model = Employee
         fields = ("employee_no", "name", "store", "position", "hire_date", "status")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def value_hire_date(self, value):
+        return value
 
 
 class UserTable(tables.Table):

@@ -10,7 +10,9 @@ from opsdesk.core.scoping import ScopedManager
 class OperatingCost(models.Model):
     """An operating cost of one store in one category, for a day or (is_monthly) for the month starting on `date`."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="operating_costs", verbose_name=_("门店"))
+    store = models.ForeignKey(  # indexed by the unique (store, date, category)
+        Store, on_delete=models.CASCADE, related_name="operating_costs", verbose_name=_("门店"), db_index=False
+    )
     date = models.DateField(_("日期"), help_text=_("月度费用记在当月 1 日"))
     is_monthly = models.BooleanField(_("月度费用"), default=False)
     category = models.CharField(_("费用类别"), max_length=64)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
@@ -63,6 +64,7 @@ def F(name, label, parser, required=False, synonyms=(), default=None) -> FieldSp
 EARLIEST_DATE = date(2000, 1, 1)
 
 
+@lru_cache(maxsize=65536)
 def date_window_problem(value: date, future_days: int) -> str:
     """A fact dated before 2000 or too far in the future is almost always a mis-read date."""
     if value < EARLIEST_DATE:

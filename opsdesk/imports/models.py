@@ -83,6 +83,9 @@ class MappingProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("imports:profile_detail", args=[self.pk])
+
     def get_additional_data(self) -> dict:
         return {"company_id": self.company_id}
 

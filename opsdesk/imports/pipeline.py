@@ -11,6 +11,7 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from opsdesk.imports.choices import BatchStatusChoices, ImportKindChoices, Quara
 from opsdesk.imports.kinds import KindSpec, db_columns
 from opsdesk.imports.models import ImportBatch, QuarantineRow
 from opsdesk.imports.sources import Source
-from opsdesk.imports.upsert import upsert_statement
+from opsdesk.imports.upsert import Upserter
 from opsdesk.imports.validation import KeySet, RowValidator
 
 CHUNK_ROWS = 10_000
@@ -102,7 +103,8 @@ def quarantine_entry(number: int, cells, problems, kind=QuarantineKindChoices.ER
 
 
 class RowBuilder:
-    """Turns a record into the tuple of database values for the upsert (dates, aware datetimes, rounding)."""
+    """Turns a record into the tuple of database values for the upsert (dates as text on SQLite, aware datetimes).
+    Decimal columns take floats: PostgreSQL rounds to the column's scale, Django quantizes SQLite's REAL on read."""
 
     def __init__(self, spec: KindSpec):
         model = apps.get_model(spec.model)
@@ -117,18 +119,24 @@ class RowBuilder:
                     return connection.ops.adapt_datetimefield_value(timezone.make_aware(value))
             elif isinstance(field, models.DateField) and is_sqlite:
                 converter = _isoformat
-            elif isinstance(field, models.DecimalField):
-                def converter(value, places=field.decimal_places):
-                    return round(value, places)
+            elif isinstance(field, models.DateField):
+                converter = None
             self.converters.append(converter)
-        self.pairs = list(zip(self.names, self.converters, strict=True))
+        # One generated function per kind: ~3x faster than a generic loop over the columns (1M rows per run).
+        parts = [f"c{index}(r[{name!r}])" if converter else f"r[{name!r}]"
+                 for index, (name, converter) in enumerate(zip(self.names, self.converters, strict=True))]
+        namespace = {f"c{index}": converter for index, converter in enumerate(self.converters) if converter}
+        self.build = eval(f"lambda r: ({', '.join(parts)},)", namespace)  # noqa: S307 - built from field names
 
-    def build(self, record: dict) -> tuple:
-        return tuple(convert(record[name]) if convert else record[name] for name, convert in self.pairs)
 
-
+@lru_cache(maxsize=65536)
 def _isoformat(value) -> str:
     return value.isoformat()
+
+
+def key_function(fields: tuple[str, ...]):
+    """record -> 64-bit hash of its natural key (generated, like RowBuilder.build)."""
+    return eval(f"lambda r: hash(({', '.join(f'r[{name!r}]' for name in fields)},))")  # noqa: S307
 
 
 def _update_columns(spec: KindSpec, mapping: dict, defaults: dict) -> list[str]:
@@ -146,12 +154,13 @@ def _duplicate_key(spec: KindSpec, validator: RowValidator) -> tuple[str, ...]:
 
 def _validate_chunk(chunk, validator: RowValidator, builder: RowBuilder, key_fields, key_set: KeySet, counts: Counts):
     rows, quarantine, keyed = [], [], []
+    validate, key_of = validator.validate, key_function(key_fields)
     for number, cells in chunk:
-        record, problems = validator.validate(cells)
+        record, problems = validate(cells)
         if problems:
             quarantine.append(quarantine_entry(number, _with_line_no(cells, record, validator), problems))
             continue
-        keyed.append((number, cells, record, hash(tuple(record[name] for name in key_fields))))
+        keyed.append((number, cells, record, key_of(record)))
     counts.rows_read += len(chunk)
     counts.invalid += len(quarantine)
     counts.quarantined += len(quarantine)
@@ -186,30 +195,29 @@ def run_facts(batch: ImportBatch, spec: KindSpec, source: Source, validator: Row
             rows, quarantine = _validate_chunk(chunk, validator, builder, key_fields, key_set, counts)
             pickle.dump((rows, quarantine), spill, protocol=pickle.HIGHEST_PROTOCOL)
             progress.update(counts, source.position(), "validate")
-        statement = upsert_statement(apps.get_model(spec.model), db_columns(spec), spec.key,
-                                     _update_columns(spec, batch.mapping, batch.defaults))
+        upserter = Upserter(apps.get_model(spec.model), db_columns(spec), spec.key,
+                            _update_columns(spec, batch.mapping, batch.defaults))
         spill.seek(0)
         with transaction.atomic():
-            _write_spill(batch, spill, statement, counts, progress)
+            _write_spill(batch, spill, upserter, counts, progress)
             finish_batch(batch, counts, BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.COMMITTED)
     return counts
 
 
-def _write_spill(batch: ImportBatch, spill, statement: str, counts: Counts, progress: Progress) -> None:
+def _write_spill(batch: ImportBatch, spill, upserter: Upserter, counts: Counts, progress: Progress) -> None:
     QuarantineRow.objects.filter(batch=batch).delete()
     written = 0
-    with connection.cursor() as cursor:
-        while True:
-            try:
-                rows, quarantine = pickle.load(spill)
-            except EOFError:
-                break
-            if rows and not batch.is_dry_run:
-                cursor.executemany(statement, rows)
-            QuarantineRow.objects.bulk_create([QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine],
-                                              batch_size=2000)
-            written += len(rows) + len(quarantine)
-            progress.update(counts, int(progress.size * written / max(counts.rows_read, 1)), "write")
+    while True:
+        try:
+            rows, quarantine = pickle.load(spill)
+        except EOFError:
+            break
+        if not batch.is_dry_run:
+            upserter.write(rows)
+        QuarantineRow.objects.bulk_create([QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine],
+                                          batch_size=2000)
+        written += len(rows) + len(quarantine)
+        progress.update(counts, int(progress.size * written / max(counts.rows_read, 1)), "write")
 
 
 def finish_batch(batch: ImportBatch, counts: Counts, status: str, message: str = "") -> None:

@@ -117,6 +117,7 @@ def _open_text(path: Path, file_format: str, encoding: str | None, stack: contex
         raise SourceError(_("不支持的编码：%(encoding)s") % {"encoding": encoding}) from error
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
+    stack.callback(text.close)  # holds the wrapper: when the row generator ends it must not close the file early
     try:
         first_line = sample.decode(encoding, errors="ignore").splitlines()[0] if sample else ""
     except IndexError:

@@ -23,7 +23,7 @@ NON_PRODUCT_CODES = frozenset(
     {"POST", "DOT", "M", "D", "C2", "CRUK", "BANK CHARGES", "AMAZONFEE", "PADS", "S", "B", "m", "ADJUST", "ADJUST2",
      "TEST001", "TEST002", "运费", "邮费", "手续费", "折扣", "调整"}
 )
-_NON_PRODUCT_RE = re.compile(r"^(gift_\d+_\d+|DCGS\w*)$", re.IGNORECASE)
+_NON_PRODUCT_RE = re.compile(r"^gift_\d+_\d+$", re.IGNORECASE)  # gift vouchers
 
 Problem = tuple[str, str, str]  # (column, value, reason)
 

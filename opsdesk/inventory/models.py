@@ -39,7 +39,9 @@ class StockSnapshot(models.Model):
 class GoodsReceipt(models.Model):
     """Units of one SKU received into a store from a supplier on a day, under a delivery reference."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("门店"))
+    store = models.ForeignKey(  # indexed by the unique (store, product, date, reference)
+        Store, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("门店"), db_index=False
+    )
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("商品"))
     supplier = models.ForeignKey(
         "purchasing.Supplier", on_delete=models.PROTECT, null=True, blank=True, related_name="goods_receipts",

@@ -109,8 +109,14 @@ class Promotion(models.Model):
 class SalesLine(models.Model):
     """One invoice line from a POS or web shop: a sale, or a return (negative quantity, `is_return`)."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sales_lines", verbose_name=_("门店"))
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sales_lines", verbose_name=_("商品"))
+    # The FK indexes are left out: the unique (store, invoice, line_no) and (product, date) indexes cover them,
+    # and every index costs time on bulk imports.
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="sales_lines", verbose_name=_("门店"), db_index=False
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="sales_lines", verbose_name=_("商品"), db_index=False
+    )
     invoice = models.CharField(_("发票号"), max_length=40)
     line_no = models.PositiveIntegerField(_("行号"))
     sold_at = models.DateTimeField(_("时间"))
@@ -138,7 +144,9 @@ class SalesLine(models.Model):
 class StoreCalendarDay(models.Model):
     """A store's planned day (the known future for forecasting): open, promotion and holiday flags."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="calendar_days", verbose_name=_("门店"))
+    store = models.ForeignKey(  # indexed by the unique (store, date)
+        Store, on_delete=models.CASCADE, related_name="calendar_days", verbose_name=_("门店"), db_index=False
+    )
     date = models.DateField(_("日期"))
     is_open = models.BooleanField(_("营业"), default=True)
     is_promo = models.BooleanField(_("促销"), default=False)

@@ -29,10 +29,10 @@ TEMPLATE_GRANTS = {
 }
 #: Verifying a done corrective action: the supervisor level and up.
 VERIFY_GRANTS = {
-    R.ADMIN: frozenset({CHANGE}),
-    R.COO: frozenset({CHANGE}),
-    R.REGIONAL_MANAGER: frozenset({CHANGE}),
-    R.SUPERVISOR: frozenset({CHANGE}),
+    R.ADMIN: frozenset({VIEW, CHANGE}),
+    R.COO: frozenset({VIEW, CHANGE}),
+    R.REGIONAL_MANAGER: frozenset({VIEW, CHANGE}),
+    R.SUPERVISOR: frozenset({VIEW, CHANGE}),
 }
 
 

@@ -209,9 +209,9 @@ def _describe(route: Route, role: str | None, method: str, in_scope: bool) -> st
 def assert_outcome(response, expected: int | str, context: str) -> None:
     if expected == LOGIN:
         location = response.get("Location", "")
-        assert response.status_code == 302 and location.startswith(reverse("core:login")), (
-            f"{context}: expected a redirect to the login page, got {response.status_code} {location!r}"
-        )
+        message = f"{context}: expected a redirect to the login page, got {response.status_code} {location!r}"
+        assert response.status_code == 302, message
+        assert location.startswith(reverse("core:login")), message
         return
     assert response.status_code == expected, f"{context}: expected {expected}, got {response.status_code}"
 

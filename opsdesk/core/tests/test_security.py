@@ -28,7 +28,8 @@ def account(db):
 
 
 def _lock(client, username: str, address: str) -> list[int]:
-    return [_sign_in(client, username, "wrong-password", address).status_code for _ in range(settings.AXES_FAILURE_LIMIT)]
+    attempts = range(settings.AXES_FAILURE_LIMIT)
+    return [_sign_in(client, username, "wrong-password", address).status_code for _ in attempts]
 
 
 def test_failures_below_the_limit_show_the_form_again(client, account):

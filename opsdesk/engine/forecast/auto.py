@@ -69,6 +69,7 @@ def forecast(
     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9), models: str | list[ForecastModel] = "auto",
     n_windows: int = 2, country: str | None = None, events=None, max_history: int | None = None,
     n_jobs: int = 1, chunk_size: int = 20_000, gbm_max_series: int = 100_000, gbm_params: dict | None = None,
+    selection_weight: float = 0.5,
 ) -> ForecastResult:
     """Forecast every series of ``panel`` ``h`` days ahead, choosing a model per series by backtest.
 
@@ -86,6 +87,8 @@ def forecast(
         chunk_size: series per chunk of the statistical part (bounds memory).
         gbm_max_series: "auto" skips the global model above this many series.
         gbm_params: keyword arguments for ``GlobalGBM``.
+        selection_weight: weight of a series' own validation errors against the candidates' errors over all
+            series when choosing its model (1 = pure per-series choice, 0 = one candidate for all; see ``choose``).
 
     Returns:
         ForecastResult with mean, quantiles, chosen model and validation error per series.
@@ -104,14 +107,14 @@ def forecast(
         dense = to_dense(panel, span=span)
         global_out[model.name] = model.snapshots(dense, origins, h, known)
         del dense
-    job = _Job(panel, span, origins, h, known, local, global_out, levels)
+    job = _Job(panel, span, origins, h, known, local, global_out, levels, selection_weight)
     bounds = [(lo, min(lo + chunk_size, panel.n_series)) for lo in range(0, panel.n_series, chunk_size)]
     parts = _run_chunks(job, bounds, n_jobs)
     mean, model, error = (np.concatenate([p[k] for p in parts]) for k in ("mean", "model", "error"))
     quantile_values = {q: np.concatenate([p["quantiles"][j] for p in parts]) for j, q in enumerate(levels)}
     names = [m.name for m in local] + list(global_out) + [ENSEMBLE]
     params = {"h": h, "n_windows": n_windows, "candidates": names, "quantiles": levels, "country": country,
-              "history_days": n_days}
+              "history_days": n_days, "selection_weight": selection_weight}
     return ForecastResult(panel.ids, span[0], mean, quantile_values, np.array(names, dtype=object)[model], error,
                           params)
 
@@ -139,6 +142,7 @@ class _Job:
     local: list
     global_out: dict
     levels: tuple
+    selection_weight: float = 0.5
 
 
 _SHARED: _Job | None = None  # set before forking workers so chunks read the panel without pickling it
@@ -162,27 +166,53 @@ def _shared_chunk(bound: tuple[int, int]) -> dict:
 
 def _chunk(job: _Job, lo: int, hi: int) -> dict:
     """Backtest, choose and forecast the series ``lo:hi``."""
+    names, validation, final, actual, known = candidate_outputs(job, lo, hi)
+    mse = np.stack([_nanmean_rows((v - actual) ** 2) for v in validation], 1)  # (n, M)
+    choice = choose(mse, job.selection_weight)
+    take = np.arange(len(choice))
+    mean = np.stack(final, 1)[take, choice]
+    residual = actual - np.stack(validation, 1)[take, choice]
+    quantiles = prediction_quantiles(mean, residual, job.levels, known.get("open"))
+    return {"mean": mean, "model": choice, "error": np.sqrt(mse[take, choice]), "quantiles": quantiles}
+
+
+def candidate_outputs(job: _Job, lo: int, hi: int):
+    """Validation and final forecasts of every candidate (plus the ensemble) for the series ``lo:hi``.
+
+    Returns:
+        (names, validation, final, actual, known): validation is a list of (n, W, h) arrays, final a list of
+        (n, h) arrays (both with closures applied), actual the (n, W, h) observed demand (NaN = unavailable).
+    """
     rows = slice(lo, hi)
     dense = to_dense(job.panel.subset(rows), span=job.span)
     known = {k: v[rows] for k, v in job.known.items()}
     windows = job.origins[:-1]
     outputs = {m.name: m.snapshots(dense, job.origins, job.h, known) for m in job.local}
     outputs.update({name: [v[rows] for v in values] for name, values in job.global_out.items()})
-    validation = {name: np.stack([apply_closures(v, dense.window(o, job.h)) for v, o in zip(values, windows,
-                                                                                             strict=False)], 1)
+    validation = {name: np.stack([apply_closures(v, dense.window(o, job.h))
+                                  for v, o in zip(values, windows, strict=False)], 1)
                   for name, values in outputs.items()}
     final = {name: apply_closures(values[-1], known) for name, values in outputs.items()}
     actual = np.stack([dense.y[:, o:o + job.h] for o in windows], 1).astype(np.float64)  # (n, W, h)
     _add_ensemble(validation, final, actual)
-    names = list(validation)
-    mse = np.stack([_nanmean_rows((validation[m] - actual) ** 2) for m in names], 1)  # (n, M)
-    best_overall = int(np.argmin(_relative_score(mse)))
-    choice = np.where(np.isnan(mse).all(1), best_overall, np.argmin(np.nan_to_num(mse, nan=np.inf), 1))
-    take = np.arange(len(choice))
-    mean = np.stack([final[m] for m in names], 1)[take, choice]
-    residual = actual - np.stack([validation[m] for m in names], 1)[take, choice]
-    quantiles = prediction_quantiles(mean, residual, job.levels, known.get("open"))
-    return {"mean": mean, "model": choice, "error": np.sqrt(mse[take, choice]), "quantiles": quantiles}
+    return list(validation), list(validation.values()), list(final.values()), actual, known
+
+
+def choose(mse: np.ndarray, weight: float = 0.5) -> np.ndarray:
+    """(n,) index of the candidate for each series from validation MSEs (n, M).
+
+    Two windows are a small sample, so a series' own relative errors (MSE over its mean MSE across candidates)
+    are blended with the candidates' average relative error over all series, ``weight`` on the series' own.
+    Series without any observed validation day take the best candidate overall.
+    """
+    scale = np.nanmean(mse, axis=1, keepdims=True) if mse.shape[1] else mse
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = mse / np.where(scale > 0, scale, np.nan)
+    overall = _relative_score(mse)
+    blended = weight * np.nan_to_num(relative, nan=1.0) + (1 - weight) * np.where(np.isfinite(overall), overall,
+                                                                                  1e9)[None, :]
+    blended[np.isnan(mse)] = np.inf
+    return np.where(np.isnan(mse).all(1), int(np.argmin(overall)), np.argmin(blended, 1))
 
 
 def _nanmean_rows(values: np.ndarray) -> np.ndarray:

@@ -38,11 +38,12 @@ def _stack_future(dense: Dense, h: int, future: dict[str, np.ndarray] | None) ->
 class OriginStatistics:
     """Per-series statistics of the history before an origin (n,), used as features and for scaling."""
 
-    def __init__(self, y: np.ndarray, dow: np.ndarray, covariates: dict[str, np.ndarray], origin: int):
+    def __init__(self, y: np.ndarray, dow: np.ndarray, covariates: dict[str, np.ndarray], origin: int,
+                 scale_window: int = 28):
         past = y[:, :origin]
-        self.scale = kernels.fallback_level(past, origin, 28)
+        self.scale = kernels.fallback_level(past, origin, scale_window)
         base = np.where(self.scale > 0, self.scale, np.nan)
-        self.ratios = {f"mean_{w}": kernels.fallback_level(past, origin, w) / base for w in (7, 91, 364)}
+        self.ratios = {f"mean_{w}": kernels.fallback_level(past, origin, w) / base for w in (7, 28, 91, 364)}
         recent = past[:, -28:]
         self.ratios["available_28"] = (~np.isnan(recent)).mean(axis=1)
         last91 = past[:, -91:]
@@ -99,7 +100,7 @@ class GlobalGBM(ForecastModel):
     def _transform(self, y: np.ndarray, scale: np.ndarray) -> np.ndarray:
         if self.mode_ == "log":
             return np.log1p(np.clip(y, 0, None)) - np.log1p(scale)[:, None]
-        return np.minimum(y / np.maximum(scale, 1e-3)[:, None], 50.0)
+        return np.minimum(y / np.maximum(scale, 1e-3)[:, None], 20.0)
 
     def _inverse(self, raw: np.ndarray, scale: np.ndarray) -> np.ndarray:
         if self.mode_ == "log":
@@ -137,7 +138,7 @@ class GlobalGBM(ForecastModel):
         """Feature matrix (n * h, F) float32 for the h days after column origin - 1, rows series-major."""
         n = y.shape[0]
         target = slice(origin, origin + h)
-        stats = OriginStatistics(y, dow, covariates, origin)
+        stats = OriginStatistics(y, dow, covariates, origin, 28 if self.mode_ == "log" else 91)
         columns: dict[str, np.ndarray] = {"step": np.broadcast_to(np.arange(1, h + 1), (n, h))}
         for name, values in calendar.items():
             columns[name] = np.broadcast_to(values[target], (n, h))

@@ -21,6 +21,7 @@ Stock is conserved per pair: initial + received - sold = final.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -164,8 +165,8 @@ def simulate(inputs: SimulationInputs, policy: Policy) -> SimulationResult:
                             measured_days=horizon - inputs.measure_from, unit_value=inputs.unit_value, **totals)
 
 
-def calibrate(make_policy, inputs: SimulationInputs, low: float, high: float, target_fill: float = 0.98,
-              iterations: int = 10) -> tuple[float, SimulationResult, bool]:
+def calibrate(make_policy: Callable[[float], Policy], inputs: SimulationInputs, low: float, high: float,
+              target_fill: float = 0.98, iterations: int = 10) -> tuple[float, SimulationResult, bool]:
     """Smallest knob value (bisection) whose policy reaches ``target_fill``; the knob raises stock monotonically.
 
     Args:

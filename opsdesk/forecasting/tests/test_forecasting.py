@@ -10,6 +10,7 @@ from opsdesk import cli
 from opsdesk.forecasting import selectors, services
 from opsdesk.forecasting.models import ForecastPoint, ForecastRun, ForecastSeries
 from opsdesk.forecasting.tests.factories import END, make_history, make_user
+from opsdesk.sales.models import SkuDaySales, StoreCalendarDay
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +26,21 @@ def test_extract_densifies_sparse_sales_and_marks_stockouts_and_closures_unavail
     # then: every series is a full daily grid up to END
     assert extract.origin == END
     assert extract.units.n_series == 3
-    assert extract.units.end().tolist() == [np.datetime64(END, "D")] * 3
+    assert extract.units.end.tolist() == [END] * 3
     first = slice(extract.units.indptr[0], extract.units.indptr[1])
     start = extract.units.start[0]
     closed_position = int((np.datetime64(closed) - start).astype(int))
     available = extract.units.available[first]
     assert not available[closed_position]
     assert (~available).sum() == 6  # 5 stockout days + 1 closed day
-    # absent rows are zero demand, not missing
-    assert extract.units.y[first][available].min() == 0
     assert extract.sales.n_series == 1
+    # absent rows are zero demand, not missing: per series, zeros = days in span - sale rows - unavailable days
+    for i, (store_id, product_id) in enumerate(extract.pairs.tolist()):
+        span = slice(extract.units.indptr[i], extract.units.indptr[i + 1])
+        y, ok = extract.units.y[span], extract.units.available[span]
+        sale_rows = SkuDaySales.objects.filter(store_id=store_id, product_id=product_id, quantity__gt=0)
+        assert float(y.sum()) == float(sum(row.quantity for row in sale_rows))
+        assert int(((y == 0) & ok).sum()) == len(y) - sale_rows.count() - int((~ok).sum())
 
 
 def test_forecast_run_stores_coherent_ordered_forecasts():
@@ -135,3 +141,20 @@ def test_cli_forecast_then_export_csv(tmp_path, capsys):
     assert {row[1] for row in rows[1:]} == {"", "P000", "P001", "P002"}
     assert all(float(r[4]) <= float(r[3]) <= float(r[5]) for r in rows[1:])
     assert "relative_rmse" in capsys.readouterr().out
+
+
+def test_planned_closure_forecasts_zero_and_planned_promotion_is_known():
+    # given: the store plans to close on the 3rd forecast day
+    company, stores = make_history(n_stores=1, n_skus=2, days=60)
+    closed = END + timedelta(days=3)
+    StoreCalendarDay.objects.create(store=stores[0], date=closed, is_open=False)
+
+    # when
+    run = services.forecast_run_execute(services.forecast_run_request(actor=None, company=company, horizon=7,
+                                                                      enqueue=False).pk)
+
+    # then
+    on_closed_day = ForecastPoint.objects.filter(series__run=run, date=closed)
+    assert on_closed_day.count() == 2 + 2
+    assert {(p.forecast, p.lower, p.upper) for p in on_closed_day} == {(0.0, 0.0, 0.0)}
+    assert ForecastPoint.objects.filter(series__run=run, date=END + timedelta(days=2), forecast__gt=0).exists()

@@ -37,7 +37,8 @@ def run_start(*, actor, store, template: ChecklistTemplate) -> InspectionRun:
     """Start an ad hoc inspection of a store with the template's current version."""
     assert_can(actor, AREA, "add")
     assert_store_in_scope(actor, store)
-    if template.company_id != store.company_id or not template.is_active or template.current_version_id is None:
+    template = ChecklistTemplate.objects.for_user(actor).filter(pk=template.pk).first()
+    if template is None or template.company_id != store.company_id or not template.is_active or template.current_version_id is None:
         raise ValidationError(_("该检查表未发布或已停用。"))
     now = timezone.now()
     with transaction.atomic(), audit_actor(actor):

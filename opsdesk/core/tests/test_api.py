@@ -1,0 +1,207 @@
+"""The REST API: token auth, pagination, filters, scoped reads, and audited writes."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.utils import timezone
+
+from opsdesk.core.models import ApiToken, Store
+from opsdesk.core.testing.factories import make_token
+from opsdesk.core.testing.org import audit_entry
+
+
+def _bearer(key: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def _codes(response) -> list[str]:
+    return [item["code"] for item in response.json()["items"]]
+
+
+@pytest.fixture
+def coo_key(org) -> str:
+    return make_token(org.users["coo"])[1]
+
+
+def test_token_auth_lists_the_stores_of_the_tokens_user(client, org):
+    # given
+    token, key = make_token(org.users["supervisor"])
+    # when
+    response = client.get("/api/v1/stores/", **_bearer(key))
+    # then
+    assert response.status_code == 200
+    assert response.json()["count"] == 2
+    assert _codes(response) == ["A1", "A2"]
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+
+
+@pytest.mark.parametrize("header", ["Bearer odk_not-a-real-key", "Token abc", ""])
+def test_unknown_or_malformed_token_is_401(client, org, header):
+    # given / when
+    response = client.get("/api/v1/stores/", HTTP_AUTHORIZATION=header)
+    # then
+    assert response.status_code == 401
+
+
+def test_revoked_token_is_401(client, org):
+    # given
+    _token, key = make_token(org.users["coo"], revoked=True)
+    # when
+    response = client.get("/api/v1/stores/", **_bearer(key))
+    # then
+    assert response.status_code == 401
+
+
+def test_expired_token_is_401(client, org):
+    # given
+    token, key = make_token(org.users["coo"])
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    # when
+    response = client.get("/api/v1/stores/", **_bearer(key))
+    # then
+    assert response.status_code == 401
+
+
+def test_token_of_a_deactivated_user_is_401(client, org):
+    # given
+    user = org.users["coo"]
+    _token, key = make_token(user)
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    # when
+    response = client.get("/api/v1/stores/", **_bearer(key))
+    # then
+    assert response.status_code == 401
+
+
+def test_store_list_paginates(client, org, coo_key):
+    # given: 4 stores of company A plus 52 more = 56
+    Store.objects.bulk_create(
+        [Store(company=org.company, region=org.region_b, code=f"P{n:02d}", name=f"分页 {n}", city="广州")
+         for n in range(52)]
+    )
+    # when
+    first = client.get("/api/v1/stores/", **_bearer(coo_key))
+    second = client.get("/api/v1/stores/", {"page": 2}, **_bearer(coo_key))
+    small = client.get("/api/v1/stores/", {"page": 3, "page_size": 5}, **_bearer(coo_key))
+    # then
+    assert (first.json()["count"], len(first.json()["items"]), len(second.json()["items"])) == (56, 50, 6)
+    assert _codes(second) == ["P46", "P47", "P48", "P49", "P50", "P51"]
+    assert _codes(small) == ["P06", "P07", "P08", "P09", "P10"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "广州"}, ["B1"]),
+        ({"q": "a"}, ["A1", "A2"]),
+        ({"city": "深圳"}, ["B2"]),
+        ({"status": "open"}, ["A1", "A2", "B1", "B2"]),
+        ({"status": "closed"}, []),
+        ({"format": "supermarket", "q": "B"}, ["B1", "B2"]),
+    ],
+)
+def test_store_list_filters(client, org, coo_key, params, expected):
+    # given / when
+    response = client.get("/api/v1/stores/", params, **_bearer(coo_key))
+    # then
+    assert response.status_code == 200
+    assert _codes(response) == expected
+
+
+def test_store_list_filters_by_region(client, org, coo_key):
+    # given / when
+    response = client.get("/api/v1/stores/", {"region_id": org.region_b.pk}, **_bearer(coo_key))
+    # then
+    assert _codes(response) == ["B1", "B2"]
+
+
+def test_store_detail_shape(client, org, coo_key):
+    # given
+    store = org.stores["a1"]
+    # when
+    response = client.get(f"/api/v1/stores/{store.pk}/", **_bearer(coo_key))
+    # then
+    assert response.json() == {
+        "id": store.pk, "code": "A1", "name": "上海一店", "region_id": org.region_a.pk, "region_code": "RA",
+        "city": "上海", "address": "", "opening_date": None, "format": "supermarket", "floor_area": None,
+        "status": "open",
+    }
+
+
+def test_employee_list_filters_by_store_within_scope(client, org):
+    # given
+    _token, key = make_token(org.users["regional_manager"])
+    # when
+    mine = client.get("/api/v1/employees/", {"store_id": org.stores["a1"].pk}, **_bearer(key))
+    foreign = client.get("/api/v1/employees/", {"store_id": org.stores["b1"].pk}, **_bearer(key))
+    # then
+    assert [item["employee_no"] for item in mine.json()["items"]] == ["E-A1"]
+    assert foreign.json() == {"items": [], "count": 0}
+
+
+def test_regions_list_counts_stores(client, org):
+    # given
+    _token, key = make_token(org.users["supervisor"])
+    # when
+    response = client.get("/api/v1/regions/", **_bearer(key))
+    # then
+    assert response.json()["items"] == [{"id": org.region_a.pk, "code": "RA", "name": "华东区", "store_count": 2}]
+
+
+def test_regional_manager_patches_a_store_and_the_change_is_audited(client, org):
+    # given
+    manager = org.users["regional_manager"]
+    _token, key = make_token(manager)
+    store = org.stores["a2"]
+    # when
+    response = client.patch(f"/api/v1/stores/{store.pk}/", json.dumps({"name": "杭州旗舰店", "status": "renovating"}),
+                            content_type="application/json", **_bearer(key))
+    # then
+    store.refresh_from_db()
+    entry = audit_entry(store, LogEntry.Action.UPDATE)
+    assert response.status_code == 200
+    assert (response.json()["name"], response.json()["status"]) == ("杭州旗舰店", "renovating")
+    assert (store.name, store.status) == ("杭州旗舰店", "renovating")
+    assert entry.actor_id == manager.pk
+    assert entry.changes == {"name": ["杭州一店", "杭州旗舰店"], "status": ["open", "renovating"]}
+
+
+def test_auditor_patch_is_403_and_changes_nothing(client, org):
+    # given
+    _token, key = make_token(org.users["auditor"])
+    store = org.stores["a1"]
+    before = list(Store.objects.filter(pk=store.pk).values())
+    # when
+    response = client.patch(f"/api/v1/stores/{store.pk}/", json.dumps({"name": "x"}),
+                            content_type="application/json", **_bearer(key))
+    # then
+    assert response.status_code == 403
+    assert list(Store.objects.filter(pk=store.pk).values()) == before
+    assert LogEntry.objects.filter(action=LogEntry.Action.UPDATE, content_type__model="store").count() == 0
+
+
+@pytest.mark.parametrize(("role", "store_key"), [("regional_manager", "b1"), ("coo", "x1"), ("store_manager", "a2")])
+def test_out_of_scope_patch_is_404_and_changes_nothing(client, org, role, store_key):
+    # given
+    _token, key = make_token(org.users[role])
+    store = org.stores[store_key]
+    before = list(Store.objects.filter(pk=store.pk).values())
+    # when
+    response = client.patch(f"/api/v1/stores/{store.pk}/", json.dumps({"name": "x"}),
+                            content_type="application/json", **_bearer(key))
+    # then
+    assert response.status_code == 404
+    assert list(Store.objects.filter(pk=store.pk).values()) == before
+
+
+def test_patch_with_an_invalid_value_is_rejected(client, org, coo_key):
+    # given
+    store = org.stores["a1"]
+    # when
+    response = client.patch(f"/api/v1/stores/{store.pk}/", json.dumps({"status": "bogus"}),
+                            content_type="application/json", **_bearer(coo_key))
+    # then
+    assert response.status_code == 422
+    assert Store.objects.get(pk=store.pk).status == "open"

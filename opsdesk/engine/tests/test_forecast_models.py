@@ -1,0 +1,166 @@
+"""Forecast models: the fit/predict contract, golden values from scalar re-implementations, properties."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opsdesk.engine.forecast import (
+    Croston,
+    ExponentialSmoothing,
+    FutureCovariates,
+    GlobalGBM,
+    MovingAverage,
+    SeasonalAverage,
+    SeasonalNaive,
+    SeriesPanel,
+    statistical_models,
+)
+
+MONDAY = np.datetime64("2024-01-01", "D")
+
+
+def make_panel(n_series=6, n_days=120, seed=0, unavailable_share=0.1):
+    rng = np.random.default_rng(seed)
+    days = np.arange(n_days)
+    level = rng.uniform(2, 40, (n_series, 1))
+    promo = (rng.random((n_series, n_days)) < 0.2).astype(float)
+    y = rng.poisson(level * (1 + 0.4 * (days % 7 == 4)) * (1 + 0.5 * promo)).astype(float)
+    available = rng.random((n_series, n_days)) > unavailable_share
+    ids = np.repeat(np.arange(n_series), n_days)
+    dates = np.tile(MONDAY + days, n_series)
+    return SeriesPanel.from_long(ids, dates, y.ravel(), available=available.ravel(), promo=promo.ravel())
+
+
+def single_series(values, available=None):
+    values = np.asarray(values, dtype=float)
+    return SeriesPanel(ids=np.array([0]), indptr=np.array([0, len(values)]), y=np.nan_to_num(values),
+                       start=np.array([MONDAY]),
+                       available=~np.isnan(values) if available is None else np.asarray(available))
+
+
+def all_models():
+    return [*statistical_models(), Croston("classic"), Croston("sba"),
+            GlobalGBM(n_estimators=15, num_leaves=7, origin_step=7)]
+
+
+MODEL_NAMES = [m.name for m in all_models()]
+
+
+@pytest.mark.parametrize("index", range(len(MODEL_NAMES)), ids=MODEL_NAMES)
+def test_fit_then_predict_equals_forecast_with_shape_and_no_nan(index):
+    # given
+    panel = make_panel()
+    future = FutureCovariates(promo=np.ones((6, 14)))
+    # when
+    fitted = all_models()[index].fit(panel).predict(14, future)
+    once = all_models()[index].forecast(panel, 14, future)
+    # then
+    assert fitted.shape == (6, 14)
+    assert not np.isnan(fitted).any()
+    assert (fitted >= 0).all()
+    np.testing.assert_allclose(fitted, once, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("index", range(len(MODEL_NAMES)), ids=MODEL_NAMES)
+def test_planned_closed_days_forecast_zero(index):
+    # given
+    panel = make_panel(seed=1)
+    is_open = np.ones((6, 14))
+    is_open[:, [2, 9]] = 0
+    # when
+    values = all_models()[index].forecast(panel, 14, FutureCovariates(open=is_open))
+    # then
+    assert (values[:, [2, 9]] == 0).all()
+    assert (values[:, [0, 1, 3]] > 0).all()
+
+
+def scalar_holt_winters(y, alpha, beta, gamma, phi, h):
+    """Independent scalar loop; y starts on a Monday, NaN = unavailable; same initialisation rule."""
+    first = next(i for i, v in enumerate(y) if not np.isnan(v))
+    window = [(i % 7, y[i]) for i in range(first, min(first + 28, len(y))) if not np.isnan(y[i])]
+    level = sum(v for _, v in window) / len(window)
+    season = [0.0] * 7
+    for d in range(7):
+        values = [v for dd, v in window if dd == d]
+        season[d] = sum(values) / len(values) - level if values else 0.0
+    trend = 0.0
+    for t, value in enumerate(y):
+        damped = level + phi * trend
+        if np.isnan(value):
+            level, trend = damped, phi * trend
+            continue
+        error = value - damped - season[t % 7]
+        level = damped + alpha * error
+        trend = phi * trend + beta * error
+        season[t % 7] += gamma * error
+    return [level + sum(phi ** j for j in range(1, k + 1)) * trend + season[(len(y) - 1 + k) % 7]
+            for k in range(1, h + 1)]
+
+
+def test_holt_winters_matches_scalar_loop():
+    # given a trending weekly series with two unavailable days
+    days = np.arange(70)
+    y = 20 + 0.3 * days + 5 * (days % 7 == 5) + np.sin(days)
+    y[[10, 40]] = np.nan
+    model = ExponentialSmoothing(grid=[[0.3, 0.05, 0.1, 0.95]])
+    # when
+    values = model.forecast(single_series(y), 10)
+    # then (float32 kernel: relative tolerance 1e-4)
+    np.testing.assert_allclose(values[0], scalar_holt_winters(y, 0.3, 0.05, 0.1, 0.95, 10), rtol=1e-4)
+
+
+def test_holt_winters_picks_the_grid_row_with_lowest_in_sample_error():
+    # given a pure level shift: a fast-adapting row must win
+    y = np.r_[np.full(35, 10.0), np.full(35, 30.0)]
+    model = ExponentialSmoothing(grid=[[0.01, 0.0, 0.0, 1.0], [0.9, 0.0, 0.0, 1.0]])
+    # when
+    values = model.forecast(single_series(y), 3)
+    # then
+    assert model.choices_[0].tolist() == [1]
+    np.testing.assert_allclose(values[0], scalar_holt_winters(y, 0.9, 0.0, 0.0, 1.0, 3), rtol=1e-4)
+
+
+def test_croston_sba_tsb_by_hand():
+    # given demand 0,3,0,0,6,0,2 with an unavailable day inserted (skipped by every variant); alpha = beta = 0.5
+    y = [0, 3, 0, np.nan, 0, 6, 0, 2]
+    panel = single_series(y)
+    # when
+    classic = Croston("classic", alpha=0.5).forecast(panel, 2)
+    sba = Croston("sba", alpha=0.5).forecast(panel, 2)
+    tsb = Croston("tsb", alpha=0.5, beta=0.5).forecast(panel, 2)
+    # then: size 3 -> 4.5 -> 3.25, interval 2 -> 2.5 -> 2.25, probability 0 .5 .25 .125 .5625 .28125 .640625
+    np.testing.assert_allclose(classic[0], [3.25 / 2.25] * 2, rtol=1e-6)
+    np.testing.assert_allclose(sba[0], [3.25 / 2.25 * 0.75] * 2, rtol=1e-6)
+    np.testing.assert_allclose(tsb[0], [0.640625 * 3.25] * 2, rtol=1e-6)
+
+
+def test_seasonal_naive_and_averages_by_hand():
+    # given two weeks (Monday start); last Wednesday unavailable
+    week1 = [1.0, 2, 3, 4, 5, 6, 7]
+    week2 = [11.0, 12, np.nan, 14, 15, 16, 17]
+    panel = single_series(week1 + week2)
+    # when
+    naive = SeasonalNaive().forecast(panel, 8)
+    mean = SeasonalAverage(2).forecast(panel, 7)
+    median = SeasonalAverage(2, median=True).forecast(panel, 7)
+    moving = MovingAverage(3).forecast(panel, 2)
+    # then: Wednesday falls back to the week before
+    assert naive[0].tolist() == [11, 12, 3, 14, 15, 16, 17, 11]
+    assert mean[0].tolist() == [6, 7, 3, 9, 10, 11, 12]
+    assert median[0].tolist() == [6, 7, 3, 9, 10, 11, 12]
+    assert moving[0].tolist() == [16, 16]
+
+
+@settings(max_examples=25, deadline=None)
+@given(mask=st.lists(st.booleans(), min_size=70, max_size=70), level=st.floats(1, 1000))
+def test_unavailable_days_do_not_pull_the_forecast_to_zero(mask, level):
+    # given a constant demand whose unavailable days are recorded as 0 (closed or out of stock)
+    available = np.array(mask)
+    available[-7:] = True  # every weekday observed at least once recently
+    y = np.where(available, level, 0.0)
+    panel = single_series(y, available)
+    # when / then: every statistical model forecasts the level (SBA by design its 1 - alpha/2 share)
+    for model in [*statistical_models(), Croston("classic"), Croston("sba")]:
+        expected = level * (1 - model.alpha / 2) if model.name == "sba" else level
+        np.testing.assert_allclose(model.forecast(panel, 7), expected, rtol=1e-4, err_msg=model.name)

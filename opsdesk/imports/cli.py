@@ -1,0 +1,208 @@
+"""Command-line parts of the imports app: `opsdesk import`, `opsdesk imports ...` and `opsdesk realdata`.
+
+Registered on the main parser by `add_commands()`; Django is set up only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+
+
+def _setup() -> None:
+    from opsdesk.cli import _migrate, _setup_django
+
+    _setup_django()
+    _migrate()
+
+
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    result = {}
+    for item in values or []:
+        name, separator, value = item.partition("=")
+        if not separator:
+            raise SystemExit(f"{option} expects FIELD=VALUE, got {item!r}")
+        result[name.strip()] = value.strip()
+    return result
+
+
+def _company(code: str | None, create: bool):
+    from opsdesk.core.models import Company
+    from opsdesk.imports.services import company_ensure
+
+    if code:
+        existed = Company.objects.filter(code=code).exists()
+        company = company_ensure(code=code, create=create)
+        if not existed:
+            print(f"Created company {code} (with region DEFAULT).")
+        return company
+    companies = list(Company.objects.all()[:2])
+    if len(companies) != 1:
+        raise SystemExit("--company CODE is required (there is not exactly one company)")
+    return companies[0]
+
+
+def _actor(username: str | None):
+    if not username:
+        return None  # a system import: the whole company, recorded as "命令行" on the batch
+    from opsdesk.core.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise SystemExit(f"no active user {username!r}")
+    return user
+
+
+class _Bar:
+    """A tqdm progress bar over the file's bytes (validation), then over the rows written."""
+
+    def __init__(self, label: str):
+        from tqdm import tqdm
+
+        self.tqdm = tqdm
+        self.label = label
+        self.bar = None
+        self.phase = None
+
+    def __call__(self, report: dict) -> None:
+        if report["phase"] != self.phase:
+            self.close()
+            self.phase = report["phase"]
+            title = f"{self.label}: {'validate' if self.phase == 'validate' else 'write'}"
+            self.bar = self.tqdm(total=report["bytes_total"], unit="B", unit_scale=True, desc=title, file=sys.stderr)
+        self.bar.n = min(report["bytes_read"], report["bytes_total"])
+        self.bar.set_postfix(rows=report["rows_read"], refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def print_report(batch) -> None:
+    """The same report the batch page shows: status, the four numbers, the identity, the reasons."""
+    from opsdesk.imports.models import QuarantineRow
+
+    print(f"Batch #{batch.pk} {batch.kind} {batch.file.original_name} (sha256 {batch.file.sha256[:12]}…): "
+          f"{batch.get_status_display()} [{batch.status}]" + (" — dry run, nothing written" if batch.is_dry_run else ""))
+    if batch.message:
+        print(f"  {batch.message}")
+    if batch.status == "duplicate":
+        return
+    print(f"  rows read {batch.rows_read:>10,}")
+    print(f"  committed {batch.rows_committed:>10,}" + ("  (would be written)" if batch.is_dry_run else ""))
+    print(f"  quarantined {batch.rows_quarantined:>8,}  (with errors: {batch.rows_invalid:,})")
+    print(f"  skipped duplicates {batch.rows_skipped_duplicates:>,}")
+    print(f"  read = committed + quarantined + skipped duplicates: {'OK' if batch.is_balanced else 'MISMATCH'}")
+    reasons = Counter(QuarantineRow.objects.filter(batch=batch).values_list("reason", flat=True).iterator())
+    for reason, count in reasons.most_common(10):
+        print(f"    {count:>8,}  {reason}")
+    if reasons:
+        print(f"  quarantine: opsdesk imports quarantine {batch.pk} -o quarantine-{batch.pk}.csv")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import one file now, with a progress bar, and print the batch report."""
+    _setup()
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from opsdesk.imports.services import import_run
+
+    company = _company(args.company, create=True)
+    bar = _Bar(args.kind) if not args.quiet else None
+    try:
+        batch = import_run(actor=_actor(args.user), company=company, kind=args.kind, path=args.file,
+                           profile_name=args.mapping or "", mapping=_pairs(args.column, "--column"),
+                           defaults=_pairs(args.set, "--set"), encoding=args.encoding or "", dry_run=args.dry_run,
+                           callback=bar)
+    except (ValidationError, PermissionDenied) as error:
+        print("error: " + "; ".join(getattr(error, "messages", [str(error)])), file=sys.stderr)
+        return 2
+    finally:
+        if bar is not None:
+            bar.close()
+    print_report(batch)
+    return 1 if batch.status in ("failed", "rejected") else 0
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    """List batches, show one, or write its quarantine to a CSV/XLSX file."""
+    _setup()
+    from opsdesk.imports.models import ImportBatch
+
+    if args.action == "list":
+        for batch in ImportBatch.objects.select_related("file", "company").order_by("-pk")[: args.limit]:
+            print(f"#{batch.pk:<5} {batch.company.code:<8} {batch.kind:<16} {batch.status:<10} "
+                  f"read {batch.rows_read:>9,} committed {batch.rows_committed:>9,} "
+                  f"quarantined {batch.rows_quarantined:>7,} dup {batch.rows_skipped_duplicates:>6,}  "
+                  f"{batch.file.original_name}")
+        return 0
+    batch = ImportBatch.objects.select_related("file").filter(pk=args.batch).first()
+    if batch is None:
+        raise SystemExit(f"no batch #{args.batch}")
+    if args.action == "show":
+        print_report(batch)
+        return 0
+    return _write_quarantine(batch, args.output, args.format)
+
+
+def _write_quarantine(batch, output: str | None, export_format: str) -> int:
+    import csv
+
+    from opsdesk.core.exports import escape_cell, xlsx_bytes
+    from opsdesk.imports.selectors import quarantine_table
+
+    header, rows = quarantine_table(batch, batch.quarantine.order_by("row_number", "pk"))
+    path = output or f"quarantine-{batch.pk}.{export_format}"
+    if export_format == "xlsx":
+        with open(path, "wb") as handle:
+            handle.write(xlsx_bytes(header, rows, sheet_title=f"quarantine-{batch.pk}"))
+    else:
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows([escape_cell(cell) for cell in row] for row in rows)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_realdata(args: argparse.Namespace) -> int:
+    """Load the public Rossmann and Online Retail data sets into a fresh company, as a new user would."""
+    _setup()
+    from opsdesk.imports.realdata import load_real_data
+
+    return load_real_data(data_dir=args.data, company_code=args.company, progress=not args.quiet)
+
+
+def add_commands(commands) -> None:
+    """Add `import`, `imports` and `realdata` to the `opsdesk` sub-command parser."""
+    from opsdesk.imports.kinds import KINDS
+
+    parser = commands.add_parser("import", help="import a CSV/TSV/gzip/XLSX file (prints the batch report)")
+    parser.add_argument("kind", choices=sorted(KINDS), help="what the file holds")
+    parser.add_argument("file", help="the file to import")
+    parser.add_argument("--mapping", help="name of a saved mapping profile for this kind")
+    parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    parser.add_argument("--encoding", help="override the detected encoding (utf-8, utf-8-sig, gb18030, ...)")
+    parser.add_argument("--company", help="company code (created, with a DEFAULT region, if it does not exist)")
+    parser.add_argument("--user", help="import as this user (their role and scope apply); default: system import")
+    parser.add_argument("--column", action="append", metavar="FIELD=HEADER", help="map a field to a column")
+    parser.add_argument("--set", action="append", metavar="FIELD=VALUE", help="fixed value for a field")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(func=cmd_import)
+
+    batches = commands.add_parser("imports", help="list import batches, show one, or download its quarantine")
+    batches.add_argument("action", choices=["list", "show", "quarantine"])
+    batches.add_argument("batch", nargs="?", type=int, help="batch number (show, quarantine)")
+    batches.add_argument("--limit", type=int, default=30)
+    batches.add_argument("-o", "--output", help="quarantine file to write")
+    batches.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    batches.set_defaults(func=cmd_imports)
+
+    real = commands.add_parser("realdata", help="load ../shared/data (Rossmann, Online Retail) into company REAL")
+    real.add_argument("--data", default="../shared/data", help="folder with rossmann/ and online_retail/")
+    real.add_argument("--company", default="REAL")
+    real.add_argument("--quiet", action="store_true")
+    real.set_defaults(func=cmd_realdata)

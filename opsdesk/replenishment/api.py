@@ -1,0 +1,128 @@
+"""REST API of the replenishment app (/api/v1/replenishment/): proposals (keyset pages), quantity edits and
+approval. Every handler reads through `for_user`; writes go through the services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from opsdesk.core.permissions import user_can
+from opsdesk.replenishment import selectors, services
+from opsdesk.replenishment.models import Proposal
+
+router = Router(tags=["replenishment"])
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    if not user_can(request.auth, "replenishment", action):
+        raise HttpError(403, "Your role does not allow this action.")
+
+
+class ProposalOut(Schema):
+    id: int
+    store_id: int
+    product_id: int
+    supplier_id: int | None
+    status: str
+    reason: str
+    urgency: float
+    on_hand: float
+    on_order: float
+    reorder_point: float
+    order_up_to: float
+    safety_stock: float
+    pack_size: int
+    min_order_qty: int
+    proposed_quantity: int
+    quantity: int
+    expected_date: date
+
+
+class ProposalPageOut(Schema):
+    items: list[ProposalOut]
+    next: str | None
+
+
+class ProposalQuery(Schema):
+    store: int | None = None
+    supplier: int | None = None
+    category: int | None = None
+    reason: str | None = "below_reorder_point"
+    urgency: str | None = None
+    after: str = ""
+    limit: int = 50
+
+
+class QuantityIn(Schema):
+    quantity: int
+
+
+class ApproveIn(Schema):
+    ids: list[int]
+    notes: str = ""
+
+
+class ApproveOut(Schema):
+    purchase_orders: list[int]
+    ordered: int
+    skipped_without_supplier: int
+    skipped_zero: int
+
+
+_FIELDS = [name for name in ProposalOut.model_fields if name != "id"]
+
+
+@router.get("/proposals/", response=ProposalPageOut, summary="Proposals of the latest plan, most urgent first")
+def proposals_list(request: HttpRequest, query: Query[ProposalQuery]):
+    _require(request, "view")
+    run = selectors.latest_run(user=request.auth)
+    if run is None:
+        return {"items": [], "next": None}
+    filters = selectors.ProposalFilter(store=query.store, supplier=query.supplier, category=query.category,
+                                       reason=None if query.reason in (None, "", "all") else query.reason,
+                                       urgency=query.urgency)
+    page = selectors.proposal_page(user=request.auth, run=run, filters=filters, after=query.after,
+                                   size=max(1, min(query.limit, 500)))
+    ids = [row["pk"] for row in page.rows]
+    rows = {row["id"]: row for row in Proposal.objects.filter(pk__in=ids).values("id", *_FIELDS)}
+    return {"items": [rows[pk] for pk in ids], "next": page.next_cursor}
+
+
+def _get(request: HttpRequest, proposal_id: int, action: str = "view") -> Proposal:
+    try:
+        return selectors.proposal_get(user=request.auth, pk=proposal_id, action=action)
+    except Proposal.DoesNotExist as error:
+        raise HttpError(404, "Not found.") from error
+
+
+@router.get("/proposals/{proposal_id}/", response=ProposalOut, summary="One proposal")
+def proposals_get(request: HttpRequest, proposal_id: int):
+    _require(request, "view")
+    return _get(request, proposal_id)
+
+
+@router.patch("/proposals/{proposal_id}/", response=ProposalOut, summary="Change the quantity to order")
+def proposals_update(request: HttpRequest, proposal_id: int, payload: QuantityIn):
+    proposal = _get(request, proposal_id)
+    _require(request, "change")
+    try:
+        return services.proposal_set_quantity(actor=request.auth, proposal=proposal, quantity=payload.quantity)
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from error
+    except Proposal.DoesNotExist as error:
+        raise HttpError(404, "Not found.") from error
+
+
+@router.post("/approve/", response=ApproveOut, summary="Approve proposals into draft purchase orders")
+def proposals_approve(request: HttpRequest, payload: ApproveIn):
+    _require(request, "approve")
+    try:
+        result = services.proposals_approve(actor=request.auth, proposal_ids=payload.ids, notes=payload.notes[:500])
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from error
+    return {"purchase_orders": [order.pk for order in result.purchase_orders], "ordered": result.ordered,
+            "skipped_without_supplier": result.skipped_without_supplier, "skipped_zero": result.skipped_zero}

@@ -1,0 +1,182 @@
+"""Forms of store operations; choice fields list only what the acting user may see."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opsdesk.core.forms import ScopedModelForm
+from opsdesk.core.models import Region, Store, User
+from opsdesk.storeops.choices import ActionStatusChoices, ItemKindChoices
+from opsdesk.storeops.models import (
+    ChecklistTemplate,
+    ComplianceItem,
+    CorrectiveAction,
+    InspectionSchedule,
+    MaintenanceRequest,
+    TemplateItem,
+    TemplateSection,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _company_users(user):
+    return User.objects.filter(company_id=user.company_id, is_active=True).order_by("username")
+
+
+class ChecklistTemplateForm(ScopedModelForm):
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["code", "name", "description", "language", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class TemplateSectionForm(ScopedModelForm):
+    class Meta:
+        model = TemplateSection
+        fields = ["title"]
+
+
+class TemplateItemForm(ScopedModelForm):
+    """An item of a draft; choice options are typed one per line, a leading "!" marks a failing option."""
+
+    options_text = forms.CharField(
+        label=_("选项"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("单选题每行一个选项；以 ! 开头的选项视为不合格"),
+    )
+
+    class Meta:
+        model = TemplateItem
+        fields = ["section", "code", "text", "guidance", "kind", "topic", "weight", "is_critical", "is_photo_required",
+                  "pass_score", "min_value", "max_value", "unit"]
+
+    def __init__(self, *args, draft=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = TemplateSection.objects.filter(version=draft) if draft else \
+            TemplateSection.objects.none()
+        if self.instance.pk and self.instance.options:
+            self.initial["options_text"] = "\n".join(
+                ("" if option.get("passes", True) else "!") + str(option.get("label", ""))
+                for option in self.instance.options
+            )
+        self.fields["options_text"].widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        options = []
+        for line in (data.get("options_text") or "").splitlines():
+            line = line.strip()
+            if line:
+                options.append({"label": line.lstrip("!").strip(), "passes": not line.startswith("!")})
+        data["options"] = options if data.get("kind") == ItemKindChoices.CHOICE else []
+        return data
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["options"] = self.cleaned_data["options"]
+        return data
+
+
+class VersionForm(forms.Form):
+    pass_threshold = forms.DecimalField(label=_("合格线（分）"), min_value=0, max_value=100, decimal_places=1,
+                                        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
+    change_note = forms.CharField(label=_("修改说明"), required=False, max_length=300,
+                                  widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+class InspectionScheduleForm(ScopedModelForm):
+    class Meta:
+        model = InspectionSchedule
+        fields = ["template", "store", "region", "frequency", "weekday", "day_of_month", "assignee_role", "assignee",
+                  "start_date", "is_active"]
+        widgets = {"start_date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ChecklistTemplate.objects.for_user(self.user).filter(is_active=True)
+        self.fields["store"].queryset = Store.objects.for_user(self.user)
+        self.fields["region"].queryset = Region.objects.for_user(self.user)
+        self.fields["assignee"].queryset = _company_users(self.user)
+
+
+class RunStartForm(forms.Form):
+    store = forms.ModelChoiceField(label=_("门店"), queryset=Store.objects.none(),
+                                   widget=forms.Select(attrs={"class": "form-select"}))
+    template = forms.ModelChoiceField(label=_("检查表"), queryset=ChecklistTemplate.objects.none(),
+                                      widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = Store.objects.for_user(user).filter(status="open")
+        self.fields["template"].queryset = ChecklistTemplate.objects.for_user(user).filter(
+            is_active=True, current_version__isnull=False
+        )
+
+
+class SignOffForm(forms.Form):
+    signed_by_name = forms.CharField(label=_("签名（姓名）"), max_length=100,
+                                     widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}))
+    note = forms.CharField(label=_("总结"), required=False, widget=forms.Textarea(attrs={"class": "form-control",
+                                                                                       "rows": 2}))
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("照片"))
+
+
+class CorrectiveActionForm(ScopedModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["store", "title", "description", "owner", "due_date", "priority"]
+        widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = Store.objects.for_user(self.user)
+        self.fields["owner"].queryset = _company_users(self.user)
+        if self.instance.pk:
+            self.fields["store"].disabled = True
+
+
+class ActionProgressForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=[
+        (ActionStatusChoices.IN_PROGRESS, ActionStatusChoices.IN_PROGRESS.label),
+        (ActionStatusChoices.DONE, ActionStatusChoices.DONE.label),
+    ], widget=forms.Select(attrs={"class": "form-select"}))
+    resolution_note = forms.CharField(label=_("整改说明"), required=False,
+                                      widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+    evidence = forms.FileField(label=_("整改照片"), required=False,
+                               widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": "image/*",
+                                                                      "capture": "environment"}))
+
+
+class ActionVerifyForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("结论"), coerce=lambda v: v == "1",
+                                     choices=[("1", _("验证通过")), ("0", _("退回整改"))],
+                                     widget=forms.Select(attrs={"class": "form-select"}))
+    note = forms.CharField(label=_("意见"), required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+class MaintenanceRequestForm(ScopedModelForm):
+    class Meta:
+        model = MaintenanceRequest
+        fields = ["store", "title", "equipment", "description", "priority", "status", "vendor", "estimated_cost",
+                  "actual_cost", "scheduled_date", "completed_date"]
+        widgets = {"scheduled_date": DATE, "completed_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = Store.objects.for_user(self.user)
+
+
+class ComplianceItemForm(ScopedModelForm):
+    class Meta:
+        model = ComplianceItem
+        fields = ["store", "kind", "name", "reference_no", "holder", "issued_date", "expiry_date", "reminder_days",
+                  "note"]
+        widgets = {"issued_date": DATE, "expiry_date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = Store.objects.for_user(self.user)
