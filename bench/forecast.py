@@ -29,6 +29,7 @@ import resource
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -126,7 +127,8 @@ def rossmann(data_dir: Path, quick: bool) -> dict:
     log(f"Rossmann: {panel.n_series} stores, history to {cutoff}, horizon {h} days")
     figures = {}
     result, seconds = run_opsdesk(panel, h, future, country="DE")
-    figures["opsdesk"] = {"rmspe": rmspe(actual, result.mean, scored), "seconds": seconds}
+    figures["opsdesk"] = {"rmspe": rmspe(actual, result.mean, scored), "seconds": seconds,
+                          "coverage_80": coverage(actual, result, scored)}
     statistical, stat_seconds = run_opsdesk(panel, h, future, models="statistical")
     figures["opsdesk_statistical"] = {"rmspe": rmspe(actual, statistical.mean, scored), "seconds": stat_seconds}
     log(f"  opsdesk {seconds:.1f}s, statistical path {stat_seconds:.1f}s; models chosen: "
@@ -161,17 +163,20 @@ def _dow_promo_median(dense, future: FutureCovariates) -> np.ndarray:
         for promo in (0, 1):
             columns = np.flatnonzero(dow == d)
             block = np.where(dense.covariates["promo"][:, columns] == promo, dense.y[:, columns], np.nan)
-            block = np.where(np.isnan(block), np.nan, block)
-            ordered = np.sort(block, axis=1)  # NaN last: take the last 8 available by recency instead
-            recent = np.full((n, 8), np.nan)
-            for i in range(n):
-                seen = block[i][~np.isnan(block[i])]
-                recent[i, :min(8, len(seen))] = seen[-8:]
-            del ordered
-            value = np.nan_to_num(np.nanmedian(recent, axis=1))
+            from_end = np.cumsum(~np.isnan(block[:, ::-1]), axis=1)[:, ::-1]  # available days from the end
+            recent = np.where(from_end <= 8, block, np.nan)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # stores without such a day
+                value = np.nan_to_num(np.nanmedian(recent, axis=1))
             mask = (future_dow[None, :] == d) & (future.promo == promo)
             out[mask] = np.broadcast_to(value[:, None], (n, h))[mask]
     return out
+
+
+def coverage(actual: np.ndarray, result, scored: np.ndarray | None = None) -> float:
+    """Share of actual values inside the [q10, q90] interval."""
+    inside = (actual >= result.quantiles[0.1]) & (actual <= result.quantiles[0.9])
+    return float(inside[scored].mean() if scored is not None else inside.mean())
 
 
 def rmspe(actual: np.ndarray, predicted: np.ndarray, scored: np.ndarray) -> float:
@@ -220,7 +225,8 @@ def online_retail(data_dir: Path, quick: bool) -> dict:
     log(f"Online Retail: {panel.n_series} SKUs, history to {cutoff}, horizon {h} days")
     figures = {}
     result, seconds = run_opsdesk(panel, h, future, country="GB")
-    figures["opsdesk"] = {**retail_scores(actual, result.mean, history, started), "seconds": seconds}
+    figures["opsdesk"] = {**retail_scores(actual, result.mean, history, started), "seconds": seconds,
+                          "coverage_80": coverage(actual, result)}
     statistical, stat_seconds = run_opsdesk(panel, h, future, models="statistical")
     figures["opsdesk_statistical"] = {**retail_scores(actual, statistical.mean, history, started),
                                       "seconds": stat_seconds}
@@ -286,7 +292,8 @@ def scale(n_series: int) -> dict:
 
 # ---------------------------------------------------------------- report
 def table(report: dict) -> None:
-    lines = [f"{'data set':<14}{'method':<24}{'RMSPE':>8}{'RMSSE':>8}{'WAPE':>8}{'seconds':>9}{'x AutoETS':>10}"]
+    lines = [f"{'data set':<14}{'method':<24}{'RMSPE':>8}{'RMSSE':>8}{'WAPE':>8}{'cov80':>8}{'seconds':>9}"
+             f"{'x AutoETS':>10}"]
     for data_set in ("rossmann", "online_retail"):
         figures = report.get(data_set, {})
         ets = figures.get("autoets", {}).get("seconds")
@@ -294,7 +301,7 @@ def table(report: dict) -> None:
             seconds = values.get("seconds")
             speed = f"{ets / seconds:>10.1f}" if ets and seconds else f"{'':>10}"
             cells = [f"{values[k]:>8.4f}" if values.get(k) is not None else f"{'':>8}"
-                     for k in ("rmspe", "rmsse", "wape")]
+                     for k in ("rmspe", "rmsse", "wape", "coverage_80")]
             lines.append(f"{data_set:<14}{method:<24}{''.join(cells)}"
                          f"{(f'{seconds:>9.1f}' if seconds is not None else ' ' * 9)}{speed}")
     if "scale" in report:

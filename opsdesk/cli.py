@@ -194,7 +194,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     run = ForecastRun.objects.get(pk=run.pk)
     print(f"run #{run.pk}: {run.series_count} series, origin {run.origin}, {run.horizon} days, {run.seconds} s")
     for measure, item in run.accuracy.items():
-        print(f"  {measure:<10} series={item['series']:<7} relative_rmse={item['relative_rmse']} models={item['models']}")
+        print(f"  {measure:<10} series={item['series']:<7} relative_rmse={item['relative_rmse']}", end=" ")
+        print(f"models={item['models']}")
     return 0
 
 
@@ -225,6 +226,57 @@ def cmd_export(args: argparse.Namespace) -> int:
                 writer.writerow(row)
                 count += 1
         print(f"{count} rows written to {output} (run #{run.pk})")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Compute the replenishment plan now (in this process) from the latest forecast, with a progress bar."""
+    _setup_django()
+    from tqdm import tqdm
+
+    from opsdesk.replenishment import services
+    from opsdesk.replenishment.models import PlanRun
+
+    company = _company(args.company)
+    run = services.plan_run_request(actor=None, company=company, enqueue=False)
+    bar = tqdm(total=100, desc="plan", unit="%", file=sys.stderr)
+
+    def progress(percent: int, stage: str) -> None:
+        bar.set_postfix_str(stage)
+        bar.update(max(0, percent - bar.n))
+
+    try:
+        run = services.plan_run_execute(run.pk, on_progress=progress)
+    finally:
+        bar.update(100 - bar.n)
+        bar.close()
+    run = PlanRun.objects.get(pk=run.pk)
+    print(f"plan #{run.pk} for {run.plan_date}: {run.pair_count} store x SKU pairs, {run.order_count} lines to "
+          f"order worth {run.order_value:,.2f}, forecast run #{run.forecast_run_id}, {run.seconds} s")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Replay a holdout under Odoo min/max, ERPNext reorder level and the OpsDesk plan; print the table."""
+    import json
+
+    from opsdesk.replenishment import simulation
+
+    if args.data == "online_retail":
+        path = Path(args.data_dir) / "online_retail" / "online_retail.csv"
+        if not path.exists():
+            raise SystemExit(f"{path} not found; pass --data-dir DIR (the folder holding online_retail/)")
+        inputs = simulation.online_retail_world(path)
+    else:
+        _setup_django()
+        inputs = simulation.company_world(_company(args.company), max_pairs=args.max_pairs)
+        if inputs is None:
+            raise SystemExit("the company has no store x SKU sales; run `opsdesk demo --no-serve` first")
+    figures = simulation.run_policies(inputs, target_fill=args.fill_rate,
+                                      on_policy=lambda name: print(f"simulating {name} ...", file=sys.stderr))
+    print(simulation.format_table(args.data, inputs.demand.shape[0], figures))
+    print(json.dumps({args.data: {name: {key: round(value, 4) if isinstance(value, float) else value
+                                         for key, value in row.items()} for name, row in figures.items()}}))
     return 0
 
 
@@ -263,6 +315,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--company")
     export.add_argument("--run", type=int, help="run id (default: the latest finished run)")
     export.set_defaults(func=cmd_export)
+
+    plan = commands.add_parser("plan", help="compute the replenishment plan now (after `opsdesk forecast`)")
+    plan.add_argument("--company", help="company code (needed when there are several)")
+    plan.set_defaults(func=cmd_plan)
+
+    simulate = commands.add_parser("simulate", help="compare replenishment policies on a replayed holdout")
+    simulate.add_argument("--data", choices=["demo", "online_retail"], default="demo",
+                          help="demo: the company in the database; online_retail: the UCI Online Retail CSV")
+    simulate.add_argument("--data-dir", default=os.environ.get("OPSDESK_SHARED_DATA", "../shared/data"))
+    simulate.add_argument("--company", help="company code (demo data; needed when there are several)")
+    simulate.add_argument("--max-pairs", type=int, default=5000, help="sample at most this many store x SKUs")
+    simulate.add_argument("--fill-rate", type=float, default=None,
+                          help="calibrate each policy to this fill rate (e.g. 0.98) instead of its defaults")
+    simulate.set_defaults(func=cmd_simulate)
 
     from opsdesk.imports.cli import add_commands as add_import_commands  # import, imports, realdata
 

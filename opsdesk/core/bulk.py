@@ -120,6 +120,8 @@ def deferred_indexes(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for statement in rebuild:
             cursor.execute(statement)
         if connection.vendor == "postgresql":
@@ -141,6 +143,10 @@ def _drop_sqlite_indexes(cursor, table: str) -> list[str]:
 def _drop_postgresql_indexes(cursor, quote, table: str, constraints: bool) -> list[str]:
     rebuild: list[str] = []
     if constraints:
+        # Altering a foreign key touches the referenced table too, which must have no pending deferred checks:
+        # run them now (Django's check_constraints() does the same), then defer again.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
             "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname",

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -73,7 +73,7 @@ def runs_create(request: HttpRequest, payload: RunIn):
     _require(request, "add")
     if not 7 <= payload.horizon <= 91:
         raise HttpError(422, "horizon must be between 7 and 91 days")
-    return 202, services.forecast_run_request(actor=request.auth, horizon=payload.horizon)
+    return Status(202, services.forecast_run_request(actor=request.auth, horizon=payload.horizon))
 
 
 @router.get("/stores/{store_id}/", response=list[SeriesOut], summary="Latest forecasts of a store")

@@ -8,9 +8,9 @@ class ForecastingConfig(AppConfig):
     verbose_name = _("需求预测")
 
     def ready(self) -> None:
+        from opsdesk.core.choices import RoleChoices as R
         from opsdesk.core.navigation import MenuGroup, MenuItem, register_group
         from opsdesk.core.permissions import ADD, CHANGE, VIEW, register_area
-        from opsdesk.core.choices import RoleChoices as R
 
         run = frozenset({VIEW, ADD, CHANGE})
         register_area(

@@ -261,7 +261,7 @@ _register(KindSpec(K.GOODS_RECEIPTS, (
     F("date", "日期", "date", True, ("收货日期", *DATE, "receipt_date")),
     F("quantity", "数量", "number", True, ("收货数量", *QUANTITY)),
     F("unit_cost", "单位成本", "number", False, ("单位成本", "进价", "unit_cost", "cost"), 0.0),
-    F("supplier", "供应商编码", "supplier", False, ("供应商编码", "供应商", "supplier", "supplier_code", "vendor"), ""),
+    F("supplier", "供应商编码", "supplier", False, ("供应商编码", "供应商", "supplier", "supplier_code", "vendor"), None),
     F("reference", "单据号", "code", False, ("单据号", "收货单号", "送货单号", "reference", "ref", "delivery_no", "grn"), ""),
 ), key=("store", "product", "date", "reference"), model="inventory.GoodsReceipt", check=_check_receipt))
 

@@ -93,7 +93,7 @@ def _load(company, n_rows: int) -> float:
     from opsdesk.catalog.models import Product
     from opsdesk.core.models import Store
     from opsdesk.replenishment.models import PlanRun, Proposal
-    from opsdesk.replenishment.services import _COLUMNS, insert_proposals
+    from opsdesk.replenishment.services import insert_proposals
 
     began = time.perf_counter()
     run = PlanRun.objects.create(company=company, status="done", progress=100, finished_at=timezone.now())

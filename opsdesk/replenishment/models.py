@@ -143,6 +143,7 @@ class Proposal(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "补货建议")
         ordering = ["urgency", "pk"]
         indexes = [
+            models.Index(fields=["run", "urgency"], name="proposal_run_urg"),
             models.Index(fields=["run", "reason", "urgency"], name="proposal_run_reason_urg"),
             models.Index(fields=["run", "store", "reason", "urgency"], name="proposal_run_store_urg"),
             models.Index(fields=["run", "supplier", "reason", "urgency"], name="proposal_run_supplier_urg"),

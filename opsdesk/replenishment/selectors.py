@@ -338,10 +338,12 @@ def proposal_page(*, user, run: PlanRun, filters: ProposalFilter, after: str = "
     cursor = _parse_cursor(after)
     if cursor is not None:
         urgency, pk = cursor
+        # A range on urgency the index can seek to, minus the ties already shown (an OR of the two cases makes
+        # SQLite merge two index scans and sort: seconds at 1,000,000 rows).
         if filters.descending:
-            ordered = ordered.filter(Q(urgency__lt=urgency) | Q(urgency=urgency, pk__lt=pk))
+            ordered = ordered.filter(urgency__lte=urgency).exclude(urgency=urgency, pk__gte=pk)
         else:
-            ordered = ordered.filter(Q(urgency__gt=urgency) | Q(urgency=urgency, pk__gt=pk))
+            ordered = ordered.filter(urgency__gte=urgency).exclude(urgency=urgency, pk__lte=pk)
     rows = list(ordered.values(*LIST_COLUMNS)[: size + 1])
     next_cursor = None
     if len(rows) > size:

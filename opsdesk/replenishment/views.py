@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,7 +105,9 @@ def _filter_fields(form: ProposalFilterForm) -> list[dict]:
         value = "" if bound.value() is None else str(bound.value())
         entry = {"name": bound.name, "label": bound.label, "id": bound.id_for_label, "value": value}
         if hasattr(field, "choices"):
-            entry["options"] = [(str(getattr(key, "value", key)), label) for key, label in field.choices]
+            options = ((str(getattr(key, "value", key)), label) for key, label in field.choices)
+            entry["options"] = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+                (key, mark_safe(" selected") if key == value else "", label) for key, label in options))
         fields.append(entry)
     return fields
 
@@ -140,7 +144,8 @@ def _reasoning(p: Proposal) -> list[tuple[str, str]]:
             "lead": p.lead_time_mean, "std": p.lead_time_std, "review": p.review_days}),
         (_("周期内需求"), _("预测日均 %(daily).2f 件，交期加周期内共 %(demand).1f 件") % {
             "daily": p.mean_daily, "demand": p.demand_horizon}),
-        (_("安全库存"), _("%(abc)s 类商品，服务水平 %(level).0f%%，预测误差 %(sigma).2f 件/天 → 安全库存 %(ss).1f 件") % {
+        (_("安全库存"), _(
+            "%(abc)s 类商品，服务水平 %(level).0f%%，预测误差 %(sigma).2f 件/天 → 安全库存 %(ss).1f 件") % {
             "abc": p.abc_class, "level": p.service_level * 100, "sigma": p.forecast_sigma, "ss": p.safety_stock}),
         (_("再订货点 / 目标库存"), _("再订货点 %(rop).1f 件，目标库存 %(s).1f 件") % {
             "rop": p.reorder_point, "s": p.order_up_to}),
@@ -258,7 +263,8 @@ def approve(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已生成 %(orders)s 张采购单草稿，共 %(lines)s 行。") % {
             "orders": len(result.purchase_orders), "lines": result.ordered})
     if result.skipped_without_supplier:
-        messages.warning(request, _("%(count)s 行商品没有供应商，未下单。") % {"count": result.skipped_without_supplier})
+        messages.warning(request, _("%(count)s 行商品没有供应商，未下单。") % {
+            "count": result.skipped_without_supplier})
     if not result.purchase_orders:
         messages.info(request, _("没有可审批的建议（数量为 0、已下单或不在你的范围内）。"))
         return redirect("replenishment:proposal_list")
@@ -335,7 +341,8 @@ def _health(request: HttpRequest, store: Store | None) -> HttpResponse:
         bins = run.summary.get("cover_bins", services.COVER_BINS)
         labels = [f"{lo}–{hi}" for lo, hi in zip(bins, bins[1:], strict=False)] + [f"{bins[-1]}+"]
         context["charts"] = [
-            ("cover-chart", bar_chart(_("可售天数分布（门店×商品数）"), labels, overview["cover_histogram"], _("数量"))),
+            ("cover-chart", bar_chart(_("可售天数分布（门店×商品数）"), labels, overview["cover_histogram"],
+                                      _("数量"))),
             ("age-chart", bar_chart(_("积压金额按库龄（天）"), list(overview["overstock_by_age"]),
                                     list(overview["overstock_by_age"].values()), _("金额"))),
         ]

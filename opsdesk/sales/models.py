@@ -10,6 +10,9 @@ from opsdesk.core.models import Company, Store
 from opsdesk.core.scoping import ScopedManager
 
 
+HOLIDAY_HELP = _("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆")
+
+
 class StoreDaySales(models.Model):
     """One store's totals for one day (sales, customers, transactions, open and promo flags)."""
 
@@ -21,9 +24,7 @@ class StoreDaySales(models.Model):
     transactions = models.PositiveIntegerField(_("交易笔数"), default=0)
     is_open = models.BooleanField(_("营业"), default=True)
     is_promo = models.BooleanField(_("促销"), default=False)
-    state_holiday = models.CharField(
-        _("法定假日"), max_length=1, default="0", help_text=_("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆")
-    )
+    state_holiday = models.CharField(_("法定假日"), max_length=1, default="0", help_text=HOLIDAY_HELP)
     is_school_holiday = models.BooleanField(_("学校假期"), default=False)
 
     permission_area = "facts"
@@ -150,7 +151,7 @@ class StoreCalendarDay(models.Model):
     date = models.DateField(_("日期"))
     is_open = models.BooleanField(_("营业"), default=True)
     is_promo = models.BooleanField(_("促销"), default=False)
-    state_holiday = models.CharField(_("法定假日"), max_length=1, default="0", help_text=_("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆"))
+    state_holiday = models.CharField(_("法定假日"), max_length=1, default="0", help_text=HOLIDAY_HELP)
     is_school_holiday = models.BooleanField(_("学校假期"), default=False)
 
     permission_area = "facts"

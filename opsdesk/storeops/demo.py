@@ -30,7 +30,6 @@ from opsdesk.storeops.choices import (
 )
 from opsdesk.storeops.demo_templates import DEMO_TEMPLATES
 from opsdesk.storeops.models import (
-    ChecklistTemplate,
     ComplianceItem,
     CorrectiveAction,
     Finding,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from opsdesk.storeops import selectors
@@ -26,12 +25,22 @@ def _register_font() -> None:
 
 
 def _link_callback(uri: str, rel: str) -> str:
-    """Only files under MEDIA_ROOT may be embedded (never an arbitrary path or URL)."""
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-    path = Path(uri).resolve()
-    if media_root in path.parents and path.is_file():
-        return str(path)
-    return ""
+    """Only inline data may be embedded: never a file path or a URL named in the HTML."""
+    return uri if uri.startswith("data:image/") else ""
+
+
+def _photo_data_uris(sheet) -> dict[int, str]:
+    """Photo id -> data URI of the stored (already re-encoded, EXIF-free) JPEG."""
+    uris = {}
+    for _title, entries in sheet:
+        for entry in entries:
+            for photo in entry.photos:
+                try:
+                    with photo.image.open("rb") as handle:
+                        uris[photo.pk] = "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode()
+                except FileNotFoundError:
+                    continue
+    return uris
 
 
 def run_pdf_bytes(run) -> bytes:
@@ -41,6 +50,10 @@ def run_pdf_bytes(run) -> bytes:
     _register_font()
     sheet = selectors.run_sheet(run)
     findings = run.findings.select_related("item").prefetch_related("actions__owner")
+    uris = _photo_data_uris(sheet)
+    for _title, entries in sheet:
+        for entry in entries:
+            entry.photo_uris = [uris[p.pk] for p in entry.photos if p.pk in uris]
     html = render_to_string("storeops/run_pdf.html", {"run": run, "sheet": sheet, "findings": findings,
                                                       "font": _FONT})
     buffer = io.BytesIO()

@@ -17,7 +17,7 @@ STOREOPS_GRANTS = {
     R.STAFF: frozenset({VIEW, ADD}),
     R.AUDITOR: READ,
 }
-#: Checklist templates are company master data: designed by operations, read by stores.
+#: Checklist templates and inspection schedules (planning): designed by operations, read by stores.
 TEMPLATE_GRANTS = {
     R.ADMIN: ALL,
     R.COO: ALL,
@@ -62,7 +62,7 @@ def register_all() -> None:
                 MenuItem(_("整改任务"), "storeops:action_list", "storeops"),
                 MenuItem(_("门店评分卡"), "storeops:scorecard", "storeops"),
                 MenuItem(_("检查表模板"), "storeops:template_list", "storeops_templates"),
-                MenuItem(_("巡检计划"), "storeops:schedule_list", "storeops"),
+                MenuItem(_("巡检计划"), "storeops:schedule_list", "storeops_templates"),
                 MenuItem(_("维修申请"), "storeops:maintenance_list", "storeops"),
                 MenuItem(_("证照合规"), "storeops:compliance_list", "storeops"),
                 MenuItem(_("库存核查"), "storeops:stockcheck_list", "storeops"),

@@ -245,7 +245,8 @@ def _actions_chart(league: list[dict]) -> dict | None:
     rows.sort(key=lambda r: (-r["open"], r["code"]))
     rows = rows[:20]
     labels = [row["name"] for row in rows]
-    spec = bar_chart(_("未关闭与逾期整改任务"), labels, [row["open"] - row["overdue"] for row in rows], y_title=_("任务数"))
+    on_time = [row["open"] - row["overdue"] for row in rows]
+    spec = bar_chart(_("未关闭与逾期整改任务"), labels, on_time, y_title=_("任务数"))
     spec["data"][0]["name"] = _("未逾期")
     spec["data"].append({"type": "bar", "x": labels, "y": [row["overdue"] for row in rows], "name": _("已逾期"),
                          "marker": {"color": "#dc3545"}})

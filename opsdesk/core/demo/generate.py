@@ -12,7 +12,10 @@ Money is held in integer cents so that store totals equal the sum of their SKU r
 from __future__ import annotations
 
 import math
+import pickle
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -53,33 +56,35 @@ class LeafProfile(NamedTuple):
     review: int  # days between orders
 
 
+# Columns: margin, shelf life, packs, rate, dispersion, weekend, season, festival, elasticity, carry, portion, review.
+_L = LeafProfile
 LEAVES = {
-    "1001": LeafProfile((0.25, 0.35), (5, 14), (5, 10), 4, 4, 1.2, (0.12, 200), (1.0, 0.55), 3.5, (0, 0.77), 0.9, 1),
-    "1002": LeafProfile((0.25, 0.35), (2, 7), (5, 10), 3.5, 5, 1.3, (0.08, 30), (0.8, 0.50), 3.0, (0, 0.77), 0.6, 1),
-    "1003": LeafProfile((0.15, 0.22), (2, 5), (5, 10), 1, 4, 1.3, (0.12, 15), (1.4, 0.45), 3.0, (0, 0.77), 0.7, 1),
-    "1004": LeafProfile((0.20, 0.30), (1, 3), (5,), 0.5, 3, 1.4, (0.10, 15), (1.6, 0.40), 3.0, (0, 0.68), 0.8, 1),
-    "1005": LeafProfile((0.12, 0.18), (30, 45), (10, 20), 0.975, 5, 1.1, (0.05, 30), (0.6, 0.60), 2.5, (0.3, 0.85), 0, 2),
-    "2001": LeafProfile((0.18, 0.25), (7, 180), (6, 12), 0.9, 3, 1.1, (0.08, 30), (1.2, 0.60), 3.5, (0.6, 0.85), 0, 2),
-    "2002": LeafProfile((0.35, 0.50), (3, 7), (6, 12), 0.585, 3, 1.1, (0.05, 300), (0.3, 0.55), 3.0, (0.5, 0.77), 0, 1),
-    "2003": LeafProfile((0.30, 0.40), (3, 10), (10, 20), 0.78, 4, 1.1, (0.06, 20), (0.5, 0.50), 2.5, (0.2, 0.77), 0, 1),
-    "3001": LeafProfile((0.22, 0.30), (270, 365), (6, 10), 0.273, 2, 1.1, (0.18, 20), (1.5, 0.70), 3.5, (0.3, 0.77), 0, 7),
-    "3002": LeafProfile((0.30, 0.40), (365, 540), (12, 24), 0.312, 2, 1.0, (0.60, 200), (0.1, 0.80), 3.0, (0.7, 0.77), 0, 7),
-    "4001": LeafProfile((0.22, 0.30), (270, 540), (12, 24), 0.624, 2, 1.0, (0.30, 195), (1.0, 0.80), 3.0, (1, 0.85), 0, 7),
-    "4002": LeafProfile((0.30, 0.40), (365, 730), (6, 12), 0.078, 1, 0.9, (0.10, 15), (0.8, 0.80), 2.5, (0.3, 0.59), 0, 14),
-    "4003": LeafProfile((0.20, 0.30), (365, 1095), (6, 12), 0.117, 1, 1.3, (0.10, 15), (2.0, 0.80), 3.0, (0.5, 0.68), 0, 14),
-    "5001": LeafProfile((0.30, 0.40), (180, 365), (12, 24), 0.273, 1.5, 1.0, (0.08, 20), (1.3, 0.85), 3.0, (0.8, 0.77), 0, 7),
-    "5002": LeafProfile((0.28, 0.35), (180, 365), (12, 24), 0.156, 1.2, 1.0, (0.06, 20), (1.0, 0.85), 3.0, (0.4, 0.68), 0, 10),
-    "5003": LeafProfile((0.30, 0.40), (270, 540), (12, 24), 0.137, 1, 1.0, (0.15, 25), (1.8, 0.90), 3.0, (0.6, 0.68), 0, 14),
-    "6001": LeafProfile((0.10, 0.15), (365, 540), (4, 6), 0.195, 1.5, 1.1, (0.06, 20), (1.2, 0.60), 4.0, (0.1, 0.68), 0, 7),
-    "6002": LeafProfile((0.25, 0.32), (365, 720), (12, 24), 0.156, 1.2, 1.0, (0.05, 15), (0.8, 0.70), 2.5, (0.2, 0.68), 0, 14),
-    "6003": LeafProfile((0.20, 0.28), (180, 365), (12, 24), 0.273, 1.5, 1.0, (0.08, 30), (0.6, 1.00), 3.0, (0.9, 0.68), 0, 7),
-    "7001": LeafProfile((0.25, 0.33), (1095, 1095), (6, 12), 0.098, 1, 0.9, (0.03, 180), (0.5, 0.5), 4.0, (0.2, 0.59), 0, 14),
-    "7002": LeafProfile((0.18, 0.25), (1095, 1095), (6, 12), 0.234, 1.5, 1.0, (0.03, 30), (0.6, 0.6), 4.0, (0.6, 0.77), 0, 10),
-    "8001": LeafProfile((0.30, 0.38), (730, 1095), (12, 24), 0.078, 1, 0.9, (0.02, 30), (0.3, 0.5), 3.0, (0.4, 0.59), 0, 14),
-    "8002": LeafProfile((0.30, 0.38), (730, 1095), (6, 12), 0.078, 1, 0.9, (0.05, 200), (0.4, 0.5), 3.5, (0.3, 0.59), 0, 14),
-    "8003": LeafProfile((0.35, 0.45), (730, 1095), (6, 12), 0.058, 1, 0.9, (0.15, 190), (0.3, 0.5), 3.0, (0.3, 0.51), 0, 14),
-    "9001": LeafProfile((0.35, 0.45), None, (6, 12), 0.046, 0.8, 1.1, (0.03, 30), (0.5, 0.5), 3.0, (0.1, 0.42), 0, 14),
-    "9002": LeafProfile((0.38, 0.50), None, (6, 12), 0.046, 0.8, 1.1, (0.10, 200), (0.4, 0.5), 3.0, (0.2, 0.42), 0, 14),
+    "1001": _L((0.25, 0.35), (5, 14), (5, 10), 4, 4, 1.2, (0.12, 200), (1, 0.55), 3.5, (0, 0.77), 0.9, 1),
+    "1002": _L((0.25, 0.35), (2, 7), (5, 10), 3.5, 5, 1.3, (0.08, 30), (0.8, 0.5), 3, (0, 0.77), 0.6, 1),
+    "1003": _L((0.15, 0.22), (2, 5), (5, 10), 1, 4, 1.3, (0.12, 15), (1.4, 0.45), 3, (0, 0.77), 0.7, 1),
+    "1004": _L((0.2, 0.3), (1, 3), (5,), 0.5, 3, 1.4, (0.1, 15), (1.6, 0.4), 3, (0, 0.68), 0.8, 1),
+    "1005": _L((0.12, 0.18), (30, 45), (10, 20), 0.975, 5, 1.1, (0.05, 30), (0.6, 0.6), 2.5, (0.3, 0.85), 0, 2),
+    "2001": _L((0.18, 0.25), (7, 180), (6, 12), 0.9, 3, 1.1, (0.08, 30), (1.2, 0.6), 3.5, (0.6, 0.85), 0, 2),
+    "2002": _L((0.35, 0.5), (3, 7), (6, 12), 0.585, 3, 1.1, (0.05, 300), (0.3, 0.55), 3, (0.5, 0.77), 0, 1),
+    "2003": _L((0.3, 0.4), (3, 10), (10, 20), 0.78, 4, 1.1, (0.06, 20), (0.5, 0.5), 2.5, (0.2, 0.77), 0, 1),
+    "3001": _L((0.22, 0.3), (270, 365), (6, 10), 0.273, 2, 1.1, (0.18, 20), (1.5, 0.7), 3.5, (0.3, 0.77), 0, 7),
+    "3002": _L((0.3, 0.4), (365, 540), (12, 24), 0.312, 2, 1, (0.6, 200), (0.1, 0.8), 3, (0.7, 0.77), 0, 7),
+    "4001": _L((0.22, 0.3), (270, 540), (12, 24), 0.624, 2, 1, (0.3, 195), (1, 0.8), 3, (1, 0.85), 0, 7),
+    "4002": _L((0.3, 0.4), (365, 730), (6, 12), 0.078, 1, 0.9, (0.1, 15), (0.8, 0.8), 2.5, (0.3, 0.59), 0, 14),
+    "4003": _L((0.2, 0.3), (365, 1095), (6, 12), 0.117, 1, 1.3, (0.1, 15), (2, 0.8), 3, (0.5, 0.68), 0, 14),
+    "5001": _L((0.3, 0.4), (180, 365), (12, 24), 0.273, 1.5, 1, (0.08, 20), (1.3, 0.85), 3, (0.8, 0.77), 0, 7),
+    "5002": _L((0.28, 0.35), (180, 365), (12, 24), 0.156, 1.2, 1, (0.06, 20), (1, 0.85), 3, (0.4, 0.68), 0, 10),
+    "5003": _L((0.3, 0.4), (270, 540), (12, 24), 0.137, 1, 1, (0.15, 25), (1.8, 0.9), 3, (0.6, 0.68), 0, 14),
+    "6001": _L((0.1, 0.15), (365, 540), (4, 6), 0.195, 1.5, 1.1, (0.06, 20), (1.2, 0.6), 4, (0.1, 0.68), 0, 7),
+    "6002": _L((0.25, 0.32), (365, 720), (12, 24), 0.156, 1.2, 1, (0.05, 15), (0.8, 0.7), 2.5, (0.2, 0.68), 0, 14),
+    "6003": _L((0.2, 0.28), (180, 365), (12, 24), 0.273, 1.5, 1, (0.08, 30), (0.6, 1), 3, (0.9, 0.68), 0, 7),
+    "7001": _L((0.25, 0.33), (1095, 1095), (6, 12), 0.098, 1, 0.9, (0.03, 180), (0.5, 0.5), 4, (0.2, 0.59), 0, 14),
+    "7002": _L((0.18, 0.25), (1095, 1095), (6, 12), 0.234, 1.5, 1, (0.03, 30), (0.6, 0.6), 4, (0.6, 0.77), 0, 10),
+    "8001": _L((0.3, 0.38), (730, 1095), (12, 24), 0.078, 1, 0.9, (0.02, 30), (0.3, 0.5), 3, (0.4, 0.59), 0, 14),
+    "8002": _L((0.3, 0.38), (730, 1095), (6, 12), 0.078, 1, 0.9, (0.05, 200), (0.4, 0.5), 3.5, (0.3, 0.59), 0, 14),
+    "8003": _L((0.35, 0.45), (730, 1095), (6, 12), 0.058, 1, 0.9, (0.15, 190), (0.3, 0.5), 3, (0.3, 0.51), 0, 14),
+    "9001": _L((0.35, 0.45), None, (6, 12), 0.046, 0.8, 1.1, (0.03, 30), (0.5, 0.5), 3, (0.1, 0.42), 0, 14),
+    "9002": _L((0.38, 0.5), None, (6, 12), 0.046, 0.8, 1.1, (0.1, 200), (0.4, 0.5), 3, (0.2, 0.42), 0, 14),
 }
 # Mooncakes, fruit and liquor sell ahead of the Mid-Autumn Festival: leaf -> uplift over the 14 days before.
 MID_AUTUMN_SURGE = {"5002": 1.5, "1001": 0.3, "4003": 0.5, "5003": 0.2}
@@ -230,6 +235,7 @@ class DemoPlan:
     """The whole company before it is written: records plus the per-SKU arrays the fact draws need."""
 
     seed: int
+    scale: float
     size: DemoSize
     start_date: date
     end_date: date
@@ -373,7 +379,8 @@ def build_calendar(start: date, end: date) -> Calendar:
 def _person_name(rng: np.random.Generator) -> str:
     surname = names.SURNAMES[rng.integers(len(names.SURNAMES))]
     count = 2 if rng.random() < 0.7 else 1
-    return surname + "".join(names.GIVEN_NAME_CHARACTERS[i] for i in rng.integers(len(names.GIVEN_NAME_CHARACTERS), size=count))
+    characters = names.GIVEN_NAME_CHARACTERS
+    return surname + "".join(characters[i] for i in rng.integers(len(characters), size=count))
 
 
 def _phone(rng: np.random.Generator) -> str:
@@ -482,7 +489,7 @@ def _plan_products(rng, size, leaf_codes, leaf_records, suppliers_by_leaf):
             else:
                 maker = brand_codes.setdefault(brand, 10000 + 137 * len(brand_codes))
                 barcode = ean13(f"69{maker:05d}{sequence:05d}")
-            shelf = None if profile.shelf_life is None else int(rng.integers(profile.shelf_life[0], profile.shelf_life[1] + 1))
+            shelf = None if profile.shelf_life is None else int(rng.integers(*profile.shelf_life, endpoint=True))
             products.append(
                 ProductRecord(
                     sku=f"{leaf}{item + 1:03d}", barcode=barcode, name=name, category_index=leaf_records[leaf_index],
@@ -535,7 +542,8 @@ def _plan_promotions(rng, cal: Calendar, categories, leaf_records, regions, stor
     promotions: list[tuple] = []
     for festival in cal.festival_days:
         if start <= festival - timedelta(days=3) and festival - timedelta(days=20) <= end:
-            promotions.append((festival - timedelta(days=20), festival - timedelta(days=3), 15, 0, every_store, "年货节"))
+            first, last = festival - timedelta(days=20), festival - timedelta(days=3)
+            promotions.append((first, last, 15, 0, every_store, "年货节"))
     for year in range(start.year, end.year + 1):
         for month, day, days, percent, leaf, theme in ((6, 14, 5, 10, 5, "618 年中大促"), (11, 9, 3, 20, 20, "双十一")):
             first = date(year, month, day)
@@ -604,9 +612,10 @@ def _plan_people(rng, regions, stores, end: date):
         for group in np.array_split(np.array(members), n_groups):
             hire(None, f"OPS-{code}", "AREA_SUPERVISOR", head_office)
             supervisor_groups.append([int(i) for i in group])
-    for dept, position_code, count in (("AUD", "AUDIT_MANAGER", 1), ("AUD", "AUDITOR", 2), ("PUR", "CATEGORY_MANAGER", 1),
-                                       ("PUR", "BUYER", 3), ("HR", "HR_SPECIALIST", 1), ("FIN", "ACCOUNTANT", 2),
-                                       ("IT", "SYSTEM_ADMIN", 1)):
+    for dept, position_code, count in (
+        ("AUD", "AUDIT_MANAGER", 1), ("AUD", "AUDITOR", 2), ("PUR", "CATEGORY_MANAGER", 1), ("PUR", "BUYER", 3),
+        ("HR", "HR_SPECIALIST", 1), ("FIN", "ACCOUNTANT", 2), ("IT", "SYSTEM_ADMIN", 1),
+    ):
         for _ in range(count):
             hire(None, dept, position_code, head_office)
     staff_range = {"C": (6, 9), "S": (9, 14), "H": (13, 16)}
@@ -666,7 +675,8 @@ def plan_company(*, seed: int, end_date: date, scale: float = 1.0) -> DemoPlan:
     departments, positions, employees, groups = _plan_people(rng, regions, stores, end_date)
     users = _plan_users(employees, positions, stores, groups)
     return DemoPlan(
-        seed=seed, size=size, start_date=start, end_date=end_date, calendar=cal, regions=regions, stores=stores,
+        seed=seed, scale=scale, size=size, start_date=start, end_date=end_date, calendar=cal, regions=regions,
+        stores=stores,
         store_keys=keys, categories=categories, leaf_codes=leaf_codes, suppliers=suppliers, products=products,
         promotions=promotions, departments=departments, positions=positions, employees=employees, users=users,
         supervisor_groups=groups, product_leaf=leaf_of, product_rate=rates, product_launch=launch,
@@ -695,7 +705,7 @@ def _assortment(rng, plan: DemoPlan, store: StoreRecord) -> np.ndarray:
 def _festival_profile(offset: np.ndarray, surge: np.ndarray, level: np.ndarray, outflow: float) -> np.ndarray:
     """Spring Festival factor, shape (n_leaves, n_days): stock-up before, quiet festival week, people away."""
     o = offset.astype(float)[None, :]
-    bump = np.exp(-(((o + 4) / 5.0) ** 2)) * ((o <= -2) & (o >= -25))
+    bump = np.exp(-(((o + 5) / 6.0) ** 2)) * ((o <= -2) & (o >= -25))
     away = np.clip(np.minimum((o + 12) / 12, 1 - (o - 10) / 14), 0, 1)
     factor = (1 + surge[:, None] * bump * (1 - 0.5 * outflow)) * (1 - outflow * away)
     factor = np.where((o >= 0) & (o <= 6), factor * level[:, None], factor)
@@ -797,7 +807,7 @@ def _demand_mean(rng, plan: DemoPlan, store: StoreRecord, assortment, discount, 
     leaf_time = _leaf_time_factors(plan, store)[leaf]
     store_time = _store_time_factor(rng, plan, store, first)
     trend = np.exp(plan.product_trend[assortment][:, None] * (t - n_days)[None, :] / 365)
-    alive = (t[None, :] >= plan.product_launch[assortment][:, None]) & (t[None, :] < plan.product_delist[assortment][:, None])
+    alive = (t >= plan.product_launch[assortment][:, None]) & (t < plan.product_delist[assortment][:, None])
     dip = _post_promotion_dip(discount)
     mean = rate[:, None] * leaf_time * store_time[None, :] * trend * (1 + elasticity * discount) * dip
     return mean * alive * open_days[None, :]
@@ -963,3 +973,24 @@ def _snapshots(snapshot_days, snap_on_hand, snap_on_order, alive, portion):
     sku, day = np.concatenate(sku_rows), np.concatenate(day_rows)
     order = np.lexsort((day, sku))  # (product, day) order keeps the unique index append-only
     return sku[order], day[order], np.concatenate(on_hand)[order], np.concatenate(on_order)[order]
+
+
+def iter_store_facts(plan: DemoPlan) -> Iterator[StoreFacts]:
+    """Every store's facts, in store order."""
+    for index in range(len(plan.stores)):
+        yield store_facts(plan, index)
+
+
+def write_store_facts(seed: int, end_date: date, scale: float, stream) -> None:
+    """Worker mode: pickle every store's facts to a binary stream, one object per store, in store order."""
+    for facts in iter_store_facts(plan_company(seed=seed, end_date=end_date, scale=scale)):
+        pickle.dump(facts, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.flush()
+
+
+if __name__ == "__main__":
+    # `python -m opsdesk.core.demo.generate SEED END_DATE SCALE`: the loader draws facts here while it writes.
+    # Import under the canonical name so the pickled classes are opsdesk.core.demo.generate.StoreFacts.
+    from opsdesk.core.demo.generate import write_store_facts as _write
+
+    _write(int(sys.argv[1]), date.fromisoformat(sys.argv[2]), float(sys.argv[3]), sys.stdout.buffer)

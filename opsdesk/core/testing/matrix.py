@@ -94,6 +94,7 @@ class Route:
         anonymous_status / signed_in_status: the fixed answers of a public route.
         post_status: the answer to an allowed unsafe request (default: 302 pages, 200 API).
         link: `object -> url` shown in a list page (default `get_absolute_url()`).
+        url_args: `object -> [args]` for pages whose URL takes more than the object's pk.
     """
 
     name: str
@@ -110,6 +111,7 @@ class Route:
     signed_in_status: int | None = None
     post_status: int | None = None
     link: Callable[[models.Model], str] | None = None
+    url_args: Callable[[models.Model], list] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in PAGE_KINDS | API_KINDS:
@@ -142,10 +144,15 @@ class Route:
     def has_url_object(self) -> bool:
         if self.object_in_url is not None:
             return self.object_in_url
+        if self.is_api:
+            return "{" in self.name  # a collection operation (POST /things/) has no object in its path
         return self.kind in OBJECT_KINDS or (self.make_object is not None and self.kind not in LIST_KINDS)
 
     def url(self, obj: models.Model | None) -> str:
-        args = [obj.pk] if self.has_url_object else []
+        if not self.has_url_object:
+            args = []
+        else:
+            args = self.url_args(obj) if self.url_args is not None else [obj.pk]
         if self.is_api:
             path = self.name.split(" ", 1)[1]
             return re.sub(r"\{[^}]+\}", lambda _match: str(args[0]), path) if args else path

@@ -189,11 +189,13 @@ def candidate_outputs(job: _Job, lo: int, hi: int):
     windows = job.origins[:-1]
     outputs = {m.name: m.snapshots(dense, job.origins, job.h, known) for m in job.local}
     outputs.update({name: [v[rows] for v in values] for name, values in job.global_out.items()})
+    empty = np.zeros((dense.n_series, 0, job.h))
     validation = {name: np.stack([apply_closures(v, dense.window(o, job.h))
-                                  for v, o in zip(values, windows, strict=False)], 1)
+                                  for v, o in zip(values, windows, strict=False)], 1) if windows else empty
                   for name, values in outputs.items()}
     final = {name: apply_closures(values[-1], known) for name, values in outputs.items()}
-    actual = np.stack([dense.y[:, o:o + job.h] for o in windows], 1).astype(np.float64)  # (n, W, h)
+    actual = (np.stack([dense.y[:, o:o + job.h] for o in windows], 1).astype(np.float64)  # (n, W, h)
+              if windows else empty)
     _add_ensemble(validation, final, actual)
     return list(validation), list(validation.values()), list(final.values()), actual, known
 
@@ -203,11 +205,10 @@ def choose(mse: np.ndarray, weight: float = 0.5) -> np.ndarray:
 
     Two windows are a small sample, so a series' own relative errors (MSE over its mean MSE across candidates)
     are blended with the candidates' average relative error over all series, ``weight`` on the series' own.
-    Series without any observed validation day take the best candidate overall.
+    Series without any observed validation day take the best candidate overall (the first when none was
+    validated).
     """
-    scale = np.nanmean(mse, axis=1, keepdims=True) if mse.shape[1] else mse
-    with np.errstate(invalid="ignore", divide="ignore"):
-        relative = mse / np.where(scale > 0, scale, np.nan)
+    relative = _relative(mse)
     overall = _relative_score(mse)
     blended = weight * np.nan_to_num(relative, nan=1.0) + (1 - weight) * np.where(np.isfinite(overall), overall,
                                                                                   1e9)[None, :]
@@ -223,13 +224,18 @@ def _nanmean_rows(values: np.ndarray) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-def _relative_score(mse: np.ndarray) -> np.ndarray:
-    """(M,) mean over series of each model's MSE relative to the series' mean MSE over models."""
-    scale = np.nanmean(mse, axis=1, keepdims=True) if mse.size else mse
+def _relative(mse: np.ndarray) -> np.ndarray:
+    """(n, M) each candidate's MSE over the series' mean MSE across candidates (NaN where undefined)."""
+    scale = _nanmean_rows(mse)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        relative = mse / np.where(scale > 0, scale, np.nan)
-    score = np.nansum(relative, 0) / np.maximum((~np.isnan(relative)).sum(0), 1)
-    return np.where((~np.isnan(relative)).sum(0) > 0, score, np.inf)
+        return mse / np.where(scale > 0, scale, np.nan)
+
+
+def _relative_score(mse: np.ndarray) -> np.ndarray:
+    """(M,) mean over series of each candidate's relative MSE (inf for a candidate never validated)."""
+    relative = _relative(mse)
+    count = (~np.isnan(relative)).sum(0)
+    return np.where(count > 0, np.nansum(relative, 0) / np.maximum(count, 1), np.inf)
 
 
 def _add_ensemble(validation: dict, final: dict, actual: np.ndarray, size: int = 3) -> None:

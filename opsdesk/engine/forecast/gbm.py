@@ -5,7 +5,8 @@ are what is known at origin o - statistics of the history up to o (scale, recent
 uplift, last year's value) - plus the calendar, holidays and known-future covariates (open, promo, price, state and
 school holidays) of the target day o + k - 1, and k itself. The target is demand relative to the series' recent
 level (log ratio for mostly-positive demand, plain ratio for intermittent demand), so series of any size share
-one model. Training origins are spaced ``origin_step`` days apart before the forecast origin, as many as fit in
+one model. Training origins are spaced ``origin_step`` days apart before the forecast origin (``max_origins`` of
+them, so that together they span the seasons of the year); rows are subsampled at random to stay within
 ``max_rows``. No recursion: the horizon is predicted directly, so errors do not compound.
 """
 
@@ -64,14 +65,15 @@ class GlobalGBM(ForecastModel):
 
     name = "gbm"
 
-    def __init__(self, *, country: str | None = None, events=None, target: str = "auto", n_estimators: int = 300,
-                 learning_rate: float = 0.06, num_leaves: int = 63, max_rows: int = 600_000, origin_step: int = 14,
-                 min_history: int = 28, n_jobs: int = 1, seed: int = 0):
+    def __init__(self, *, country: str | None = None, events=None, target: str = "auto", n_estimators: int = 500,
+                 learning_rate: float = 0.05, num_leaves: int = 127, max_rows: int = 800_000, origin_step: int = 14,
+                 max_origins: int = 26, min_history: int = 28, n_jobs: int = 1, seed: int = 0):
         if target not in ("auto", "log", "ratio"):
             raise ValueError("target must be auto, log or ratio")
         self.country, self.events, self.target = country, events, target
         self.n_estimators, self.learning_rate, self.num_leaves = n_estimators, learning_rate, num_leaves
         self.max_rows, self.origin_step, self.min_history = max_rows, origin_step, min_history
+        self.max_origins = max_origins
         self.n_jobs, self.seed = n_jobs, seed
 
     def snapshots(self, dense, origins, h, future=None):
@@ -112,10 +114,9 @@ class GlobalGBM(ForecastModel):
 
         n, cutoff = y.shape
         last = cutoff - h
-        per_origin = n * h
-        count = max(1, min(26, self.max_rows // max(per_origin, 1)))
-        origins = [o for o in range(last, self.min_history - 1, -self.origin_step)][:count] or [max(last, 1)]
-        keep_share = min(1.0, self.max_rows / (per_origin * len(origins)))
+        origins = list(range(last, self.min_history - 1, -self.origin_step))[:self.max_origins] or [max(last, 1)]
+        # all origins are kept (they span the seasons); rows are subsampled to respect max_rows instead
+        keep_share = min(1.0, self.max_rows / (n * h * len(origins)))
         rng = np.random.default_rng(self.seed)
         blocks, targets = [], []
         for origin in origins:
@@ -142,31 +143,8 @@ class GlobalGBM(ForecastModel):
         columns: dict[str, np.ndarray] = {"step": np.broadcast_to(np.arange(1, h + 1), (n, h))}
         for name, values in calendar.items():
             columns[name] = np.broadcast_to(values[target], (n, h))
-        for name, values in covariates.items():
-            ahead = values[:, target]
-            if name == "price":
-                reference = kernels._nanmean(values[:, max(0, origin - 28):origin], axis=1)[:, None]
-                columns["price_ratio"] = ahead / np.where(reference > 0, reference, np.nan)
-                continue
-            columns[name] = ahead
-            if name in ("open", "promo", "state_holiday"):
-                columns[f"{name}_previous"] = values[:, origin - 1:origin + h - 1]
-                following = values[:, origin + 1:origin + h + 1].copy()
-                following = np.pad(following, ((0, 0), (0, h - following.shape[1])), constant_values=np.nan)
-                following[:, -1] = np.nan  # the day after the horizon is unknown at forecast time
-                columns[f"{name}_next"] = following
-        future_dow = dow[target]
-        columns["weekday_8"] = stats.weekday_8[:, future_dow]
-        columns["weekday_52"] = stats.weekday_52[:, future_dow]
-        for name, values in stats.ratios.items():
-            columns[name] = np.broadcast_to(values[:, None], (n, h))
-        year_ago = np.arange(origin, origin + h) - 364
-        base = np.where(stats.scale > 0, stats.scale, np.nan)[:, None]
-        lagged = np.full((n, h), np.nan, dtype=np.float32)
-        valid = year_ago >= 0
-        lagged[:, valid] = y[:, year_ago[valid]]
-        columns["year_ago"] = lagged / base
-        columns["log_scale"] = np.broadcast_to(np.log1p(stats.scale)[:, None], (n, h))
+        columns.update(_covariate_columns(covariates, origin, h))
+        columns.update(_history_columns(y, stats, dow, origin, h))
         for name, values in static.items():
             columns[f"static_{name}"] = np.broadcast_to(np.asarray(values, dtype=np.float32)[:, None], (n, h))
         self.feature_names_ = list(columns)
@@ -174,3 +152,40 @@ class GlobalGBM(ForecastModel):
         for j, values in enumerate(columns.values()):
             matrix[:, j] = np.asarray(values, dtype=np.float32).ravel()
         return matrix, stats
+
+
+def _covariate_columns(covariates: dict[str, np.ndarray], origin: int, h: int) -> dict[str, np.ndarray]:
+    """Known-future covariates of the target days (n, h) each, with the day before/after for flags."""
+    columns = {}
+    for name, values in covariates.items():
+        ahead = values[:, origin:origin + h]
+        if name == "price":
+            reference = kernels._nanmean(values[:, max(0, origin - 28):origin], axis=1)[:, None]
+            columns["price_ratio"] = ahead / np.where(reference > 0, reference, np.nan)
+            continue
+        columns[name] = ahead
+        if name in ("open", "promo", "state_holiday"):
+            columns[f"{name}_previous"] = values[:, origin - 1:origin + h - 1]
+            following = values[:, origin + 1:origin + h + 1].copy()
+            following = np.pad(following, ((0, 0), (0, h - following.shape[1])), constant_values=np.nan)
+            following[:, -1] = np.nan  # the day after the horizon is unknown at forecast time
+            columns[f"{name}_next"] = following
+    return columns
+
+
+def _history_columns(y: np.ndarray, stats: OriginStatistics, dow: np.ndarray, origin: int,
+                     h: int) -> dict[str, np.ndarray]:
+    """Features from the history before the origin, (n, h) each: weekday profiles, level ratios, last year."""
+    n = y.shape[0]
+    future_dow = dow[origin:origin + h]
+    columns = {"weekday_8": stats.weekday_8[:, future_dow], "weekday_52": stats.weekday_52[:, future_dow]}
+    for name, values in stats.ratios.items():
+        columns[name] = np.broadcast_to(values[:, None], (n, h))
+    year_ago = np.arange(origin, origin + h) - 364
+    base = np.where(stats.scale > 0, stats.scale, np.nan)[:, None]
+    lagged = np.full((n, h), np.nan, dtype=np.float32)
+    valid = year_ago >= 0
+    lagged[:, valid] = y[:, year_ago[valid]]
+    columns["year_ago"] = lagged / base
+    columns["log_scale"] = np.broadcast_to(np.log1p(stats.scale)[:, None], (n, h))
+    return columns

@@ -130,3 +130,15 @@ def test_calendar_features_and_spring_festival():
     assert np.isnan(features["spring_festival"][3])
     assert features["is_holiday"].tolist() == [0, 1, 1, 0]
     assert features["days_to_holiday"][3] == 1  # the company event on 2024-05-21
+
+
+def test_history_too_short_for_validation_still_forecasts():
+    # given 10 days of history and a 7-day horizon: no validation window fits
+    panel = make_panel(n_series=3, n_days=10)
+    # when
+    result = forecast(panel, 7, models="statistical")
+    # then
+    assert result.params["n_windows"] == 0
+    assert result.mean.shape == (3, 7)
+    assert np.isnan(result.validation_error).all()
+    np.testing.assert_array_equal(result.quantiles[0.1], result.mean)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.db.models import F, Q
 
 from opsdesk import cli
 from opsdesk.forecasting import selectors, services
@@ -59,8 +60,8 @@ def test_forecast_run_stores_coherent_ordered_forecasts():
     assert run.series_count == 2 * 2 + 2 * 4
     assert ForecastPoint.objects.filter(series__run=run).count() == run.series_count * 14
     assert set(run.accuracy) == {"sales", "customers", "units"}
-    bad = ForecastPoint.objects.filter(series__run=run).extra(where=["lower > forecast OR forecast > upper OR lower < 0"])
-    assert bad.count() == 0
+    points = ForecastPoint.objects.filter(series__run=run)
+    assert points.filter(Q(lower__gt=F("forecast")) | Q(forecast__gt=F("upper")) | Q(lower__lt=0)).count() == 0
     # SKU revenue adds up to the store sales forecast, day by day
     for store in stores:
         total = {p.date: p.forecast for p in ForecastPoint.objects.filter(

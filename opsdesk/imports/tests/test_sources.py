@@ -1,3 +1,4 @@
+import csv
 import gzip
 import io
 import zipfile
@@ -12,7 +13,9 @@ ROWS = [["门店编号", "日期", "销售额"], ["S1", "2024-05-01", "1,234.50"
 
 
 def _text(rows, delimiter=","):
-    return "\n".join(delimiter.join(row) for row in rows) + "\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def _read(path, encoding=None):

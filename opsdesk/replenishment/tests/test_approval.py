@@ -81,7 +81,8 @@ def test_order_numbers_count_up_per_day(org):
     second = services.proposals_approve(actor=admin, proposal_ids=[make_proposal(org.stores["a1"]).pk])
     # then
     number_1, number_2 = first.purchase_orders[0].order_number, second.purchase_orders[0].order_number
-    assert number_1.startswith("PO") and number_1.endswith("-0001")
+    assert number_1.startswith("PO")
+    assert number_1.endswith("-0001")
     assert number_2 == number_1[:-4] + "0002"
 
 
@@ -127,7 +128,8 @@ def test_an_invalid_edit_on_the_page_answers_422_with_the_message(org, login):
                            HTTP_HX_REQUEST="true")
     # then
     assert response.status_code == 422
-    assert "6" in response.content.decode() and "is-invalid" in response.content.decode()
+    assert "6" in response.content.decode()
+    assert "is-invalid" in response.content.decode()
     assert Proposal.objects.get(pk=proposal.pk).quantity == 12
 
 

@@ -66,7 +66,7 @@ def test_plan_reasons_and_health_flags():
     assert (dead.is_dead, dead.dead_value, dead.urgency) == (True, 250.0, 9999.0)
     assert run.pair_count == 10
     assert run.order_count == 6
-    assert run.status == "done" and run.progress == 100
+    assert (run.status, run.progress) == ("done", 100)
 
 
 def test_plan_summary_rolls_up_per_store_and_supplier():
@@ -95,8 +95,8 @@ def test_open_purchase_orders_count_as_on_order_and_observed_lead_times_replace_
         old = PurchaseOrder.objects.create(company=world.company, order_number=f"PO-OLD{i}", supplier=supplier,
                                            store=store, status="received", order_date=date(2026, 9, 1 + i),
                                            expected_date=date(2026, 9, 4 + i))
-        GoodsReceipt.objects.create(store=store, product=fast, supplier=supplier, quantity=6, reference=old.order_number,
-                                    date=date(2026, 9, 1 + i + days))
+        GoodsReceipt.objects.create(store=store, product=fast, supplier=supplier, quantity=6,
+                                    reference=old.order_number, date=date(2026, 9, 1 + i + days))
     # when
     run = _plan(world.company)
     fast_proposal = _by_sku(run, store)["P-FAST"]

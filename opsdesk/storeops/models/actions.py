@@ -124,7 +124,8 @@ class StockCheck(models.Model):
     """A shelf/stock count raised by a failed stock-on-shelf item, listing the SKUs out of or low on stock."""
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("门店"))
-    run = models.ForeignKey(InspectionRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="stock_checks",
+    run = models.ForeignKey(InspectionRun, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="stock_checks",
                             verbose_name=_("巡检"))
     finding = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                 verbose_name=_("问题项"))

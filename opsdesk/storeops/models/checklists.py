@@ -64,7 +64,8 @@ class TemplateVersion(models.Model):
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="versions",
                                  verbose_name=_("模板"))
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(_("状态"), max_length=20, choices=VersionStatusChoices, default=VersionStatusChoices.DRAFT)
+    status = models.CharField(_("状态"), max_length=20, choices=VersionStatusChoices,
+                              default=VersionStatusChoices.DRAFT)
     pass_threshold = models.DecimalField(
         _("合格线（分）"), max_digits=5, decimal_places=1, default=Decimal("80.0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],

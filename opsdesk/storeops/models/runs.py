@@ -45,7 +45,8 @@ class InspectionSchedule(models.Model):
     start_date = models.DateField(_("开始日期"), default=timezone.localdate)
     is_active = models.BooleanField(_("启用"), default=True)
 
-    permission_area = AREA
+    # Planning (like checklists): supervisors and above write, stores read.
+    permission_area = "storeops_templates"
     scope_kind = "custom"
     objects = ScopedManager()
 
@@ -55,7 +56,8 @@ class InspectionSchedule(models.Model):
         ordering = ["template__code", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(store__isnull=False) & Q(region__isnull=True)) | (Q(store__isnull=True) & Q(region__isnull=False)),
+                condition=(Q(store__isnull=False) & Q(region__isnull=True))
+                | (Q(store__isnull=True) & Q(region__isnull=False)),
                 name="schedule_store_xor_region",
             )
         ]
@@ -78,7 +80,7 @@ class InspectionSchedule(models.Model):
             raise ValidationError(_("请选择一家门店或一个区域（二选一）。"))
         if not 1 <= self.day_of_month <= 28:
             raise ValidationError({"day_of_month": _("请填 1 到 28。")})
-        if self.template_id and self.template.company_id != self.company_id:
+        if self.template_id and self.company_id and self.template.company_id != self.company_id:
             raise ValidationError({"template": _("检查表不属于本公司。")})
 
     def target_stores(self) -> models.QuerySet:

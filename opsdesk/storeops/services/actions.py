@@ -167,7 +167,9 @@ def escalation_target_level(days_overdue: int) -> int:
     return int(level)
 
 
-def action_escalate(action: CorrectiveAction, *, today: date, chain: dict[int, Any] | None = None) -> list[ActionEscalation]:
+def action_escalate(
+    action: CorrectiveAction, *, today: date, chain: dict[int, Any] | None = None
+) -> list[ActionEscalation]:
     """Escalate one open overdue action as far as the rule says; levels with nobody are passed over upward."""
     days_overdue = (today - action.due_date).days
     target = escalation_target_level(days_overdue)

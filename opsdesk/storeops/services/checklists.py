@@ -99,7 +99,9 @@ def _draft_of(actor, template: ChecklistTemplate) -> TemplateVersion:
     return draft
 
 
-def version_update(*, actor, template: ChecklistTemplate, pass_threshold: Decimal, change_note: str = "") -> TemplateVersion:
+def version_update(
+    *, actor, template: ChecklistTemplate, pass_threshold: Decimal, change_note: str = ""
+) -> TemplateVersion:
     """Set the draft's pass threshold and change note."""
     with transaction.atomic(), audit_actor(actor):
         draft = _draft_of(actor, template)
@@ -121,7 +123,9 @@ def section_add(*, actor, template: ChecklistTemplate, title: str) -> TemplateSe
     return section
 
 
-def item_save(*, actor, template: ChecklistTemplate, data: dict[str, Any], item: TemplateItem | None = None) -> TemplateItem:
+def item_save(
+    *, actor, template: ChecklistTemplate, data: dict[str, Any], item: TemplateItem | None = None
+) -> TemplateItem:
     """Create or change an item of the template's draft (items of published versions are frozen)."""
     with transaction.atomic(), audit_actor(actor):
         draft = _draft_of(actor, template)

@@ -38,7 +38,8 @@ def run_start(*, actor, store, template: ChecklistTemplate) -> InspectionRun:
     assert_can(actor, AREA, "add")
     assert_store_in_scope(actor, store)
     template = ChecklistTemplate.objects.for_user(actor).filter(pk=template.pk).first()
-    if template is None or template.company_id != store.company_id or not template.is_active or template.current_version_id is None:
+    if (template is None or template.company_id != store.company_id or not template.is_active
+            or template.current_version_id is None):
         raise ValidationError(_("该检查表未发布或已停用。"))
     now = timezone.now()
     with transaction.atomic(), audit_actor(actor):
@@ -73,7 +74,8 @@ def run_begin(*, actor, run: InspectionRun) -> InspectionRun:
 
 def _item_of(run: InspectionRun, item: TemplateItem) -> TemplateItem:
     try:
-        return TemplateItem.objects.select_related("section").get(pk=item.pk, section__version_id=run.template_version_id)
+        items = TemplateItem.objects.select_related("section")
+        return items.get(pk=item.pk, section__version_id=run.template_version_id)
     except TemplateItem.DoesNotExist as error:
         raise ValidationError(_("检查项不属于本次巡检的检查表版本。")) from error
 

@@ -14,7 +14,7 @@ from opsdesk.core.audit import audit_actor
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.storeops.choices import FrequencyChoices, RunStatusChoices
 from opsdesk.storeops.models import InspectionRun, InspectionSchedule
-from opsdesk.storeops.services.common import AREA, assert_can, assign, confirm_in_scope, locked
+from opsdesk.storeops.services.common import TEMPLATE_AREA, assert_can, assign, confirm_in_scope, locked
 
 SCHEDULE_FIELDS = {"template", "store", "region", "frequency", "weekday", "day_of_month", "assignee_role", "assignee",
                    "start_date", "is_active"}
@@ -35,7 +35,7 @@ def _check_targets(actor, schedule: InspectionSchedule) -> None:
 
 def schedule_create(*, actor, data: dict[str, Any]) -> InspectionSchedule:
     """Create a schedule for a store or a whole region in the actor's scope."""
-    assert_can(actor, AREA, "add")
+    assert_can(actor, TEMPLATE_AREA, "add")
     with transaction.atomic(), audit_actor(actor):
         schedule = InspectionSchedule(company_id=actor.company_id)
         assign(schedule, data, SCHEDULE_FIELDS)
@@ -48,7 +48,7 @@ def schedule_create(*, actor, data: dict[str, Any]) -> InspectionSchedule:
 
 def schedule_update(*, actor, schedule: InspectionSchedule, data: dict[str, Any]) -> InspectionSchedule:
     """Change a schedule (runs already generated keep their due dates)."""
-    assert_can(actor, AREA, "change")
+    assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
         schedule = locked(InspectionSchedule.objects.for_user(actor, "change"), schedule.pk)
         assign(schedule, data, SCHEDULE_FIELDS)
@@ -61,7 +61,7 @@ def schedule_update(*, actor, schedule: InspectionSchedule, data: dict[str, Any]
 
 def schedule_delete(*, actor, schedule: InspectionSchedule) -> None:
     """Delete a schedule; its runs stay (unlinked)."""
-    assert_can(actor, AREA, "delete")
+    assert_can(actor, TEMPLATE_AREA, "delete")
     with transaction.atomic(), audit_actor(actor):
         InspectionSchedule.objects.for_user(actor, "delete").get(pk=schedule.pk).delete()
 

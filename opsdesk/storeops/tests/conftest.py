@@ -50,7 +50,8 @@ SPEC = {
             {"code": "SC", "text": "服务评分", "kind": "score", "weight": Decimal("1"), "topic": "service"},
         ]},
         {"title": "库存与安全", "items": [
-            {"code": "STK", "text": "货架无缺货", "kind": "pass_fail", "weight": Decimal("1"), "topic": "stock_on_shelf"},
+            {"code": "STK", "text": "货架无缺货", "kind": "pass_fail", "weight": Decimal("1"),
+             "topic": "stock_on_shelf"},
             {"code": "TMP", "text": "冷柜温度", "kind": "number", "weight": Decimal("1"), "min_value": Decimal("0"),
              "max_value": Decimal("5"), "unit": "°C"},
             {"code": "EXIT", "text": "安全出口畅通", "kind": "pass_fail", "weight": Decimal("1"), "is_critical": True},

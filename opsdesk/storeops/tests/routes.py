@@ -252,11 +252,11 @@ ROUTES = [
     Route("storeops:template_item_edit", "edit", area=T, make_object=_draft_item, post_data=_item_data),
     Route("storeops:template_item_delete", "action", area=T, action="change", make_object=_draft_item),
     # schedules
-    Route("storeops:schedule_list", "list", area=S, make_object=_schedule),
-    Route("storeops:schedule_add", "add", area=S, model=InspectionSchedule, post_data=_schedule_data),
-    Route("storeops:schedule_detail", "detail", area=S, make_object=_schedule),
-    Route("storeops:schedule_edit", "edit", area=S, make_object=_schedule, post_data=_schedule_data),
-    Route("storeops:schedule_delete", "delete", area=S, make_object=_schedule, model=InspectionSchedule),
+    Route("storeops:schedule_list", "list", area=T, make_object=_schedule),
+    Route("storeops:schedule_add", "add", area=T, model=InspectionSchedule, post_data=_schedule_data),
+    Route("storeops:schedule_detail", "detail", area=T, make_object=_schedule),
+    Route("storeops:schedule_edit", "edit", area=T, make_object=_schedule, post_data=_schedule_data),
+    Route("storeops:schedule_delete", "delete", area=T, make_object=_schedule, model=InspectionSchedule),
     # runs
     Route("storeops:run_list", "list", area=S, make_object=_run),
     Route("storeops:run_start", "add", area=S, model=InspectionRun, post_data=_new_run_data),

@@ -1,0 +1,90 @@
+"""Master-data imports: all or nothing, references resolved, audited in bulk."""
+
+from auditlog.models import LogEntry
+
+from opsdesk.catalog.models import Product, ProductCategory
+from opsdesk.core.models import Region, Store
+from opsdesk.imports.services import import_run
+from opsdesk.purchasing.models import Supplier
+
+
+def _run(chain, path, kind, **options):
+    return import_run(actor=options.pop("actor", None), company=chain["company"], kind=kind, path=path, **options)
+
+
+def test_stores_are_all_or_nothing(chain, write_file):
+    # given: one row refers to an unknown region
+    path = write_file("stores.csv", [["门店编号", "门店名称", "区域编码", "城市", "开业日期"],
+                                     ["N1", "新店一", "R1", "苏州", "2020/3/1"],
+                                     ["N2", "新店二", "R9", "无锡", "2021-04-01"]])
+    # when
+    batch = _run(chain, path, "stores")
+    # then: nothing written, every row quarantined, the bad one with its reason
+    assert (batch.status, batch.rows_read, batch.rows_committed, batch.rows_quarantined, batch.rows_invalid) == (
+        "rejected", 2, 0, 2, 1)
+    assert list(batch.quarantine.order_by("row_number").values_list("row_number", "column", "value", "reason")) == [
+        (2, "", "", "未导入：本文件其他行有错误（主数据全部导入或全部不导入）"),
+        (3, "区域编码", "R9", "未知区域编码（请先导入区域）"),
+    ]
+    assert not Store.objects.filter(code__in=["N1", "N2"]).exists()
+
+
+def test_master_data_creates_updates_and_audits(chain, write_file):
+    # given
+    regions = write_file("regions.csv", [["区域编码", "区域名称"], ["R1", "一区（改名）"], ["R3", "三区"]])
+    stores = write_file("stores.csv", [["Store", "Region", "City", "Status"], ["N1", "R3", "苏州", "营业中"],
+                                       ["N1", "R3", "苏州", "营业中"]])
+    # when
+    first = _run(chain, regions, "regions")
+    second = _run(chain, stores, "stores")
+    # then
+    assert (first.rows_committed, second.rows_committed, second.rows_skipped_duplicates) == (2, 1, 1)
+    assert Region.objects.get(code="R1").name == "一区（改名）"
+    store = Store.objects.get(code="N1")
+    assert (store.region.code, store.name, store.status) == ("R3", "N1", "open")
+    entries = LogEntry.objects.filter(additional_data__bulk=True)
+    assert entries.filter(action=LogEntry.Action.CREATE).count() == 2
+    assert entries.filter(action=LogEntry.Action.UPDATE).count() == 1
+
+
+def test_categories_with_parents_in_the_same_file_suppliers_and_products(chain, write_file):
+    # given
+    categories = write_file("cat.csv", [["品类编码", "品类名称", "上级品类"], ["FRUIT", "水果", "FRESH"], ["FRESH", "生鲜", ""]])
+    suppliers = write_file("sup.csv", [["供应商编码", "供应商名称", "交期"], ["SUP1", "果园", "2"]])
+    products = write_file("products.csv", [["商品编码", "商品名称", "条码", "箱规", "进价", "售价", "品类", "供应商"],
+                                           ["A100", "苹果", "6901234567892", "12", "3.2", "¥5.90", "FRUIT", "SUP1"]])
+    # when
+    batches = [_run(chain, categories, "categories"), _run(chain, suppliers, "suppliers"), _run(chain, products, "products")]
+    # then
+    assert [b.status for b in batches] == ["committed"] * 3
+    assert ProductCategory.objects.get(code="FRUIT").parent.code == "FRESH"
+    assert Supplier.objects.get(code="SUP1").lead_time_days == 2
+    product = Product.objects.get(sku="A100")
+    assert (str(product.price), str(product.cost), product.pack_size, product.category.code, product.supplier.code) == (
+        "5.90", "3.20", 12, "FRUIT", "SUP1")
+
+
+def test_conflicting_duplicate_codes_reject_the_file(chain, write_file):
+    # given
+    path = write_file("products.csv", [["sku", "name", "price"], ["A1", "一", "1"], ["A1", "二", "2"]])
+    # when
+    batch = _run(chain, path, "products")
+    # then
+    assert batch.status == "rejected"
+    assert batch.quarantine.get(row_number=3).reason == "与第 2 行编码相同但内容不同"
+
+
+def test_master_data_needs_admin_or_coo(chain, write_file):
+    # given
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from opsdesk.core.testing.factories import make_user
+
+    path = write_file("regions.csv", [["区域编码", "区域名称"], ["R7", "七区"]])
+    manager = make_user("regional_manager", regions=[chain["regions"]["R1"]])
+    coo = make_user("coo", company=chain["company"])
+    # when / then
+    with pytest.raises(PermissionDenied):
+        _run(chain, path, "regions", actor=manager)
+    assert _run(chain, path, "regions", actor=coo).status == "committed"

@@ -1,0 +1,158 @@
+"""`opsdesk simulate`: replay a holdout day by day under the three policies on the company's own data (the demo
+company in the database) or on the UCI Online Retail file, and report fill rate, cycle service level, stockout
+days, average inventory value and orders. The replay itself is the engine's (opsdesk.engine.replenish.simulate);
+this module only builds the simulation world from the database or the CSV.
+
+Realised lead times are not recorded yet (purchase orders arrive with issue 7), so both worlds draw them around the
+supplier's stated lead time, seeded: ``max(1, round(stated + N(0.5, 0.25 stated)))`` per order, and the OpsDesk
+policy estimates mean/std from 10 past receipts drawn from the same law (as bench/replenish.py does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from opsdesk.engine.replenish import (
+    ErpnextReorder,
+    ForecastCache,
+    OdooMinMax,
+    OpsdeskForecast,
+    PlanParams,
+    SimulationInputs,
+    abc_classify,
+    calibrate,
+    lead_time_from_receipts,
+    simulate,
+)
+
+HOLDOUT_DAYS, BURN_IN_DAYS, HISTORY_DAYS = 60, 28, 180
+POLICIES = ("opsdesk", "odoo_minmax", "erpnext_reorder")
+
+
+def _lead_times(stated: np.ndarray, days: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = len(stated)
+    actual = np.maximum(np.round(stated[:, None] + rng.normal(0.5, 0.25 * stated[:, None], (n, days))), 1)
+    receipts = np.maximum(np.round(stated[:, None] + rng.normal(0.5, 0.25 * stated[:, None], (n, 10))), 1)
+    mean, std = lead_time_from_receipts(np.arange(n + 1) * 10, receipts.reshape(-1), stated)
+    return actual.astype(np.int64), mean, std
+
+
+def company_world(company, *, max_pairs: int | None = None) -> SimulationInputs | None:
+    """The company's store x SKU daily sales of the last HISTORY_DAYS + burn-in + holdout days (SkuDaySales)."""
+    from django.db import connection
+    from django.db.models import Max
+
+    from opsdesk.catalog.models import Product
+    from opsdesk.core.models import Store
+    from opsdesk.purchasing.models import Supplier
+    from opsdesk.sales.models import SkuDaySales
+
+    store_ids = list(Store.objects.filter(company=company).values_list("pk", flat=True))
+    end = SkuDaySales.objects.filter(store_id__in=store_ids).aggregate(last=Max("date"))["last"]
+    if end is None:
+        return None
+    days = HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS
+    start = end - np.timedelta64(days - 1, "D").astype(object)
+    marks = ",".join(["%s"] * len(store_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT store_id, product_id, date, quantity FROM {SkuDaySales._meta.db_table} "
+                       f"WHERE store_id IN ({marks}) AND date BETWEEN %s AND %s", [*store_ids, start, end])
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True))
+    keys = np.asarray(columns[0], dtype=np.int64) * 10_000_000 + np.asarray(columns[1], dtype=np.int64)
+    pairs, row = np.unique(keys, return_inverse=True)
+    day = np.asarray([(d - start).days for d in columns[2]], dtype=np.int64)
+    demand = np.zeros((len(pairs), days))
+    np.add.at(demand, (row, day), np.asarray(columns[3], dtype=np.float64))
+    sold_before = demand[:, : HISTORY_DAYS].sum(axis=1) > 0
+    pairs, demand = pairs[sold_before], demand[sold_before]
+    if max_pairs is not None and len(pairs) > max_pairs:
+        keep = np.sort(np.random.default_rng(3).choice(len(pairs), max_pairs, replace=False))
+        pairs, demand = pairs[keep], demand[keep]
+    products = {pk: (pack, float(cost), supplier) for pk, pack, cost, supplier in Product.objects.filter(
+        company=company).values_list("pk", "pack_size", "cost", "supplier_id")}
+    lead = dict(Supplier.objects.filter(company=company).values_list("pk", "lead_time_days"))
+    facts = [products[int(p)] for p in pairs % 10_000_000]
+    stated = np.asarray([float(lead.get(f[2], 3)) for f in facts])
+    pack = np.maximum(np.asarray([float(f[0]) for f in facts]), 1.0)
+    value = np.asarray([f[1] for f in facts])
+    return _inputs(demand, stated, pack, value, pairs // 10_000_000)
+
+
+def online_retail_world(path: Path) -> SimulationInputs:
+    """Daily units per StockCode from the UCI Online Retail CSV (same cleaning as bench/replenish.py)."""
+    import duckdb
+
+    lines = f"""
+        SELECT StockCode AS code, CAST(InvoiceDate AS DATE) AS day, Quantity AS qty, UnitPrice AS price
+        FROM read_csv('{path}', header=true, types={{'InvoiceNo': 'VARCHAR', 'StockCode': 'VARCHAR'}})
+        WHERE NOT starts_with(InvoiceNo, 'C') AND Quantity > 0 AND UnitPrice > 0
+          AND regexp_full_match(StockCode, '[0-9]{{5}}[A-Za-z]*')"""
+    frame = duckdb.sql(f"""
+        WITH lines AS ({lines}), prices AS (SELECT code, median(price) AS value FROM lines GROUP BY code)
+        SELECT l.code, l.day, CAST(SUM(l.qty) AS DOUBLE) AS qty, CAST(any_value(p.value) AS DOUBLE) AS value
+        FROM lines l JOIN prices p USING (code) GROUP BY l.code, l.day""").to_arrow_table()
+    codes, code_index = np.unique(np.asarray(frame["code"].to_pylist()), return_inverse=True)
+    days = frame["day"].to_numpy().astype("datetime64[D]")
+    last = np.datetime64("2011-10-31")
+    day_index = (days - (last - np.timedelta64(HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS - 1, "D"))).astype(int)
+    total = HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS
+    inside = (day_index >= 0) & (day_index < total)
+    demand = np.zeros((len(codes), total))
+    np.add.at(demand, (code_index[inside], day_index[inside]), frame["qty"].to_numpy()[inside])
+    value = np.zeros(len(codes))
+    value[code_index] = frame["value"].to_numpy()
+    history = demand[:, :HISTORY_DAYS]
+    keep = ((history > 0).sum(axis=1) >= 20) & (history[:, -90:].sum(axis=1) > 0)
+    demand, value = demand[keep], value[keep]
+    n = len(demand)
+    return _inputs(demand, np.full(n, 7.0), np.ones(n), value, None)
+
+
+def _inputs(demand: np.ndarray, stated: np.ndarray, pack: np.ndarray, value: np.ndarray,
+            groups: np.ndarray | None) -> SimulationInputs:
+    n, days = demand.shape
+    start = HISTORY_DAYS
+    actual, mean, std = _lead_times(stated, days, seed=11)
+    abc = abc_classify(demand[:, start - 90 : start].sum(axis=1) * value, groups=groups)
+    return SimulationInputs(
+        demand=demand, start=start, measure_from=start + BURN_IN_DAYS, lead_time_actual=actual,
+        stated_lead_time=stated, lead_time_mean=mean, lead_time_std=std, review_days=np.full(n, 7.0),
+        abc_class=abc, pack_size=pack, min_order_qty=pack.copy(), unit_value=value)
+
+
+def run_policies(inputs: SimulationInputs, *, target_fill: float | None = None,
+                 on_policy: Callable[[str], None] | None = None) -> dict[str, dict]:
+    """Each policy as configured (or calibrated to `target_fill`): its measured summary."""
+    cache = ForecastCache(inputs)
+    makers = {
+        "opsdesk": (lambda knob: OpsdeskForecast(inputs, cache, PlanParams(z_scale=knob, check_interval_days=1.0)),
+                    1.0, (0.0, 4.0)),
+        "odoo_minmax": (lambda knob: OdooMinMax(inputs, buffer_days=knob), 0.0, (0.0, 60.0)),
+        "erpnext_reorder": (lambda knob: ErpnextReorder(inputs, z_scale=knob), 1.0, (0.0, 12.0)),
+    }
+    figures = {}
+    for name, (make, knob, (low, high)) in makers.items():
+        if on_policy is not None:
+            on_policy(name)
+        if target_fill is None:
+            result = simulate(inputs, make(knob))
+            figures[name] = result.summary()
+        else:
+            knob, result, is_reached = calibrate(make, inputs, low, high, target_fill, 8)
+            figures[name] = {**result.summary(), "knob": knob, "reached": is_reached}
+    return figures
+
+
+def format_table(name: str, pairs: int, figures: dict[str, dict]) -> str:
+    """A readable table of one data set."""
+    lines = [f"{name}: {pairs} pairs, holdout {HOLDOUT_DAYS} days after {BURN_IN_DAYS} burn-in days",
+             f"{'policy':<17}{'fill':>8}{'CSL':>8}{'SO days':>9}{'avg value':>12}{'orders':>8}"]
+    for policy, row in figures.items():
+        lines.append(f"{policy:<17}{row['fill_rate']:>8.4f}{row['cycle_service_level']:>8.4f}"
+                     f"{row['stockout_days']:>9}{row['avg_inventory_value']:>12.0f}{row['orders']:>8}")
+    return "\n".join(lines)

@@ -1,0 +1,47 @@
+"""Permission-matrix declarations of the sales pages (promotions, store calendar); see core/testing/matrix.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from opsdesk.core.testing.matrix import Route
+from opsdesk.sales.models import Promotion, StoreCalendarDay
+
+_counter = {"n": 0}
+
+
+def _promotion(org, user, in_scope):
+    _counter["n"] += 1
+    company = org.company if in_scope else org.other_company
+    return Promotion.objects.create(company=company, code=f"MX{_counter['n']}", name="矩阵促销",
+                                    start_date=date(2026, 12, 1), end_date=date(2026, 12, 3))
+
+
+def _promotion_data(org, user, promotion):
+    return {"code": promotion.code, "name": "changed by the matrix", "start_date": "2026-12-01",
+            "end_date": "2026-12-03", "discount_percent": "5", "stores": [org.stores["a1"].pk]}
+
+
+def _new_promotion_data(org, user, _obj):
+    _counter["n"] += 1
+    return {"code": f"NEW{_counter['n']}", "name": "新促销", "start_date": "2026-12-01", "end_date": "2026-12-02",
+            "discount_percent": "5", "stores": [org.stores["a1"].pk]}
+
+
+def _calendar_day(org, user, in_scope):
+    store = org.store_for(user, in_scope)
+    return StoreCalendarDay.objects.get_or_create(store=store, date=date(2026, 12, 24))[0]
+
+
+ROUTES = [
+    Route("sales:promotion_list", "list", area="promotions", make_object=_promotion),
+    Route("sales:promotion_add", "add", area="promotions", model=Promotion, post_data=_new_promotion_data),
+    Route("sales:promotion_detail", "detail", area="promotions", make_object=_promotion),
+    Route("sales:promotion_edit", "edit", area="promotions", make_object=_promotion, post_data=_promotion_data),
+    Route("sales:promotion_delete", "delete", area="promotions", make_object=_promotion, model=Promotion),
+    Route("sales:calendar", "list", area="facts"),
+    Route("sales:calendar_toggle", "action", area="facts", action="change", methods=("POST",),
+          make_object=_calendar_day, object_in_url=True, post_status=200,
+          url_args=lambda day: [day.store_id, day.date.isoformat()],
+          post_data=lambda org, user, day: {"field": "is_promo"}),
+]
