@@ -9,7 +9,6 @@ from opsdesk.catalog.models import Product, ProductCategory
 from opsdesk.core.models import Company, Store
 from opsdesk.core.scoping import ScopedManager
 
-
 HOLIDAY_HELP = _("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆")
 
 
