@@ -92,6 +92,8 @@ def _check_sku_day(record: dict) -> tuple[str, str] | None:
     if price is not None and price <= 0:
         return "unit_price", _("单价为 0 或负数")
     if record.get("revenue") is None:
+        if price is None:
+            return "unit_price", _("缺少销售额或单价")
         record["revenue"] = round(record["quantity"] * price, 2)
     if record["revenue"] < 0:
         return "revenue", _("销售额为负")

@@ -8,6 +8,12 @@ class StoreOpsConfig(AppConfig):
     verbose_name = _("门店运营")
 
     def ready(self) -> None:
-        from opsdesk.storeops import registry
+        from opsdesk.core import scheduler
+        from opsdesk.storeops import jobs, registry
 
         registry.register_all()
+        scheduler.register("storeops_runs", hour=0, minute=5, enqueue=jobs.generate_scheduled_runs.enqueue)
+        scheduler.register("storeops_escalation_morning", hour=8, minute=0, enqueue=jobs.escalate_overdue_actions.enqueue)
+        scheduler.register("storeops_escalation_afternoon", hour=14, minute=0,
+                           enqueue=jobs.escalate_overdue_actions.enqueue)
+        scheduler.register("storeops_compliance", hour=7, minute=30, enqueue=jobs.send_compliance_reminders.enqueue)

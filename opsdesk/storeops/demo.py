@@ -52,7 +52,7 @@ SCHEDULE_PLAN = {
 #: How hard each topic is to get right (added to the store's base failure rate).
 TOPIC_DIFFICULTY = {
     ItemTopicChoices.STOCK_ON_SHELF: 0.12, ItemTopicChoices.DISPLAY: 0.05, ItemTopicChoices.PRICE_TAGS: 0.03,
-    ItemTopicChoices.SERVICE: 0.06, ItemTopicChoices.GROOMING: 0.05, ItemTopicChoices.CLEANLINESS: 0.04,
+    ItemTopicChoices.SERVICE: 0.10, ItemTopicChoices.GROOMING: 0.08, ItemTopicChoices.CLEANLINESS: 0.04,
     ItemTopicChoices.FOOD_SAFETY: 0.01, ItemTopicChoices.FIRE_SAFETY: 0.01,
 }
 EQUIPMENT = [("冷藏柜", "海尔商用冷链服务"), ("收银机", "商米科技售后"), ("中央空调", "格力空调维保"),
@@ -273,7 +273,7 @@ def _tie_ins(runs, today: date) -> dict[str, int]:
     pairs = {(f.store_id, f.item.code): f for f in recent.filter(
         item__topic__in=[ItemTopicChoices.SERVICE, ItemTopicChoices.GROOMING]).select_related("store", "item")
         .order_by("created_at")}
-    now = timezone.now()
+    now = min(timezone.now(), datetime.combine(today, time(23, 59), timezone.get_current_timezone()))
     for finding in pairs.values():
         suggestions += training_suggest(store=finding.store, item=finding.item, now=now) is not None
     return {"stock_checks": len(latest_gap), "training_suggestions": suggestions}

@@ -266,12 +266,11 @@ def _write_promotions(plan: DemoPlan, company, categories, stores) -> list[Promo
                   category=None if p.category_index is None else categories[p.category_index])
         for p in plan.promotions
     ])
-    through = Promotion.stores.through
-    through.objects.bulk_create([
-        through(promotion_id=promotion.pk, store_id=stores[i].pk)
+    bulk_insert(Promotion.stores.through, ["promotion", "store"], [
+        (promotion.pk, stores[i].pk)
         for record, promotion in zip(plan.promotions, promotions, strict=True)
         for i in record.store_indexes
-    ], batch_size=5000)
+    ])
     return promotions
 
 

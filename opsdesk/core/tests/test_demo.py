@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import pickle
 import subprocess
 import sys
 from collections import defaultdict
@@ -11,15 +13,17 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
+from django.db.transaction import TransactionManagementError
 from django.test import override_settings
 
 from opsdesk.catalog.models import Product
+from opsdesk.core.bulk import bulk_insert, deferred_indexes
 from opsdesk.core.choices import RoleChoices
 from opsdesk.core.demo import DEMO_PASSWORD, build_demo, demo_exists, demo_logins
-from opsdesk.core.demo.generate import ean13, plan_company, store_facts
-from opsdesk.core.demo.load import DemoExistsError
+from opsdesk.core.demo.generate import ean13, iter_store_facts, plan_company, store_facts
+from opsdesk.core.demo.load import DAY_COLUMNS, DemoExistsError
 from opsdesk.core.models import Company, Employee, Position, Store, User
 from opsdesk.inventory.models import StockSnapshot
 from opsdesk.sales.models import Promotion, SkuDaySales, StoreDaySales
@@ -361,3 +365,68 @@ def test_another_seed_gives_another_company(demo):
     _build(reset=True, seed=SEED + 1)
     # then
     assert _fingerprint() != before
+
+
+def test_worker_process_draws_the_same_facts_as_this_process():
+    # given
+    plan = plan_company(seed=SEED, end_date=END, scale=SCALE)
+    command = [sys.executable, "-m", "opsdesk.core.demo.generate", str(SEED), END.isoformat(), repr(SCALE)]
+    # when
+    output = subprocess.run(command, capture_output=True, check=True).stdout
+    stream = io.BytesIO(output)
+    from_worker = [pickle.load(stream) for _store in plan.stores]
+    # then
+    assert stream.read() == b""
+    for local, remote in zip(iter_store_facts(plan), from_worker, strict=True):
+        assert np.array_equal(local.revenue_cents, remote.revenue_cents)
+        assert np.array_equal(local.snapshot_product_index, remote.snapshot_product_index)
+
+
+# ------------------------------------------------------------------------------------------------ core.bulk
+
+
+def _index_names(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {name for name, info in constraints.items() if info["index"] or info["unique"]}
+
+
+@pytest.mark.django_db
+def test_bulk_insert_writes_rows_and_deferred_indexes_come_back(demo):
+    # given
+    store = Store.objects.get(code="SH001")
+    days = [date(2030, 1, 1) + timedelta(days=k) for k in range(250)]
+    rows = [(store.pk, day.isoformat(), 12.34, 10.0, 3, 2, True, False, "0", False) for day in days]
+    before = _index_names(StoreDaySales._meta.db_table)
+    reported = []
+    # when
+    with transaction.atomic(), deferred_indexes(StoreDaySales, SkuDaySales, constraints=True):
+        written = bulk_insert(StoreDaySales, DAY_COLUMNS, iter(rows), chunk=100, progress=reported.append)
+    # then
+    assert written == 250
+    assert reported == [100, 100, 50]
+    assert _index_names(StoreDaySales._meta.db_table) == before
+    stored = StoreDaySales.objects.filter(store=store, date__year=2030)
+    assert stored.count() == 250
+    assert sum(stored.values_list("sales_amount", flat=True)) == Decimal("3085.00")
+
+
+def test_deferred_indexes_require_a_transaction():
+    # given / when / then
+    with pytest.raises(TransactionManagementError), deferred_indexes(StoreDaySales):
+        pass  # pragma: no cover
+
+
+@pytest.mark.django_db
+def test_bulk_insert_violating_a_constraint_rolls_back_everything(demo):
+    # given
+    store = Store.objects.get(code="SH001")
+    duplicate = StoreDaySales.objects.filter(store=store).values_list("date", flat=True).first()
+    rows = [(store.pk, "2031-01-01", 1.0, 0.5, 1, 1, True, False, "0", False),
+            (store.pk, duplicate.isoformat(), 1.0, 0.5, 1, 1, True, False, "0", False)]
+    count = StoreDaySales.objects.count()
+    # when
+    with pytest.raises(IntegrityError), transaction.atomic(), deferred_indexes(StoreDaySales, constraints=True):
+        bulk_insert(StoreDaySales, DAY_COLUMNS, rows)
+    # then
+    assert StoreDaySales.objects.count() == count

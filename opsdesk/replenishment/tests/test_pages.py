@@ -186,3 +186,27 @@ def test_list_page_without_a_plan_invites_to_run(org, login):
     # then
     assert response.status_code == 200
     assert reverse("replenishment:run_list") in response.content.decode()
+
+
+def test_list_page_query_count_does_not_grow_with_rows(org, login, planned, django_assert_max_num_queries):
+    # given: 10 proposals in scope (see `planned`); the page reads one page of rows in one query
+    client = login(org.users["coo"])
+    url = reverse("replenishment:proposal_list")
+    client.get(url)
+    # when / then: session, user, scope, run, filter choices (3), page, capped count, menu/scope badge
+    with django_assert_max_num_queries(16):
+        response = client.get(url, {"reason": "all"})
+    assert len(response.context["page"].rows) == 10
+
+
+def test_cli_plan_computes_the_plan(org, planned, capsys):
+    # given
+    from opsdesk.cli import main
+
+    # when
+    status = main(["plan", "--company", org.company.code])
+    # then
+    run = PlanRun.objects.filter(company=org.company).order_by("-pk").first()
+    assert status == 0
+    assert run.status == "done"
+    assert f"plan #{run.pk} for 2026-11-01: 10 store x SKU pairs, 6 lines to order" in capsys.readouterr().out
