@@ -13,7 +13,10 @@ class StoreOpsConfig(AppConfig):
 
         registry.register_all()
         scheduler.register("storeops_runs", hour=0, minute=5, enqueue=jobs.generate_scheduled_runs.enqueue)
-        scheduler.register("storeops_escalation_morning", hour=8, minute=0, enqueue=jobs.escalate_overdue_actions.enqueue)
-        scheduler.register("storeops_escalation_afternoon", hour=14, minute=0,
-                           enqueue=jobs.escalate_overdue_actions.enqueue)
+        scheduler.register(
+            "storeops_escalation_morning", hour=8, minute=0, enqueue=jobs.escalate_overdue_actions.enqueue
+        )
+        scheduler.register(
+            "storeops_escalation_afternoon", hour=14, minute=0, enqueue=jobs.escalate_overdue_actions.enqueue
+        )
         scheduler.register("storeops_compliance", hour=7, minute=30, enqueue=jobs.send_compliance_reminders.enqueue)
