@@ -63,10 +63,12 @@ def worker(rows: int) -> dict:
 
     company = Company.objects.create(code="BENCH", name="Bench")
     region = Region.objects.create(company=company, code="R", name="R")
-    Store.objects.bulk_create([Store(company=company, region=region, code=f"S{i:03d}", name=f"S{i}", city="上海")
-                               for i in range(STORES)])
-    Product.objects.bulk_create([Product(company=company, sku=f"SKU{i:05d}", name=f"SKU {i}", cost=1, price=2)
-                                 for i in range(SKUS)])
+    Store.objects.bulk_create(
+        [Store(company=company, region=region, code=f"S{i:03d}", name=f"S{i}", city="上海") for i in range(STORES)]
+    )
+    Product.objects.bulk_create(
+        [Product(company=company, sku=f"SKU{i:05d}", name=f"SKU {i}", cost=1, price=2) for i in range(SKUS)]
+    )
     path = Path(os.environ["OPSDESK_VAR_DIR"]) / "lines.csv"
     generate_csv(path, rows)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -83,10 +85,16 @@ def worker(rows: int) -> dict:
     validate_seconds = phases.get("write", started + seconds) - started
     assert batch.status == "committed", batch.message
     assert batch.rows_committed == rows == SkuDaySales.objects.count(), (batch.rows_committed, rows)
-    return {"rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds),
-            "cpu_seconds": round(cpu, 2), "validate_seconds": round(validate_seconds, 2),
-            "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "baseline_mib": round(baseline, 1), "balanced": batch.is_balanced}
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "cpu_seconds": round(cpu, 2),
+        "validate_seconds": round(validate_seconds, 2),
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "baseline_mib": round(baseline, 1),
+        "balanced": batch.is_balanced,
+    }
 
 
 def _cpu_seconds() -> float:
@@ -99,8 +107,9 @@ def run_worker(rows: int, database_url: str | None, var_dir: Path) -> dict:
     env.pop("OPSDESK_DATABASE_URL", None)
     if database_url:
         env["OPSDESK_DATABASE_URL"] = database_url
-    output = subprocess.run([sys.executable, __file__, "--worker", str(rows)], env=env, check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, "--worker", str(rows)], env=env, check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -121,15 +130,21 @@ def start_postgres(base: Path) -> tuple[str, callable] | None:
         os.chown(socket_dir, record.pw_uid, record.pw_gid)
         prefix = ["runuser", "-u", user, "--"]
     quiet = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    subprocess.run([*prefix, str(bin_dir / "initdb"), "-D", str(data), "-U", "bench", "--auth=trust", "-E", "UTF8"],
-                   **quiet)
+    subprocess.run(
+        [*prefix, str(bin_dir / "initdb"), "-D", str(data), "-U", "bench", "--auth=trust", "-E", "UTF8"], **quiet
+    )
     options = f"-k {socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
-    subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
-                    str(base / "pg.log"), "start"], **quiet)
+    subprocess.run(
+        [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(base / "pg.log"), "start"],
+        **quiet,
+    )
 
     def stop() -> None:
-        subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     return f"postgres://bench@/postgres?host={socket_dir}", stop
 
@@ -171,25 +186,35 @@ def main() -> None:
                 results["postgres"] = run_worker(args.postgres_rows or args.rows, url, folder)
             finally:
                 stop()
-    print(f"{'run':<14}{'rows':>10}{'seconds':>10}{'validate s':>11}{'CPU s':>8}{'rows/s':>10}{'peak MiB':>10}"
-          f"{'baseline':>10}")
+    print(
+        f"{'run':<14}{'rows':>10}{'seconds':>10}{'validate s':>11}{'CPU s':>8}{'rows/s':>10}{'peak MiB':>10}"
+        f"{'baseline':>10}"
+    )
     for label, result in results.items():
         if result is None:
             print(f"{label:<14}{'not run (PostgreSQL not installed)':>40}")
             continue
-        print(f"{label:<14}{result['rows']:>10}{result['seconds']:>10}{result['validate_seconds']:>11}"
-              f"{result['cpu_seconds']:>8}{result['rows_per_s']:>10}"
-              f"{result['peak_mib']:>10}{result['baseline_mib']:>10}")
-    print("seconds: wall clock of the import (file kept, validated, written, committed); CPU s: this process only "
-          "(the machine is shared, so wall clock includes waiting for a core)")
+        print(
+            f"{label:<14}{result['rows']:>10}{result['seconds']:>10}{result['validate_seconds']:>11}"
+            f"{result['cpu_seconds']:>8}{result['rows_per_s']:>10}"
+            f"{result['peak_mib']:>10}{result['baseline_mib']:>10}"
+        )
+    print(
+        "seconds: wall clock of the import (file kept, validated, written, committed); CPU s: this process only "
+        "(the machine is shared, so wall clock includes waiting for a core)"
+    )
     print(f"reproduce: .venv/bin/python bench/import.py --rows {args.rows} --small {args.small}")
     postgres = results["postgres"]
-    print(json.dumps({
-        "rows": args.rows,
-        "sqlite_rows_per_s": results["sqlite"]["rows_per_s"],
-        "postgres_rows_per_s": postgres["rows_per_s"] if postgres else None,
-        "peak_mib": results["sqlite"]["peak_mib"],
-    }))
+    print(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "sqlite_rows_per_s": results["sqlite"]["rows_per_s"],
+                "postgres_rows_per_s": postgres["rows_per_s"] if postgres else None,
+                "peak_mib": results["sqlite"]["peak_mib"],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -177,3 +177,52 @@ def _drop_postgresql_indexes(cursor, quote, table: str, constraints: bool) -> li
         cursor.execute(f"DROP INDEX {quote(name)}")
         rebuild.append(definition)
     return rebuild
+
+
+def truncate_tables(tables: Sequence[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Empty the tables and restart their id sequences, fast: TRUNCATE on PostgreSQL.
+
+    SQLite has no TRUNCATE, and with foreign keys enforced `DELETE FROM` visits every row and every index
+    (about 20 s for three million sales rows). Tables no other table refers to are therefore dropped and
+    re-created from their stored schema (about 1 s); the others are emptied with `DELETE`. Run it inside
+    `transaction.atomic()`; the caller lists every table that refers to an emptied one.
+    """
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses tables with pending checks
+            cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)} RESTART IDENTITY CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            return
+        if connection.vendor != "sqlite":
+            for table in tables:
+                cursor.execute(f"DELETE FROM {quote(table)}")
+            return
+        referenced = _sqlite_referenced_tables(cursor)
+        for table in tables:
+            if table in referenced:
+                cursor.execute(f"DELETE FROM {quote(table)}")
+                continue
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL ORDER BY type != 'table', name",
+                [table],
+            )
+            schema = [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"DROP TABLE {quote(table)}")
+            for statement in schema:
+                cursor.execute(statement)
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+        if cursor.fetchone():
+            placeholders = ", ".join(["%s"] * len(tables))
+            cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({placeholders})", list(tables))
+
+
+def _sqlite_referenced_tables(cursor) -> set[str]:
+    """Tables that some other table's foreign key points at."""
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    referenced: set[str] = set()
+    for (table,) in cursor.fetchall():
+        cursor.execute(f'PRAGMA foreign_key_list("{table}")')
+        referenced |= {row[2] for row in cursor.fetchall() if row[2] != table}
+    return referenced

@@ -29,7 +29,7 @@ router = Router(tags=["imports"])
 
 
 def _require(request: HttpRequest, action: str) -> None:
-    if not user_can(request.auth, "imports", action):
+    if not user_can(request.auth, "imports", action) or not request.auth.company_id:
         raise HttpError(403, "Your role does not allow this action.")
 
 
@@ -108,9 +108,16 @@ class UploadIn(Schema):
 def kinds_list(request: HttpRequest):
     _require(request, "view")
     return [
-        {"code": spec.code, "label": str(spec.label), "is_master": spec.is_master, "key": list(spec.key),
-         "fields": [{"name": f.name, "label": str(f.label), "required": f.required, "synonyms": list(f.synonyms)}
-                    for f in spec.fields]}
+        {
+            "code": spec.code,
+            "label": str(spec.label),
+            "is_master": spec.is_master,
+            "key": list(spec.key),
+            "fields": [
+                {"name": f.name, "label": str(f.label), "required": f.required, "synonyms": list(f.synonyms)}
+                for f in spec.fields
+            ],
+        }
         for spec in KINDS.values()
     ]
 
@@ -118,6 +125,7 @@ def kinds_list(request: HttpRequest):
 @router.get("/batches/", response=list[BatchOut], summary="Import batches you may see")
 @paginate(PageNumberPagination)
 def batches_list(request: HttpRequest, kind: str | None = None, status: str | None = None):
+    _require(request, "view")
     batches = selectors.batch_list(user=request.auth)
     if kind:
         batches = batches.filter(kind=kind)
@@ -153,13 +161,24 @@ def batches_create(request: HttpRequest, payload: UploadIn):
             raise HttpError(400, f"no mapping profile {payload.mapping_profile!r} for {payload.kind}")
     try:
         with transaction.atomic():
-            stored = services.import_file_store(company=user.company, stream=io.BytesIO(content), name=payload.file_name)
-            batch = services.import_batch_create(actor=user, company=user.company, kind=payload.kind,
-                                                 import_file=stored, profile=profile, encoding=payload.encoding,
-                                                 dry_run=payload.dry_run)
+            stored = services.import_file_store(
+                company=user.company, stream=io.BytesIO(content), name=payload.file_name
+            )
+            batch = services.import_batch_create(
+                actor=user,
+                company=user.company,
+                kind=payload.kind,
+                import_file=stored,
+                profile=profile,
+                encoding=payload.encoding,
+                dry_run=payload.dry_run,
+            )
             batch = services.import_batch_configure(
-                actor=user, batch=batch, mapping={**batch.mapping, **(payload.mapping or {})},
-                defaults={**batch.defaults, **(payload.defaults or {})})
+                actor=user,
+                batch=batch,
+                mapping={**batch.mapping, **(payload.mapping or {})},
+                defaults={**batch.defaults, **(payload.defaults or {})},
+            )
             services.import_batch_enqueue(batch)
     except PermissionDenied as error:
         raise HttpError(403, str(error) or "Your role may not import this kind.") from error

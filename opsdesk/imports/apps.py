@@ -15,14 +15,26 @@ class ImportsConfig(AppConfig):
         from opsdesk.imports.models import MappingProfile
 
         # Who may import: facts in their scope for managers and supervisors; master data only admin and COO.
-        register_area("imports", {
-            R.ADMIN: ALL, R.COO: ALL, R.REGIONAL_MANAGER: WRITE, R.SUPERVISOR: WRITE, R.STORE_MANAGER: WRITE,
-            R.AUDITOR: READ,
-        })
+        register_area(
+            "imports",
+            {
+                R.ADMIN: ALL,
+                R.COO: ALL,
+                R.REGIONAL_MANAGER: WRITE,
+                R.SUPERVISOR: WRITE,
+                R.STORE_MANAGER: WRITE,
+                R.AUDITOR: READ,
+            },
+        )
         register_area("imports_master", {R.ADMIN: ALL, R.COO: ALL})
         register(MappingProfile)
-        register_group(MenuGroup(_("数据导入"), [
-            MenuItem(_("导入批次"), "imports:batch_list", "imports"),
-            MenuItem(_("新建导入"), "imports:batch_new", "imports", "add"),
-            MenuItem(_("映射方案"), "imports:profile_list", "imports"),
-        ]))
+        register_group(
+            MenuGroup(
+                _("数据导入"),
+                [
+                    MenuItem(_("导入批次"), "imports:batch_list", "imports"),
+                    MenuItem(_("新建导入"), "imports:batch_new", "imports", "add"),
+                    MenuItem(_("映射方案"), "imports:profile_list", "imports"),
+                ],
+            )
+        )

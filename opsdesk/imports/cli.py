@@ -10,6 +10,11 @@ import sys
 from collections import Counter
 
 
+def _echo(text: str = "", file=None) -> None:
+    """Print to the terminal (the command line's output)."""
+    (file or sys.stdout).write(f"{text}\n")
+
+
 def _setup() -> None:
     from opsdesk.cli import _migrate, _setup_django
 
@@ -35,7 +40,7 @@ def _company(code: str | None, create: bool):
         existed = Company.objects.filter(code=code).exists()
         company = company_ensure(code=code, create=create)
         if not existed:
-            print(f"Created company {code} (with region DEFAULT).")
+            _echo(f"Created company {code} (with region DEFAULT).")
         return company
     companies = list(Company.objects.all()[:2])
     if len(companies) != 1:
@@ -85,22 +90,24 @@ def print_report(batch) -> None:
     """The same report the batch page shows: status, the four numbers, the identity, the reasons."""
     from opsdesk.imports.models import QuarantineRow
 
-    print(f"Batch #{batch.pk} {batch.kind} {batch.file.original_name} (sha256 {batch.file.sha256[:12]}…): "
-          f"{batch.get_status_display()} [{batch.status}]" + (" — dry run, nothing written" if batch.is_dry_run else ""))
+    _echo(
+        f"Batch #{batch.pk} {batch.kind} {batch.file.original_name} (sha256 {batch.file.sha256[:12]}…): "
+        f"{batch.get_status_display()} [{batch.status}]" + (" — dry run, nothing written" if batch.is_dry_run else "")
+    )
     if batch.message:
-        print(f"  {batch.message}")
+        _echo(f"  {batch.message}")
     if batch.status == "duplicate":
         return
-    print(f"  rows read {batch.rows_read:>10,}")
-    print(f"  committed {batch.rows_committed:>10,}" + ("  (would be written)" if batch.is_dry_run else ""))
-    print(f"  quarantined {batch.rows_quarantined:>8,}  (with errors: {batch.rows_invalid:,})")
-    print(f"  skipped duplicates {batch.rows_skipped_duplicates:>,}")
-    print(f"  read = committed + quarantined + skipped duplicates: {'OK' if batch.is_balanced else 'MISMATCH'}")
+    _echo(f"  rows read {batch.rows_read:>10,}")
+    _echo(f"  committed {batch.rows_committed:>10,}" + ("  (would be written)" if batch.is_dry_run else ""))
+    _echo(f"  quarantined {batch.rows_quarantined:>8,}  (with errors: {batch.rows_invalid:,})")
+    _echo(f"  skipped duplicates {batch.rows_skipped_duplicates:>,}")
+    _echo(f"  read = committed + quarantined + skipped duplicates: {'OK' if batch.is_balanced else 'MISMATCH'}")
     reasons = Counter(QuarantineRow.objects.filter(batch=batch).values_list("reason", flat=True).iterator())
     for reason, count in reasons.most_common(10):
-        print(f"    {count:>8,}  {reason}")
+        _echo(f"    {count:>8,}  {reason}")
     if reasons:
-        print(f"  quarantine: opsdesk imports quarantine {batch.pk} -o quarantine-{batch.pk}.csv")
+        _echo(f"  quarantine: opsdesk imports quarantine {batch.pk} -o quarantine-{batch.pk}.csv")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -113,12 +120,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     company = _company(args.company, create=True)
     bar = _Bar(args.kind) if not args.quiet else None
     try:
-        batch = import_run(actor=_actor(args.user), company=company, kind=args.kind, path=args.file,
-                           profile_name=args.mapping or "", mapping=_pairs(args.column, "--column"),
-                           defaults=_pairs(args.set, "--set"), encoding=args.encoding or "", dry_run=args.dry_run,
-                           callback=bar)
+        batch = import_run(
+            actor=_actor(args.user),
+            company=company,
+            kind=args.kind,
+            path=args.file,
+            profile_name=args.mapping or "",
+            mapping=_pairs(args.column, "--column"),
+            defaults=_pairs(args.set, "--set"),
+            encoding=args.encoding or "",
+            dry_run=args.dry_run,
+            callback=bar,
+        )
     except (ValidationError, PermissionDenied) as error:
-        print("error: " + "; ".join(getattr(error, "messages", [str(error)])), file=sys.stderr)
+        _echo("error: " + "; ".join(getattr(error, "messages", [str(error)])), file=sys.stderr)
         return 2
     finally:
         if bar is not None:
@@ -134,10 +149,12 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
     if args.action == "list":
         for batch in ImportBatch.objects.select_related("file", "company").order_by("-pk")[: args.limit]:
-            print(f"#{batch.pk:<5} {batch.company.code:<8} {batch.kind:<16} {batch.status:<10} "
-                  f"read {batch.rows_read:>9,} committed {batch.rows_committed:>9,} "
-                  f"quarantined {batch.rows_quarantined:>7,} dup {batch.rows_skipped_duplicates:>6,}  "
-                  f"{batch.file.original_name}")
+            _echo(
+                f"#{batch.pk:<5} {batch.company.code:<8} {batch.kind:<16} {batch.status:<10} "
+                f"read {batch.rows_read:>9,} committed {batch.rows_committed:>9,} "
+                f"quarantined {batch.rows_quarantined:>7,} dup {batch.rows_skipped_duplicates:>6,}  "
+                f"{batch.file.original_name}"
+            )
         return 0
     batch = ImportBatch.objects.select_related("file").filter(pk=args.batch).first()
     if batch is None:
@@ -164,7 +181,7 @@ def _write_quarantine(batch, output: str | None, export_format: str) -> int:
             writer = csv.writer(handle)
             writer.writerow(header)
             writer.writerows([escape_cell(cell) for cell in row] for row in rows)
-    print(f"wrote {path}")
+    _echo(f"wrote {path}")
     return 0
 
 

@@ -10,15 +10,22 @@ from opsdesk.imports.models import MappingProfile
 from opsdesk.imports.services import can_import
 
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
-ENCODINGS = [("", _("自动识别")), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"), ("gb18030", "GBK / GB18030"),
-             ("big5", "Big5"), ("latin-1", "Latin-1")]
+ENCODINGS = [
+    ("", _("自动识别")),
+    ("utf-8", "UTF-8"),
+    ("utf-8-sig", "UTF-8 (BOM)"),
+    ("gb18030", "GBK / GB18030"),
+    ("big5", "Big5"),
+    ("latin-1", "Latin-1"),
+]
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("导入类型"))
     file = forms.FileField(label=_("文件"), help_text=_("CSV、TSV、gzip 压缩的 CSV 或 Excel（xlsx）"))
-    profile = forms.ModelChoiceField(label=_("映射方案"), queryset=MappingProfile.objects.none(), required=False,
-                                     empty_label=_("按表头自动识别"))
+    profile = forms.ModelChoiceField(
+        label=_("映射方案"), queryset=MappingProfile.objects.none(), required=False, empty_label=_("按表头自动识别")
+    )
     encoding = forms.ChoiceField(label=_("编码"), choices=ENCODINGS, required=False)
     dry_run = forms.BooleanField(label=_("试运行（只校验，不写入）"), required=False)
 
@@ -50,8 +57,9 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One select per field (the file's columns) and one fixed value per field; optionally saved as a profile."""
 
-    save_as = forms.CharField(label=_("另存为映射方案"), max_length=100, required=False,
-                              help_text=_("填写名称即可保存此映射，下次选择它即可"))
+    save_as = forms.CharField(
+        label=_("另存为映射方案"), max_length=100, required=False, help_text=_("填写名称即可保存此映射，下次选择它即可")
+    )
     source = forms.CharField(label=_("数据来源"), max_length=100, required=False)
 
     def __init__(self, *args, spec: KindSpec, header: list[str], mapping: dict, defaults: dict, **kwargs):
@@ -60,11 +68,18 @@ class MappingForm(forms.Form):
         choices = [("", "—")] + [(column, column) for column in header]
         for field in spec.fields:
             self.fields[f"column_{field.name}"] = forms.ChoiceField(
-                label=f"{field.label}{' *' if field.required else ''}", choices=choices, required=False,
-                initial=mapping.get(field.name, ""), widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+                label=f"{field.label}{' *' if field.required else ''}",
+                choices=choices,
+                required=False,
+                initial=mapping.get(field.name, ""),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
             self.fields[f"default_{field.name}"] = forms.CharField(
-                label=_("固定值"), required=False, initial=defaults.get(field.name, ""),
-                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+                label=_("固定值"),
+                required=False,
+                initial=defaults.get(field.name, ""),
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
         for name in ("save_as", "source"):
             self.fields[name].widget.attrs["class"] = "form-control"
 
@@ -73,8 +88,15 @@ class MappingForm(forms.Form):
         return [(field, self[f"column_{field.name}"], self[f"default_{field.name}"]) for field in self.spec.fields]
 
     def mapping(self) -> dict:
-        return {f.name: self.cleaned_data[f"column_{f.name}"] for f in self.spec.fields if self.cleaned_data[f"column_{f.name}"]}
+        return {
+            f.name: self.cleaned_data[f"column_{f.name}"]
+            for f in self.spec.fields
+            if self.cleaned_data[f"column_{f.name}"]
+        }
 
     def defaults(self) -> dict:
-        return {f.name: self.cleaned_data[f"default_{f.name}"].strip() for f in self.spec.fields
-                if self.cleaned_data[f"default_{f.name}"].strip()}
+        return {
+            f.name: self.cleaned_data[f"default_{f.name}"].strip()
+            for f in self.spec.fields
+            if self.cleaned_data[f"default_{f.name}"].strip()
+        }

@@ -7,18 +7,42 @@ parsed record; it returns (field, reason) of the first problem, or None when the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opsdesk.imports.choices import ImportKindChoices as K
 
-STORE = ("门店编号", "门店代码", "门店编码", "门店", "店号", "店铺编号", "store_code", "store", "store_id", "shop", "shop_code")
-SKU = ("商品编码", "商品编号", "商品代码", "货号", "sku", "stockcode", "stock_code", "product_code", "item_code", "item",
-       "article", "product")
+STORE = (
+    "门店编号",
+    "门店代码",
+    "门店编码",
+    "门店",
+    "店号",
+    "店铺编号",
+    "store_code",
+    "store",
+    "store_id",
+    "shop",
+    "shop_code",
+)
+SKU = (
+    "商品编码",
+    "商品编号",
+    "商品代码",
+    "货号",
+    "sku",
+    "stockcode",
+    "stock_code",
+    "product_code",
+    "item_code",
+    "item",
+    "article",
+    "product",
+)
 DATE = ("日期", "营业日期", "销售日期", "业务日期", "date", "day", "business_date", "sales_date")
 QUANTITY = ("数量", "销量", "销售数量", "qty", "quantity", "units")
 
@@ -151,138 +175,369 @@ def _register(spec: KindSpec) -> None:
     KINDS[spec.code] = spec
 
 
-_register(KindSpec(K.REGIONS, (
-    F("code", "区域编码", "code", True, ("区域编码", "区域编号", "区域代码", "region_code", "region")),
-    F("name", "区域名称", "text", True, ("区域名称", "名称", "region_name", "name")),
-), key=("code",), model="core.Region", is_master=True))
+_register(
+    KindSpec(
+        K.REGIONS,
+        (
+            F("code", "区域编码", "code", True, ("区域编码", "区域编号", "区域代码", "region_code", "region")),
+            F("name", "区域名称", "text", True, ("区域名称", "名称", "region_name", "name")),
+        ),
+        key=("code",),
+        model="core.Region",
+        is_master=True,
+    )
+)
 
-_register(KindSpec(K.STORES, (
-    F("code", "门店编号", "code", True, STORE),
-    F("name", "门店名称", "text", False, ("门店名称", "店名", "名称", "store_name", "name")),
-    F("region", "区域编码", "code", True, ("区域编码", "区域", "所属区域", "region_code", "region")),
-    F("city", "城市", "text", False, ("城市", "city"), "—"),
-    F("address", "地址", "text", False, ("地址", "address"), ""),
-    F("opening_date", "开业日期", "date", False, ("开业日期", "opening_date", "opened", "open_date")),
-    F("format", "业态", "text", False, ("业态", "format", "store_format"), "supermarket"),
-    F("floor_area", "面积（㎡）", "number", False, ("面积", "营业面积", "floor_area", "area", "sqm")),
-    F("status", "状态", "text", False, ("状态", "status"), "open"),
-), key=("code",), model="core.Store", is_master=True))
+_register(
+    KindSpec(
+        K.STORES,
+        (
+            F("code", "门店编号", "code", True, STORE),
+            F("name", "门店名称", "text", False, ("门店名称", "店名", "名称", "store_name", "name")),
+            F("region", "区域编码", "code", True, ("区域编码", "区域", "所属区域", "region_code", "region")),
+            F("city", "城市", "text", False, ("城市", "city"), "—"),
+            F("address", "地址", "text", False, ("地址", "address"), ""),
+            F("opening_date", "开业日期", "date", False, ("开业日期", "opening_date", "opened", "open_date")),
+            F("format", "业态", "text", False, ("业态", "format", "store_format"), "supermarket"),
+            F("floor_area", "面积（㎡）", "number", False, ("面积", "营业面积", "floor_area", "area", "sqm")),
+            F("status", "状态", "text", False, ("状态", "status"), "open"),
+        ),
+        key=("code",),
+        model="core.Store",
+        is_master=True,
+    )
+)
 
-_register(KindSpec(K.CATEGORIES, (
-    F("code", "品类编码", "code", True, ("品类编码", "类别编码", "category_code", "code")),
-    F("name", "品类名称", "text", True, ("品类名称", "类别名称", "名称", "category_name", "name")),
-    F("parent", "上级品类编码", "code", False, ("上级品类", "上级品类编码", "parent", "parent_code"), ""),
-), key=("code",), model="catalog.ProductCategory", is_master=True))
+_register(
+    KindSpec(
+        K.CATEGORIES,
+        (
+            F("code", "品类编码", "code", True, ("品类编码", "类别编码", "category_code", "code")),
+            F("name", "品类名称", "text", True, ("品类名称", "类别名称", "名称", "category_name", "name")),
+            F("parent", "上级品类编码", "code", False, ("上级品类", "上级品类编码", "parent", "parent_code"), ""),
+        ),
+        key=("code",),
+        model="catalog.ProductCategory",
+        is_master=True,
+    )
+)
 
-_register(KindSpec(K.SUPPLIERS, (
-    F("code", "供应商编码", "code", True, ("供应商编码", "供应商编号", "supplier_code", "vendor_code", "code")),
-    F("name", "供应商名称", "text", True, ("供应商名称", "名称", "supplier_name", "vendor", "name")),
-    F("contact_name", "联系人", "text", False, ("联系人", "contact", "contact_name"), ""),
-    F("phone", "电话", "text", False, ("电话", "手机", "phone", "tel"), ""),
-    F("email", "邮箱", "text", False, ("邮箱", "email", "e-mail"), ""),
-    F("lead_time_days", "交期（天）", "integer", False, ("交期", "承诺交期", "lead_time", "lead_time_days"), 3),
-    F("payment_terms", "付款条件", "text", False, ("付款条件", "账期", "payment_terms", "terms"), ""),
-), key=("code",), model="purchasing.Supplier", is_master=True))
+_register(
+    KindSpec(
+        K.SUPPLIERS,
+        (
+            F("code", "供应商编码", "code", True, ("供应商编码", "供应商编号", "supplier_code", "vendor_code", "code")),
+            F("name", "供应商名称", "text", True, ("供应商名称", "名称", "supplier_name", "vendor", "name")),
+            F("contact_name", "联系人", "text", False, ("联系人", "contact", "contact_name"), ""),
+            F("phone", "电话", "text", False, ("电话", "手机", "phone", "tel"), ""),
+            F("email", "邮箱", "text", False, ("邮箱", "email", "e-mail"), ""),
+            F("lead_time_days", "交期（天）", "integer", False, ("交期", "承诺交期", "lead_time", "lead_time_days"), 3),
+            F("payment_terms", "付款条件", "text", False, ("付款条件", "账期", "payment_terms", "terms"), ""),
+        ),
+        key=("code",),
+        model="purchasing.Supplier",
+        is_master=True,
+    )
+)
 
-_register(KindSpec(K.PRODUCTS, (
-    F("sku", "商品编码", "code", True, SKU),
-    F("name", "商品名称", "text", True, ("商品名称", "品名", "名称", "description", "product_name", "name")),
-    F("barcode", "条码", "text", False, ("条码", "条形码", "barcode", "ean", "upc"), ""),
-    F("unit", "单位", "text", False, ("单位", "unit", "uom"), "件"),
-    F("pack_size", "箱规", "integer", False, ("箱规", "包装数", "pack_size", "case_size", "pack"), 1),
-    F("cost", "成本价", "number", False, ("成本价", "进价", "成本", "cost", "unit_cost"), 0.0),
-    F("price", "零售价", "number", True, ("零售价", "售价", "单价", "price", "unitprice", "unit_price", "retail_price")),
-    F("category", "品类编码", "code", False, ("品类编码", "品类", "类别", "category", "category_code"), ""),
-    F("supplier", "供应商编码", "code", False, ("供应商编码", "供应商", "supplier", "supplier_code"), ""),
-), key=("sku",), model="catalog.Product", is_master=True))
+_register(
+    KindSpec(
+        K.PRODUCTS,
+        (
+            F("sku", "商品编码", "code", True, SKU),
+            F("name", "商品名称", "text", True, ("商品名称", "品名", "名称", "description", "product_name", "name")),
+            F("barcode", "条码", "text", False, ("条码", "条形码", "barcode", "ean", "upc"), ""),
+            F("unit", "单位", "text", False, ("单位", "unit", "uom"), "件"),
+            F("pack_size", "箱规", "integer", False, ("箱规", "包装数", "pack_size", "case_size", "pack"), 1),
+            F("cost", "成本价", "number", False, ("成本价", "进价", "成本", "cost", "unit_cost"), 0.0),
+            F(
+                "price",
+                "零售价",
+                "number",
+                True,
+                ("零售价", "售价", "单价", "price", "unitprice", "unit_price", "retail_price"),
+            ),
+            F("category", "品类编码", "code", False, ("品类编码", "品类", "类别", "category", "category_code"), ""),
+            F("supplier", "供应商编码", "code", False, ("供应商编码", "供应商", "supplier", "supplier_code"), ""),
+        ),
+        key=("sku",),
+        model="catalog.Product",
+        is_master=True,
+    )
+)
 
-_register(KindSpec(K.EMPLOYEES, (
-    F("employee_no", "工号", "code", True, ("工号", "员工编号", "employee_no", "employee_id", "staff_id")),
-    F("name", "姓名", "text", True, ("姓名", "名字", "name", "employee_name")),
-    F("store", "门店编号", "code", False, STORE, ""),
-    F("hire_date", "入职日期", "date", False, ("入职日期", "hire_date", "start_date")),
-    F("phone", "电话", "text", False, ("电话", "手机", "phone", "mobile"), ""),
-    F("email", "邮箱", "text", False, ("邮箱", "email"), ""),
-), key=("employee_no",), model="core.Employee", is_master=True))
+_register(
+    KindSpec(
+        K.EMPLOYEES,
+        (
+            F("employee_no", "工号", "code", True, ("工号", "员工编号", "employee_no", "employee_id", "staff_id")),
+            F("name", "姓名", "text", True, ("姓名", "名字", "name", "employee_name")),
+            F("store", "门店编号", "code", False, STORE, ""),
+            F("hire_date", "入职日期", "date", False, ("入职日期", "hire_date", "start_date")),
+            F("phone", "电话", "text", False, ("电话", "手机", "phone", "mobile"), ""),
+            F("email", "邮箱", "text", False, ("邮箱", "email"), ""),
+        ),
+        key=("employee_no",),
+        model="core.Employee",
+        is_master=True,
+    )
+)
 
-_register(KindSpec(K.STORE_DAY_SALES, (
-    F("store", "门店编号", "store", True, STORE),
-    F("date", "日期", "date", True, DATE),
-    F("sales_amount", "销售额", "number", True, ("销售额", "营业额", "销售金额", "sales", "sales_amount", "turnover", "revenue")),
-    F("customers", "客流", "integer", False, ("客流", "来客数", "客数", "customers", "visitors", "footfall"), 0),
-    F("transactions", "交易笔数", "integer", False, ("交易笔数", "客单数", "笔数", "transactions", "tickets", "receipts"), 0),
-    F("cost_amount", "销售成本", "number", False, ("销售成本", "成本", "cost", "cost_amount", "cogs"), 0.0),
-    F("is_open", "营业", "bool", False, ("营业", "是否营业", "open", "is_open"), True),
-    F("is_promo", "促销", "bool", False, ("促销", "是否促销", "promo", "is_promo", "promotion"), False),
-    F("state_holiday", "法定假日", "holiday", False, ("法定假日", "节假日", "stateholiday", "state_holiday", "holiday"), "0"),
-    F("is_school_holiday", "学校假期", "bool", False, ("学校假期", "寒暑假", "schoolholiday", "school_holiday"), False),
-), key=("store", "date"), model="sales.StoreDaySales", check=_check_store_day))
+_register(
+    KindSpec(
+        K.STORE_DAY_SALES,
+        (
+            F("store", "门店编号", "store", True, STORE),
+            F("date", "日期", "date", True, DATE),
+            F(
+                "sales_amount",
+                "销售额",
+                "number",
+                True,
+                ("销售额", "营业额", "销售金额", "sales", "sales_amount", "turnover", "revenue"),
+            ),
+            F(
+                "customers",
+                "客流",
+                "integer",
+                False,
+                ("客流", "来客数", "客数", "customers", "visitors", "footfall"),
+                0,
+            ),
+            F(
+                "transactions",
+                "交易笔数",
+                "integer",
+                False,
+                ("交易笔数", "客单数", "笔数", "transactions", "tickets", "receipts"),
+                0,
+            ),
+            F("cost_amount", "销售成本", "number", False, ("销售成本", "成本", "cost", "cost_amount", "cogs"), 0.0),
+            F("is_open", "营业", "bool", False, ("营业", "是否营业", "open", "is_open"), True),
+            F("is_promo", "促销", "bool", False, ("促销", "是否促销", "promo", "is_promo", "promotion"), False),
+            F(
+                "state_holiday",
+                "法定假日",
+                "holiday",
+                False,
+                ("法定假日", "节假日", "stateholiday", "state_holiday", "holiday"),
+                "0",
+            ),
+            F(
+                "is_school_holiday",
+                "学校假期",
+                "bool",
+                False,
+                ("学校假期", "寒暑假", "schoolholiday", "school_holiday"),
+                False,
+            ),
+        ),
+        key=("store", "date"),
+        model="sales.StoreDaySales",
+        check=_check_store_day,
+    )
+)
 
-_register(KindSpec(K.SKU_DAY_SALES, (
-    F("store", "门店编号", "store", True, STORE),
-    F("product", "商品编码", "sku", True, SKU),
-    F("date", "日期", "date", True, DATE),
-    F("quantity", "数量", "number", True, QUANTITY),
-    F("revenue", "销售额", "number", False, ("销售额", "销售金额", "金额", "revenue", "sales", "amount", "sales_amount")),
-    F("unit_price", "单价", "number", False, ("单价", "售价", "price", "unitprice", "unit_price")),
-    F("cost", "成本", "number", False, ("成本", "销售成本", "cost", "cogs"), 0.0),
-    F("is_promo", "促销", "bool", False, ("促销", "promo", "is_promo"), False),
-    F("is_stockout", "缺货", "bool", False, ("缺货", "stockout", "is_stockout", "oos"), False),
-), key=("store", "product", "date"), model="sales.SkuDaySales", check=_check_sku_day,
-    one_of=(("revenue", "unit_price"),),
-    columns=("store", "product", "date", "quantity", "revenue", "cost", "is_promo", "is_stockout")))
+_register(
+    KindSpec(
+        K.SKU_DAY_SALES,
+        (
+            F("store", "门店编号", "store", True, STORE),
+            F("product", "商品编码", "sku", True, SKU),
+            F("date", "日期", "date", True, DATE),
+            F("quantity", "数量", "number", True, QUANTITY),
+            F(
+                "revenue",
+                "销售额",
+                "number",
+                False,
+                ("销售额", "销售金额", "金额", "revenue", "sales", "amount", "sales_amount"),
+            ),
+            F("unit_price", "单价", "number", False, ("单价", "售价", "price", "unitprice", "unit_price")),
+            F("cost", "成本", "number", False, ("成本", "销售成本", "cost", "cogs"), 0.0),
+            F("is_promo", "促销", "bool", False, ("促销", "promo", "is_promo"), False),
+            F("is_stockout", "缺货", "bool", False, ("缺货", "stockout", "is_stockout", "oos"), False),
+        ),
+        key=("store", "product", "date"),
+        model="sales.SkuDaySales",
+        check=_check_sku_day,
+        one_of=(("revenue", "unit_price"),),
+        columns=("store", "product", "date", "quantity", "revenue", "cost", "is_promo", "is_stockout"),
+    )
+)
 
-_register(KindSpec(K.SALES_LINES, (
-    F("store", "门店编号", "store", True, STORE),
-    F("product", "商品编码", "sku", True, SKU),
-    F("invoice", "发票号", "code", True, ("发票号", "小票号", "单号", "销售单号", "invoice", "invoiceno", "invoice_no",
-                                         "receipt", "receipt_no", "ticket")),
-    F("line_no", "行号", "integer", False, ("行号", "line", "line_no", "lineno", "line_number")),
-    F("sold_at", "时间", "datetime", True, ("销售时间", "交易时间", "时间", "日期", "invoicedate", "invoice_date", "datetime",
-                                           "timestamp", "date")),
-    F("quantity", "数量", "number", True, QUANTITY),
-    F("unit_price", "单价", "number", True, ("单价", "售价", "price", "unitprice", "unit_price")),
-    F("customer_id", "客户", "text", False, ("客户", "客户编号", "会员号", "customer", "customerid", "customer_id", "member"), ""),
-    F("is_return", "退货", "bool", False, ("退货", "是否退货", "return", "is_return", "returns"), False),
-), key=("store", "invoice", "line_no"), model="sales.SalesLine", check=_check_sales_line,
-    columns=("store", "product", "invoice", "line_no", "sold_at", "date", "quantity", "unit_price", "customer_id",
-             "is_return")))
+_register(
+    KindSpec(
+        K.SALES_LINES,
+        (
+            F("store", "门店编号", "store", True, STORE),
+            F("product", "商品编码", "sku", True, SKU),
+            F(
+                "invoice",
+                "发票号",
+                "code",
+                True,
+                (
+                    "发票号",
+                    "小票号",
+                    "单号",
+                    "销售单号",
+                    "invoice",
+                    "invoiceno",
+                    "invoice_no",
+                    "receipt",
+                    "receipt_no",
+                    "ticket",
+                ),
+            ),
+            F("line_no", "行号", "integer", False, ("行号", "line", "line_no", "lineno", "line_number")),
+            F(
+                "sold_at",
+                "时间",
+                "datetime",
+                True,
+                (
+                    "销售时间",
+                    "交易时间",
+                    "时间",
+                    "日期",
+                    "invoicedate",
+                    "invoice_date",
+                    "datetime",
+                    "timestamp",
+                    "date",
+                ),
+            ),
+            F("quantity", "数量", "number", True, QUANTITY),
+            F("unit_price", "单价", "number", True, ("单价", "售价", "price", "unitprice", "unit_price")),
+            F(
+                "customer_id",
+                "客户",
+                "text",
+                False,
+                ("客户", "客户编号", "会员号", "customer", "customerid", "customer_id", "member"),
+                "",
+            ),
+            F("is_return", "退货", "bool", False, ("退货", "是否退货", "return", "is_return", "returns"), False),
+        ),
+        key=("store", "invoice", "line_no"),
+        model="sales.SalesLine",
+        check=_check_sales_line,
+        columns=(
+            "store",
+            "product",
+            "invoice",
+            "line_no",
+            "sold_at",
+            "date",
+            "quantity",
+            "unit_price",
+            "customer_id",
+            "is_return",
+        ),
+    )
+)
 
-_register(KindSpec(K.STOCK_SNAPSHOTS, (
-    F("store", "门店编号", "store", True, STORE),
-    F("product", "商品编码", "sku", True, SKU),
-    F("date", "日期", "date", True, DATE),
-    F("on_hand", "在库数量", "number", True, ("在库数量", "库存", "库存数量", "on_hand", "onhand", "stock", "qty_on_hand")),
-    F("on_order", "在途数量", "number", False, ("在途数量", "在途", "on_order", "onorder"), 0.0),
-    F("unit_cost", "单位成本", "number", False, ("单位成本", "成本价", "unit_cost", "cost"), 0.0),
-), key=("store", "product", "date"), model="inventory.StockSnapshot", check=_check_stock))
+_register(
+    KindSpec(
+        K.STOCK_SNAPSHOTS,
+        (
+            F("store", "门店编号", "store", True, STORE),
+            F("product", "商品编码", "sku", True, SKU),
+            F("date", "日期", "date", True, DATE),
+            F(
+                "on_hand",
+                "在库数量",
+                "number",
+                True,
+                ("在库数量", "库存", "库存数量", "on_hand", "onhand", "stock", "qty_on_hand"),
+            ),
+            F("on_order", "在途数量", "number", False, ("在途数量", "在途", "on_order", "onorder"), 0.0),
+            F("unit_cost", "单位成本", "number", False, ("单位成本", "成本价", "unit_cost", "cost"), 0.0),
+        ),
+        key=("store", "product", "date"),
+        model="inventory.StockSnapshot",
+        check=_check_stock,
+    )
+)
 
-_register(KindSpec(K.GOODS_RECEIPTS, (
-    F("store", "门店编号", "store", True, STORE),
-    F("product", "商品编码", "sku", True, SKU),
-    F("date", "日期", "date", True, ("收货日期", *DATE, "receipt_date")),
-    F("quantity", "数量", "number", True, ("收货数量", *QUANTITY)),
-    F("unit_cost", "单位成本", "number", False, ("单位成本", "进价", "unit_cost", "cost"), 0.0),
-    F("supplier", "供应商编码", "supplier", False, ("供应商编码", "供应商", "supplier", "supplier_code", "vendor"), None),
-    F("reference", "单据号", "code", False, ("单据号", "收货单号", "送货单号", "reference", "ref", "delivery_no", "grn"), ""),
-), key=("store", "product", "date", "reference"), model="inventory.GoodsReceipt", check=_check_receipt))
+_register(
+    KindSpec(
+        K.GOODS_RECEIPTS,
+        (
+            F("store", "门店编号", "store", True, STORE),
+            F("product", "商品编码", "sku", True, SKU),
+            F("date", "日期", "date", True, ("收货日期", *DATE, "receipt_date")),
+            F("quantity", "数量", "number", True, ("收货数量", *QUANTITY)),
+            F("unit_cost", "单位成本", "number", False, ("单位成本", "进价", "unit_cost", "cost"), 0.0),
+            F(
+                "supplier",
+                "供应商编码",
+                "supplier",
+                False,
+                ("供应商编码", "供应商", "supplier", "supplier_code", "vendor"),
+                None,
+            ),
+            F(
+                "reference",
+                "单据号",
+                "code",
+                False,
+                ("单据号", "收货单号", "送货单号", "reference", "ref", "delivery_no", "grn"),
+                "",
+            ),
+        ),
+        key=("store", "product", "date", "reference"),
+        model="inventory.GoodsReceipt",
+        check=_check_receipt,
+    )
+)
 
-_register(KindSpec(K.OPERATING_COSTS, (
-    F("store", "门店编号", "store", True, STORE),
-    F("date", "日期或月份", "month_or_date", True, ("月份", "期间", *DATE, "month", "period")),
-    F("category", "费用类别", "code", True, ("费用类别", "费用项目", "科目", "类别", "category", "cost_type", "account")),
-    F("amount", "金额", "number", True, ("金额", "费用", "amount", "cost", "value")),
-), key=("store", "date", "category"), model="finance.OperatingCost", check=_check_cost,
-    columns=("store", "date", "is_monthly", "category", "amount")))
+_register(
+    KindSpec(
+        K.OPERATING_COSTS,
+        (
+            F("store", "门店编号", "store", True, STORE),
+            F("date", "日期或月份", "month_or_date", True, ("月份", "期间", *DATE, "month", "period")),
+            F(
+                "category",
+                "费用类别",
+                "code",
+                True,
+                ("费用类别", "费用项目", "科目", "类别", "category", "cost_type", "account"),
+            ),
+            F("amount", "金额", "number", True, ("金额", "费用", "amount", "cost", "value")),
+        ),
+        key=("store", "date", "category"),
+        model="finance.OperatingCost",
+        check=_check_cost,
+        columns=("store", "date", "is_monthly", "category", "amount"),
+    )
+)
 
-_register(KindSpec(K.CALENDAR, (
-    F("store", "门店编号", "store", True, STORE),
-    F("date", "日期", "date", True, DATE),
-    F("is_open", "营业", "bool", False, ("营业", "是否营业", "open", "is_open"), True),
-    F("is_promo", "促销", "bool", False, ("促销", "是否促销", "promo", "is_promo"), False),
-    F("state_holiday", "法定假日", "holiday", False, ("法定假日", "节假日", "stateholiday", "state_holiday"), "0"),
-    F("is_school_holiday", "学校假期", "bool", False, ("学校假期", "schoolholiday", "school_holiday"), False),
-), key=("store", "date"), model="sales.StoreCalendarDay", future_days=3 * 366))
+_register(
+    KindSpec(
+        K.CALENDAR,
+        (
+            F("store", "门店编号", "store", True, STORE),
+            F("date", "日期", "date", True, DATE),
+            F("is_open", "营业", "bool", False, ("营业", "是否营业", "open", "is_open"), True),
+            F("is_promo", "促销", "bool", False, ("促销", "是否促销", "promo", "is_promo"), False),
+            F(
+                "state_holiday",
+                "法定假日",
+                "holiday",
+                False,
+                ("法定假日", "节假日", "stateholiday", "state_holiday"),
+                "0",
+            ),
+            F("is_school_holiday", "学校假期", "bool", False, ("学校假期", "schoolholiday", "school_holiday"), False),
+        ),
+        key=("store", "date"),
+        model="sales.StoreCalendarDay",
+        future_days=3 * 366,
+    )
+)
 
 
 def kind_spec(code: str) -> KindSpec:

@@ -18,7 +18,10 @@ _NOISE_RE = re.compile(r"[\s_\-./:：#·]+")
 
 
 def normalise_header(text: str) -> str:
-    """Lower case without spaces, punctuation and parenthesised units: '销售额(元)' -> '销售额', 'Stock Code' -> 'stockcode'."""
+    """Lower case without spaces, punctuation and parenthesised units.
+
+    '销售额(元)' -> '销售额', 'Stock Code' -> 'stockcode'.
+    """
     return _NOISE_RE.sub("", _PAREN_RE.sub("", str(text))).lower().lstrip("\ufeff")
 
 
@@ -53,7 +56,9 @@ def mapping_problems(kind: KindSpec, header: Sequence[str], mapping: dict, defau
             problems.append(_("未知字段：%(name)s") % {"name": name})
     for field in kind.fields:
         if field.required and not mapping.get(field.name) and defaults.get(field.name) in (None, ""):
-            problems.append(_("必填字段“%(label)s”（%(name)s）没有对应的列") % {"label": field.label, "name": field.name})
+            problems.append(
+                _("必填字段“%(label)s”（%(name)s）没有对应的列") % {"label": field.label, "name": field.name}
+            )
     for group in kind.one_of:
         if not any(mapping.get(name) or defaults.get(name) for name in group):
             problems.append(_("至少需要以下字段之一：%(names)s") % {"names": ", ".join(group)})

@@ -180,8 +180,12 @@ class EmployeeWriter(MasterWriter):
 
 
 WRITERS = {
-    K.REGIONS: RegionWriter, K.STORES: StoreWriter, K.CATEGORIES: CategoryWriter, K.SUPPLIERS: SupplierWriter,
-    K.PRODUCTS: ProductWriter, K.EMPLOYEES: EmployeeWriter,
+    K.REGIONS: RegionWriter,
+    K.STORES: StoreWriter,
+    K.CATEGORIES: CategoryWriter,
+    K.SUPPLIERS: SupplierWriter,
+    K.PRODUCTS: ProductWriter,
+    K.EMPLOYEES: EmployeeWriter,
 }
 
 

@@ -13,8 +13,13 @@ from opsdesk.core.scoping import ScopedManager, ScopedQuerySet
 from opsdesk.imports.choices import BatchStatusChoices, ImportKindChoices, QuarantineKindChoices
 
 FINISHED_STATUSES = frozenset(
-    {BatchStatusChoices.COMMITTED, BatchStatusChoices.DRY_RUN, BatchStatusChoices.REJECTED,
-     BatchStatusChoices.DUPLICATE, BatchStatusChoices.FAILED}
+    {
+        BatchStatusChoices.COMMITTED,
+        BatchStatusChoices.DRY_RUN,
+        BatchStatusChoices.REJECTED,
+        BatchStatusChoices.DUPLICATE,
+        BatchStatusChoices.FAILED,
+    }
 )
 
 
@@ -61,10 +66,16 @@ class MappingProfile(models.Model):
     source = models.CharField(_("数据来源"), max_length=100, blank=True, help_text=_("例如：收银系统 A、ERP 导出"))
     kind = models.CharField(_("导入类型"), max_length=32, choices=ImportKindChoices)
     columns = models.JSONField(_("列映射"), default=dict, help_text=_("字段 -> 文件列名"))
-    defaults = models.JSONField(_("固定值"), default=dict, blank=True, help_text=_("字段 -> 固定值（文件中没有该列时）"))
+    defaults = models.JSONField(
+        _("固定值"), default=dict, blank=True, help_text=_("字段 -> 固定值（文件中没有该列时）")
+    )
     encoding = models.CharField(_("编码"), max_length=20, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("创建人"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -102,7 +113,11 @@ class ImportBatch(models.Model):
     mapping = models.JSONField(_("列映射"), default=dict)
     defaults = models.JSONField(_("固定值"), default=dict, blank=True)
     mapping_profile = models.ForeignKey(
-        MappingProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="batches",
+        MappingProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="batches",
         verbose_name=_("映射方案"),
     )
     encoding = models.CharField(_("编码"), max_length=20, blank=True)
@@ -118,7 +133,11 @@ class ImportBatch(models.Model):
     rows_invalid = models.PositiveIntegerField(_("有错误的行"), default=0)
     message = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("导入人"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -160,7 +179,9 @@ class QuarantineRow(models.Model):
     `errors` lists every problem found in the row."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="quarantine", verbose_name=_("批次"))
-    kind = models.CharField(_("类别"), max_length=10, choices=QuarantineKindChoices, default=QuarantineKindChoices.ERROR)
+    kind = models.CharField(
+        _("类别"), max_length=10, choices=QuarantineKindChoices, default=QuarantineKindChoices.ERROR
+    )
     row_number = models.PositiveIntegerField(_("行号"))
     column = models.CharField(_("列"), max_length=200, blank=True)
     value = models.TextField(_("值"), blank=True)

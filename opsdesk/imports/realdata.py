@@ -55,25 +55,40 @@ def _ensure_admin(company) -> tuple[str, str | None]:
 
 def load_real_data(*, data_dir: str, company_code: str = "REAL", progress: bool = True) -> int:
     """Run the loads in order and print each batch report; returns a process exit status."""
-    from opsdesk.imports.cli import _Bar, print_report
+    from opsdesk.imports.cli import _Bar, _echo, print_report
     from opsdesk.imports.services import company_ensure, import_run
 
     data = Path(data_dir)
     rossmann, retail = data / "rossmann", data / "online_retail" / "online_retail.csv"
     missing = [str(path) for path in (rossmann / "train.csv", rossmann / "store.csv", retail) if not path.exists()]
     if missing:
-        print("missing: " + ", ".join(missing))
+        _echo("missing: " + ", ".join(missing))
         return 2
     company = company_ensure(code=company_code, name="真实数据 Real data")
     started, status = time.perf_counter(), 0
     with tempfile.TemporaryDirectory(prefix="opsdesk-realdata-") as folder:
         folder = Path(folder)
         steps = [
-            ("regions", _write_csv(folder / "regions.csv", [["区域编码", "区域名称"], ["DE", "Rossmann 德国"],
-                                                           ["UK", "Online Retail 英国"]]), {}),
+            (
+                "regions",
+                _write_csv(
+                    folder / "regions.csv",
+                    [["区域编码", "区域名称"], ["DE", "Rossmann 德国"], ["UK", "Online Retail 英国"]],
+                ),
+                {},
+            ),
             ("stores", rossmann / "store.csv", {"region": "DE", "city": "Deutschland"}),
-            ("stores", _write_csv(folder / "online-store.csv", [["门店编号", "门店名称", "区域编码", "城市"],
-                                                               [ONLINE_STORE, "Online Retail (UK)", "UK", "London"]]), {}),
+            (
+                "stores",
+                _write_csv(
+                    folder / "online-store.csv",
+                    [
+                        ["门店编号", "门店名称", "区域编码", "城市"],
+                        [ONLINE_STORE, "Online Retail (UK)", "UK", "London"],
+                    ],
+                ),
+                {},
+            ),
             ("calendar", rossmann / "train.csv", {}),
             ("store_day_sales", rossmann / "train.csv", {}),
             ("products", _derive_products(retail, folder / "online-retail-products.csv"), {}),
@@ -87,7 +102,11 @@ def load_real_data(*, data_dir: str, company_code: str = "REAL", progress: bool 
             print_report(batch)
             status = status or (1 if batch.status in ("failed", "rejected") else 0)
     username, password = _ensure_admin(company)
-    print(f"Loaded in {time.perf_counter() - started:.0f} s. Sign in as {username}"
-          + (f" / {password}" if password else " (password printed when it was created)")
-          + " to browse company " + company.code + ".")
+    _echo(
+        f"Loaded in {time.perf_counter() - started:.0f} s. Sign in as {username}"
+        + (f" / {password}" if password else " (password printed when it was created)")
+        + " to browse company "
+        + company.code
+        + "."
+    )
     return status

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -68,7 +69,7 @@ def import_file_store(*, company: Company, stream: BinaryIO, name: str) -> Impor
             temporary.write(block)
             size += len(block)
     sha = digest.hexdigest()
-    suffix = "".join(Path(name).suffixes[-2:])[:16]
+    suffix = re.sub(r"[^A-Za-z0-9.]", "", "".join(Path(Path(name).name).suffixes[-2:]))[:16]
     relative = Path("imports") / sha[:2] / f"{sha}{suffix}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +78,8 @@ def import_file_store(*, company: Company, stream: BinaryIO, name: str) -> Impor
     else:
         shutil.move(temporary.name, target)
     stored, _created = ImportFile.objects.get_or_create(
-        company=company, sha256=sha,
+        company=company,
+        sha256=sha,
         defaults={"original_name": Path(name).name[:255], "stored_path": str(relative), "size_bytes": size},
     )
     return stored
@@ -90,8 +92,16 @@ def import_file_store_path(*, company: Company, path: Path | str) -> ImportFile:
         return import_file_store(company=company, stream=handle, name=path.name)
 
 
-def import_batch_create(*, actor, company: Company, kind: str, import_file: ImportFile, profile: MappingProfile | None = None,
-                        encoding: str = "", dry_run: bool = False) -> ImportBatch:
+def import_batch_create(
+    *,
+    actor,
+    company: Company,
+    kind: str,
+    import_file: ImportFile,
+    profile: MappingProfile | None = None,
+    encoding: str = "",
+    dry_run: bool = False,
+) -> ImportBatch:
     """A draft batch with the file's header and a mapping from the profile or guessed from header synonyms."""
     _assert_can_import(actor, kind)
     encoding = encoding or (profile.encoding if profile else "")
@@ -104,9 +114,16 @@ def import_batch_create(*, actor, company: Company, kind: str, import_file: Impo
     mapping = dict(profile.columns) if profile else guess_mapping(spec, header)
     with transaction.atomic():
         return ImportBatch.objects.create(
-            company=company, kind=kind, file=import_file, is_dry_run=dry_run, mapping=mapping,
-            defaults=dict(profile.defaults) if profile else {}, mapping_profile=profile,
-            encoding=encoding or ("" if detected == "xlsx" else detected), header=header, created_by=actor,
+            company=company,
+            kind=kind,
+            file=import_file,
+            is_dry_run=dry_run,
+            mapping=mapping,
+            defaults=dict(profile.defaults) if profile else {},
+            mapping_profile=profile,
+            encoding=encoding or ("" if detected == "xlsx" else detected),
+            header=header,
+            created_by=actor,
         )
 
 
@@ -115,15 +132,25 @@ def _fingerprint(batch: ImportBatch) -> str:
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
-def import_batch_configure(*, actor, batch: ImportBatch, mapping: dict | None = None, defaults: dict | None = None,
-                           save_as: str = "", source: str = "") -> ImportBatch:
+def import_batch_configure(
+    *,
+    actor,
+    batch: ImportBatch,
+    mapping: dict | None = None,
+    defaults: dict | None = None,
+    save_as: str = "",
+    source: str = "",
+) -> ImportBatch:
     """Fix the mapping of a draft batch (optionally saving it as a named profile) and queue it; the same file with
     the same mapping already committed makes this batch a no-op 'duplicate'."""
     _assert_can_import(actor, batch.kind)
     spec = kind_spec(batch.kind)
     mapping = {name: column for name, column in (batch.mapping if mapping is None else mapping).items() if column}
-    defaults = {name: value for name, value in (batch.defaults if defaults is None else defaults).items()
-                if value not in ("", None)}
+    defaults = {
+        name: value
+        for name, value in (batch.defaults if defaults is None else defaults).items()
+        if value not in ("", None)
+    }
     problems = mapping_problems(spec, batch.header, mapping, defaults)
     if problems:
         raise ValidationError(problems)
@@ -134,13 +161,25 @@ def import_batch_configure(*, actor, batch: ImportBatch, mapping: dict | None = 
         batch.mapping, batch.defaults = mapping, defaults
         if save_as:
             batch.mapping_profile = mapping_profile_save(
-                actor=actor, company=batch.company, kind=batch.kind, name=save_as, source=source, columns=mapping,
-                defaults=defaults, encoding=batch.encoding)
+                actor=actor,
+                company=batch.company,
+                kind=batch.kind,
+                name=save_as,
+                source=source,
+                columns=mapping,
+                defaults=defaults,
+                encoding=batch.encoding,
+            )
         batch.fingerprint = _fingerprint(batch)
         earlier = None
         if not batch.is_dry_run:
-            earlier = (ImportBatch.objects.filter(company=batch.company, fingerprint=batch.fingerprint,
-                                                  status=S.COMMITTED, is_dry_run=False).exclude(pk=batch.pk).first())
+            earlier = (
+                ImportBatch.objects.filter(
+                    company=batch.company, fingerprint=batch.fingerprint, status=S.COMMITTED, is_dry_run=False
+                )
+                .exclude(pk=batch.pk)
+                .first()
+            )
         if earlier is not None:
             batch.status, batch.duplicate_of, batch.finished_at = S.DUPLICATE, earlier, timezone.now()
             batch.message = _("同一文件已按相同映射导入（批次 #%(pk)s），本次未写入任何数据。") % {"pk": earlier.pk}
@@ -213,15 +252,31 @@ def _fail(batch: ImportBatch, message: str) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(status=S.FAILED, message=message[:2000], finished_at=timezone.now())
 
 
-def mapping_profile_save(*, actor, company: Company, kind: str, name: str, columns: dict, defaults: dict | None = None,
-                         source: str = "", encoding: str = "") -> MappingProfile:
+def mapping_profile_save(
+    *,
+    actor,
+    company: Company,
+    kind: str,
+    name: str,
+    columns: dict,
+    defaults: dict | None = None,
+    source: str = "",
+    encoding: str = "",
+) -> MappingProfile:
     """Create or replace a named mapping profile for a kind."""
     _assert_can_import(actor, kind)
     with transaction.atomic(), audit_actor(actor):
         profile, _created = MappingProfile.objects.update_or_create(
-            company=company, kind=kind, name=name.strip()[:100],
-            defaults={"columns": columns, "defaults": defaults or {}, "source": source[:100], "encoding": encoding,
-                      "created_by": actor},
+            company=company,
+            kind=kind,
+            name=name.strip()[:100],
+            defaults={
+                "columns": columns,
+                "defaults": defaults or {},
+                "source": source[:100],
+                "encoding": encoding,
+                "created_by": actor,
+            },
         )
     return profile
 
@@ -246,8 +301,19 @@ def company_ensure(*, code: str, name: str = "", create: bool = True) -> Company
     return company
 
 
-def import_run(*, actor, company: Company, kind: str, path: Path | str, profile_name: str = "", mapping: dict | None = None,
-               defaults: dict | None = None, encoding: str = "", dry_run: bool = False, callback=None) -> ImportBatch:
+def import_run(
+    *,
+    actor,
+    company: Company,
+    kind: str,
+    path: Path | str,
+    profile_name: str = "",
+    mapping: dict | None = None,
+    defaults: dict | None = None,
+    encoding: str = "",
+    dry_run: bool = False,
+    callback=None,
+) -> ImportBatch:
     """Keep the file, map it (profile, given mapping or guess), run it now. A batch of the same file and mapping
     that was interrupted is resumed rather than duplicated; one already committed makes this a no-op."""
     _assert_can_import(actor, kind)
@@ -257,14 +323,23 @@ def import_run(*, actor, company: Company, kind: str, path: Path | str, profile_
         if profile is None:
             raise ValidationError(_("没有名为“%(name)s”的映射方案。") % {"name": profile_name})
     stored = import_file_store_path(company=company, path=path)
-    batch = import_batch_create(actor=actor, company=company, kind=kind, import_file=stored, profile=profile,
-                                encoding=encoding, dry_run=dry_run)
+    batch = import_batch_create(
+        actor=actor, company=company, kind=kind, import_file=stored, profile=profile, encoding=encoding, dry_run=dry_run
+    )
     overrides = {**batch.mapping, **(mapping or {})}
-    batch = import_batch_configure(actor=actor, batch=batch, mapping=overrides, defaults={**batch.defaults, **(defaults or {})})
+    batch = import_batch_configure(
+        actor=actor, batch=batch, mapping=overrides, defaults={**batch.defaults, **(defaults or {})}
+    )
     if batch.status == S.DUPLICATE:
         return batch
-    unfinished = (ImportBatch.objects.filter(company=company, fingerprint=batch.fingerprint, status__in=UNFINISHED,
-                                             is_dry_run=dry_run).exclude(pk=batch.pk).order_by("pk").first())
+    unfinished = (
+        ImportBatch.objects.filter(
+            company=company, fingerprint=batch.fingerprint, status__in=UNFINISHED, is_dry_run=dry_run
+        )
+        .exclude(pk=batch.pk)
+        .order_by("pk")
+        .first()
+    )
     if unfinished is not None:
         batch.delete()
         batch = unfinished

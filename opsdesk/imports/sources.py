@@ -151,7 +151,9 @@ def check_xlsx(path: Path) -> None:
     """Refuse oversized files and zip bombs before any XML is parsed."""
     size = path.stat().st_size
     if size > XLSX_MAX_BYTES:
-        raise SourceError(_("Excel 文件过大（%(mib)s MiB，上限 %(cap)s MiB）") % {"mib": size >> 20, "cap": XLSX_MAX_BYTES >> 20})
+        raise SourceError(
+            _("Excel 文件过大（%(mib)s MiB，上限 %(cap)s MiB）") % {"mib": size >> 20, "cap": XLSX_MAX_BYTES >> 20}
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()

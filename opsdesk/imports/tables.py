@@ -8,13 +8,27 @@ from opsdesk.imports.models import ImportBatch, MappingProfile
 
 class ImportBatchTable(tables.Table):
     id = tables.Column(linkify=True, verbose_name="#")
-    file = tables.Column(accessor="file__original_name", verbose_name=_("文件"), linkify=lambda record: record.get_absolute_url())
+    file = tables.Column(
+        accessor="file__original_name", verbose_name=_("文件"), linkify=lambda record: record.get_absolute_url()
+    )
     created_by = tables.Column(accessor="created_by__username", verbose_name=_("导入人"), default="—")
 
     class Meta:
         model = ImportBatch
-        fields = ("id", "kind", "file", "status", "is_dry_run", "rows_read", "rows_committed", "rows_quarantined",
-                  "rows_skipped_duplicates", "created_by", "created_at", "finished_at")
+        fields = (
+            "id",
+            "kind",
+            "file",
+            "status",
+            "is_dry_run",
+            "rows_read",
+            "rows_committed",
+            "rows_quarantined",
+            "rows_skipped_duplicates",
+            "created_by",
+            "created_at",
+            "finished_at",
+        )
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("-id",)
 

@@ -28,8 +28,9 @@ class Upserter:
         else:
             self.conflict += "DO NOTHING"
         column_list = ", ".join(self.columns)
-        self.statement = (f"INSERT INTO {self.table} ({column_list}) VALUES ({', '.join(['%s'] * len(self.columns))}) "
-                          f"{self.conflict}")
+        self.statement = (
+            f"INSERT INTO {self.table} ({column_list}) VALUES ({', '.join(['%s'] * len(self.columns))}) {self.conflict}"
+        )
         self.use_copy = connection.vendor == "postgresql"
         self._staged = False
 
@@ -46,17 +47,22 @@ class Upserter:
         column_list = ", ".join(self.columns)
         if not self._staged:
             cursor.execute("DROP TABLE IF EXISTS opsdesk_import_stage")
-            cursor.execute(f"CREATE TEMPORARY TABLE opsdesk_import_stage ON COMMIT DROP AS "
-                           f"SELECT {column_list} FROM {self.table} WITH NO DATA")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE opsdesk_import_stage ON COMMIT DROP AS "
+                f"SELECT {column_list} FROM {self.table} WITH NO DATA"
+            )
             self._staged = True
         with cursor.cursor.copy(f"COPY opsdesk_import_stage ({column_list}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(f"INSERT INTO {self.table} ({column_list}) SELECT {column_list} FROM opsdesk_import_stage "
-                       f"{self.conflict}")
+        cursor.execute(
+            f"INSERT INTO {self.table} ({column_list}) SELECT {column_list} FROM opsdesk_import_stage {self.conflict}"
+        )
         cursor.execute("TRUNCATE opsdesk_import_stage")
 
 
-def upsert_statement(model: type[models.Model], fields: Sequence[str], key: Sequence[str], update: Sequence[str]) -> str:
+def upsert_statement(
+    model: type[models.Model], fields: Sequence[str], key: Sequence[str], update: Sequence[str]
+) -> str:
     """The parametrised single-row upsert (for reading and for tests)."""
     return Upserter(model, fields, key, update).statement

@@ -20,8 +20,29 @@ from opsdesk.imports.kinds import KindSpec, date_window_problem
 
 #: Codes that are charges, postage or manual adjustments rather than products (e.g. UCI Online Retail).
 NON_PRODUCT_CODES = frozenset(
-    {"POST", "DOT", "M", "D", "C2", "CRUK", "BANK CHARGES", "AMAZONFEE", "PADS", "S", "B", "m", "ADJUST", "ADJUST2",
-     "TEST001", "TEST002", "运费", "邮费", "手续费", "折扣", "调整"}
+    {
+        "POST",
+        "DOT",
+        "M",
+        "D",
+        "C2",
+        "CRUK",
+        "BANK CHARGES",
+        "AMAZONFEE",
+        "PADS",
+        "S",
+        "B",
+        "m",
+        "ADJUST",
+        "ADJUST2",
+        "TEST001",
+        "TEST002",
+        "运费",
+        "邮费",
+        "手续费",
+        "折扣",
+        "调整",
+    }
 )
 _NON_PRODUCT_RE = re.compile(r"^gift_\d+_\d+$", re.IGNORECASE)  # gift vouchers
 

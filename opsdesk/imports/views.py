@@ -28,7 +28,7 @@ SAMPLE_ROWS = 5
 
 
 def _require(request: HttpRequest, action: str) -> None:
-    if not user_can(request.user, "imports", action):
+    if not user_can(request.user, "imports", action) or not request.user.company_id:
         raise PermissionDenied(_("你的角色不允许此操作。"))
 
 
@@ -68,10 +68,18 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            stored = services.import_file_store(company=request.user.company, stream=data["file"], name=data["file"].name)
+            stored = services.import_file_store(
+                company=request.user.company, stream=data["file"], name=data["file"].name
+            )
             batch = services.import_batch_create(
-                actor=request.user, company=request.user.company, kind=data["kind"], import_file=stored,
-                profile=data["profile"], encoding=data["encoding"], dry_run=data["dry_run"])
+                actor=request.user,
+                company=request.user.company,
+                kind=data["kind"],
+                import_file=stored,
+                profile=data["profile"],
+                encoding=data["encoding"],
+                dry_run=data["dry_run"],
+            )
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -85,14 +93,20 @@ def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     _require(request, "change")
     spec = kind_spec(batch.kind)
-    form = MappingForm(request.POST or None, spec=spec, header=batch.header, mapping=batch.mapping,
-                       defaults=batch.defaults)
+    form = MappingForm(
+        request.POST or None, spec=spec, header=batch.header, mapping=batch.mapping, defaults=batch.defaults
+    )
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.import_batch_configure(
-                actor=request.user, batch=batch, mapping=form.mapping(), defaults=form.defaults(),
-                save_as=form.cleaned_data["save_as"].strip(), source=form.cleaned_data["source"].strip())
+                actor=request.user,
+                batch=batch,
+                mapping=form.mapping(),
+                defaults=form.defaults(),
+                save_as=form.cleaned_data["save_as"].strip(),
+                source=form.cleaned_data["source"].strip(),
+            )
         except ValidationError as error:
             problems = error.messages
         else:
@@ -119,8 +133,13 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.GET.get("kind") or None
     rows = selectors.quarantine_list(user=request.user, batch=batch, kind=kind)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"batch": batch, "report": selectors.batch_report(batch), "page": page, "kind": kind,
-               "can_retry": user_can(request.user, "imports", "change") and batch.status in services.UNFINISHED}
+    context = {
+        "batch": batch,
+        "report": selectors.batch_report(batch),
+        "page": page,
+        "kind": kind,
+        "can_retry": user_can(request.user, "imports", "change") and batch.status in services.UNFINISHED,
+    }
     return render(request, "imports/batch_detail.html", context)
 
 

@@ -42,7 +42,9 @@ class GoodsReceipt(models.Model):
     store = models.ForeignKey(  # indexed by the unique (store, product, date, reference)
         Store, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("门店"), db_index=False
     )
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("商品"))
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("商品")
+    )
     supplier = models.ForeignKey(
         "purchasing.Supplier", on_delete=models.PROTECT, null=True, blank=True, related_name="goods_receipts",
         verbose_name=_("供应商"),

@@ -126,7 +126,10 @@ def _load(company, n_rows: int) -> float:
 
 def _rows(run_id, index, stores, product_ids, supplier_of, category_of, pack_of, rng) -> list[tuple]:
     """Synthetic proposals in `_COLUMNS` order: about a third below the reorder point."""
+    from datetime import date
+
     import numpy as np
+    from django.db import connection
 
     n = len(index)
     store = stores[index % len(stores)]
@@ -137,12 +140,13 @@ def _rows(run_id, index, stores, product_ids, supplier_of, category_of, pack_of,
     pack = pack_of[sku]
     quantity = np.where(below, pack * rng.integers(1, 6, n), 0)
     zeros = [0.0] * n
+    expected = connection.ops.adapt_datefield_value(date(2026, 11, 4))
     columns = [
         [run_id] * n, store.tolist(), product_ids[sku].tolist(), supplier_of[sku].tolist(), category_of[sku].tolist(),
         ["open"] * n, reason.tolist(), urgency.tolist(), (urgency + 3).tolist(), zeros, zeros, zeros, [3.0] * n, zeros,
         [7.0] * n, ["A"] * n, ["X"] * n, [0.98] * n, pack.tolist(), pack.tolist(), [5.0] * n, [1.0] * n, [1.0] * n,
         [10.0] * n, [2.0] * n, [6.0] * n, [12.0] * n, zeros, zeros, [False] * n, quantity.tolist(), quantity.tolist(),
-        ["2026-11-04"] * n, zeros, zeros, [False] * n, zeros, zeros, [None] * n, zeros, [False] * n, zeros,
+        [expected] * n, zeros, zeros, [False] * n, zeros, zeros, [None] * n, zeros, [False] * n, zeros,
     ]
     from opsdesk.replenishment.services import _COLUMNS
 

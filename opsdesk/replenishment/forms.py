@@ -25,7 +25,7 @@ class ProposalFilterForm(forms.Form):
     category = forms.ModelChoiceField(ProductCategory.objects.none(), required=False, label=_("品类"),
                                       widget=forms.Select(attrs=_SELECT))
     reason = forms.ChoiceField(choices=[("all", _("全部")), *ReasonChoices.choices], required=False, label=_("原因"),
-                               widget=forms.Select(attrs=_SELECT))
+                               initial=ReasonChoices.BELOW_REORDER_POINT, widget=forms.Select(attrs=_SELECT))
     urgency = forms.ChoiceField(choices=[("", "—"), *UrgencyChoices.choices], required=False, label=_("紧迫度"),
                                 widget=forms.Select(attrs=_SELECT))
     status = forms.ChoiceField(choices=[("", "—"), *ProposalStatusChoices.choices], required=False,

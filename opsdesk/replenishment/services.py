@@ -88,7 +88,6 @@ def plan_run_execute(run_id: int, *, on_progress: Callable[[int, str], None] | N
         result = _compute(extract, params) if extract is not None and extract.n else None
         progress(70, _("保存补货建议"))
         with transaction.atomic():
-            PlanRun.objects.filter(pk=run.pk).update(progress=70)
             run.refresh_from_db()
             if result is not None:
                 _persist(run, extract, result)
@@ -165,7 +164,8 @@ def proposal_rows(run_id: int, extract: selectors.PlanExtract, computed: _Comput
     result, health = computed.plan, computed.health
     abc, xyz = np.asarray(["A", "B", "C"]), np.asarray(["X", "Y", "Z"])
     quantity = np.rint(result.order_qty).astype(np.int64).tolist()
-    expected = [(extract.plan_date + timedelta(days=int(d))).isoformat() for d in computed.expected_days]
+    adapt = connection.ops.adapt_datefield_value  # str for SQLite, date for PostgreSQL
+    expected = [adapt(extract.plan_date + timedelta(days=int(d))) for d in computed.expected_days]
     age = np.where(np.isnan(extract.stock_age_days), None, np.round(np.nan_to_num(extract.stock_age_days), 1))
     pack = extract.pack_size.astype(np.int64).tolist()
     n = extract.n
@@ -307,17 +307,20 @@ def _next_order_numbers(company_id: int, day: date, count: int) -> list[str]:
 def proposals_approve(*, actor, proposal_ids: list[int], notes: str = "") -> ApprovalResult:
     """Turn open proposals into draft purchase orders, one per supplier x store x delivery day (audited).
 
-    Proposals out of the actor's approval scope are ignored; quantities are the (possibly edited) proposal
-    quantities; zero-quantity proposals and SKUs without a supplier are left open.
+    Proposals out of the actor's approval scope or from an older plan are ignored; quantities are the (possibly
+    edited) proposal quantities; zero-quantity proposals and SKUs without a supplier are left open.
     """
     from opsdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 
     _assert_can(actor, "approve")
     if len(proposal_ids) > MAX_APPROVAL_LINES:
         raise ValidationError(_("一次最多审批 %(count)s 行，请缩小筛选范围。") % {"count": MAX_APPROVAL_LINES})
+    latest = (PlanRun.objects.filter(company_id=actor.company_id, status=PlanRunStatusChoices.DONE)
+              .order_by("-finished_at", "-pk").values_list("pk", flat=True).first())
     with transaction.atomic(), audit_actor(actor):
+        # Only the latest plan's proposals: an older plan's numbers are stale once a newer plan exists.
         candidates = list(Proposal.objects.for_user(actor, "approve").select_for_update()
-                          .filter(pk__in=proposal_ids, status=ProposalStatusChoices.OPEN)
+                          .filter(pk__in=proposal_ids, status=ProposalStatusChoices.OPEN, run_id=latest)
                           .select_related("run", "store"))
         zero = [p for p in candidates if p.quantity <= 0]
         without_supplier = [p for p in candidates if p.quantity > 0 and p.supplier_id is None]

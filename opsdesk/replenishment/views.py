@@ -102,7 +102,8 @@ def _filter_fields(form: ProposalFilterForm) -> list[dict]:
     fields = []
     for bound in form:
         field = bound.field
-        value = "" if bound.value() is None else str(bound.value())
+        value = bound.value() if bound.value() not in (None, "") else field.initial  # empty = the default filter
+        value = "" if value is None else str(value)
         entry = {"name": bound.name, "label": bound.label, "id": bound.id_for_label, "value": value}
         if hasattr(field, "choices"):
             options = ((str(getattr(key, "value", key)), label) for key, label in field.choices)
@@ -230,7 +231,8 @@ def proposal_quantity(request: HttpRequest, pk: int) -> HttpResponse:
                                            filters=selectors.ProposalFilter(reason=None)).filter(pk=proposal.pk)
         context = {"row": _display(row.values(*selectors.LIST_COLUMNS).get()), "error": error,
                    **_permissions(request)}
-        return render(request, "replenishment/_proposal_row.html", context, status=422 if error else 200)
+        # 200 even when refused: htmx swaps only 2xx answers, and the row must show the message.
+        return render(request, "replenishment/_proposal_row.html", context)
     if error:
         messages.error(request, error)
     else:

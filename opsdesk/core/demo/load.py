@@ -21,13 +21,12 @@ import numpy as np
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from tqdm import tqdm
 
 from opsdesk.catalog.models import Product, ProductCategory
 from opsdesk.core.audit import audit_bulk
-from opsdesk.core.bulk import bulk_insert, deferred_indexes
+from opsdesk.core.bulk import bulk_insert, deferred_indexes, truncate_tables
 from opsdesk.core.choices import RoleChoices
 from opsdesk.core.demo import DEMO_PASSWORD, names
 from opsdesk.core.demo.generate import FORMATS, DemoPlan, StoreFacts, iter_store_facts, plan_company
@@ -104,11 +103,7 @@ def reset_company_data(using: str = DEFAULT_DB_ALIAS) -> None:
     for app_config in apps.get_app_configs():
         if app_config.name.startswith("opsdesk."):
             tables |= {model._meta.db_table for model in app_config.get_models(include_auto_created=True)}
-    connection = connections[using]
-    statements = connection.ops.sql_flush(no_style(), sorted(tables), reset_sequences=True, allow_cascade=True)
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    truncate_tables(sorted(tables), using=using)
 
 
 def build_demo(

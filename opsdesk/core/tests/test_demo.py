@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count, Q, Sum
 from django.db.transaction import TransactionManagementError
 from django.test import override_settings
@@ -348,11 +348,14 @@ def test_build_without_reset_refuses_and_changes_nothing(demo):
 def test_reset_regenerates_identical_data_without_duplicates(demo):
     # given
     before = _fingerprint()
+    indexes = {model: _index_names(model._meta.db_table) for model in (SkuDaySales, StoreDaySales, StockSnapshot)}
     # when
     summary = _build(reset=True)
     # then
     assert summary.counts == demo.counts
     assert _fingerprint() == before
+    assert {model: _index_names(model._meta.db_table) for model in indexes} == indexes
+    assert SkuDaySales.objects.order_by("pk").values_list("pk", flat=True).first() == 1
     assert Company.objects.count() == 1
     assert User.objects.count() == 7
 
@@ -411,8 +414,11 @@ def test_bulk_insert_writes_rows_and_deferred_indexes_come_back(demo):
     assert sum(stored.values_list("sales_amount", flat=True)) == Decimal("3085.00")
 
 
-def test_deferred_indexes_require_a_transaction():
-    # given / when / then
+@pytest.mark.django_db
+def test_deferred_indexes_require_a_transaction(demo, monkeypatch):
+    # given: outside any atomic block (the test's own transaction hidden)
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
+    # when / then
     with pytest.raises(TransactionManagementError), deferred_indexes(StoreDaySales):
         pass  # pragma: no cover
 

@@ -24,8 +24,8 @@ class ForecastResult:
     Attributes:
         ids: (n_series,) series ids.
         origin: datetime64[D] last day of history; forecasts cover origin + 1 .. origin + h.
-        mean: (n_series, h) float64 point forecast (units per day).
-        quantiles: q -> (n_series, h) float64, ordered in q and non-negative.
+        mean: (n_series, h) point forecast (units per day); float64, or float32 when the panel's ``y`` is.
+        quantiles: q -> (n_series, h) same dtype, ordered in q and non-negative.
         model: (n_series,) str name of the model chosen for each series.
         validation_error: (n_series,) float64 root mean squared error of that model over the validation windows
             (units per day; NaN when a series had no observable validation day).
@@ -69,7 +69,7 @@ def forecast(
     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9), models: str | list[ForecastModel] = "auto",
     n_windows: int = 2, country: str | None = None, events=None, max_history: int | None = None,
     n_jobs: int = 1, chunk_size: int = 20_000, gbm_max_series: int = 100_000, gbm_params: dict | None = None,
-    selection_weight: float = 0.5,
+    selection_weight: float = 0.2,
 ) -> ForecastResult:
     """Forecast every series of ``panel`` ``h`` days ahead, choosing a model per series by backtest.
 
@@ -142,7 +142,7 @@ class _Job:
     local: list
     global_out: dict
     levels: tuple
-    selection_weight: float = 0.5
+    selection_weight: float = 0.2
 
 
 _SHARED: _Job | None = None  # set before forking workers so chunks read the panel without pickling it
@@ -173,7 +173,9 @@ def _chunk(job: _Job, lo: int, hi: int) -> dict:
     mean = np.stack(final, 1)[take, choice]
     residual = actual - np.stack(validation, 1)[take, choice]
     quantiles = prediction_quantiles(mean, residual, job.levels, known.get("open"))
-    return {"mean": mean, "model": choice, "error": np.sqrt(mse[take, choice]), "quantiles": quantiles}
+    dtype = job.panel.y.dtype  # float32 panels get float32 forecasts (memory at the 1M-series scale)
+    return {"mean": mean.astype(dtype, copy=False), "model": choice, "error": np.sqrt(mse[take, choice]),
+            "quantiles": [q.astype(dtype, copy=False) for q in quantiles]}
 
 
 def candidate_outputs(job: _Job, lo: int, hi: int):
@@ -200,7 +202,7 @@ def candidate_outputs(job: _Job, lo: int, hi: int):
     return list(validation), list(validation.values()), list(final.values()), actual, known
 
 
-def choose(mse: np.ndarray, weight: float = 0.5) -> np.ndarray:
+def choose(mse: np.ndarray, weight: float = 0.2) -> np.ndarray:
     """(n,) index of the candidate for each series from validation MSEs (n, M).
 
     Two windows are a small sample, so a series' own relative errors (MSE over its mean MSE across candidates)

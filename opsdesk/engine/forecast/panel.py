@@ -257,6 +257,11 @@ def to_dense(panel: SeriesPanel, *, max_history: int | None = None, dtype=np.flo
     dates = origin - np.arange(n_days - 1, -1, -1).astype("timedelta64[D]")
     lengths = panel.lengths
     offset = ((panel.start - dates[0]) // DAY).astype(np.int64)  # column of each series' first day
+    if (offset == 0).all() and (lengths == n_days).all():  # already a rectangle: reshape, no scatter
+        shape = (panel.n_series, n_days)
+        y = np.where(panel.available, panel.y, np.nan).astype(dtype, copy=False).reshape(shape)
+        covariates = {name: values.reshape(shape) for name, values in panel.covariates().items()}
+        return _with_first(y, dates, covariates, panel)
     row = np.repeat(np.arange(panel.n_series), lengths)
     column = np.arange(len(panel.y)) - np.repeat(panel.indptr[:-1], lengths) + np.repeat(offset, lengths)
     keep = column >= 0
@@ -268,6 +273,10 @@ def to_dense(panel: SeriesPanel, *, max_history: int | None = None, dtype=np.flo
         matrix = np.zeros((panel.n_series, n_days), dtype=np.float32)
         matrix[row, column] = values[keep]
         covariates[name] = matrix
+    return _with_first(y, dates, covariates, panel)
+
+
+def _with_first(y: np.ndarray, dates: np.ndarray, covariates: dict, panel: SeriesPanel) -> Dense:
     seen = ~np.isnan(y)
-    first = np.where(seen.any(axis=1), seen.argmax(axis=1), n_days).astype(np.int64)
+    first = np.where(seen.any(axis=1), seen.argmax(axis=1), y.shape[1]).astype(np.int64)
     return Dense(y, dates, covariates, first, {k: np.asarray(v) for k, v in panel.static.items()})

@@ -24,10 +24,13 @@ def chain(db):
     company = Company.objects.create(code="IMP", name="导入测试")
     r1 = Region.objects.create(company=company, code="R1", name="一区")
     r2 = Region.objects.create(company=company, code="R2", name="二区")
-    stores = {code: Store.objects.create(company=company, region=region, code=code, name=code, city="上海")
-              for code, region in (("S1", r1), ("S2", r1), ("S3", r2))}
-    products = {sku: Product.objects.create(company=company, sku=sku, name=sku, cost=1, price=2)
-                for sku in ("P1", "P2", "P3")}
+    stores = {
+        code: Store.objects.create(company=company, region=region, code=code, name=code, city="上海")
+        for code, region in (("S1", r1), ("S2", r1), ("S3", r2))
+    }
+    products = {
+        sku: Product.objects.create(company=company, sku=sku, name=sku, cost=1, price=2) for sku in ("P1", "P2", "P3")
+    }
     return {"company": company, "regions": {"R1": r1, "R2": r2}, "stores": stores, "products": products}
 
 

@@ -16,11 +16,20 @@ def make_batch(company, user, *, status: str = "committed", content: bytes = SAL
     """A sku_day_sales batch of `company` started by `user`, over a kept file."""
     stored = import_file_store(company=company, stream=io.BytesIO(content), name="sales.csv")
     return ImportBatch.objects.create(
-        company=company, kind="sku_day_sales", file=stored, status=status, mapping=dict(SALES_MAPPING),
-        header=list(SALES_HEADER), encoding="utf-8", created_by=user, rows_read=1, rows_committed=1,
+        company=company,
+        kind="sku_day_sales",
+        file=stored,
+        status=status,
+        mapping=dict(SALES_MAPPING),
+        header=list(SALES_HEADER),
+        encoding="utf-8",
+        created_by=user,
+        rows_read=1,
+        rows_committed=1,
     )
 
 
 def make_profile(company, user, name: str = "POS-A") -> MappingProfile:
-    return MappingProfile.objects.create(company=company, kind="sku_day_sales", name=name, columns=dict(SALES_MAPPING),
-                                         created_by=user)
+    return MappingProfile.objects.create(
+        company=company, kind="sku_day_sales", name=name, columns=dict(SALES_MAPPING), created_by=user
+    )

@@ -70,6 +70,12 @@ ROUTES = [
     Route("GET /api/v1/imports/batches/", "api-list", area="imports", make_object=_batch),
     Route("GET /api/v1/imports/batches/{batch_id}/", "api-detail", area="imports", make_object=_batch),
     Route("GET /api/v1/imports/batches/{batch_id}/quarantine/", "api-detail", area="imports", make_object=_batch),
-    Route("POST /api/v1/imports/batches/", "api-write", area="imports", action="add", post_data=_api_upload,
-          model=ImportBatch),
+    Route(
+        "POST /api/v1/imports/batches/",
+        "api-write",
+        area="imports",
+        action="add",
+        post_data=_api_upload,
+        model=ImportBatch,
+    ),
 ]

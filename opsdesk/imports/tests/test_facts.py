@@ -28,24 +28,32 @@ def _reasons(batch) -> list[tuple[int, str, str, str]]:
 
 def test_every_bad_row_is_reported_with_row_column_value_and_reason(chain, write_file):
     # given
-    path = write_file("sales.csv", [
-        SKU_HEADER,
-        ["S1", "P1", "2024-05-01", "3", "2.5"],
-        ["S9", "P1", "2024-05-01", "3", "2.5"],
-        ["S1", "NOPE", "2024-05-01", "3", "2.5"],
-        ["S1", "P2", "2024-05-01", "-2", "2.5"],
-        ["S1", "P2", "2024-05-02", "1", "0"],
-        ["S1", "P2", "1999-12-31", "1", "1"],
-        ["S1", "P2", "2099-01-01", "1", "1"],
-        ["S1", "P2", "soon", "1", "1"],
-        ["S1", "P1", "2024-05-01", "4", "2.5"],
-        ["S1", "POST", "2024-05-01", "1", "18"],
-    ])
+    path = write_file(
+        "sales.csv",
+        [
+            SKU_HEADER,
+            ["S1", "P1", "2024-05-01", "3", "2.5"],
+            ["S9", "P1", "2024-05-01", "3", "2.5"],
+            ["S1", "NOPE", "2024-05-01", "3", "2.5"],
+            ["S1", "P2", "2024-05-01", "-2", "2.5"],
+            ["S1", "P2", "2024-05-02", "1", "0"],
+            ["S1", "P2", "1999-12-31", "1", "1"],
+            ["S1", "P2", "2099-01-01", "1", "1"],
+            ["S1", "P2", "soon", "1", "1"],
+            ["S1", "P1", "2024-05-01", "4", "2.5"],
+            ["S1", "POST", "2024-05-01", "1", "18"],
+        ],
+    )
     # when
     batch = _run(chain, path)
     # then
-    assert (batch.status, batch.rows_read, batch.rows_committed, batch.rows_quarantined,
-            batch.rows_skipped_duplicates) == ("committed", 10, 1, 8, 1)
+    assert (
+        batch.status,
+        batch.rows_read,
+        batch.rows_committed,
+        batch.rows_quarantined,
+        batch.rows_skipped_duplicates,
+    ) == ("committed", 10, 1, 8, 1)
     assert _reasons(batch) == [
         (3, "门店编号", "S9", "未知门店编号"),
         (4, "商品编码", "NOPE", "未知商品编码"),
@@ -62,61 +70,88 @@ def test_every_bad_row_is_reported_with_row_column_value_and_reason(chain, write
 
 def test_same_file_again_is_a_no_op_and_an_overlapping_file_upserts(chain, write_file):
     # given
-    first = write_file("may.csv", [SKU_HEADER, ["S1", "P1", "2024-05-01", "3", "2"], ["S1", "P1", "2024-05-02", "4", "2"]])
-    overlap = write_file("may2.csv", [SKU_HEADER, ["S1", "P1", "2024-05-02", "5", "2"], ["S1", "P1", "2024-05-03", "6", "2"]])
+    first = write_file(
+        "may.csv", [SKU_HEADER, ["S1", "P1", "2024-05-01", "3", "2"], ["S1", "P1", "2024-05-02", "4", "2"]]
+    )
+    overlap = write_file(
+        "may2.csv", [SKU_HEADER, ["S1", "P1", "2024-05-02", "5", "2"], ["S1", "P1", "2024-05-03", "6", "2"]]
+    )
     # when
     batch = _run(chain, first)
     again = _run(chain, first)
     later = _run(chain, overlap)
     # then
-    assert again.status == "duplicate" and again.duplicate_of_id == batch.pk
+    assert again.status == "duplicate"
+    assert again.duplicate_of_id == batch.pk
     assert again.rows_committed == 0
     assert later.rows_committed == 2
     assert list(SkuDaySales.objects.order_by("date").values_list("date", "quantity")) == [
-        (date(2024, 5, 1), Decimal("3.000")), (date(2024, 5, 2), Decimal("5.000")), (date(2024, 5, 3), Decimal("6.000"))]
+        (date(2024, 5, 1), Decimal("3.000")),
+        (date(2024, 5, 2), Decimal("5.000")),
+        (date(2024, 5, 3), Decimal("6.000")),
+    ]
 
 
 def test_store_day_totals_rossmann_shape(chain, write_file):
     # given: the columns of Rossmann's train.csv (newest first), store codes as numbers
-    path = write_file("train.csv", [
-        ["Store", "DayOfWeek", "Date", "Sales", "Customers", "Open", "Promo", "StateHoliday", "SchoolHoliday"],
-        ["S1", "5", "2015-06-19", "4202", "487", "1", "1", "0", "0"],
-        ["S2", "7", "2015-06-14", "0", "0", "0", "0", "a", "1"],
-        ["S3", "7", "2015-06-14", "-5", "0", "0", "0", "x", "1"],
-    ])
+    path = write_file(
+        "train.csv",
+        [
+            ["Store", "DayOfWeek", "Date", "Sales", "Customers", "Open", "Promo", "StateHoliday", "SchoolHoliday"],
+            ["S1", "5", "2015-06-19", "4202", "487", "1", "1", "0", "0"],
+            ["S2", "7", "2015-06-14", "0", "0", "0", "0", "a", "1"],
+            ["S3", "7", "2015-06-14", "-5", "0", "0", "0", "x", "1"],
+        ],
+    )
     # when
     batch = _run(chain, path, kind="store_day_sales")
     # then
     assert (batch.rows_committed, batch.rows_quarantined) == (2, 1)
     assert _reasons(batch) == [(4, "StateHoliday", "x", "法定假日应为 0、a、b 或 c")]
     closed = StoreDaySales.objects.get(store=chain["stores"]["S2"])
-    assert (closed.is_open, closed.state_holiday, closed.is_school_holiday, closed.sales_amount) == (False, "a", True, 0)
+    assert (closed.is_open, closed.state_holiday, closed.is_school_holiday, closed.sales_amount) == (
+        False,
+        "a",
+        True,
+        0,
+    )
 
 
 def test_sales_lines_handle_returns_cancellations_and_derived_line_numbers(chain, write_file):
     # given: Online Retail's columns; no store column (a fixed value), no line number column
-    path = write_file("retail.csv", [
-        ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"],
-        ["536365", "P1", "HEART", "6", "2010-12-01 08:26:00", "2.55", "17850", "United Kingdom"],
-        ["536365", "P2", "LANTERN", "6", "2010-12-01 08:26:00", "3.39", "", "United Kingdom"],
-        ["536365", "P2", "LANTERN", "6", "2010-12-01 08:26:00", "3.39", "", "United Kingdom"],
-        ["C536379", "P1", "HEART", "-1", "2010-12-01 09:41:00", "2.55", "14527", "United Kingdom"],
-        ["536380", "P1", "damaged", "-10", "2010-12-01 09:45:00", "0", "", "United Kingdom"],
-        ["536381", "M", "Manual", "1", "2010-12-01 09:45:00", "0.85", "", "United Kingdom"],
-        ["536382", "P3", "FREE", "1", "2010-12-01 09:45:00", "0", "", "United Kingdom"],
-    ])
+    path = write_file(
+        "retail.csv",
+        [
+            ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"],
+            ["536365", "P1", "HEART", "6", "2010-12-01 08:26:00", "2.55", "17850", "United Kingdom"],
+            ["536365", "P2", "LANTERN", "6", "2010-12-01 08:26:00", "3.39", "", "United Kingdom"],
+            ["536365", "P2", "LANTERN", "6", "2010-12-01 08:26:00", "3.39", "", "United Kingdom"],
+            ["C536379", "P1", "HEART", "-1", "2010-12-01 09:41:00", "2.55", "14527", "United Kingdom"],
+            ["536380", "P1", "damaged", "-10", "2010-12-01 09:45:00", "0", "", "United Kingdom"],
+            ["536381", "M", "Manual", "1", "2010-12-01 09:45:00", "0.85", "", "United Kingdom"],
+            ["536382", "P3", "FREE", "1", "2010-12-01 09:45:00", "0", "", "United Kingdom"],
+        ],
+    )
     # when
     batch = _run(chain, path, kind="sales_lines", defaults={"store": "S1"})
     # then
-    assert (batch.rows_read, batch.rows_committed, batch.rows_quarantined, batch.rows_skipped_duplicates) == (7, 3, 3, 1)
+    assert (batch.rows_read, batch.rows_committed, batch.rows_quarantined, batch.rows_skipped_duplicates) == (
+        7,
+        3,
+        3,
+        1,
+    )
     assert [reason for *_rest, reason in _reasons(batch)] == [
         "文件内重复（与前面的行键相同：store, invoice, product, sold_at, quantity, unit_price, customer_id）",
         "负数量但未标记为退货（发票号前缀 C 或退货标记）",
         "非商品编码（运费、手续费、手工调整等），不计入需求",
         "单价为 0",
     ]
-    lines = list(SalesLine.objects.order_by("invoice", "line_no").values_list("invoice", "line_no", "quantity", "is_return",
-                                                                                "customer_id", "date"))
+    lines = list(
+        SalesLine.objects.order_by("invoice", "line_no").values_list(
+            "invoice", "line_no", "quantity", "is_return", "customer_id", "date"
+        )
+    )
     assert lines == [
         ("536365", 1, Decimal("6.000"), False, "17850", date(2010, 12, 1)),
         ("536365", 2, Decimal("6.000"), False, "", date(2010, 12, 1)),
@@ -127,8 +162,14 @@ def test_sales_lines_handle_returns_cancellations_and_derived_line_numbers(chain
 def test_fixed_quarantine_file_reimports_into_the_same_lines(chain, write_file):
     # given: a sales-line file with one bad price
     header = ["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID"]
-    path = write_file("lines.csv", [header, ["900", "P1", "1", "2011-01-02 10:00", "1.5", "7"],
-                                    ["900", "P2", "2", "2011-01-02 10:00", "=cmd|x", "7"]])
+    path = write_file(
+        "lines.csv",
+        [
+            header,
+            ["900", "P1", "1", "2011-01-02 10:00", "1.5", "7"],
+            ["900", "P2", "2", "2011-01-02 10:00", "=cmd|x", "7"],
+        ],
+    )
     batch = _run(chain, path, kind="sales_lines", defaults={"store": "S1"})
     # when: the quarantine download is fixed and imported again
     export_header, rows = quarantine_table(batch, batch.quarantine.all())
@@ -141,12 +182,14 @@ def test_fixed_quarantine_file_reimports_into_the_same_lines(chain, write_file):
     # then: the fixed row became line 2 of invoice 900, nothing counted twice
     assert (again.rows_committed, again.rows_quarantined) == (1, 0)
     assert list(SalesLine.objects.order_by("line_no").values_list("line_no", "unit_price")) == [
-        (1, Decimal("1.5000")), (2, Decimal("2.2500"))]
+        (1, Decimal("1.5000")),
+        (2, Decimal("2.2500")),
+    ]
 
 
 def test_quarantine_export_escapes_formulas(chain, write_file, client):
     # given
-    path = write_file("sales.csv", [SKU_HEADER, ["=HYPERLINK(\"x\")", "P1", "2024-05-01", "1", "2"]])
+    path = write_file("sales.csv", [SKU_HEADER, ['=HYPERLINK("x")', "P1", "2024-05-01", "1", "2"]])
     batch = _run(chain, path)
     user = make_user("coo", company=chain["company"])
     client.force_login(user)
@@ -157,15 +200,18 @@ def test_quarantine_export_escapes_formulas(chain, write_file, client):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [*SKU_HEADER, "原行号", "错误"]
-    assert rows[1][0] == "'=HYPERLINK(\"x\")"
-    assert rows[1][-1] == "门店编号='=HYPERLINK(\"x\"): 未知门店编号".replace("'", "", 1)
-    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert rows[1][0] == '\'=HYPERLINK("x")'
+    assert rows[1][-1] == '门店编号=\'=HYPERLINK("x"): 未知门店编号'.replace("'", "", 1)
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_importer_writes_only_stores_in_scope(chain, write_file):
     # given: a store manager of S1
     manager = make_user("store_manager", stores=[chain["stores"]["S1"]])
-    path = write_file("sales.csv", [SKU_HEADER, ["S1", "P1", "2024-05-01", "1", "2"], ["S3", "P1", "2024-05-01", "1", "2"]])
+    path = write_file(
+        "sales.csv", [SKU_HEADER, ["S1", "P1", "2024-05-01", "1", "2"], ["S3", "P1", "2024-05-01", "1", "2"]]
+    )
     # when
     batch = _run(chain, path, actor=manager)
     # then
@@ -190,7 +236,9 @@ def test_staff_and_auditor_may_not_import(chain, write_file):
 
 def test_dry_run_writes_nothing_but_reports(chain, write_file):
     # given
-    path = write_file("sales.csv", [SKU_HEADER, ["S1", "P1", "2024-05-01", "1", "2"], ["S9", "P1", "2024-05-01", "1", "2"]])
+    path = write_file(
+        "sales.csv", [SKU_HEADER, ["S1", "P1", "2024-05-01", "1", "2"], ["S9", "P1", "2024-05-01", "1", "2"]]
+    )
     # when
     batch = _run(chain, path, dry_run=True)
     real = _run(chain, path)
@@ -202,23 +250,48 @@ def test_dry_run_writes_nothing_but_reports(chain, write_file):
 
 def test_stock_receipts_costs_and_calendar(chain, write_file):
     # given
-    stock = write_file("stock.csv", [["门店编号", "商品编码", "日期", "库存"], ["S1", "P1", "2024-05-01", "12"],
-                                     ["S1", "P2", "2024-05-01", "-1"]])
-    receipts = write_file("grn.csv", [["门店编号", "商品编码", "收货日期", "收货数量", "进价", "送货单号"],
-                                      ["S1", "P1", "2024-05-01", "24", "1.2", "GRN-1"], ["S1", "P1", "2024-05-01", "0", "1", "GRN-2"]])
-    costs = write_file("costs.csv", [["门店编号", "月份", "费用类别", "金额"], ["S1", "2024-05", "房租", "¥12,000"],
-                                     ["S1", "2024-05-03", "水电", "830.5"]])
-    calendar = write_file("test.csv", [["Store", "DayOfWeek", "Date", "Open", "Promo", "StateHoliday", "SchoolHoliday"],
-                                       ["S1", "4", "2026-12-31", "1", "1", "0", "0"]])
+    stock = write_file(
+        "stock.csv",
+        [["门店编号", "商品编码", "日期", "库存"], ["S1", "P1", "2024-05-01", "12"], ["S1", "P2", "2024-05-01", "-1"]],
+    )
+    receipts = write_file(
+        "grn.csv",
+        [
+            ["门店编号", "商品编码", "收货日期", "收货数量", "进价", "送货单号"],
+            ["S1", "P1", "2024-05-01", "24", "1.2", "GRN-1"],
+            ["S1", "P1", "2024-05-01", "0", "1", "GRN-2"],
+        ],
+    )
+    costs = write_file(
+        "costs.csv",
+        [
+            ["门店编号", "月份", "费用类别", "金额"],
+            ["S1", "2024-05", "房租", "¥12,000"],
+            ["S1", "2024-05-03", "水电", "830.5"],
+        ],
+    )
+    calendar = write_file(
+        "test.csv",
+        [
+            ["Store", "DayOfWeek", "Date", "Open", "Promo", "StateHoliday", "SchoolHoliday"],
+            ["S1", "4", "2026-12-31", "1", "1", "0", "0"],
+        ],
+    )
     # when
-    batches = [_run(chain, stock, kind="stock_snapshots"), _run(chain, receipts, kind="goods_receipts"),
-               _run(chain, costs, kind="operating_costs"), _run(chain, calendar, kind="calendar")]
+    batches = [
+        _run(chain, stock, kind="stock_snapshots"),
+        _run(chain, receipts, kind="goods_receipts"),
+        _run(chain, costs, kind="operating_costs"),
+        _run(chain, calendar, kind="calendar"),
+    ]
     # then
     assert [(b.rows_committed, b.rows_quarantined) for b in batches] == [(1, 1), (1, 1), (2, 0), (1, 0)]
     assert StockSnapshot.objects.get().on_hand == Decimal("12.000")
     assert GoodsReceipt.objects.get().reference == "GRN-1"
     assert list(OperatingCost.objects.order_by("date").values_list("date", "is_monthly", "category", "amount")) == [
-        (date(2024, 5, 1), True, "房租", Decimal("12000.00")), (date(2024, 5, 3), False, "水电", Decimal("830.50"))]
+        (date(2024, 5, 1), True, "房租", Decimal("12000.00")),
+        (date(2024, 5, 3), False, "水电", Decimal("830.50")),
+    ]
     day = StoreCalendarDay.objects.get()
     assert (day.date, day.is_open, day.is_promo) == (date(2026, 12, 31), True, True)
 

@@ -23,7 +23,8 @@ from opsdesk.catalog.models import Product
 from opsdesk.core.models import Company, Region, Store
 company = Company.objects.create(code="KILL", name="kill")
 region = Region.objects.create(company=company, code="R", name="R")
-Store.objects.bulk_create([Store(company=company, region=region, code=f"S{i}", name=f"S{i}", city="c") for i in range(20)])
+stores = [Store(company=company, region=region, code=f"S{i}", name=f"S{i}", city="c") for i in range(20)]
+Store.objects.bulk_create(stores)
 Product.objects.bulk_create([Product(company=company, sku=f"P{i}", name=f"P{i}", cost=1, price=2) for i in range(60)])
 """
 
@@ -56,7 +57,9 @@ def _progress_phase(var_dir: Path) -> str | None:
 def _counts(var_dir: Path) -> tuple[int, list]:
     with sqlite3.connect(var_dir / "opsdesk.sqlite3") as connection:
         facts = connection.execute("SELECT count(*) FROM sales_skudaysales").fetchone()[0]
-        batches = connection.execute("SELECT id, status, rows_committed FROM imports_importbatch ORDER BY id").fetchall()
+        batches = connection.execute(
+            "SELECT id, status, rows_committed FROM imports_importbatch ORDER BY id"
+        ).fetchall()
     return facts, batches
 
 

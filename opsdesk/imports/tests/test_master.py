@@ -14,14 +14,24 @@ def _run(chain, path, kind, **options):
 
 def test_stores_are_all_or_nothing(chain, write_file):
     # given: one row refers to an unknown region
-    path = write_file("stores.csv", [["门店编号", "门店名称", "区域编码", "城市", "开业日期"],
-                                     ["N1", "新店一", "R1", "苏州", "2020/3/1"],
-                                     ["N2", "新店二", "R9", "无锡", "2021-04-01"]])
+    path = write_file(
+        "stores.csv",
+        [
+            ["门店编号", "门店名称", "区域编码", "城市", "开业日期"],
+            ["N1", "新店一", "R1", "苏州", "2020/3/1"],
+            ["N2", "新店二", "R9", "无锡", "2021-04-01"],
+        ],
+    )
     # when
     batch = _run(chain, path, "stores")
     # then: nothing written, every row quarantined, the bad one with its reason
     assert (batch.status, batch.rows_read, batch.rows_committed, batch.rows_quarantined, batch.rows_invalid) == (
-        "rejected", 2, 0, 2, 1)
+        "rejected",
+        2,
+        0,
+        2,
+        1,
+    )
     assert list(batch.quarantine.order_by("row_number").values_list("row_number", "column", "value", "reason")) == [
         (2, "", "", "未导入：本文件其他行有错误（主数据全部导入或全部不导入）"),
         (3, "区域编码", "R9", "未知区域编码（请先导入区域）"),
@@ -32,8 +42,10 @@ def test_stores_are_all_or_nothing(chain, write_file):
 def test_master_data_creates_updates_and_audits(chain, write_file):
     # given
     regions = write_file("regions.csv", [["区域编码", "区域名称"], ["R1", "一区（改名）"], ["R3", "三区"]])
-    stores = write_file("stores.csv", [["Store", "Region", "City", "Status"], ["N1", "R3", "苏州", "营业中"],
-                                       ["N1", "R3", "苏州", "营业中"]])
+    stores = write_file(
+        "stores.csv",
+        [["Store", "Region", "City", "Status"], ["N1", "R3", "苏州", "营业中"], ["N1", "R3", "苏州", "营业中"]],
+    )
     # when
     first = _run(chain, regions, "regions")
     second = _run(chain, stores, "stores")
@@ -49,19 +61,35 @@ def test_master_data_creates_updates_and_audits(chain, write_file):
 
 def test_categories_with_parents_in_the_same_file_suppliers_and_products(chain, write_file):
     # given
-    categories = write_file("cat.csv", [["品类编码", "品类名称", "上级品类"], ["FRUIT", "水果", "FRESH"], ["FRESH", "生鲜", ""]])
+    categories = write_file(
+        "cat.csv", [["品类编码", "品类名称", "上级品类"], ["FRUIT", "水果", "FRESH"], ["FRESH", "生鲜", ""]]
+    )
     suppliers = write_file("sup.csv", [["供应商编码", "供应商名称", "交期"], ["SUP1", "果园", "2"]])
-    products = write_file("products.csv", [["商品编码", "商品名称", "条码", "箱规", "进价", "售价", "品类", "供应商"],
-                                           ["A100", "苹果", "6901234567892", "12", "3.2", "¥5.90", "FRUIT", "SUP1"]])
+    products = write_file(
+        "products.csv",
+        [
+            ["商品编码", "商品名称", "条码", "箱规", "进价", "售价", "品类", "供应商"],
+            ["A100", "苹果", "6901234567892", "12", "3.2", "¥5.90", "FRUIT", "SUP1"],
+        ],
+    )
     # when
-    batches = [_run(chain, categories, "categories"), _run(chain, suppliers, "suppliers"), _run(chain, products, "products")]
+    batches = [
+        _run(chain, categories, "categories"),
+        _run(chain, suppliers, "suppliers"),
+        _run(chain, products, "products"),
+    ]
     # then
     assert [b.status for b in batches] == ["committed"] * 3
     assert ProductCategory.objects.get(code="FRUIT").parent.code == "FRESH"
     assert Supplier.objects.get(code="SUP1").lead_time_days == 2
     product = Product.objects.get(sku="A100")
     assert (str(product.price), str(product.cost), product.pack_size, product.category.code, product.supplier.code) == (
-        "5.90", "3.20", 12, "FRUIT", "SUP1")
+        "5.90",
+        "3.20",
+        12,
+        "FRUIT",
+        "SUP1",
+    )
 
 
 def test_conflicting_duplicate_codes_reject_the_file(chain, write_file):

@@ -12,8 +12,9 @@ DATES = st.sampled_from(["2024-05-01", "2024/5/2", "20240503", "45417", "1999-01
 QUANTITIES = st.sampled_from(["1", "2.5", "-3", "0", "1,000", "x", ""])
 PRICES = st.sampled_from(["2", "¥3.5", "0", "-1", ""])
 ROWS = st.lists(st.tuples(STORES, SKUS, DATES, QUANTITIES, PRICES), min_size=1, max_size=25)
-PROPERTY = settings(max_examples=15, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @PROPERTY
@@ -40,7 +41,9 @@ def test_importing_again_changes_nothing(chain, write_file, rows, extra):
     snapshot = sorted(SkuDaySales.objects.values_list("store_id", "product_id", "date", "quantity", "revenue"))
     # when: the same file again, and the same rows in a different file (a new SHA-256)
     again = import_run(actor=None, company=chain["company"], kind="sku_day_sales", path=path)
-    copy = write_file("copy.csv", [["门店编号", "商品编码", "日期", "数量", "单价"], *map(list, rows), ["S9", "P1", "", extra, ""]])
+    copy = write_file(
+        "copy.csv", [["门店编号", "商品编码", "日期", "数量", "单价"], *map(list, rows), ["S9", "P1", "", extra, ""]]
+    )
     overlapping = import_run(actor=None, company=chain["company"], kind="sku_day_sales", path=copy)
     # then
     assert again.status == "duplicate"
