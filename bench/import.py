@@ -169,6 +169,7 @@ def main() -> None:
         print(json.dumps(worker(args.worker)))
         return
     results: dict[str, dict | None] = {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="opsdesk-bench-import-") as base:
         base_path = Path(base)
         for label, rows in (("sqlite-small", args.small), ("sqlite", args.rows)):
@@ -187,18 +188,19 @@ def main() -> None:
             finally:
                 stop()
     print(
-        f"{'run':<14}{'rows':>10}{'seconds':>10}{'validate s':>11}{'CPU s':>8}{'rows/s':>10}{'peak MiB':>10}"
+        f"{'run':<14}{'rows':>10}{'seconds':>10}{'1st write s':>12}{'CPU s':>8}{'rows/s':>10}{'peak MiB':>10}"
         f"{'baseline':>10}"
     )
     for label, result in results.items():
         if result is None:
-            print(f"{label:<14}{'not run (PostgreSQL not installed)':>40}")
+            print(f"{label:<14}{'  not run (--no-postgres, or no initdb)'}")
             continue
         print(
-            f"{label:<14}{result['rows']:>10}{result['seconds']:>10}{result['validate_seconds']:>11}"
+            f"{label:<14}{result['rows']:>10}{result['seconds']:>10}{result['validate_seconds']:>12}"
             f"{result['cpu_seconds']:>8}{result['rows_per_s']:>10}"
             f"{result['peak_mib']:>10}{result['baseline_mib']:>10}"
         )
+    print(f"load average (1 min) before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
         "seconds: wall clock of the import (file kept, validated, written, committed); CPU s: this process only "
         "(the machine is shared, so wall clock includes waiting for a core)"

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.models import Store
 from opsdesk.core.scoping import ScopedManager
@@ -25,7 +26,7 @@ class OperatingCost(models.Model):
 
     class Meta:
         verbose_name = _("营运费用")
-        verbose_name_plural = _("营运费用")
+        verbose_name_plural = pgettext_lazy("plural", "营运费用")
         constraints = [
             models.UniqueConstraint(fields=["store", "date", "category"], name="operatingcost_unique_category")
         ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.models import Company
 from opsdesk.core.scoping import ScopedManager, ScopedQuerySet
@@ -45,7 +46,7 @@ class ImportFile(models.Model):
 
     class Meta:
         verbose_name = _("导入文件")
-        verbose_name_plural = _("导入文件")
+        verbose_name_plural = pgettext_lazy("plural", "导入文件")
         constraints = [models.UniqueConstraint(fields=["company", "sha256"], name="importfile_unique_sha")]
 
     def __str__(self) -> str:
@@ -87,7 +88,7 @@ class MappingProfile(models.Model):
 
     class Meta:
         verbose_name = _("映射方案")
-        verbose_name_plural = _("映射方案")
+        verbose_name_plural = pgettext_lazy("plural", "映射方案")
         ordering = ["kind", "name"]
         constraints = [models.UniqueConstraint(fields=["company", "kind", "name"], name="mappingprofile_unique_name")]
 
@@ -150,7 +151,7 @@ class ImportBatch(models.Model):
 
     class Meta:
         verbose_name = _("导入批次")
-        verbose_name_plural = _("导入批次")
+        verbose_name_plural = pgettext_lazy("plural", "导入批次")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["company", "status"])]
 
@@ -195,7 +196,7 @@ class QuarantineRow(models.Model):
 
     class Meta:
         verbose_name = _("隔离行")
-        verbose_name_plural = _("隔离行")
+        verbose_name_plural = pgettext_lazy("plural", "隔离行")
         ordering = ["batch", "row_number"]
         indexes = [models.Index(fields=["batch", "kind", "row_number"])]
 

@@ -26,6 +26,7 @@ XLSX_MAX_MEMBERS = 2000
 XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 XLSX_MAX_RATIO = 200
 GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+OTHER_CJK = {"cp949", "euckr", "big5", "big5hkscs", "cp950", "shiftjis", "cp932", "eucjp", "johab", "iso2022jp"}
 csv.field_size_limit(16 * 1024 * 1024)
 
 
@@ -73,7 +74,19 @@ def detect_encoding(sample: bytes) -> str:
     encoding = (best.encoding if best else "gb18030").lower().replace("-", "").replace("_", "")
     if encoding in GB_FAMILY or best is None:
         return "gb18030"
+    if encoding in OTHER_CJK and _decodes(sample, "gb18030"):
+        # Short samples of GBK text often look like Korean or Japanese to a detector; in a Chinese chain's
+        # exports GB18030 is far likelier (the encoding option overrides this).
+        return "gb18030"
     return best.encoding
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _sniff_delimiter(first_line: str) -> str:

@@ -61,7 +61,7 @@ class GoodsReceipt(models.Model):
 
     class Meta:
         verbose_name = _("收货")
-        verbose_name_plural = _("收货")
+        verbose_name_plural = pgettext_lazy("plural", "收货")
         constraints = [
             models.UniqueConstraint(fields=["store", "product", "date", "reference"], name="goodsreceipt_unique_line")
         ]

@@ -7,7 +7,6 @@ from django_tasks import task
 
 from opsdesk.core.models import Company
 
-
 WAIT_FOR_FORECAST = timedelta(minutes=5)
 MAX_WAITS = 24  # two hours
 

@@ -133,7 +133,7 @@ class SalesLine(models.Model):
 
     class Meta:
         verbose_name = _("销售明细")
-        verbose_name_plural = _("销售明细")
+        verbose_name_plural = pgettext_lazy("plural", "销售明细")
         constraints = [models.UniqueConstraint(fields=["store", "invoice", "line_no"], name="salesline_unique_line")]
         indexes = [models.Index(fields=["store", "date"]), models.Index(fields=["product", "date"])]
 
@@ -160,7 +160,7 @@ class StoreCalendarDay(models.Model):
 
     class Meta:
         verbose_name = _("门店日历")
-        verbose_name_plural = _("门店日历")
+        verbose_name_plural = pgettext_lazy("plural", "门店日历")
         constraints = [models.UniqueConstraint(fields=["store", "date"], name="storecalendarday_unique_day")]
         indexes = [models.Index(fields=["date"])]
 

@@ -539,35 +539,34 @@ def _plan_promotions(rng, cal: Calendar, categories, leaf_records, regions, stor
     end = cal.dates[-1].astype(object) + timedelta(days=horizon)
     by_region = [[i for i, s in enumerate(stores) if s.region_index == r] for r in range(len(regions))]
     every_store = list(range(len(stores)))
+    by_code = {c.code: i for i, c in enumerate(categories)}
+    # (first day, last day, percent off, category index or None for the whole assortment, stores, theme)
     promotions: list[tuple] = []
     for festival in cal.festival_days:
-        if start <= festival - timedelta(days=3) and festival - timedelta(days=20) <= end:
-            first, last = festival - timedelta(days=20), festival - timedelta(days=3)
-            promotions.append((first, last, 15, 0, every_store, "年货节"))
+        first, last = festival - timedelta(days=20), festival - timedelta(days=3)
+        if start <= last and first <= end:
+            promotions.append((first, last, 15, by_code["C50"], every_store, "年货节"))
     for year in range(start.year, end.year + 1):
-        for month, day, days, percent, leaf, theme in ((6, 14, 5, 10, 5, "618 年中大促"), (11, 9, 3, 20, 20, "双十一")):
+        for month, day, days, percent, category, theme in (
+            (6, 14, 5, 5, None, "618 年中大促"), (11, 9, 3, 20, by_code["C70"], "双十一"),
+        ):
             first = date(year, month, day)
             if start <= first <= end:
-                promotions.append((first, first + timedelta(days=days - 1), percent, leaf, every_store, theme))
+                promotions.append((first, first + timedelta(days=days - 1), percent, category, every_store, theme))
     week = start - timedelta(days=start.weekday()) + timedelta(days=3)  # Thursdays
     while week <= end:
         for _ in range(int(rng.integers(2, 4))):
-            leaf = int(rng.integers(len(leaf_records)))
+            category = leaf_records[int(rng.integers(len(leaf_records)))]
             days = int(rng.integers(3, 11))
             percent = int(rng.choice([10, 15, 20, 25, 30], p=[0.25, 0.3, 0.25, 0.12, 0.08]))
             scope = every_store if rng.random() < 0.5 else by_region[int(rng.integers(len(regions)))]
             theme = names.PROMOTION_THEMES[int(rng.integers(len(names.PROMOTION_THEMES)))]
             if scope:
-                promotions.append((week, week + timedelta(days=days - 1), percent, leaf + 1, scope, theme))
+                promotions.append((week, week + timedelta(days=days - 1), percent, category, scope, theme))
         week += timedelta(days=7)
-    promotions.sort(key=lambda row: (row[0], row[1], row[3]))
+    promotions.sort(key=lambda row: (row[0], row[1], -1 if row[3] is None else row[3]))
     records = []
-    for number, (first, last, percent, leaf, scope, theme) in enumerate(promotions, start=1):
-        category = None if leaf == 0 else (leaf_records[leaf - 1] if leaf <= len(leaf_records) else None)
-        if leaf == 20:  # the Double 11 promotion runs on household goods
-            category = next(i for i, c in enumerate(categories) if c.code == "C70")
-        if theme == "年货节":
-            category = next(i for i, c in enumerate(categories) if c.code == "C50")
+    for number, (first, last, percent, category, scope, theme) in enumerate(promotions, start=1):
         label = "全场" if category is None else categories[category].name
         discount = f"{(100 - percent) / 10:g}折"
         records.append(PromotionRecord(f"PR{number:04d}", f"{theme}·{label} {discount}", first, last, percent,

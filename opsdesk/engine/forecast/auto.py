@@ -233,20 +233,27 @@ def _relative(mse: np.ndarray) -> np.ndarray:
         return mse / np.where(scale > 0, scale, np.nan)
 
 
-def _relative_score(mse: np.ndarray) -> np.ndarray:
-    """(M,) mean over series of each candidate's relative MSE (inf for a candidate never validated)."""
-    relative = _relative(mse)
+def _relative_score(error: np.ndarray, cap: float = 3.0) -> np.ndarray:
+    """(M,) mean over series of each candidate's relative error, capped at ``cap`` (inf if never validated).
+
+    The cap keeps a candidate that explodes on a handful of series from looking worse than one that is mediocre
+    everywhere.
+    """
+    relative = np.minimum(_relative(error), cap)
     count = (~np.isnan(relative)).sum(0)
     return np.where(count > 0, np.nansum(relative, 0) / np.maximum(count, 1), np.inf)
 
 
 def _add_ensemble(validation: dict, final: dict, actual: np.ndarray, size: int = 3) -> None:
-    """Add the mean of the ``size`` candidates with the best relative validation score as a candidate."""
+    """Add the mean of the ``size`` candidates with the best relative validation MAE as a candidate.
+
+    Ranked by absolute rather than squared error: lumpy demand makes squared errors hinge on a few spikes.
+    """
     names = list(validation)
     if len(names) < 2:
         return
-    mse = np.stack([_nanmean_rows((validation[m] - actual) ** 2) for m in names], 1)
-    top = [names[j] for j in np.argsort(_relative_score(mse))[:size]]
+    mae = np.stack([_nanmean_rows(np.abs(validation[m] - actual)) for m in names], 1)
+    top = [names[j] for j in np.argsort(_relative_score(mae))[:size]]
     validation[ENSEMBLE] = np.mean([validation[m] for m in top], axis=0)
     final[ENSEMBLE] = np.mean([final[m] for m in top], axis=0)
 

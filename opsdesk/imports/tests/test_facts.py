@@ -304,3 +304,32 @@ def test_unreadable_file_fails_with_a_clear_message(chain, write_file):
 
     with pytest.raises(ValidationError):
         _run(chain, path)
+
+
+def test_xlsx_with_date_cells_and_excel_serials_and_gzip_csv(chain, tmp_path):
+    # given: an Excel sheet whose dates are a date cell and a bare serial number, and the same rows gzip'd as CSV
+    import gzip
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["门店编号", "日期", "销售额(元)", "来客数"])
+    sheet.append(["S1", datetime(2024, 5, 1), "¥1,234.50", 80])
+    sheet.append(["S2", 45413, 99.5, 12])
+    xlsx = tmp_path / "days.xlsx"
+    workbook.save(xlsx)
+    gz = tmp_path / "days.csv.gz"
+    gz.write_bytes(gzip.compress("门店编号,日期,销售额,客流\nS3,2024/5/1,\"2,000\",5\n".encode("gbk")))
+    # when
+    batch = _run(chain, xlsx, kind="store_day_sales")
+    second = _run(chain, gz, kind="store_day_sales")
+    # then
+    assert (batch.rows_committed, second.rows_committed) == (2, 1)
+    rows = StoreDaySales.objects.order_by("store__code").values_list("store__code", "date", "sales_amount", "customers")
+    assert list(rows) == [
+        ("S1", date(2024, 5, 1), Decimal("1234.50"), 80),
+        ("S2", date(2024, 5, 1), Decimal("99.50"), 12),
+        ("S3", date(2024, 5, 1), Decimal("2000.00"), 5),
+    ]

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.catalog.models import Product
 from opsdesk.core.models import Store
@@ -69,7 +70,7 @@ class CorrectiveAction(models.Model):
 
     class Meta:
         verbose_name = _("整改任务")
-        verbose_name_plural = _("整改任务")
+        verbose_name_plural = pgettext_lazy("plural", "整改任务")
         ordering = ["status", "due_date", "pk"]
         indexes = [models.Index(fields=["store", "status", "due_date"]), models.Index(fields=["owner", "status"])]
 
@@ -109,7 +110,7 @@ class ActionEscalation(models.Model):
 
     class Meta:
         verbose_name = _("整改升级")
-        verbose_name_plural = _("整改升级")
+        verbose_name_plural = pgettext_lazy("plural", "整改升级")
         ordering = ["action", "level"]
         constraints = [models.UniqueConstraint(fields=["action", "level"], name="escalation_unique_level")]
 
@@ -142,7 +143,7 @@ class StockCheck(models.Model):
 
     class Meta:
         verbose_name = _("库存核查")
-        verbose_name_plural = _("库存核查")
+        verbose_name_plural = pgettext_lazy("plural", "库存核查")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -174,7 +175,7 @@ class StockCheckLine(models.Model):
 
     class Meta:
         verbose_name = _("库存核查明细")
-        verbose_name_plural = _("库存核查明细")
+        verbose_name_plural = pgettext_lazy("plural", "库存核查明细")
         ordering = ["stock_check", "reason", "days_of_cover", "pk"]
 
     def __str__(self) -> str:
@@ -204,7 +205,7 @@ class TrainingSuggestion(models.Model):
 
     class Meta:
         verbose_name = _("培训建议")
-        verbose_name_plural = _("培训建议")
+        verbose_name_plural = pgettext_lazy("plural", "培训建议")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

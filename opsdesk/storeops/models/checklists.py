@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.models import Company
 from opsdesk.core.scoping import ScopedManager
@@ -44,7 +45,7 @@ class ChecklistTemplate(models.Model):
 
     class Meta:
         verbose_name = _("检查表模板")
-        verbose_name_plural = _("检查表模板")
+        verbose_name_plural = pgettext_lazy("plural", "检查表模板")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="checklist_template_unique_code")]
 
@@ -81,7 +82,7 @@ class TemplateVersion(models.Model):
 
     class Meta:
         verbose_name = _("模板版本")
-        verbose_name_plural = _("模板版本")
+        verbose_name_plural = pgettext_lazy("plural", "模板版本")
         ordering = ["template", "-number"]
         constraints = [models.UniqueConstraint(fields=["template", "number"], name="template_version_unique_number")]
 
@@ -111,7 +112,7 @@ class TemplateSection(models.Model):
 
     class Meta:
         verbose_name = _("模板分区")
-        verbose_name_plural = _("模板分区")
+        verbose_name_plural = pgettext_lazy("plural", "模板分区")
         ordering = ["version", "position", "pk"]
 
     def __str__(self) -> str:
@@ -153,7 +154,7 @@ class TemplateItem(models.Model):
 
     class Meta:
         verbose_name = _("检查项")
-        verbose_name_plural = _("检查项")
+        verbose_name_plural = pgettext_lazy("plural", "检查项")
         ordering = ["section__position", "position", "pk"]
 
     def __str__(self) -> str:

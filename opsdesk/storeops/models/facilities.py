@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.models import Store
 from opsdesk.core.scoping import ScopedManager
@@ -44,7 +45,7 @@ class MaintenanceRequest(models.Model):
 
     class Meta:
         verbose_name = _("维修申请")
-        verbose_name_plural = _("维修申请")
+        verbose_name_plural = pgettext_lazy("plural", "维修申请")
         ordering = ["-reported_at", "-pk"]
 
     def __str__(self) -> str:
@@ -86,7 +87,7 @@ class ComplianceItem(models.Model):
 
     class Meta:
         verbose_name = _("证照合规")
-        verbose_name_plural = _("证照合规")
+        verbose_name_plural = pgettext_lazy("plural", "证照合规")
         ordering = ["expiry_date", "pk"]
         indexes = [models.Index(fields=["store", "expiry_date"])]
 

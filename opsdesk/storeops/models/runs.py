@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.choices import RoleChoices
 from opsdesk.core.models import Company, Region, Store
@@ -52,7 +53,7 @@ class InspectionSchedule(models.Model):
 
     class Meta:
         verbose_name = _("巡检计划")
-        verbose_name_plural = _("巡检计划")
+        verbose_name_plural = pgettext_lazy("plural", "巡检计划")
         ordering = ["template__code", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -125,7 +126,7 @@ class InspectionRun(models.Model):
 
     class Meta:
         verbose_name = _("巡检记录")
-        verbose_name_plural = _("巡检记录")
+        verbose_name_plural = pgettext_lazy("plural", "巡检记录")
         ordering = ["-due_date", "-pk"]
         indexes = [models.Index(fields=["store", "status", "due_date"]), models.Index(fields=["completed_at"])]
         constraints = [
@@ -179,7 +180,7 @@ class InspectionAnswer(models.Model):
 
     class Meta:
         verbose_name = _("检查答案")
-        verbose_name_plural = _("检查答案")
+        verbose_name_plural = pgettext_lazy("plural", "检查答案")
         constraints = [models.UniqueConstraint(fields=["run", "item"], name="answer_unique_item")]
 
     def __str__(self) -> str:
@@ -214,7 +215,7 @@ class InspectionPhoto(models.Model):
 
     class Meta:
         verbose_name = _("巡检照片")
-        verbose_name_plural = _("巡检照片")
+        verbose_name_plural = pgettext_lazy("plural", "巡检照片")
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -247,7 +248,7 @@ class Finding(models.Model):
 
     class Meta:
         verbose_name = _("问题项")
-        verbose_name_plural = _("问题项")
+        verbose_name_plural = pgettext_lazy("plural", "问题项")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["store", "created_at"])]
 
