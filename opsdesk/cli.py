@@ -54,14 +54,18 @@ def _start_worker() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "opsdesk", "worker"], env=os.environ.copy())
 
 
-def _print_logins(summary, url: str) -> None:
+def _print_logins(logins, url: str, *, serving: bool = True) -> None:
     print()
     print("=" * 72)
-    print(f"  OpsDesk 营运台 is running at {url}")
+    if serving:
+        print(f"  OpsDesk 营运台 is running at {url}")
+    else:
+        print("  OpsDesk 营运台 demo data is ready; `opsdesk demo` serves it at " + url)
     print("  Demo logins (角色 / username / password / scope):")
-    for role, username, password, scope in summary.logins:
+    for role, username, password, scope in logins:
         print(f"    {role:<22} {username:<16} {password:<20} {scope}")
-    print("  Stop with Ctrl+C.")
+    if serving:
+        print("  Stop with Ctrl+C.")
     print("=" * 72, flush=True)
 
 
@@ -75,15 +79,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.reset or not demo_exists():
         summary = build_demo(reset=args.reset, progress=True)
         print(f"Demo company generated in {summary.seconds:.1f} s.", flush=True)
-        logins = summary.logins
-    else:
-        logins = demo_logins()
+        _queue_demo_analytics()
+    logins = demo_logins()
     url = f"http://{args.host}:{args.port}/"
     if args.no_serve:
-        _print_logins(_Logins(logins), url)
+        _print_logins(logins, url, serving=False)
         return 0
     worker = _start_worker()
-    _print_logins(_Logins(logins), url)
+    _print_logins(logins, url)
+    print("  The worker is computing the forecast and the replenishment plan now (see 预测 / 补货).", flush=True)
     try:
         return subprocess.call(_gunicorn_command(args.host, args.port, args.workers))
     except KeyboardInterrupt:
@@ -96,9 +100,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             worker.kill()
 
 
-class _Logins:
-    def __init__(self, logins):
-        self.logins = logins
+def _queue_demo_analytics() -> None:
+    """Queue the first forecast and replenishment plan of the demo (the worker runs them; the plan waits)."""
+    from opsdesk.core.models import Company
+    from opsdesk.forecasting.services import forecast_run_request
+    from opsdesk.replenishment.services import plan_run_request
+
+    for company in Company.objects.filter(stores__isnull=False).distinct():
+        forecast_run_request(actor=None, company=company, kind="demo")
+        plan_run_request(actor=None, company=company, kind="demo")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -5,10 +5,10 @@ process leaves no partial batch. Master data: validate all rows, then write all 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -209,9 +209,10 @@ def run_facts(
     """Validate chunk by chunk while a writer upserts the valid rows and stores the quarantine, all inside ONE
     transaction that also marks the batch finished: a killed process leaves nothing behind.
 
-    Outside a surrounding transaction (command line, worker) the writer is a second thread with its own database
-    connection, so validation (Python) and writing (SQLite/PostgreSQL, which release the GIL) use both cores.
-    Inside one (tests, callers that want the import in their transaction) it all runs in the calling thread."""
+    Outside a surrounding transaction (command line, worker) the writer is a forked child process with its own
+    database connection, so validation and writing use both cores (a thread would not: the GIL hand-offs of
+    executemany starve it). Inside one (tests, callers that want the import in their transaction) everything runs
+    in the calling process."""
     counts, key_set, builder = Counts(), KeySet(), RowBuilder(spec)
     key_fields = _duplicate_key(spec, validator)
     upserter = Upserter(
@@ -224,10 +225,10 @@ def run_facts(
             yield _validate_chunk(chunk, validator, builder, key_fields, key_set, counts)
             progress.update(counts, source.position(), "write" if writer.chunks_written else "validate")
 
-    if connection.in_atomic_block or os.environ.get("OPSDESK_IMPORT_THREADS") == "0":
+    if connection.in_atomic_block or os.environ.get("OPSDESK_IMPORT_PROCESSES") == "0":
         writer.run(produce())
     else:
-        _run_in_writer_thread(writer, produce())
+        _run_in_writer_process(writer, produce())
     return counts
 
 
@@ -238,7 +239,7 @@ class _ChunkWriter:
         self.batch, self.upserter, self.counts = batch, upserter, counts
         self.chunks_written = 0
 
-    def run(self, chunks: Iterable[tuple[list, list]]) -> None:
+    def run(self, chunks: Iterable[tuple[list, list]], on_chunk: Callable[[], None] | None = None) -> None:
         batch = self.batch
         with transaction.atomic():
             QuarantineRow.objects.filter(batch=batch).delete()
@@ -249,67 +250,88 @@ class _ChunkWriter:
                     [QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine], batch_size=2000
                 )
                 self.chunks_written += 1
+                if on_chunk is not None:
+                    on_chunk()
             status = BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.COMMITTED
             finish_batch(batch, self.counts, status)
 
 
-_END, _ABORT = object(), object()
+IN_FLIGHT = 3  # chunks sent but not yet written: memory stays flat however large the file
 
 
-class _Aborted(Exception):
-    """The producer failed: the writer rolls its transaction back."""
-
-
-def _drain(chunks: queue.Queue) -> Iterator:
-    while True:
-        item = chunks.get()
-        if item is _END:
-            return
-        if item is _ABORT:
-            raise _Aborted
-        yield item
-
-
-def _run_in_writer_thread(writer: _ChunkWriter, produced: Iterator) -> None:
-    chunks: queue.Queue = queue.Queue(maxsize=3)  # at most ~40,000 rows in flight: memory stays flat
-    failures: list[BaseException] = []
-
-    def consume() -> None:
-        try:
-            writer.run(_drain(chunks))
-        except _Aborted:
-            pass
-        except BaseException as error:  # re-raised in the calling thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=consume, name="opsdesk-import-writer", daemon=True)
-    thread.start()
+def _run_in_writer_process(writer: _ChunkWriter, produced: Iterator) -> None:
+    """Feed chunks to a forked writer through a pipe; it acknowledges each chunk and reports done or its error.
+    If this process dies, the writer reads end-of-file mid-transaction and rolls back."""
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    connection.close()  # the child must not share this process's database connection
+    child = context.Process(target=_writer_main, args=(theirs, writer), name="opsdesk-import-writer", daemon=True)
+    child.start()
+    theirs.close()
+    outcome: dict = {}
     try:
         for item in produced:
-            _put(chunks, item, thread)
-        _put(chunks, _END, thread)
-    except BaseException:
-        if thread.is_alive():
-            _put(chunks, _ABORT, thread)
-        thread.join()
-        if failures:
-            raise failures[0] from None
-        raise
-    thread.join()
-    if failures:
-        raise failures[0]
+            while writer.chunks_written + IN_FLIGHT <= _sent(outcome) and _receive(ours, writer, outcome):
+                pass
+            ours.send(("chunk", item))
+            outcome["sent"] = _sent(outcome) + 1
+            while ours.poll() and _receive(ours, writer, outcome):
+                pass
+        ours.send(("end", asdict(writer.counts)))
+        while "done" not in outcome and _receive(ours, writer, outcome):
+            pass
+    finally:
+        ours.close()
+        child.join()
+    if outcome.get("error"):
+        raise RuntimeError(outcome["error"])
+    if "done" not in outcome:
+        raise RuntimeError(f"the import writer stopped (exit code {child.exitcode})")
 
 
-def _put(chunks: queue.Queue, item, thread: threading.Thread) -> None:
-    while True:
-        try:
-            chunks.put(item, timeout=0.5)
-            return
-        except queue.Full:
-            if not thread.is_alive():
-                raise RuntimeError("the import writer stopped") from None
+def _sent(outcome: dict) -> int:
+    return outcome.get("sent", 0)
+
+
+def _receive(pipe, writer: _ChunkWriter, outcome: dict) -> bool:
+    """Read one message from the writer; False when there is nothing more to wait for."""
+    try:
+        kind, value = pipe.recv()
+    except EOFError:
+        return False
+    if kind == "ack":
+        writer.chunks_written = value
+        return True
+    outcome[kind] = value or True
+    if kind == "error":
+        raise RuntimeError(value)
+    return False
+
+
+def _writer_main(pipe, writer: _ChunkWriter) -> None:
+    """The writer process: one transaction over every chunk received; end-of-file before 'end' rolls it back."""
+    status = 1
+    try:
+        def chunks() -> Iterator:
+            while True:
+                kind, value = pipe.recv()  # EOFError when the importer died: the transaction rolls back
+                if kind == "end":
+                    for name, number in value.items():
+                        setattr(writer.counts, name, number)
+                    return
+                yield value
+
+        writer.run(chunks(), on_chunk=lambda: pipe.send(("ack", writer.chunks_written)))
+        pipe.send(("done", None))
+        status = 0
+    except EOFError:
+        pass
+    except BaseException as error:  # reported to the importer, which marks the batch failed
+        with contextlib.suppress(OSError):
+            pipe.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        connection.close()
+        os._exit(status)
 
 
 def finish_batch(batch: ImportBatch, counts: Counts, status: str, message: str = "") -> None:

@@ -61,6 +61,11 @@ EQUIPMENT = [("冷藏柜", "海尔商用冷链服务"), ("收银机", "商米科
 PROBLEMS = ["不制冷", "无法开机", "异响", "显示故障", "漏水", "部分损坏"]
 
 
+def demo_builder(company, *, end_date: date, seed: int) -> dict[str, int]:
+    """The store-operations part of the demo company (registered with core.demo.extensions)."""
+    return create_demo_storeops(company, seed=seed, today=end_date + timedelta(days=1))
+
+
 def create_demo_storeops(company, *, seed: int = 2024, today: date | None = None, weeks: int = 8,
                          stores=None) -> dict[str, int]:
     """Create the store-operations demo for a company; returns counts. Call once (after stores and users)."""

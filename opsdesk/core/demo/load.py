@@ -28,7 +28,7 @@ from opsdesk.catalog.models import Product, ProductCategory
 from opsdesk.core.audit import audit_bulk
 from opsdesk.core.bulk import bulk_insert, deferred_indexes, truncate_tables
 from opsdesk.core.choices import RoleChoices
-from opsdesk.core.demo import DEMO_PASSWORD, names
+from opsdesk.core.demo import DEMO_PASSWORD, extensions, names
 from opsdesk.core.demo.generate import FORMATS, DemoPlan, StoreFacts, iter_store_facts, plan_company
 from opsdesk.core.models import Company, Department, Employee, Position, Region, Store, User
 from opsdesk.inventory.models import StockSnapshot
@@ -140,10 +140,16 @@ def build_demo(
                 _write_people(plan, objects, hashes)
                 timings["people"] = time.perf_counter() - mark
                 mark = time.perf_counter()
+                module_counts = extensions.run_all(objects.company, end_date=plan.end_date, seed=seed)
+                timings["modules"] = time.perf_counter() - mark
+                bar.set_postfix_str("modules")
+                mark = time.perf_counter()
         finally:
             bar.close()
     timings["commit"] = time.perf_counter() - mark
     counts = {**objects.counts(), **counts, "audit_entries": LogEntry.objects.count()}
+    for name, extra in module_counts.items():
+        counts.update({f"{name}.{key}": value for key, value in extra.items()})
     return DemoSummary(counts=counts, seconds=time.perf_counter() - started, logins=demo_logins(),
                        start_date=plan.start_date, end_date=plan.end_date, seed=seed, scale=scale, timings=timings)
 

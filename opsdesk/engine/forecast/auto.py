@@ -245,15 +245,12 @@ def _relative_score(error: np.ndarray, cap: float = 3.0) -> np.ndarray:
 
 
 def _add_ensemble(validation: dict, final: dict, actual: np.ndarray, size: int = 3) -> None:
-    """Add the mean of the ``size`` candidates with the best relative validation MAE as a candidate.
-
-    Ranked by absolute rather than squared error: lumpy demand makes squared errors hinge on a few spikes.
-    """
+    """Add the mean of the ``size`` candidates with the best relative validation MSE as a candidate."""
     names = list(validation)
     if len(names) < 2:
         return
-    mae = np.stack([_nanmean_rows(np.abs(validation[m] - actual)) for m in names], 1)
-    top = [names[j] for j in np.argsort(_relative_score(mae))[:size]]
+    mse = np.stack([_nanmean_rows((validation[m] - actual) ** 2) for m in names], 1)
+    top = [names[j] for j in np.argsort(_relative_score(mse))[:size]]
     validation[ENSEMBLE] = np.mean([validation[m] for m in top], axis=0)
     final[ENSEMBLE] = np.mean([final[m] for m in top], axis=0)
 

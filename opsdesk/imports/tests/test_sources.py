@@ -124,6 +124,8 @@ def test_empty_file_and_detection_helpers(tmp_path):
     with pytest.raises(SourceError, match="空"):
         _read(path)
     assert detect_encoding("日期".encode()) == "utf-8"
+    # a short GBK sample looks Korean to a detector
+    assert detect_encoding("门店编号,日期,销售额,客流\n".encode("gbk")) == "gb18030"
     assert (
         detect_encoding(io.BytesIO("门店编号,日期\n上海一店,2024-05-01\n".encode("gbk") * 20).getvalue()) == "gb18030"
     )
