@@ -265,7 +265,7 @@ def _run_in_writer_process(writer: _ChunkWriter, produced: Iterator) -> None:
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe()
     connection.close()  # the child must not share this process's database connection
-    child = context.Process(target=_writer_main, args=(theirs, writer), name="opsdesk-import-writer", daemon=True)
+    child = context.Process(target=_writer_main, args=(theirs, ours, writer), name="opsdesk-import-writer", daemon=True)
     child.start()
     theirs.close()
     outcome: dict = {}
@@ -308,8 +308,9 @@ def _receive(pipe, writer: _ChunkWriter, outcome: dict) -> bool:
     return False
 
 
-def _writer_main(pipe, writer: _ChunkWriter) -> None:
+def _writer_main(pipe, importer_end, writer: _ChunkWriter) -> None:
     """The writer process: one transaction over every chunk received; end-of-file before 'end' rolls it back."""
+    importer_end.close()  # else this process holds the pipe open itself and never sees the importer die
     status = 1
     try:
         def chunks() -> Iterator:
