@@ -94,7 +94,9 @@ def home_summary(*, user) -> dict:
 
     stores = Store.objects.for_user(user)
     days = StoreDaySales.objects.for_user(user)
-    last_day = days.aggregate(last=Max("date"))["last"]
+    # The newest day in the whole table comes straight from the date index; the scoped window follows from it
+    # (a scope-filtered MAX would scan every row of the user's stores).
+    last_day = StoreDaySales.objects.aggregate(last=Max("date"))["last"]
     chart = None
     totals = {"sales": 0, "customers": 0}
     if last_day is not None:
@@ -102,6 +104,7 @@ def home_summary(*, user) -> dict:
         per_day = list(
             window.values("date").order_by("date").annotate(sales=Sum("sales_amount"), customers=Sum("customers"))
         )
+        last_day = per_day[-1]["date"] if per_day else None
         totals = {
             "sales": sum(row["sales"] for row in per_day[-28:]),
             "customers": sum(row["customers"] for row in per_day[-28:]),

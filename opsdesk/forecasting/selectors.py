@@ -254,7 +254,7 @@ def run_list(*, user) -> QuerySet[ForecastRun]:
 
 def latest_run(*, user) -> ForecastRun | None:
     """The newest finished run the user can see."""
-    return run_list(user=user).filter(status="done").order_by("-finished_at", "-pk").first()
+    return run_list(user=user).filter(status="done", origin__isnull=False).order_by("-finished_at", "-pk").first()
 
 
 def store_series(*, user, run: ForecastRun, store: Store) -> QuerySet[ForecastSeries]:

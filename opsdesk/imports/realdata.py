@@ -24,16 +24,20 @@ def _write_csv(path: Path, rows: list[list]) -> Path:
 
 
 def _derive_products(online_retail: Path, target: Path) -> Path:
-    """One row per product stock code: its most frequent description and median positive unit price."""
+    """One row per product stock code: its most frequent description (ties: alphabetical) and median positive unit
+    price; deterministic, so the file's SHA-256 is the same on every run."""
     import duckdb
 
     from opsdesk.imports.validation import is_non_product_code
 
+    source = f"read_csv('{online_retail}', all_varchar=true, header=true)"
     rows = duckdb.sql(
-        "SELECT StockCode, mode(Description) AS name, median(TRY_CAST(UnitPrice AS DOUBLE)) AS price "
-        f"FROM read_csv('{online_retail}', all_varchar=true, header=true) "
-        "WHERE TRY_CAST(UnitPrice AS DOUBLE) > 0 AND coalesce(trim(Description), '') <> '' "
-        "GROUP BY StockCode ORDER BY StockCode"
+        f"WITH lines AS (SELECT StockCode AS code, trim(Description) AS name, TRY_CAST(UnitPrice AS DOUBLE) AS price "
+        f"  FROM {source} WHERE TRY_CAST(UnitPrice AS DOUBLE) > 0 AND coalesce(trim(Description), '') <> ''), "
+        "names AS (SELECT code, name, count(*) AS n FROM lines GROUP BY code, name) "
+        "SELECT p.code, n.name, p.price FROM (SELECT code, median(price) AS price FROM lines GROUP BY code) p "
+        "JOIN (SELECT code, first(name ORDER BY n DESC, name) AS name FROM names GROUP BY code) n USING (code) "
+        "ORDER BY p.code"
     ).fetchall()
     products = [[code, name[:200], f"{price:.2f}"] for code, name, price in rows if not is_non_product_code(code)]
     return _write_csv(target, [["商品编码", "商品名称", "零售价"], *products])

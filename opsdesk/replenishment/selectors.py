@@ -70,7 +70,8 @@ def latest_forecast_run(company: Company):
     """The company's newest finished forecast run, or None."""
     from opsdesk.forecasting.models import ForecastRun
 
-    return ForecastRun.objects.filter(company=company, status="done").order_by("-finished_at", "-pk").first()
+    return (ForecastRun.objects.filter(company=company, status="done", origin__isnull=False)
+            .order_by("-finished_at", "-pk").first())
 
 
 def _forecast_rows(run) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -49,3 +49,22 @@ def test_importing_again_changes_nothing(chain, write_file, rows, extra):
     assert again.status == "duplicate"
     assert overlapping.status == "committed"
     assert sorted(SkuDaySales.objects.values_list("store_id", "product_id", "date", "quantity", "revenue")) == snapshot
+
+
+@settings(max_examples=50, deadline=None)
+@given(chunks=st.lists(st.lists(st.integers(-50, 50), max_size=40), max_size=12))
+def test_key_set_flags_exactly_the_keys_seen_before(chunks):
+    # given
+    import numpy as np
+
+    from opsdesk.imports.validation import KeySet
+
+    key_set, seen, flagged, expected = KeySet(), set(), [], []
+    # when
+    for chunk in chunks:
+        flagged += key_set.add(np.array(chunk, dtype=np.int64)).tolist()
+        for key in chunk:
+            expected.append(key in seen)
+            seen.add(key)
+    # then
+    assert flagged == expected
