@@ -12,9 +12,11 @@ from opsdesk.core.scoping import ScopedManager
 class StockSnapshot(models.Model):
     """Units on hand of one SKU in one store at the end of a day."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("门店"))
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("门店"), db_index=False
+    )
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("商品")
+        Product, on_delete=models.CASCADE, related_name="stock_snapshots", verbose_name=_("商品"), db_index=False
     )
     date = models.DateField(_("日期"))
     on_hand = models.DecimalField(_("在库数量"), max_digits=12, decimal_places=3)
@@ -46,7 +48,11 @@ class GoodsReceipt(models.Model):
         Product, on_delete=models.CASCADE, related_name="goods_receipts", verbose_name=_("商品")
     )
     supplier = models.ForeignKey(
-        "purchasing.Supplier", on_delete=models.PROTECT, null=True, blank=True, related_name="goods_receipts",
+        "purchasing.Supplier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goods_receipts",
         verbose_name=_("供应商"),
     )
     date = models.DateField(_("日期"))

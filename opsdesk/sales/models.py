@@ -47,8 +47,12 @@ class StoreDaySales(models.Model):
 class SkuDaySales(models.Model):
     """Units and revenue of one SKU in one store on one day; a stockout day is flagged (not zero demand)."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sku_day_sales", verbose_name=_("门店"))
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="day_sales", verbose_name=_("商品"))
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="sku_day_sales", verbose_name=_("门店"), db_index=False
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="day_sales", verbose_name=_("商品"), db_index=False
+    )
     date = models.DateField(_("日期"))
     quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=3, default=0)
     revenue = models.DecimalField(_("销售额"), max_digits=14, decimal_places=2, default=0)
