@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet
 
 from opsdesk.core.models import Company, Store
 from opsdesk.engine.forecast import FutureCovariates, SeriesPanel
@@ -312,7 +312,7 @@ def export_rows(*, user, run: ForecastRun, measure_total: str = MeasureChoices.S
     points = (
         base.filter(series__run=run)
         .filter(models_q_total_or_units(measure_total))
-        .order_by("series__store__code", "series__product__sku", "date")
+        .order_by("series__store__code", F("series__product__sku").asc(nulls_first=True), "date")
         .values_list("series__store__code", "series__product__sku", "date", "forecast", "lower", "upper")
     )
     for store_code, sku, day, value, lower, upper in points.iterator(chunk_size=5000):
