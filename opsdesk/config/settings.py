@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "opsdesk.storeops",
     "opsdesk.forecasting",
     "opsdesk.replenishment",
+    "opsdesk.cockpit",
 ]
 
 MIDDLEWARE = [

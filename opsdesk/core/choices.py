@@ -12,6 +12,7 @@ class RoleChoices(models.TextChoices):
     STAFF = "staff", _("店员")
     AUDITOR = "auditor", _("审计（只读）")
     ADMIN = "admin", _("系统管理员")
+    SUPPLIER = "supplier", _("供应商")
 
 
 class StoreFormatChoices(models.TextChoices):

@@ -259,6 +259,11 @@ class User(AbstractUser):
     scope_regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("负责区域"))
     scope_stores = models.ManyToManyField(Store, blank=True, related_name="+", verbose_name=_("负责门店"))
     language = models.CharField(_("界面语言"), max_length=10, blank=True)
+    # Only for the supplier role: the supplier whose purchase orders the account sees (string: no import cycle).
+    supplier = models.ForeignKey(
+        "purchasing.Supplier", on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("供应商"),
+    )
 
     permission_area = "users"
     scope_kind = "custom"

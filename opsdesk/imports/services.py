@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsdesk.core import hooks
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.models import Company, Region
 from opsdesk.core.permissions import user_can
@@ -246,6 +247,7 @@ def _run_source(batch: ImportBatch, source, progress: Progress) -> None:
     lookups = Lookups.load(batch.company_id, allowed)
     validator = RowValidator(spec, source.header, batch.mapping, batch.defaults, lookups)
     run_facts(batch, spec, source, validator, progress)
+    hooks.facts_changed(batch.company_id)  # the cockpit refreshes its rollups once the facts are committed
 
 
 def _fail(batch: ImportBatch, message: str) -> None:

@@ -9,6 +9,25 @@ class PurchasingConfig(AppConfig):
 
     def ready(self) -> None:
         from opsdesk.core.audit import register
-        from opsdesk.purchasing.models import Supplier
+        from opsdesk.core.navigation import MenuGroup, MenuItem, register_group
+        from opsdesk.core.permissions import register_area
+        from opsdesk.purchasing import models
+        from opsdesk.purchasing.registry import GRANTS
 
-        register(Supplier)
+        for area, grants in GRANTS.items():
+            register_area(area, grants)
+        register(models.Supplier)
+        for model in (models.Contract, models.ContractPrice, models.SupplierDocument, models.Receipt,
+                      models.SupplierReturn, models.PurchaseOrderRevision):
+            register(model)
+        register_group(
+            MenuGroup(
+                _("采购"),
+                [
+                    MenuItem(_("采购单"), "purchasing:purchase_order_list", "purchasing"),
+                    MenuItem(_("供应商评分"), "purchasing:scorecard_list", "supplier_management"),
+                    MenuItem(_("采购合同"), "purchasing:contract_list", "supplier_management"),
+                    MenuItem(_("我的采购单"), "purchasing:portal_order_list", "supplier_portal"),
+                ],
+            )
+        )

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.filtersets import SearchFilterSet
 from opsdesk.core.models import Store
-from opsdesk.purchasing.models import PurchaseOrder, PurchaseOrderStatusChoices, Supplier
+from opsdesk.purchasing.choices import ContractStatusChoices
+from opsdesk.purchasing.models import Contract, PurchaseOrder, PurchaseOrderStatusChoices, Supplier
 
 
 def _scoped_stores(request):
@@ -26,3 +27,14 @@ class PurchaseOrderFilterSet(SearchFilterSet):
     class Meta:
         model = PurchaseOrder
         fields = ["q", "store", "supplier", "status"]
+
+
+class ContractFilterSet(SearchFilterSet):
+    search_fields = ("code", "title", "supplier__name")
+    supplier = django_filters.ModelChoiceFilter(queryset=_scoped_suppliers, label=_("供应商"))
+    status = django_filters.ChoiceFilter(choices=ContractStatusChoices.choices, label=_("状态"))
+    ends_on = django_filters.DateFromToRangeFilter(label=_("到期日期"))
+
+    class Meta:
+        model = Contract
+        fields = ["q", "supplier", "status"]

@@ -6,6 +6,12 @@ from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.models import Company
 from opsdesk.core.scoping import ScopedManager
+from opsdesk.purchasing.choices import (
+    ContractStatusChoices,
+    RejectionReasonChoices,
+    StandingChoices,
+    SupplierDocumentKindChoices,
+)
 
 
 class SupplierStatusChoices(models.TextChoices):
@@ -29,6 +35,10 @@ class Supplier(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=SupplierStatusChoices, default=SupplierStatusChoices.ACTIVE
     )
+    categories = models.ManyToManyField(
+        "catalog.ProductCategory", blank=True, related_name="suppliers", verbose_name=_("供应品类")
+    )
+    notes = models.TextField(_("备注"), blank=True)
 
     permission_area = "catalog"
     scope_kind = "company"
@@ -46,6 +56,11 @@ class Supplier(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"company_id": self.company_id}
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("purchasing:supplier_detail", args=[self.pk])
 
 
 class PurchaseOrderStatusChoices(models.TextChoices):
@@ -91,6 +106,10 @@ class PurchaseOrder(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    promised_date = models.DateField(_("供应商承诺到货日期"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("修订版本"), default=0)
 
     permission_area = "purchasing"
     scope_kind = "store"
@@ -124,6 +143,11 @@ class PurchaseOrder(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_PURCHASE_ORDER_STATUSES
 
+    @property
+    def due_date(self):
+        """The date the delivery is judged against: the supplier's promise, else the expected date."""
+        return self.promised_date or self.expected_date
+
 
 class PurchaseOrderLine(models.Model):
     """One product on a purchase order, with the replenishment proposal it came from (if any)."""
@@ -141,6 +165,8 @@ class PurchaseOrderLine(models.Model):
         "replenishment.Proposal", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("补货建议"),
     )
+    contract_price = models.DecimalField(_("合同价"), max_digits=12, decimal_places=4, null=True, blank=True)
+    rejected_quantity = models.DecimalField(_("拒收数量"), max_digits=12, decimal_places=3, default=0)
 
     permission_area = "purchasing"
     scope_kind = "store"
@@ -162,3 +188,288 @@ class PurchaseOrderLine(models.Model):
     @property
     def line_value(self):
         return self.quantity * self.unit_price
+
+    @property
+    def has_price_deviation(self) -> bool:
+        """The order price differs from the contract price in force on the order date."""
+        return self.contract_price is not None and self.unit_price != self.contract_price
+
+    @property
+    def open_quantity(self):
+        return max(self.quantity - self.received_quantity, 0)
+
+
+# --------------------------------------------------------------------------------------- suppliers' documents
+
+
+def _document_path(instance, filename: str) -> str:
+    return f"suppliers/{instance.supplier_id}/{filename}"
+
+
+class SupplierDocument(models.Model):
+    """A supplier's document (contract PDF, licence) with an optional expiry date for reminders."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("供应商"))
+    kind = models.CharField(_("类型"), max_length=20, choices=SupplierDocumentKindChoices,
+                            default=SupplierDocumentKindChoices.LICENCE)
+    title = models.CharField(_("名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=_document_path, blank=True)
+    expires_on = models.DateField(_("到期日"), null=True, blank=True)
+
+    permission_area = "supplier_management"
+    scope_kind = "company"
+    scope_field = "supplier__company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("供应商文件")
+        verbose_name_plural = pgettext_lazy("plural", "供应商文件")
+        ordering = ["supplier", "expires_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.supplier.company_id}
+
+
+# --------------------------------------------------------------------------------------- contracts and prices
+
+
+class Contract(models.Model):
+    """A framework contract with a supplier: negotiated prices per SKU over a validity period."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("公司"))
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("供应商"))
+    code = models.CharField(_("合同编号"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    starts_on = models.DateField(_("生效日期"))
+    ends_on = models.DateField(_("到期日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=ContractStatusChoices,
+                              default=ContractStatusChoices.ACTIVE)
+    document = models.FileField(_("合同文件"), upload_to="contracts/", blank=True)
+
+    permission_area = "supplier_management"
+    scope_kind = "company"
+    scope_field = "company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("采购合同")
+        verbose_name_plural = pgettext_lazy("plural", "采购合同")
+        ordering = ["-starts_on", "code"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="contract_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("purchasing:contract_detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("到期日期不能早于生效日期。")})
+
+
+class ContractPrice(models.Model):
+    """A negotiated price of one SKU under a contract, valid over a period, with MOQ, pack size and lead time."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="prices", verbose_name=_("合同"))
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="contract_prices",
+                                verbose_name=_("商品"))
+    unit_price = models.DecimalField(_("合同单价"), max_digits=12, decimal_places=4)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("截止日期"))
+    min_order_quantity = models.PositiveIntegerField(_("最小起订量"), default=1)
+    pack_size = models.PositiveIntegerField(_("箱规"), default=1)
+    lead_time_days = models.PositiveSmallIntegerField(_("承诺交期（天）"), default=3)
+
+    permission_area = "supplier_management"
+    scope_kind = "company"
+    scope_field = "contract__company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("合同价格")
+        verbose_name_plural = pgettext_lazy("plural", "合同价格")
+        ordering = ["product", "-valid_from"]
+        indexes = [models.Index(fields=["product", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.unit_price}"
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.contract.company_id}
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("截止日期不能早于起始日期。")})
+
+
+# --------------------------------------------------------------------------------------- order history, receipts
+
+
+class PurchaseOrderRevision(models.Model):
+    """One tracked change to a purchase order after it was sent (who, when, and the fields before and after)."""
+
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="revisions",
+                                       verbose_name=_("采购单"))
+    number = models.PositiveIntegerField(_("版本"))
+    changed_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, related_name="+",
+                                   verbose_name=_("修改人"))
+    changed_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
+    changes = models.JSONField(_("变更内容"), default=dict)
+
+    permission_area = "purchasing"
+    scope_kind = "store"
+    scope_field = "purchase_order__store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("采购单修订")
+        verbose_name_plural = pgettext_lazy("plural", "采购单修订")
+        ordering = ["purchase_order", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.purchase_order_id} r{self.number}"
+
+
+def _receipt_photo_path(instance, filename: str) -> str:
+    return f"receipts/{instance.line_id}/{filename}"
+
+
+class Receipt(models.Model):
+    """Units of one order line received on a day, with the units rejected and why (posted to stock once)."""
+
+    line = models.ForeignKey(PurchaseOrderLine, on_delete=models.PROTECT, related_name="receipts",
+                             verbose_name=_("采购单明细"))
+    date = models.DateField(_("收货日期"))
+    quantity_received = models.DecimalField(_("到货数量"), max_digits=12, decimal_places=3)
+    quantity_rejected = models.DecimalField(_("拒收数量"), max_digits=12, decimal_places=3, default=0)
+    rejection_reason = models.CharField(_("拒收原因"), max_length=20, choices=RejectionReasonChoices, blank=True)
+    photo = models.ImageField(_("照片"), upload_to=_receipt_photo_path, blank=True)
+    notes = models.CharField(_("备注"), max_length=300, blank=True)
+    stock_posted = models.BooleanField(_("已入库"), default=False)
+    created_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, related_name="+",
+                                   verbose_name=_("收货人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    permission_area = "purchasing"
+    scope_kind = "store"
+    scope_field = "line__purchase_order__store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("收货记录")
+        verbose_name_plural = pgettext_lazy("plural", "收货记录")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.date}: {self.quantity_received}"
+
+    def get_additional_data(self) -> dict:
+        order = self.line.purchase_order
+        return {"company_id": order.company_id, "store_id": order.store_id}
+
+    @property
+    def quantity_accepted(self):
+        return self.quantity_received - self.quantity_rejected
+
+
+class SupplierReturn(models.Model):
+    """Units sent back to the supplier from a receipt (rejected units or later finds)."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="returns", verbose_name=_("收货记录"))
+    date = models.DateField(_("退货日期"))
+    quantity = models.DecimalField(_("退货数量"), max_digits=12, decimal_places=3)
+    reason = models.CharField(_("原因"), max_length=20, choices=RejectionReasonChoices)
+    created_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, related_name="+",
+                                   verbose_name=_("经办人"))
+
+    permission_area = "purchasing"
+    scope_kind = "store"
+    scope_field = "receipt__line__purchase_order__store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("退货")
+        verbose_name_plural = pgettext_lazy("plural", "退货")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id} {self.date}: {self.quantity}"
+
+
+# --------------------------------------------------------------------------------------- scorecards
+
+
+class SupplierScore(models.Model):
+    """A supplier's persisted scorecard for one month (see opsdesk.engine.suppliers)."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="scores", verbose_name=_("供应商"))
+    period = models.DateField(_("月份"))
+    lines = models.PositiveIntegerField(_("行数"))
+    otif_lines = models.PositiveIntegerField(_("准时足量行数"))
+    otif_line_rate = models.FloatField(_("准时足量率（按行）"))
+    otif_quantity_rate = models.FloatField(_("准时足量率（按数量）"))
+    fill_rate = models.FloatField(_("满足率"))
+    rejection_rate = models.FloatField(_("拒收率"), null=True)
+    lead_time_mean = models.FloatField(_("平均交期（天）"), null=True)
+    lead_time_std = models.FloatField(_("交期波动（天）"), null=True)
+    price_variance = models.FloatField(_("价格偏差"), null=True)
+    complaints = models.PositiveIntegerField(_("投诉数"), default=0)
+    score = models.FloatField(_("得分"))
+    standing = models.CharField(_("评级"), max_length=20, choices=StandingChoices)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+
+    permission_area = "supplier_management"
+    scope_kind = "company"
+    scope_field = "supplier__company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("供应商评分")
+        verbose_name_plural = pgettext_lazy("plural", "供应商评分")
+        ordering = ["supplier", "period"]
+        constraints = [models.UniqueConstraint(fields=["supplier", "period"], name="supplierscore_unique_period")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} {self.period:%Y-%m}: {self.score:.2f}"
+
+
+# --------------------------------------------------------------------------------------- the supplier portal
+
+
+class SupplierPurchaseOrder(PurchaseOrder):
+    """Purchase orders as a supplier's user reaches them: only its own supplier's orders, once sent."""
+
+    permission_area = "supplier_portal"
+    scope_kind = "custom"
+    objects = ScopedManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("供应商采购单")
+        verbose_name_plural = pgettext_lazy("plural", "供应商采购单")
+
+    @staticmethod
+    def scope_queryset(queryset, user):
+        supplier_id = getattr(user, "supplier_id", None)
+        if not supplier_id or not user.company_id:
+            return queryset.none()
+        return queryset.filter(company_id=user.company_id, supplier_id=supplier_id).exclude(
+            status=PurchaseOrderStatusChoices.DRAFT)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("purchasing:portal_order_detail", args=[self.pk])

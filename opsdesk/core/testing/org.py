@@ -7,6 +7,7 @@ Company A ("ACME") has region A (stores a1, a2) and region B (stores b1, b2); co
     regional_manager          region A            (a1, a2)
     supervisor                stores a1 and a2
     store_manager, staff      store a1
+    supplier                  no store; linked to supplier MATRIX-SUP of company A (`org.supplier`)
 
 Store a1 is in everyone's scope (the "in-scope" object). The "out-of-scope" object of a region- or store-scoped
 user lies in region B of the same company; that of a company-wide user belongs to company B.
@@ -47,6 +48,7 @@ class Org:
     users: dict[str, User] = field(default_factory=dict)
     target_user: User | None = None
     other_user: User | None = None
+    supplier: models.Model | None = None  # the supplier of the supplier-role user (purchasing.Supplier)
 
     def is_company_wide(self, user: User | None) -> bool:
         return bool(user is not None and user.has_company_scope)
@@ -106,4 +108,16 @@ def build_org() -> Org:
     org.other_user = UserFactory(
         role=RoleChoices.ADMIN, company=other_company, has_company_scope=True, username="matrix-other"
     )
+    _link_supplier_user(org)
     return org
+
+
+def _link_supplier_user(org: Org) -> None:
+    """The supplier-role user belongs to one supplier of company A (it sees only that supplier's orders)."""
+    from django.apps import apps
+
+    supplier_model = apps.get_model("purchasing", "Supplier")
+    org.supplier = supplier_model.objects.create(company=org.company, code="MATRIX-SUP", name="矩阵供应商")
+    user = org.users[RoleChoices.SUPPLIER]
+    user.supplier = org.supplier
+    user.save(update_fields=["supplier"])

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opsdesk.core import selectors, services
+from opsdesk.core import hooks, selectors, services
 from opsdesk.core.choices import RoleChoices
 from opsdesk.core.filtersets import EmployeeFilterSet, RegionFilterSet, StoreFilterSet, UserFilterSet
 from opsdesk.core.forms import ApiTokenForm, RegionForm, StoreForm, UserForm
@@ -24,7 +24,9 @@ from opsdesk.core.views.generic import ObjectDeleteView, ObjectDetailView, Objec
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: the scope at a glance (the cockpit takes this place when it arrives)."""
+    """The landing page: the cockpit when installed (see core/hooks.py), else the scope at a glance."""
+    if hooks.home_view is not None:
+        return hooks.home_view(request)
     summary = selectors.home_summary(user=request.user)
     return render(request, "core/home.html", {"summary": summary})
 

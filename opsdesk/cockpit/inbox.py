@@ -1,0 +1,314 @@
+"""The action inbox: one ranked list of what needs attention in the user's scope, from every registered provider.
+
+A provider (one small module in `providers/`) turns its source into `InboxItem`s for a user, through the source's
+own `for_user` selectors, and can fetch one item by key. What people did with an item (assign, comment, snooze,
+done, escalation) is kept in `InboxItemState`, keyed by provider and object key. Ranking is a sum of explained
+points; overdue items climb the organisation one level after 1, 3 and 7 days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsdesk.cockpit.choices import InboxStatusChoices as S
+from opsdesk.cockpit.choices import SeverityChoices
+from opsdesk.cockpit.models import InboxComment, InboxItemState
+from opsdesk.core.choices import RoleChoices as R
+from opsdesk.core.models import Company, Store, User
+from opsdesk.core.permissions import user_can
+from opsdesk.core.scoping import visible_store_ids
+
+#: Days overdue after which an item climbs to the next level: store manager -> supervisor -> regional manager -> COO.
+ESCALATION_DAYS = (1, 3, 7)
+ESCALATION_ROLES = (R.STORE_MANAGER, R.SUPERVISOR, R.REGIONAL_MANAGER, R.COO)
+SEVERITY_POINTS = 100
+OVERDUE_POINTS_PER_DAY = 10
+OVERDUE_POINTS_CAP = 300
+DUE_SOON_POINTS = 30
+ESCALATION_POINTS = 50
+MINE_POINTS = 20
+
+
+@dataclass
+class InboxItem:
+    """One thing that needs action, as a provider sees it (the state is merged in by the inbox)."""
+
+    provider: str
+    key: str
+    title: str
+    severity: int
+    due: datetime | None
+    store_id: int | None
+    company_id: int
+    link: str
+    detail: str = ""
+    store_name: str = ""
+    source_owner_id: int | None = None
+    # Filled in by the inbox.
+    owner: User | None = None
+    status: str = S.OPEN
+    escalation_level: int = 0
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+    state: InboxItemState | None = None
+
+    @property
+    def severity_label(self) -> str:
+        return SeverityChoices(self.severity).label
+
+    @property
+    def item_id(self) -> str:
+        return f"{self.provider}:{self.key}"
+
+
+class Provider(Protocol):
+    name: str
+    label: str
+
+    def items_for_user(self, user, now: datetime) -> list[InboxItem]: ...
+
+    def item_for_user(self, user, key: str, now: datetime) -> InboxItem | None: ...
+
+
+_PROVIDERS: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> None:
+    """Add a source of inbox items (one provider module per source)."""
+    _PROVIDERS[provider.name] = provider
+
+
+def providers() -> dict[str, Provider]:
+    return dict(_PROVIDERS)
+
+
+def end_of_day(day) -> datetime:
+    """A due date's deadline: the end of that local day."""
+    return timezone.make_aware(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
+
+
+# ------------------------------------------------------------------------------------------------ ranking
+
+
+def escalation_level(due: datetime | None, now: datetime) -> int:
+    """How many levels an item has climbed: 0 when not overdue, then one per threshold in ESCALATION_DAYS."""
+    if due is None or due >= now:
+        return 0
+    days = (now - due).total_seconds() / 86400
+    return sum(1 for threshold in ESCALATION_DAYS if days >= threshold)
+
+
+def rank(item: InboxItem, user, now: datetime) -> None:
+    """Score an item and record why (the "why first?" explanation)."""
+    points = [(item.severity * SEVERITY_POINTS, _("严重程度 %(label)s") % {"label": item.severity_label})]
+    if item.due is not None and item.due < now:
+        days = max(1, int((now - item.due).total_seconds() // 86400))
+        points.append((min(days * OVERDUE_POINTS_PER_DAY, OVERDUE_POINTS_CAP),
+                       _("已逾期 %(days)s 天") % {"days": days}))
+    elif item.due is not None and item.due - now <= timedelta(days=1):
+        points.append((DUE_SOON_POINTS, _("24 小时内到期")))
+    if item.escalation_level:
+        points.append((item.escalation_level * ESCALATION_POINTS,
+                       _("已升级 %(level)s 级") % {"level": item.escalation_level}))
+    if item.owner is not None and item.owner.pk == user.pk:
+        points.append((MINE_POINTS, _("由你负责")))
+    item.score = sum(value for value, _reason in points)
+    item.reasons = [f"+{value} {reason}" for value, reason in points]
+
+
+def _sort_key(item: InboxItem):
+    due = item.due.timestamp() if item.due else float("inf")
+    return (-item.score, due, item.provider, item.key)
+
+
+# ------------------------------------------------------------------------------------------------ owners
+
+
+class OwnerDirectory:
+    """Who owns a store's items at each level (store manager, supervisor, regional manager, COO)."""
+
+    def __init__(self, company_ids: set[int]):
+        users = list(User.objects.filter(company_id__in=company_ids, is_active=True, role__in=ESCALATION_ROLES)
+                     .prefetch_related("scope_stores", "scope_regions").order_by("pk"))
+        self.stores = dict(Store.objects.filter(company_id__in=company_ids).values_list("pk", "region_id"))
+        self.users = {user.pk: user for user in users}
+        self._by_role: dict[str, list[User]] = {}
+        for user in users:
+            self._by_role.setdefault(user.role, []).append(user)
+
+    def _covers(self, user: User, store_id: int) -> bool:
+        if user.has_company_scope:
+            return True
+        return (store_id in {s.pk for s in user.scope_stores.all()}
+                or self.stores.get(store_id) in {r.pk for r in user.scope_regions.all()})
+
+    def owner_at(self, store_id: int | None, level: int) -> User | None:
+        """The first user of the level's role covering the store (climbing further when the level is empty)."""
+        for role in ESCALATION_ROLES[min(level, len(ESCALATION_ROLES) - 1):]:
+            for user in self._by_role.get(role, []):
+                if store_id is None and user.has_company_scope or store_id is not None and self._covers(user,
+                                                                                                       store_id):
+                    return user
+        return None
+
+
+# ------------------------------------------------------------------------------------------------ reading
+
+
+def _merge(items: list[InboxItem], user, now: datetime, include_closed: bool) -> list[InboxItem]:
+    states = {(s.provider, s.object_key): s for s in InboxItemState.objects.filter(
+        provider__in={i.provider for i in items}, object_key__in={i.key for i in items}).select_related("assignee")}
+    directory = OwnerDirectory({i.company_id for i in items}) if items else None
+    out = []
+    for item in items:
+        state = states.get((item.provider, item.key))
+        item.state = state
+        item.status = state.status if state else S.OPEN
+        if state and state.status == S.SNOOZED and state.snoozed_until and state.snoozed_until <= now:
+            item.status = S.OPEN
+        if item.status != S.OPEN and not include_closed:
+            continue
+        item.escalation_level = max(escalation_level(item.due, now), state.escalation_level if state else 0)
+        if item.escalation_level:
+            item.owner = directory.owner_at(item.store_id, item.escalation_level)
+        elif state and state.assignee_id:
+            item.owner = state.assignee
+        elif item.source_owner_id:
+            item.owner = directory.users.get(item.source_owner_id) or User.objects.filter(
+                pk=item.source_owner_id).first()
+        else:
+            item.owner = directory.owner_at(item.store_id, 0)
+        rank(item, user, now)
+        out.append(item)
+    return sorted(out, key=_sort_key)
+
+
+def inbox_for_user(user, *, now: datetime | None = None, include_closed: bool = False,
+                   store_id: int | None = None) -> list[InboxItem]:
+    """The user's ranked inbox: every provider's items in the user's scope, minus done and snoozed ones."""
+    now = now or timezone.now()
+    if not user_can(user, "inbox", "view"):
+        return []
+    visible = set(visible_store_ids(user))
+    items = []
+    for provider in _PROVIDERS.values():
+        for item in provider.items_for_user(user, now):
+            # Belt and braces: a provider's item outside the user's stores never reaches the list.
+            if item.store_id is not None and item.store_id not in visible:
+                continue
+            if item.store_id is None and (item.company_id != user.company_id or not user.has_company_scope):
+                continue
+            if store_id is None or item.store_id == store_id:
+                items.append(item)
+    return _merge(items, user, now, include_closed)
+
+
+def inbox_item_get(user, provider: str, key: str, *, now: datetime | None = None) -> InboxItem:
+    """One item of the user's scope (404 when unknown or out of scope)."""
+    now = now or timezone.now()
+    source = _PROVIDERS.get(provider)
+    item = source.item_for_user(user, key, now) if source and user_can(user, "inbox", "view") else None
+    if item is None or (item.store_id is not None and item.store_id not in set(visible_store_ids(user))):
+        raise Http404
+    if item.store_id is None and (item.company_id != user.company_id or not user.has_company_scope):
+        raise Http404
+    return _merge([item], user, now, include_closed=True)[0]
+
+
+# ------------------------------------------------------------------------------------------------ writing
+
+
+def _state(item: InboxItem) -> InboxItemState:
+    state, _created = InboxItemState.objects.select_for_update().get_or_create(
+        provider=item.provider, object_key=item.key,
+        defaults={"store_id": item.store_id, "company_id": item.company_id})
+    return state
+
+
+def _assert_can_act(actor) -> None:
+    if not user_can(actor, "inbox", "change"):
+        raise PermissionDenied
+
+
+def _write(actor, item: InboxItem, change: Callable[[InboxItemState], None]) -> InboxItemState:
+    from opsdesk.core.audit import audit_actor
+
+    _assert_can_act(actor)
+    with audit_actor(actor), transaction.atomic():
+        state = _state(item)
+        change(state)
+        state.full_clean()
+        state.save()
+        InboxItemState.objects.for_user(actor, "change").get(pk=state.pk)
+    return state
+
+
+def inbox_item_assign(*, actor, item: InboxItem, assignee: User) -> InboxItemState:
+    """Give an item to a person who can see it and act on it."""
+    if item.store_id is not None and item.store_id not in set(visible_store_ids(assignee)) or not user_can(
+            assignee, "inbox", "change") or assignee.company_id != item.company_id:
+        raise ValidationError(_("此人看不到这条待办。"))
+
+    def change(state):
+        state.assignee = assignee
+    return _write(actor, item, change)
+
+
+def inbox_item_comment(*, actor, item: InboxItem, text: str) -> InboxComment:
+    """Add a comment to an item."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("请填写评论。"))
+    state = _write(actor, item, lambda state: None)
+    return InboxComment.objects.create(state=state, author=actor, text=text)
+
+
+def inbox_item_snooze(*, actor, item: InboxItem, until: datetime, reason: str, now: datetime | None = None
+                      ) -> InboxItemState:
+    """Hide an item until a time, with a reason (required)."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationError(_("暂缓需要填写原因。"))
+    if until <= now:
+        raise ValidationError(_("暂缓时间必须晚于现在。"))
+
+    def change(state):
+        state.status, state.snoozed_until, state.snooze_reason = S.SNOOZED, until, reason.strip()
+    return _write(actor, item, change)
+
+
+def inbox_item_done(*, actor, item: InboxItem, now: datetime | None = None) -> InboxItemState:
+    """Mark an item handled: it leaves every inbox."""
+    now = now or timezone.now()
+
+    def change(state):
+        state.status, state.done_by, state.done_at = S.DONE, actor, now
+    return _write(actor, item, change)
+
+
+def inbox_escalate(*, company: Company, now: datetime | None = None) -> int:
+    """Persist the escalation level of the company's overdue items (the nightly job); returns items escalated."""
+    now = now or timezone.now()
+    system = User.objects.filter(company=company, has_company_scope=True, is_active=True,
+                                 role__in=[R.COO, R.ADMIN]).order_by("pk").first()
+    if system is None:
+        return 0
+    count = 0
+    for item in inbox_for_user(system, now=now):
+        level = escalation_level(item.due, now)
+        if level and (item.state is None or item.state.escalation_level < level):
+            with transaction.atomic():
+                state = _state(item)
+                state.escalation_level, state.escalated_at = level, now
+                state.save()
+            count += 1
+    return count

@@ -1,0 +1,20 @@
+"""Inbox providers: one small module per source. Adding a source is one new module and one line below."""
+
+from __future__ import annotations
+
+
+def register_builtin() -> None:
+    from opsdesk.cockpit.inbox import register
+    from opsdesk.cockpit.providers import (
+        corrective_actions,
+        inspections,
+        overstock,
+        proposals,
+        purchasing,
+        stockout,
+    )
+
+    for module in (stockout, overstock, proposals, corrective_actions, inspections):
+        register(module.PROVIDER)
+    for provider in purchasing.available_providers():
+        register(provider)

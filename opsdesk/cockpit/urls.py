@@ -1,0 +1,13 @@
+"""URLs of the cockpit (under /cockpit/; the home page `core:home` shows the cockpit too)."""
+
+from django.urls import path
+
+from opsdesk.cockpit import views
+
+app_name = "cockpit"
+
+urlpatterns = [
+    path("", views.cockpit, name="index"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/act/", views.inbox_act, name="inbox_act"),
+]

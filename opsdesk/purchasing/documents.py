@@ -1,0 +1,78 @@
+"""A purchase order as a PDF (reportlab, with Adobe's CID font for Chinese) and as an email to the supplier."""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils.translation import gettext as _
+
+from opsdesk.purchasing.models import PurchaseOrder
+
+_FONT = "STSong-Light"
+
+
+def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if _FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
+    return _FONT
+
+
+def purchase_order_pdf(order: PurchaseOrder) -> bytes:
+    """The order as an A4 PDF: header, supplier and store, one row per line, total."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    font = _font()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    width, height = A4
+    y = height - 60
+    page.setFont(font, 16)
+    page.drawString(50, y, f"{_('采购单')} {order.order_number}")
+    page.setFont(font, 10)
+    header = [
+        f"{_('供应商')}: {order.supplier.name} ({order.supplier.code})",
+        f"{_('门店')}: {order.store.name} · {order.store.address or order.store.city}",
+        f"{_('下单日期')}: {order.order_date}    {_('预计到货日期')}: {order.expected_date}",
+        f"{_('修订版本')}: {order.revision}",
+    ]
+    for text in header:
+        y -= 18
+        page.drawString(50, y, text)
+    y -= 30
+    for x, title in ((50, _("商品")), (330, _("数量")), (400, _("单价")), (480, _("金额"))):
+        page.drawString(x, y, title)
+    for line in order.lines.select_related("product").order_by("pk"):
+        y -= 16
+        if y < 60:
+            page.showPage()
+            page.setFont(font, 10)
+            y = height - 60
+        page.drawString(50, y, f"{line.product.sku} {line.product.name}"[:40])
+        page.drawRightString(380, y, f"{line.quantity:.0f}")
+        page.drawRightString(460, y, f"{line.unit_price:.2f}")
+        page.drawRightString(540, y, f"{line.line_value:.2f}")
+    y -= 24
+    page.drawRightString(540, y, f"{_('金额')}: {order.total_value:.2f}")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def purchase_order_email(order: PurchaseOrder) -> int:
+    """Email the order PDF to the supplier's address; returns the number of messages sent (0 without address)."""
+    if not order.supplier.email:
+        return 0
+    message = EmailMessage(
+        subject=_("采购单 %(number)s") % {"number": order.order_number},
+        body=_("您好，附件是采购单 %(number)s，请登录 OpsDesk 确认并填写到货日期。") % {"number": order.order_number},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[order.supplier.email],
+    )
+    message.attach(f"{order.order_number}.pdf", purchase_order_pdf(order), "application/pdf")
+    return message.send()

@@ -1,0 +1,159 @@
+"""Reads of the purchasing app: the price in force, the inbox feeds, and the facts behind the scorecards."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from opsdesk.engine.suppliers import ScorecardLines
+from opsdesk.purchasing.choices import ContractStatusChoices
+from opsdesk.purchasing.models import (
+    Contract,
+    ContractPrice,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatusChoices,
+    Receipt,
+    Supplier,
+    SupplierScore,
+)
+
+S = PurchaseOrderStatusChoices
+#: Orders the supplier has been asked to deliver: their lines count in the scorecard once due.
+SCORED_STATUSES = (S.SENT, S.CONFIRMED, S.PARTLY_RECEIVED, S.RECEIVED)
+
+
+def price_in_force(*, supplier_id: int, product_id: int, on: date) -> ContractPrice | None:
+    """The contract price of a SKU from a supplier on a date: an active contract covering the date, and the price
+    row valid on it; when several qualify, the one that started last (a renegotiation overrides)."""
+    return (ContractPrice.objects.select_related("contract")
+            .filter(contract__supplier_id=supplier_id, contract__status=ContractStatusChoices.ACTIVE,
+                    contract__starts_on__lte=on, contract__ends_on__gte=on, product_id=product_id,
+                    valid_from__lte=on, valid_to__gte=on)
+            .order_by("-valid_from", "-contract__starts_on", "-pk").first())
+
+
+def purchase_orders_for_user(user, action: str = "view") -> QuerySet[PurchaseOrder]:
+    return PurchaseOrder.objects.for_user(user, action).select_related("supplier", "store", "created_by")
+
+
+def late_deliveries_for_user(user, *, today: date | None = None) -> QuerySet[PurchaseOrder]:
+    """Sent or confirmed orders (or partly received) past their due date, in the user's scope (action inbox)."""
+    today = today or timezone.localdate()
+    open_statuses = [S.SENT, S.CONFIRMED, S.PARTLY_RECEIVED]
+    return (purchase_orders_for_user(user).filter(status__in=open_statuses)
+            .filter(Q(promised_date__lt=today) | Q(promised_date__isnull=True, expected_date__lt=today))
+            .order_by("expected_date", "pk"))
+
+
+def expiring_contracts_for_user(user, days: int = 30, *, today: date | None = None) -> QuerySet[Contract]:
+    """Active contracts ending within `days` days (action inbox)."""
+    today = today or timezone.localdate()
+    return (Contract.objects.for_user(user).filter(status=ContractStatusChoices.ACTIVE, ends_on__gte=today,
+                                                    ends_on__lte=today + timedelta(days=days))
+            .select_related("supplier").order_by("ends_on", "pk"))
+
+
+def receipts_for_order(order: PurchaseOrder) -> QuerySet[Receipt]:
+    return Receipt.objects.filter(line__purchase_order=order).select_related("line__product", "created_by")
+
+
+def scores_for_user(user) -> QuerySet[SupplierScore]:
+    return SupplierScore.objects.for_user(user).select_related("supplier")
+
+
+def scorecard_summary(user) -> list[dict]:
+    """Per supplier: the last 12 months' persisted scores (line-weighted), for the scorecard list and chart."""
+    rows: dict[int, dict] = {}
+    for score in scores_for_user(user).order_by("supplier__code", "period"):
+        row = rows.setdefault(score.supplier_id, {"supplier": score.supplier, "lines": 0, "weighted": 0.0,
+                                                  "otif": 0.0, "fill": 0.0, "periods": []})
+        row["lines"] += score.lines
+        row["weighted"] += score.score * score.lines
+        row["otif"] += score.otif_quantity_rate * score.lines
+        row["fill"] += score.fill_rate * score.lines
+        row["periods"].append(score)
+    for row in rows.values():
+        lines = max(row["lines"], 1)
+        row.update(score=row["weighted"] / lines, otif=row["otif"] / lines, fill=row["fill"] / lines)
+    return sorted(rows.values(), key=lambda row: -row["score"])
+
+
+def scorecard_facts(*, company_id: int, start: date, end: date) -> tuple[ScorecardLines, list[int], list[date]]:
+    """The facts of every scored line due in [start, end] of the company's orders, as flat NumPy arrays.
+
+    One SQL pass for the lines and one for the receipts (aggregated per line); periods are calendar months of the
+    due date. Returns the lines, the supplier ids of the supplier codes and the first day of each period.
+    """
+    order_table, line_table = PurchaseOrder._meta.db_table, PurchaseOrderLine._meta.db_table
+    receipt_table = Receipt._meta.db_table
+    statuses = [str(status) for status in SCORED_STATUSES]
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = (
+        "SELECT o.supplier_id, COALESCE(o.promised_date, o.expected_date), o.order_date, l.quantity, l.unit_price, "
+        "l.contract_price, r.first_date, "
+        "COALESCE(r.by_due, 0), COALESCE(r.received, 0), COALESCE(r.rejected, 0) "
+        f"FROM {line_table} l JOIN {order_table} o ON o.id = l.purchase_order_id LEFT JOIN ("
+        f"  SELECT x.line_id, MIN(x.date) AS first_date, SUM(x.quantity_received) AS received, "
+        "   SUM(x.quantity_rejected) AS rejected, "
+        "   SUM(CASE WHEN x.date <= COALESCE(y.promised_date, y.expected_date) "
+        "       THEN x.quantity_received - x.quantity_rejected ELSE 0 END) AS by_due "
+        f"  FROM {receipt_table} x JOIN {line_table} z ON z.id = x.line_id JOIN {order_table} y "
+        "   ON y.id = z.purchase_order_id GROUP BY x.line_id) r ON r.line_id = l.id "
+        f"WHERE o.company_id = %s AND o.status IN ({marks}) "
+        "AND COALESCE(o.promised_date, o.expected_date) BETWEEN %s AND %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [company_id, *statuses, start, end])
+        rows = cursor.fetchall()
+    periods = _months(start, end)
+    if not rows:
+        return _empty_lines(), [], periods
+    columns = list(zip(*rows, strict=True))
+    supplier_ids, supplier_code = np.unique(np.asarray(columns[0], dtype=np.int64), return_inverse=True)
+    due = [_as_date(value) for value in columns[1]]
+    period = np.asarray([(d.year - start.year) * 12 + d.month - start.month for d in due], dtype=np.int64)
+    ordered_on = np.asarray([_as_date(value).toordinal() for value in columns[2]], dtype=np.float64)
+    first = np.asarray([_as_date(v).toordinal() if v is not None else np.nan for v in columns[6]], dtype=np.float64)
+    received = _floats(columns[8])
+    rejected = _floats(columns[9])
+    lines = ScorecardLines(
+        supplier=supplier_code.reshape(-1), period=period, ordered=_floats(columns[3]),
+        accepted_by_due=_floats(columns[7]), accepted=received - rejected, rejected=rejected,
+        lead_days=first - ordered_on, unit_price=_floats(columns[4]),
+        contract_price=np.asarray([float(v) if v is not None else np.nan for v in columns[5]], dtype=np.float64),
+    )
+    return lines, supplier_ids.tolist(), periods
+
+
+def supplier_ids_of_company(company_id: int) -> list[int]:
+    return list(Supplier.objects.filter(company_id=company_id).values_list("pk", flat=True))
+
+
+def _floats(values) -> np.ndarray:
+    return np.asarray([float(v) for v in values], dtype=np.float64)
+
+
+def _empty_lines() -> ScorecardLines:
+    empty = np.zeros(0)
+    return ScorecardLines(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), *([empty] * 7))
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, current = [], date(start.year, start.month, 1)
+    while current <= end:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def _as_date(value) -> date:
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return value.date()
+    return value
