@@ -39,3 +39,33 @@ def bar_chart(title: str, labels: Sequence, values: Sequence, y_title: str = "")
     """A bar chart of one series."""
     data = [{"type": "bar", "x": list(labels), "y": list(values), "marker": {"color": PALETTE[0]}}]
     return {"data": data, "layout": _layout(title, yaxis={"title": {"text": y_title}}, hovermode="closest")}
+
+
+def forecast_band_chart(title: str, history: Sequence[tuple], points: Sequence[dict], y_title: str = "") -> dict:
+    """History line, forecast line and the 10-90 % prediction band; stock-out days marked on the axis.
+
+    Args:
+        history: (date, value) or (date, value, is_stockout) tuples, oldest first.
+        points: dicts with date, forecast, lower and upper, oldest first.
+    """
+    from django.utils.translation import gettext as _
+
+    x_future = [p["date"].isoformat() for p in points]
+    data = [
+        {"type": "scatter", "mode": "lines", "name": _("实际"), "x": [row[0].isoformat() for row in history],
+         "y": [row[1] for row in history], "line": {"color": "#495057", "width": 1.5}},
+        {"type": "scatter", "mode": "lines", "name": _("上限"), "x": x_future, "y": [p["upper"] for p in points],
+         "line": {"width": 0}, "showlegend": False},
+        {"type": "scatter", "mode": "lines", "name": _("预测区间 (10%–90%)"), "x": x_future,
+         "y": [p["lower"] for p in points], "fill": "tonexty", "fillcolor": "rgba(13,110,253,0.18)",
+         "line": {"width": 0}},
+        {"type": "scatter", "mode": "lines", "name": _("预测"), "x": x_future, "y": [p["forecast"] for p in points],
+         "line": {"color": PALETTE[0], "width": 2.5}},
+    ]
+    stockouts = [row[0].isoformat() for row in history if len(row) > 2 and row[2]]
+    if stockouts:
+        data.append({"type": "scatter", "mode": "markers", "name": _("缺货日"), "x": stockouts,
+                     "y": [0] * len(stockouts), "marker": {"color": "#dc3545", "symbol": "x", "size": 7}})
+    layout = _layout(title, height=360, yaxis={"title": {"text": y_title}, "rangemode": "tozero"},
+                     legend={"orientation": "h", "y": -0.15})
+    return {"data": data, "layout": layout}

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opsdesk.core.charts import PALETTE
+from opsdesk.core.charts import PALETTE, forecast_band_chart
 from opsdesk.core.exports import export_response
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
@@ -107,30 +107,6 @@ def store_list(request: HttpRequest) -> HttpResponse:
     return render(request, "forecasting/store_list.html", {"run": run, "rows": rows})
 
 
-def _band_chart(title: str, history: list[tuple], points: list[dict], y_title: str) -> dict:
-    """History line, forecast line and the prediction-interval band."""
-    x_future = [p["date"].isoformat() for p in points]
-    data = [
-        {"type": "scatter", "mode": "lines", "name": _("实际"), "x": [d.isoformat() for d, *_r in history],
-         "y": [v for _d, v, *_r in history], "line": {"color": "#495057", "width": 1.5}},
-        {"type": "scatter", "mode": "lines", "name": _("上限"), "x": x_future, "y": [p["upper"] for p in points],
-         "line": {"width": 0}, "showlegend": False},
-        {"type": "scatter", "mode": "lines", "name": _("预测区间 (10%–90%)"), "x": x_future,
-         "y": [p["lower"] for p in points], "fill": "tonexty", "fillcolor": "rgba(13,110,253,0.18)",
-         "line": {"width": 0}},
-        {"type": "scatter", "mode": "lines", "name": _("预测"), "x": x_future, "y": [p["forecast"] for p in points],
-         "line": {"color": PALETTE[0], "width": 2.5}},
-    ]
-    stockouts = [d.isoformat() for d, _v, *rest in history if rest and rest[0]]
-    if stockouts:
-        data.append({"type": "scatter", "mode": "markers", "name": _("缺货日"), "x": stockouts,
-                     "y": [0] * len(stockouts), "marker": {"color": "#dc3545", "symbol": "x", "size": 7}})
-    layout = {"title": {"text": title, "font": {"size": 14}}, "height": 360, "hovermode": "x unified",
-              "margin": {"l": 50, "r": 20, "t": 40, "b": 40}, "legend": {"orientation": "h", "y": -0.15},
-              "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"}}
-    return {"data": data, "layout": layout}
-
-
 def _scoped_store(request: HttpRequest, store_id: int) -> Store:
     _require_view(request)
     return get_object_or_404(Store.objects.for_user(request.user), pk=store_id)
@@ -148,8 +124,8 @@ def store_forecast(request: HttpRequest, store_id: int) -> HttpResponse:
             history = selectors.store_history(user=request.user, store=store, measure=item.measure, days=91,
                                               end=run.origin)
             label = item.get_measure_display()
-            context["charts"].append((f"chart-{item.measure}", _band_chart(label, history, selectors.series_points(
-                user=request.user, series=item), label)))
+            points = selectors.series_points(user=request.user, series=item)
+            context["charts"].append((f"chart-{item.measure}", forecast_band_chart(label, history, points, label)))
             context["totals"].append(item)
         context["skus"] = (selectors.store_series(user=request.user, run=run, store=store)
                            .filter(product__isnull=False).order_by("-total_forecast")[:100])
@@ -169,7 +145,7 @@ def sku_forecast(request: HttpRequest, store_id: int, product_id: int) -> HttpRe
     )
     history = selectors.sku_history(user=request.user, store=store, product_id=product_id, days=91, end=run.origin)
     points = selectors.series_points(user=request.user, series=series)
-    chart = _band_chart(str(series.product), history, points, _("件/天"))
+    chart = forecast_band_chart(str(series.product), history, points, _("件/天"))
     return render(request, "forecasting/sku_forecast.html", {
         "store": store, "run": run, "series": series, "chart": chart, "points": points,
     })

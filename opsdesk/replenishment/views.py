@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opsdesk.core.charts import PALETTE, bar_chart
+from opsdesk.core.charts import PALETTE, bar_chart, forecast_band_chart
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
 from opsdesk.replenishment import selectors, services
@@ -160,23 +160,7 @@ def _reasoning(p: Proposal) -> list[tuple[str, str]]:
 
 
 def _demand_chart(proposal: Proposal, history: list, points: list[dict]) -> dict:
-    x_future = [p["date"].isoformat() for p in points]
-    data = [
-        {"type": "scatter", "mode": "lines", "name": _("实际"), "x": [d.isoformat() for d, *_r in history],
-         "y": [v for _d, v, *_r in history], "line": {"color": "#495057", "width": 1.5}},
-        {"type": "scatter", "mode": "lines", "name": _("上限"), "x": x_future, "y": [p["upper"] for p in points],
-         "line": {"width": 0}, "showlegend": False},
-        {"type": "scatter", "mode": "lines", "name": _("预测区间 (10%–90%)"), "x": x_future,
-         "y": [p["lower"] for p in points], "fill": "tonexty", "fillcolor": "rgba(13,110,253,0.18)",
-         "line": {"width": 0}},
-        {"type": "scatter", "mode": "lines", "name": _("预测"), "x": x_future, "y": [p["forecast"] for p in points],
-         "line": {"color": PALETTE[0], "width": 2.5}},
-    ]
-    stockouts = [d.isoformat() for d, _v, *rest in history if rest and rest[0]]
-    if stockouts:
-        data.append({"type": "scatter", "mode": "markers", "name": _("缺货日"), "x": stockouts,
-                     "y": [0] * len(stockouts), "marker": {"color": "#dc3545", "symbol": "x", "size": 7}})
-    return {"data": data, "layout": _layout(_("销量：历史与预测（件/天）"))}
+    return forecast_band_chart(_("销量：历史与预测（件/天）"), history, points)
 
 
 def _stock_chart(proposal: Proposal, points: list[dict]) -> dict:
