@@ -249,6 +249,16 @@ def goal(figures: dict) -> dict:
     return report
 
 
+def run_page(rows: int) -> float:
+    """p95 server time of the replenishment page over `rows` proposal rows (Django test client, own SQLite file)."""
+    from opsdesk.replenishment.benchmark import measure_page
+
+    figures = measure_page(n_rows=rows, requests=20)
+    print(f"\npage: {rows:,} proposals, p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "  # noqa: T201
+          f"max {figures['max_ms']:.1f} ms over {figures['requests']} requests")
+    return round(figures["p95_ms"], 1)
+
+
 def main() -> None:
     """Run everything; last line is the JSON summary."""
     parser = argparse.ArgumentParser()
@@ -278,7 +288,7 @@ def main() -> None:
         print(f"goal (>= 25% less inventory value than both static policies at equal fill): {goals[name]}")  # noqa: T201
     output["scale"] = run_scale(100_000 if args.quick else 1_000_000)
     print(f"\nscale: {output['scale']}")  # noqa: T201
-    output["page_ms"] = None
+    output["page_ms"] = run_page(50_000 if args.quick else 1_000_000)
     keys = ("fill_rate", "avg_inventory_value", "knob", "reached")
     output["matched"] = {name: {target: {policy: {key: row[key] for key in keys} for policy, row in rows.items()}
                                 for target, rows in by_target.items()} for name, by_target in matched.items()}
