@@ -344,6 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_import_commands(commands)
 
+    from opsdesk.cockpit.cli import add_commands as add_cockpit_commands  # brief
+
+    add_cockpit_commands(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

@@ -8,8 +8,9 @@ points; overdue items climb the organisation one level after 1, 3 and 7 days.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from opsdesk.cockpit.choices import InboxStatusChoices as S
@@ -58,8 +60,13 @@ class InboxItem:
     status: str = S.OPEN
     escalation_level: int = 0
     score: int = 0
-    reasons: list[str] = field(default_factory=list)
+    points: list[tuple[int, str, int]] = field(default_factory=list)  # (points, reason kind, argument)
     state: InboxItemState | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the item ranks where it does, one line per contribution (formatted only when shown)."""
+        return [f"+{value} {_reason(self, kind, argument)}" for value, kind, argument in self.points]
 
     @property
     def severity_label(self) -> str:
@@ -91,6 +98,18 @@ def providers() -> dict[str, Provider]:
     return dict(_PROVIDERS)
 
 
+def _call(function: Callable[[], str]) -> str:
+    return function()
+
+
+_lazy_call = lazy(_call, str)  # one proxy class, built once
+
+
+def deferred(function: Callable[[], str]) -> str:
+    """A string computed only when shown: an inbox ranks hundreds of items but a page shows a few dozen."""
+    return _lazy_call(function)
+
+
 def end_of_day(day) -> datetime:
     """A due date's deadline: the end of that local day."""
     return timezone.make_aware(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
@@ -107,22 +126,32 @@ def escalation_level(due: datetime | None, now: datetime) -> int:
     return sum(1 for threshold in ESCALATION_DAYS if days >= threshold)
 
 
+def _reason(item: InboxItem, kind: str, argument: int) -> str:
+    if kind == "severity":
+        return _("严重程度 %(label)s") % {"label": item.severity_label}
+    if kind == "overdue":
+        return _("已逾期 %(days)s 天") % {"days": argument}
+    if kind == "due_soon":
+        return _("24 小时内到期")
+    if kind == "escalated":
+        return _("已升级 %(level)s 级") % {"level": argument}
+    return _("由你负责")
+
+
 def rank(item: InboxItem, user, now: datetime) -> None:
     """Score an item and record why (the "why first?" explanation)."""
-    points = [(item.severity * SEVERITY_POINTS, _("严重程度 %(label)s") % {"label": item.severity_label})]
+    points = [(item.severity * SEVERITY_POINTS, "severity", item.severity)]
     if item.due is not None and item.due < now:
         days = max(1, int((now - item.due).total_seconds() // 86400))
-        points.append((min(days * OVERDUE_POINTS_PER_DAY, OVERDUE_POINTS_CAP),
-                       _("已逾期 %(days)s 天") % {"days": days}))
+        points.append((min(days * OVERDUE_POINTS_PER_DAY, OVERDUE_POINTS_CAP), "overdue", days))
     elif item.due is not None and item.due - now <= timedelta(days=1):
-        points.append((DUE_SOON_POINTS, _("24 小时内到期")))
+        points.append((DUE_SOON_POINTS, "due_soon", 0))
     if item.escalation_level:
-        points.append((item.escalation_level * ESCALATION_POINTS,
-                       _("已升级 %(level)s 级") % {"level": item.escalation_level}))
+        points.append((item.escalation_level * ESCALATION_POINTS, "escalated", item.escalation_level))
     if item.owner is not None and item.owner.pk == user.pk:
-        points.append((MINE_POINTS, _("由你负责")))
-    item.score = sum(value for value, _reason in points)
-    item.reasons = [f"+{value} {reason}" for value, reason in points]
+        points.append((MINE_POINTS, "mine", 0))
+    item.score = sum(value for value, _kind, _argument in points)
+    item.points = points
 
 
 def _sort_key(item: InboxItem):
@@ -142,17 +171,26 @@ class OwnerDirectory:
         self.stores = dict(Store.objects.filter(company_id__in=company_ids).values_list("pk", "region_id"))
         self.users = {user.pk: user for user in users}
         self._by_role: dict[str, list[User]] = {}
+        self._scopes = {user.pk: ({s.pk for s in user.scope_stores.all()}, {r.pk for r in user.scope_regions.all()})
+                        for user in users}
+        self._cache: dict[tuple[int | None, int], User | None] = {}
         for user in users:
             self._by_role.setdefault(user.role, []).append(user)
 
     def _covers(self, user: User, store_id: int) -> bool:
         if user.has_company_scope:
             return True
-        return (store_id in {s.pk for s in user.scope_stores.all()}
-                or self.stores.get(store_id) in {r.pk for r in user.scope_regions.all()})
+        stores, regions = self._scopes[user.pk]
+        return store_id in stores or self.stores.get(store_id) in regions
 
     def owner_at(self, store_id: int | None, level: int) -> User | None:
         """The first user of the level's role covering the store (climbing further when the level is empty)."""
+        key = (store_id, level)
+        if key not in self._cache:
+            self._cache[key] = self._find(store_id, level)
+        return self._cache[key]
+
+    def _find(self, store_id: int | None, level: int) -> User | None:
         for role in ESCALATION_ROLES[min(level, len(ESCALATION_ROLES) - 1):]:
             for user in self._by_role.get(role, []):
                 if store_id is None and user.has_company_scope or store_id is not None and self._covers(user,
@@ -192,6 +230,33 @@ def _merge(items: list[InboxItem], user, now: datetime, include_closed: bool) ->
     return sorted(out, key=_sort_key)
 
 
+#: Provider output is memoised per worker process for a short while: reading every source costs far more than
+#: merging the (always live) item states, and a new source item may well wait half a minute. 0 turns it off.
+_MEMO: dict[tuple, tuple[float, list[InboxItem]]] = {}
+MEMO_SIZE = 500
+
+
+def _memo_seconds() -> float:
+    from django.conf import settings
+
+    return float(getattr(settings, "OPSDESK_INBOX_CACHE_SECONDS", 30))
+
+
+def _provider_items(provider: Provider, user, now: datetime) -> list[InboxItem]:
+    seconds = _memo_seconds()
+    if seconds <= 0:
+        return provider.items_for_user(user, now)
+    key = (provider.name, user.pk, user.role, tuple(visible_store_ids(user)), user.has_company_scope)
+    hit = _MEMO.get(key)
+    clock = time.monotonic()
+    if hit is None or hit[0] < clock:
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        hit = (clock + seconds, provider.items_for_user(user, now))
+        _MEMO[key] = hit
+    return [replace(item) for item in hit[1]]  # the merge writes on the items: never on the memo's
+
+
 def inbox_for_user(user, *, now: datetime | None = None, include_closed: bool = False,
                    store_id: int | None = None) -> list[InboxItem]:
     """The user's ranked inbox: every provider's items in the user's scope, minus done and snoozed ones."""
@@ -201,7 +266,7 @@ def inbox_for_user(user, *, now: datetime | None = None, include_closed: bool = 
     visible = set(visible_store_ids(user))
     items = []
     for provider in _PROVIDERS.values():
-        for item in provider.items_for_user(user, now):
+        for item in _provider_items(provider, user, now):
             # Belt and braces: a provider's item outside the user's stores never reaches the list.
             if item.store_id is not None and item.store_id not in visible:
                 continue

@@ -82,9 +82,14 @@ class DayRollup(models.Model):
 
 
 class StoreStockRollup(models.Model):
-    """Inventory health of one store from the latest finished replenishment plan."""
+    """One store's snapshot at the last day with sales: month to date against target and last year (the league
+    table reads these 200 rows instead of summing day rows), and inventory health from the latest finished plan."""
 
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="+")
+    sales_day = models.DateField(null=True)
+    mtd_sales = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    mtd_target = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    last_year_mtd_sales = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     plan_run_id = models.PositiveIntegerField(null=True)
     as_of = models.DateField(null=True)
     stock_value = models.FloatField(default=0)

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from opsdesk.core.choices import RoleChoices as R
 from opsdesk.core.permissions import READ, VIEW, WRITE, register_area
 
-EVERYONE_READS = {role: READ for role in R.values}
+#: The organisation's own people (an external role such as a supplier's portal account gets nothing here).
+STAFF_ROLES = (R.ADMIN, R.COO, R.REGIONAL_MANAGER, R.SUPERVISOR, R.STORE_MANAGER, R.STAFF, R.AUDITOR)
+EVERYONE_READS = {role: READ for role in STAFF_ROLES}
 #: Acting on inbox items (assign, comment, snooze, done): everyone but the read-only auditor.
-INBOX_GRANTS = {**{role: WRITE for role in R.values}, R.AUDITOR: frozenset({VIEW})}
+INBOX_GRANTS = {**{role: WRITE for role in STAFF_ROLES}, R.AUDITOR: frozenset({VIEW})}
 
 
 def register_all() -> None:
@@ -28,9 +30,11 @@ def register_all() -> None:
     hooks.on_facts_changed(jobs.enqueue_rollup_refresh)
 
     def home(request):
+        """The cockpit for people who may see it; None lets the core home page answer the others."""
         from opsdesk.cockpit.views import cockpit
+        from opsdesk.core.permissions import user_can
 
-        return cockpit(request)
+        return cockpit(request) if user_can(request.user, "cockpit", "view") else None
 
     hooks.set_home_view(home)
     register_group(MenuGroup(_("驾驶舱"), [MenuItem(_("驾驶舱"), "cockpit:index", "cockpit"),

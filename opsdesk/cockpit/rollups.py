@@ -103,6 +103,28 @@ def _rows(company: Company, days: dict[tuple[int, date], _Day], region_of: dict[
     return rows
 
 
+def last_year(day: date) -> date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _month_to_date(days: dict[tuple[int, date], _Day], today: date) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """Per store: month-to-date sales and target at `today`, and sales over the same days last year."""
+    start = today.replace(day=1)
+    before_start, before_end = last_year(start), last_year(today)
+    out: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0)])
+    for (store_id, day), item in days.items():
+        if start <= day <= today:
+            out[store_id][0] += item.sales
+            out[store_id][1] += item.target
+        elif before_start <= day <= before_end:
+            out[store_id][2] += item.sales
+    return {store_id: tuple(values) for store_id, values in out.items()}
+
+
 def _stock_rows(company: Company, days: dict[tuple[int, date], _Day], store_ids: list[int]) -> list:
     """Stock value, stockout and overstock counts from the latest finished plan; daily cost over 28 days."""
     from opsdesk.replenishment.models import PlanRun, Proposal
@@ -121,6 +143,7 @@ def _stock_rows(company: Company, days: dict[tuple[int, date], _Day], store_ids:
             if since < day <= last:
                 cost[store_id] += item.cost
     today = last or date.today()
+    month = _month_to_date(days, today)
     scores = dict(InspectionRun.objects.filter(store__company=company, status="completed",
                                                completed_at__date__gt=today - timedelta(weeks=8))
                   .values("store_id").annotate(score=Avg("score")).values_list("store_id", "score"))
@@ -131,8 +154,10 @@ def _stock_rows(company: Company, days: dict[tuple[int, date], _Day], store_ids:
     for store_id in store_ids:
         row = summary.get(str(store_id), {})
         score = scores.get(store_id)
+        mtd = month.get(store_id, (Decimal(0), Decimal(0), Decimal(0)))
         rows.append(StoreStockRollup(
-            store_id=store_id, plan_run_id=run.pk if run else None, as_of=run.plan_date if run else None,
+            store_id=store_id, sales_day=last, mtd_sales=mtd[0], mtd_target=mtd[1], last_year_mtd_sales=mtd[2],
+            plan_run_id=run.pk if run else None, as_of=run.plan_date if run else None,
             stock_value=row.get("stock_value", 0.0), daily_cost=float(cost[store_id]) / COVER_WINDOW_DAYS,
             stockout_count=row.get("at_risk", 0), overstock_count=overstock.get(store_id, 0),
             overstock_value=row.get("overstock_value", 0.0),

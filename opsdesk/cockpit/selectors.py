@@ -199,8 +199,12 @@ def _stock(user, scope: Scope) -> dict:
     return totals
 
 
-def _league(user, scope: Scope, today: date) -> list[dict]:
-    """Every store of the scope: MTD sales vs target, growth vs last year, stock health, inspection score."""
+def _month_figures(user, scope: Scope, today: date, snapshots: dict) -> dict[int, dict]:
+    """Per store: month-to-date sales and target, and last year's same days. From the store snapshots when they
+    were taken on `today` (the usual case), else summed from the store day rows (a brief for an older day)."""
+    if snapshots and all(row.sales_day == today for row in snapshots.values()):
+        return {store_id: {"month_sales": row.mtd_sales, "month_target": row.mtd_target,
+                           "last_year": row.last_year_mtd_sales} for store_id, row in snapshots.items()}
     month_start = today.replace(day=1)
     this_month = Q(date__gte=month_start, date__lte=today)
     last_year = Q(date__gte=_last_year(month_start), date__lte=_last_year(today))
@@ -209,8 +213,13 @@ def _league(user, scope: Scope, today: date) -> list[dict]:
             .values("entity_id").annotate(month_sales=Sum("sales", filter=this_month),
                                           month_target=Sum("target", filter=this_month),
                                           last_year=Sum("sales", filter=last_year)))
-    figures = {row["entity_id"]: row for row in rows}
+    return {row["entity_id"]: row for row in rows}
+
+
+def _league(user, scope: Scope, today: date) -> list[dict]:
+    """Every store of the scope: MTD sales vs target, growth vs last year, stock health, inspection score."""
     stock = {row.store_id: row for row in StoreStockRollup.objects.for_user(user).filter(store_id__in=scope.store_ids)}
+    figures = _month_figures(user, scope, today, stock)
     league = []
     for store in Store.objects.filter(pk__in=scope.store_ids).select_related("region").order_by("code"):
         row = figures.get(store.pk, {})

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.cockpit, name="index"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/act/", views.inbox_act, name="inbox_act"),
+    path("inbox/preview/", views.inbox_preview, name="inbox_preview"),
 ]

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,24 +25,70 @@ from opsdesk.core.models import User
 from opsdesk.core.permissions import user_can
 
 INBOX_PREVIEW = 8
+#: The inbox shows the top of the ranking; the rest waits until these are handled.
+INBOX_PAGE = 25
+#: A company-wide league shows the top and the bottom of the ranking; a region shows all its stores.
+LEAGUE_TOP, LEAGUE_BOTTOM = 30, 10
+#: The cockpit body only changes when the rollups do (the key carries their version); this bounds memory.
+COCKPIT_CACHE_SECONDS = 600
 
 
 def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
+def _cockpit_cache_key(request, scope, region_id, store_id) -> str:
+    """The rendered cockpit depends only on the rollups (their version), the rollup units covering the scope, the
+    drill-down and the language: users whose scopes are covered by the same units share the entry."""
+    from django.db.models import Max
+
+    from opsdesk.cockpit.models import DayRollup
+
+    version = DayRollup.objects.filter(company_id=request.user.company_id).aggregate(v=Max("pk"))["v"]
+    raw = repr((request.user.company_id, version, get_language(), scope.label, scope.units, region_id, store_id,
+                scope.store_ids if scope.level != "company" else None))
+    return "cockpit:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 @login_required
 def cockpit(request: HttpRequest) -> HttpResponse:
-    """The cockpit of the user's scope, a region or a store (drill-down with ?region= / ?store=)."""
+    """The cockpit of the user's scope, a region or a store (drill-down with ?region= / ?store=).
+
+    Everything on it comes from the rollups, so the rendered body is cached until the next refresh."""
     if not user_can(request.user, "cockpit", "view"):
         raise PermissionDenied
-    overview = selectors.cockpit_overview(user=request.user, region_id=_int(request.GET.get("region")),
-                                          store_id=_int(request.GET.get("store")))
-    scope = overview.pop("scope")
-    items = inbox_service.inbox_for_user(request.user, store_id=scope.store.pk if scope.store else None)
-    # "scope" is the shell's scope badge (context processor): the page's scope is "view_scope".
-    context = {**overview, "view_scope": scope, "inbox_items": items[:INBOX_PREVIEW], "inbox_count": len(items), "load_plotly": True}
-    return render(request, "cockpit/cockpit.html", context)
+    region_id, store_id = _int(request.GET.get("region")), _int(request.GET.get("store"))
+    scope = selectors.scope_for(request.user, region_id=region_id, store_id=store_id)  # 404 outside the scope
+    key = _cockpit_cache_key(request, scope, region_id, store_id)
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("cockpit/_cockpit_body.html", _cockpit_context(request, region_id, store_id),
+                                request=request)
+        cache.set(key, body, COCKPIT_CACHE_SECONDS)
+    return render(request, "cockpit/cockpit.html", {"body": mark_safe(body), "load_plotly": True})  # noqa: S308
+
+
+def _cockpit_context(request, region_id, store_id) -> dict:
+    overview = selectors.cockpit_overview(user=request.user, region_id=region_id, store_id=store_id)
+    # "scope" is the shell's scope badge (context processor): the page's scope is "view_scope". The inbox panel
+    # is live (not a rollup), so it loads in its own request (htmx) and never slows the cockpit down.
+    view_scope = overview.pop("scope")
+    league = overview.get("league") or []
+    if len(league) > LEAGUE_TOP + LEAGUE_BOTTOM:
+        overview["league_hidden"] = len(league) - LEAGUE_TOP - LEAGUE_BOTTOM
+        overview["league_bottom"] = league[-LEAGUE_BOTTOM:]
+        overview["league"] = league[:LEAGUE_TOP]
+    return {**overview, "view_scope": view_scope, "user": request.user}
+
+
+@login_required
+def inbox_preview(request: HttpRequest) -> HttpResponse:
+    """The top of the inbox for the cockpit's panel (an htmx partial)."""
+    if not user_can(request.user, "inbox", "view"):
+        raise PermissionDenied
+    items = inbox_service.inbox_for_user(request.user, store_id=_int(request.GET.get("store")))
+    return render(request, "cockpit/_inbox_preview.html", {"inbox_items": items[:INBOX_PREVIEW],
+                                                           "inbox_count": len(items)})
 
 
 def _candidates(user, items) -> dict[str, list[User]]:
@@ -48,13 +100,14 @@ def _candidates(user, items) -> dict[str, list[User]]:
     from opsdesk.core.models import Store
 
     regions = dict(Store.objects.filter(pk__in={i.store_id for i in items}).values_list("pk", "region_id"))
+    scopes = [(person, {s.pk for s in person.scope_stores.all()}, {r.pk for r in person.scope_regions.all()})
+              for person in people]
     out = {}
     for item in items:
         out[item.item_id] = [
-            person for person in people
+            person for person, stores, person_regions in scopes
             if person.has_company_scope or (item.store_id is not None and (
-                item.store_id in {s.pk for s in person.scope_stores.all()}
-                or regions.get(item.store_id) in {r.pk for r in person.scope_regions.all()}))]
+                item.store_id in stores or regions.get(item.store_id) in person_regions))]
     return out
 
 
@@ -63,12 +116,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The ranked action inbox of the user's scope."""
     if not user_can(request.user, "inbox", "view"):
         raise PermissionDenied
-    items = inbox_service.inbox_for_user(request.user, store_id=_int(request.GET.get("store")))
+    everything = inbox_service.inbox_for_user(request.user, store_id=_int(request.GET.get("store")))
+    items = everything[:INBOX_PAGE]
     candidates = _candidates(request.user, items)
     for item in items:
         item.candidates = candidates.get(item.item_id, [])
     can_act = user_can(request.user, "inbox", "change")
-    return render(request, "cockpit/inbox.html", {"items": items, "can_act": can_act,
+    return render(request, "cockpit/inbox.html", {"items": items, "total": len(everything), "can_act": can_act,
                                                   "providers": inbox_service.providers()})
 
 

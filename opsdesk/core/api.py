@@ -55,10 +55,13 @@ class SessionAuth(APIKeyCookie):
 router = Router(tags=["organisation"])
 
 
-def _require(request: HttpRequest, area: str, action: str) -> None:
-    """403 for a role that may not act (scope misses answer 404 in the handlers)."""
+def require_area(request: HttpRequest, area: str, action: str = "view") -> None:
+    """403 for a role that may not act in an area (list endpoints call it first; scope misses answer 404)."""
     if not user_can(request.auth, area, action):
         raise HttpError(403, "Your role does not allow this action.")
+
+
+_require = require_area
 
 
 class RegionOut(Schema):
@@ -114,6 +117,7 @@ class EmployeeOut(Schema):
 @router.get("/regions/", response=list[RegionOut], summary="List regions in your scope")
 @paginate(PageNumberPagination)
 def regions_list(request: HttpRequest):
+    _require(request, "org", "view")
     return selectors.region_list(user=request.auth)
 
 
@@ -125,6 +129,7 @@ def regions_get(request: HttpRequest, region_id: int):
 @router.get("/stores/", response=list[StoreOut], summary="List stores in your scope")
 @paginate(PageNumberPagination)
 def stores_list(request: HttpRequest, filters: Query[StoreFilter]):
+    _require(request, "org", "view")
     return filters.filter(selectors.store_list(user=request.auth))
 
 
@@ -146,6 +151,7 @@ def stores_update(request: HttpRequest, store_id: int, payload: StoreIn):
 @router.get("/employees/", response=list[EmployeeOut], summary="List employees in your scope")
 @paginate(PageNumberPagination)
 def employees_list(request: HttpRequest, store_id: int | None = None):
+    _require(request, "people", "view")
     queryset = selectors.employee_list(user=request.auth)
     if store_id is not None:
         queryset = queryset.filter(store_id=store_id)

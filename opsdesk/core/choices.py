@@ -41,3 +41,7 @@ class ActionChoices(models.TextChoices):
     ADD = "add", _("新增")
     CHANGE = "change", _("修改")
     DELETE = "delete", _("删除")
+
+
+# The chain's own people (every role but the supplier's): whom inspections and actions can be assigned to.
+INTERNAL_ROLE_CHOICES = [(value, label) for value, label in RoleChoices.choices if value != RoleChoices.SUPPLIER]

@@ -1,7 +1,8 @@
 """Explicit extension points the foundation calls and later apps fill (no signals, no reverse imports).
 
 - `facts_changed(company_id)`: called after a fact import commits (the cockpit refreshes its rollups).
-- `home_view`: the page signed-in users land on (the cockpit sets it; the core home page is the fallback).
+- `home_view`: the page signed-in users land on (the cockpit sets it; when it returns None the core home page
+  answers).
 """
 
 from __future__ import annotations

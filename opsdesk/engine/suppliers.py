@@ -145,8 +145,9 @@ def weighted_score(metrics: dict[str, np.ndarray]) -> np.ndarray:
     acceptance = 1.0 - np.nan_to_num(metrics["rejection_rate"], nan=0.0)
     overpay = np.clip(np.nan_to_num(metrics["price_variance"], nan=0.0), 0.0, PRICE_TOLERANCE)
     price = 1.0 - overpay / PRICE_TOLERANCE
-    score = (WEIGHTS["otif_quantity"] * metrics["otif_quantity_rate"] + WEIGHTS["otif_lines"] * metrics["otif_line_rate"]
-             + WEIGHTS["fill"] * metrics["fill_rate"] + WEIGHTS["acceptance"] * acceptance + WEIGHTS["price"] * price)
+    score = (WEIGHTS["otif_quantity"] * metrics["otif_quantity_rate"]
+             + WEIGHTS["otif_lines"] * metrics["otif_line_rate"] + WEIGHTS["fill"] * metrics["fill_rate"]
+             + WEIGHTS["acceptance"] * acceptance + WEIGHTS["price"] * price)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_line = np.where(metrics["lines"] > 0, metrics["complaints"] / np.maximum(metrics["lines"], 1), 0.0)
     score = score - COMPLAINT_PENALTY * per_line

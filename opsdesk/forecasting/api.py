@@ -60,6 +60,7 @@ def _require(request: HttpRequest, action: str) -> None:
 @router.get("/runs/", response=list[RunOut], summary="Forecast runs")
 @paginate(PageNumberPagination)
 def runs_list(request: HttpRequest):
+    _require(request, "view")
     return selectors.run_list(user=request.auth)
 
 

@@ -20,9 +20,10 @@ from opsdesk.forecasting import selectors, services
 from opsdesk.forecasting.models import ForecastRun, ForecastSeries, MeasureChoices
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: HttpRequest, *, hidden: bool = False) -> None:
+    """403 on pages without an object; 404 on object pages (whether the object exists is not disclosed)."""
     if not user_can(request.user, "forecasting", "view"):
-        raise PermissionDenied
+        raise Http404 if hidden else PermissionDenied
 
 
 @login_required
@@ -47,7 +48,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
 
 
 def _run(request: HttpRequest, pk: int) -> ForecastRun:
-    _require_view(request)
+    _require_view(request, hidden=True)
     return get_object_or_404(selectors.run_list(user=request.user), pk=pk)
 
 
@@ -108,7 +109,7 @@ def store_list(request: HttpRequest) -> HttpResponse:
 
 
 def _scoped_store(request: HttpRequest, store_id: int) -> Store:
-    _require_view(request)
+    _require_view(request, hidden=True)
     return get_object_or_404(Store.objects.for_user(request.user), pk=store_id)
 
 

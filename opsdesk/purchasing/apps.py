@@ -8,10 +8,13 @@ class PurchasingConfig(AppConfig):
     verbose_name = _("供应商与采购")
 
     def ready(self) -> None:
+        from opsdesk.core import scheduler
         from opsdesk.core.audit import register
+        from opsdesk.core.demo import extensions
         from opsdesk.core.navigation import MenuGroup, MenuItem, register_group
         from opsdesk.core.permissions import register_area
-        from opsdesk.purchasing import models
+        from opsdesk.purchasing import jobs, models
+        from opsdesk.purchasing.demo import demo_builder
         from opsdesk.purchasing.registry import GRANTS
 
         for area, grants in GRANTS.items():
@@ -31,3 +34,6 @@ class PurchasingConfig(AppConfig):
                 ],
             )
         )
+        # After the nightly plan (03:00): receipts booked during the day are in.
+        scheduler.register("purchasing_scorecards", hour=4, minute=0, enqueue=jobs.enqueue_nightly_scorecards)
+        extensions.register("purchasing", demo_builder)

@@ -54,13 +54,13 @@ class Supplier(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def get_additional_data(self) -> dict:
-        return {"company_id": self.company_id}
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("purchasing:supplier_detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
 
 
 class PurchaseOrderStatusChoices(models.TextChoices):
@@ -461,6 +461,11 @@ class SupplierPurchaseOrder(PurchaseOrder):
         verbose_name = _("供应商采购单")
         verbose_name_plural = pgettext_lazy("plural", "供应商采购单")
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("purchasing:portal_order_detail", args=[self.pk])
+
     @staticmethod
     def scope_queryset(queryset, user):
         supplier_id = getattr(user, "supplier_id", None)
@@ -468,8 +473,3 @@ class SupplierPurchaseOrder(PurchaseOrder):
             return queryset.none()
         return queryset.filter(company_id=user.company_id, supplier_id=supplier_id).exclude(
             status=PurchaseOrderStatusChoices.DRAFT)
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("purchasing:portal_order_detail", args=[self.pk])

@@ -19,6 +19,7 @@ from opsdesk.purchasing.models import (
     PurchaseOrderStatusChoices,
     Receipt,
     Supplier,
+    SupplierDocument,
     SupplierScore,
 )
 
@@ -56,6 +57,13 @@ def expiring_contracts_for_user(user, days: int = 30, *, today: date | None = No
     return (Contract.objects.for_user(user).filter(status=ContractStatusChoices.ACTIVE, ends_on__gte=today,
                                                     ends_on__lte=today + timedelta(days=days))
             .select_related("supplier").order_by("ends_on", "pk"))
+
+
+def expiring_documents_for_user(user, days: int = 30, *, today: date | None = None) -> QuerySet[SupplierDocument]:
+    """Supplier documents (licences, certificates) expiring within `days` days or already expired."""
+    today = today or timezone.localdate()
+    return (SupplierDocument.objects.for_user(user).filter(expires_on__lte=today + timedelta(days=days))
+            .select_related("supplier").order_by("expires_on", "pk"))
 
 
 def receipts_for_order(order: PurchaseOrder) -> QuerySet[Receipt]:
@@ -115,19 +123,27 @@ def scorecard_facts(*, company_id: int, start: date, end: date) -> tuple[Scoreca
         return _empty_lines(), [], periods
     columns = list(zip(*rows, strict=True))
     supplier_ids, supplier_code = np.unique(np.asarray(columns[0], dtype=np.int64), return_inverse=True)
-    due = [_as_date(value) for value in columns[1]]
-    period = np.asarray([(d.year - start.year) * 12 + d.month - start.month for d in due], dtype=np.int64)
-    ordered_on = np.asarray([_as_date(value).toordinal() for value in columns[2]], dtype=np.float64)
-    first = np.asarray([_as_date(v).toordinal() if v is not None else np.nan for v in columns[6]], dtype=np.float64)
-    received = _floats(columns[8])
-    rejected = _floats(columns[9])
+    due = _days(columns[1])
+    start_month = start.year * 12 + start.month - 1
+    months = due.astype("datetime64[M]").astype(np.int64) + 1970 * 12  # months since year 0
+    period = months - start_month
+    first = _days(columns[6])  # None (nothing received) becomes NaT
+    lead_days = np.where(np.isnat(first), np.nan, (first - _days(columns[2])).astype("timedelta64[D]")
+                         .astype(np.float64))
+    received, rejected = _floats(columns[8]), _floats(columns[9])
     lines = ScorecardLines(
         supplier=supplier_code.reshape(-1), period=period, ordered=_floats(columns[3]),
         accepted_by_due=_floats(columns[7]), accepted=received - rejected, rejected=rejected,
-        lead_days=first - ordered_on, unit_price=_floats(columns[4]),
-        contract_price=np.asarray([float(v) if v is not None else np.nan for v in columns[5]], dtype=np.float64),
+        lead_days=lead_days, unit_price=_floats(columns[4]),
+        contract_price=_floats([v if v is not None else np.nan for v in columns[5]]),
     )
     return lines, supplier_ids.tolist(), periods
+
+
+def _days(values) -> np.ndarray:
+    """Dates (ISO strings from SQLite, `date` objects from PostgreSQL) as datetime64[D], vectorised."""
+    values = [value.date() if isinstance(value, datetime) else value for value in values]
+    return np.asarray(values, dtype="datetime64[D]")
 
 
 def supplier_ids_of_company(company_id: int) -> list[int]:
@@ -135,7 +151,7 @@ def supplier_ids_of_company(company_id: int) -> list[int]:
 
 
 def _floats(values) -> np.ndarray:
-    return np.asarray([float(v) for v in values], dtype=np.float64)
+    return np.asarray(values, dtype=np.float64)  # Decimals (PostgreSQL) and numbers (SQLite) alike
 
 
 def _empty_lines() -> ScorecardLines:
@@ -149,11 +165,3 @@ def _months(start: date, end: date) -> list[date]:
         months.append(current)
         current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return months
-
-
-def _as_date(value) -> date:
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        return value.date()
-    return value

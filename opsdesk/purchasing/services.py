@@ -23,6 +23,8 @@ from opsdesk.core.scoping import forget_scope
 from opsdesk.engine.suppliers import compute_scorecards, standing
 from opsdesk.purchasing import selectors
 from opsdesk.purchasing.models import (
+    Contract,
+    ContractPrice,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderRevision,
@@ -262,21 +264,12 @@ def _validate_receipt(order, line, received_on, quantity_received, quantity_reje
 
 def _post_stock(receipt: Receipt, order: PurchaseOrder, line: PurchaseOrderLine) -> None:
     """Add the accepted units to stock on hand of the receipt day and write the GoodsReceipt fact, exactly once."""
-    from opsdesk.inventory.models import GoodsReceipt, StockSnapshot
+    from opsdesk.inventory.models import GoodsReceipt
 
     if Receipt.objects.filter(pk=receipt.pk, stock_posted=True).exists():
         return
     accepted = receipt.quantity_accepted
-    snapshot = (StockSnapshot.objects.select_for_update()
-                .filter(store_id=order.store_id, product_id=line.product_id, date=receipt.date).first())
-    if snapshot is None:
-        previous = (StockSnapshot.objects.filter(store_id=order.store_id, product_id=line.product_id,
-                                                 date__lt=receipt.date).order_by("-date").first())
-        snapshot = StockSnapshot(store_id=order.store_id, product_id=line.product_id, date=receipt.date,
-                                 on_hand=previous.on_hand if previous else 0,
-                                 on_order=previous.on_order if previous else 0,
-                                 unit_cost=previous.unit_cost if previous else line.unit_price)
-    snapshot.on_hand += accepted
+    snapshot = _adjust_stock(order.store_id, line.product_id, receipt.date, accepted, line.unit_price)
     snapshot.on_order = max(snapshot.on_order - accepted, Decimal("0"))
     snapshot.save()
     if accepted > 0:
@@ -301,7 +294,8 @@ def _advance_status(order: PurchaseOrder) -> None:
 
 def supplier_return_create(*, actor, receipt: Receipt, returned_on: date, quantity: Decimal,
                            reason: str) -> SupplierReturn:
-    """Return units of a receipt to the supplier (rejected units need no stock change; accepted ones leave stock)."""
+    """Return units of a receipt to the supplier: rejected units go first (they never entered stock); units
+    beyond them were accepted, so they leave stock on hand of the return day."""
     _assert_can(actor, "purchasing", "receive")
     with transaction.atomic(), audit_actor(actor):
         forget_scope(actor)
@@ -312,7 +306,29 @@ def supplier_return_create(*, actor, receipt: Receipt, returned_on: date, quanti
         item = SupplierReturn(receipt=receipt, date=returned_on, quantity=quantity, reason=reason, created_by=actor)
         item.full_clean()
         item.save()
+        from_stock = max(already + quantity - receipt.quantity_rejected, Decimal("0")) - max(
+            already - receipt.quantity_rejected, Decimal("0"))
+        if from_stock > 0:
+            _adjust_stock(receipt.line.purchase_order.store_id, receipt.line.product_id, returned_on, -from_stock,
+                          receipt.line.unit_price).save()
     return item
+
+
+def _adjust_stock(store_id: int, product_id: int, day: date, delta: Decimal, unit_cost: Decimal):
+    """The day's snapshot with `delta` units added to stock on hand, unsaved (created from the latest earlier one)."""
+    from opsdesk.inventory.models import StockSnapshot
+
+    snapshot = StockSnapshot.objects.select_for_update().filter(store_id=store_id, product_id=product_id,
+                                                                date=day).first()
+    if snapshot is None:
+        previous = (StockSnapshot.objects.filter(store_id=store_id, product_id=product_id, date__lt=day)
+                    .order_by("-date").first())
+        snapshot = StockSnapshot(store_id=store_id, product_id=product_id, date=day,
+                                 on_hand=previous.on_hand if previous else 0,
+                                 on_order=previous.on_order if previous else 0,
+                                 unit_cost=previous.unit_cost if previous else unit_cost)
+    snapshot.on_hand += delta
+    return snapshot
 
 
 def scorecards_compute(*, company_id: int, end: date | None = None, months: int = 12) -> int:
@@ -343,3 +359,42 @@ def scorecards_compute(*, company_id: int, end: date | None = None, months: int 
 
 def _nullable(value) -> float | None:
     return None if np.isnan(value) else float(value)
+
+
+def contract_create(*, actor, supplier: Supplier, code: str, title: str, starts_on: date, ends_on: date,
+                    status: str = "active") -> Contract:
+    """Record a contract with a supplier of the actor's company."""
+    _assert_can(actor, "supplier_management", "add")
+    with transaction.atomic(), audit_actor(actor):
+        if supplier.company_id != actor.company_id:
+            raise PermissionDenied(_("该对象不在你的权限范围内。"))
+        contract = Contract(company_id=actor.company_id, supplier=supplier, code=code, title=title,
+                            starts_on=starts_on, ends_on=ends_on, status=status)
+        contract.full_clean()
+        contract.save()
+        _confirm_visible(actor, Contract, contract, "add")
+    return contract
+
+
+def contract_price_add(*, actor, contract: Contract, product, unit_price: Decimal, valid_from: date, valid_to: date,
+                       min_order_quantity: int = 1, pack_size: int = 1, lead_time_days: int = 3) -> ContractPrice:
+    """Add a negotiated SKU price to a contract (its validity must lie within the contract's)."""
+    _assert_can(actor, "supplier_management", "change")
+    with transaction.atomic(), audit_actor(actor):
+        _confirm_visible(actor, Contract, contract, "change")
+        if product.company_id != contract.company_id:
+            raise ValidationError({"product": _("商品不属于该公司。")})
+        if valid_from < contract.starts_on or valid_to > contract.ends_on:
+            raise ValidationError({"valid_from": _("价格有效期必须在合同期内。")})
+        price = ContractPrice(contract=contract, product=product, unit_price=unit_price, valid_from=valid_from,
+                              valid_to=valid_to, min_order_quantity=min_order_quantity, pack_size=pack_size,
+                              lead_time_days=lead_time_days)
+        price.full_clean()
+        price.save()
+    return price
+
+
+def _confirm_visible(actor, model, instance, action: str) -> None:
+    forget_scope(actor)
+    if not model.objects.for_user(actor, action).filter(pk=instance.pk).exists():
+        raise PermissionDenied(_("该对象不在你的权限范围内。"))

@@ -72,8 +72,8 @@ class PurchaseOrderCreateView(ObjectEditView):
                                               expected_date=data["expected_date"], notes=data["notes"])
 
 
-class OrderActionView(ScopedViewMixin, View):
-    """POST-only action on one order: 404 out of scope, 403 when the role may not act, then the service."""
+class ObjectActionView(ScopedViewMixin, View):
+    """POST-only action on one object: 404 out of scope, 403 when the role may not act, then the service."""
 
     model = PurchaseOrder
     action = "change"
@@ -91,7 +91,7 @@ class OrderActionView(ScopedViewMixin, View):
         return redirect(order.get_absolute_url())
 
 
-class PurchaseOrderLineAddView(OrderActionView):
+class PurchaseOrderLineAddView(ObjectActionView):
     def perform(self, request, order) -> str:
         form = forms.LineForm(request.POST, user=request.user)
         if not form.is_valid():
@@ -102,7 +102,7 @@ class PurchaseOrderLineAddView(OrderActionView):
         return _("已添加明细。")
 
 
-class PurchaseOrderLineUpdateView(OrderActionView):
+class PurchaseOrderLineUpdateView(ObjectActionView):
     def perform(self, request, order) -> str:
         form = forms.LineUpdateForm(request.POST)
         if not form.is_valid():
@@ -115,7 +115,7 @@ class PurchaseOrderLineUpdateView(OrderActionView):
         return _("已修改明细。")
 
 
-class PurchaseOrderSendView(OrderActionView):
+class PurchaseOrderSendView(ObjectActionView):
     action = "send"
 
     def perform(self, request, order) -> str:
@@ -123,13 +123,13 @@ class PurchaseOrderSendView(OrderActionView):
         return _("采购单已发送给供应商。")
 
 
-class PurchaseOrderCancelView(OrderActionView):
+class PurchaseOrderCancelView(ObjectActionView):
     def perform(self, request, order) -> str:
         services.purchase_order_cancel(actor=request.user, order=order)
         return _("采购单已取消。")
 
 
-class PurchaseOrderReceiveView(OrderActionView):
+class PurchaseOrderReceiveView(ObjectActionView):
     action = "receive"
 
     def perform(self, request, order) -> str:
@@ -165,6 +165,7 @@ class ContractListView(ObjectListView):
     filterset_class = ContractFilterSet
     table_class = ContractTable
     export_filename = "contracts"
+    add_url_name = "purchasing:contract_add"
 
     def get_queryset(self, request, action="view"):
         return super().get_queryset(request, action).select_related("supplier")
@@ -176,7 +177,30 @@ class ContractDetailView(ObjectDetailView):
     fields = ["code", "title", "supplier", "starts_on", "ends_on", "status"]
 
     def get_extra_context(self, request, instance) -> dict:
-        return {"prices": instance.prices.select_related("product").order_by("product__sku", "-valid_from")}
+        return {"prices": instance.prices.select_related("product").order_by("product__sku", "-valid_from"),
+                "price_form": forms.ContractPriceForm(user=request.user)}
+
+
+class ContractCreateView(ObjectEditView):
+    model = Contract
+    form_class = forms.ContractForm
+
+    def create(self, request, form):
+        data = form.cleaned_data
+        return services.contract_create(actor=request.user, supplier=data["supplier"], code=data["code"],
+                                        title=data["title"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+                                        status=data["status"])
+
+
+class ContractPriceAddView(ObjectActionView):
+    model = Contract
+
+    def perform(self, request, contract) -> str:
+        form = forms.ContractPriceForm(request.POST, user=request.user)
+        if not form.is_valid():
+            raise ValidationError([f"{k}: {' '.join(v)}" for k, v in form.errors.items()])
+        services.contract_price_add(actor=request.user, contract=contract, **form.cleaned_data)
+        return _("已添加合同价格。")
 
 
 # ------------------------------------------------------------------------------------------- scorecards
@@ -237,7 +261,9 @@ class ScorecardSupplierView(ScopedViewMixin, View):
             _("平均交期（天）"): [s.lead_time_mean for s in scores],
             _("交期波动（天）"): [s.lead_time_std for s in scores]}, _("天"))
         context = {**self.base_context(request), "supplier": supplier, "scores": scores,
-                   "charts": [("trend-chart", trend), ("lead-chart", lead)]}
+                   "charts": [("trend-chart", trend), ("lead-chart", lead)],
+                   "documents": supplier.documents.order_by("expires_on"),
+                   "contracts": Contract.objects.for_user(request.user).filter(supplier=supplier)}
         return render(request, "purchasing/scorecard_supplier.html", context)
 
 

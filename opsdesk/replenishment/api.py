@@ -101,7 +101,8 @@ def _get(request: HttpRequest, proposal_id: int, action: str = "view") -> Propos
 
 @router.get("/proposals/{proposal_id}/", response=ProposalOut, summary="One proposal")
 def proposals_get(request: HttpRequest, proposal_id: int):
-    _require(request, "view")
+    if not user_can(request.auth, "replenishment", "view"):
+        raise HttpError(404, "Not found.")  # an object route does not disclose existence to a role without access
     return _get(request, proposal_id)
 
 

@@ -26,7 +26,10 @@ AREA = "replenishment"
 FILTER_FIELDS = ("store", "supplier", "category", "reason", "urgency", "status", "q", "sort")
 
 
-def _require(request: HttpRequest, action: str = "view") -> None:
+def _require(request: HttpRequest, action: str = "view", *, hidden: bool = False) -> None:
+    """403 when the role may not act; `hidden` pages (about one object) answer 404 to a role that may not view."""
+    if hidden and not user_can(request.user, AREA, "view"):
+        raise Http404(_("未找到。"))
     if not user_can(request.user, AREA, action):
         raise PermissionDenied(_("你的角色不允许此操作。"))
 
@@ -115,7 +118,7 @@ def _filter_fields(form: ProposalFilterForm) -> list[dict]:
 
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
     """The proposal if it is in the user's view scope, else 404 (never 403)."""
-    _require(request)
+    _require(request, hidden=True)
     try:
         return selectors.proposal_get(user=request.user, pk=pk)
     except Proposal.DoesNotExist as error:
@@ -276,7 +279,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
 
 
 def _run(request: HttpRequest, pk: int):
-    _require(request)
+    _require(request, hidden=True)
     return get_object_or_404(selectors.run_list(user=request.user), pk=pk)
 
 
@@ -306,7 +309,7 @@ def health(request: HttpRequest) -> HttpResponse:
 @login_required
 def health_store(request: HttpRequest, store_id: int) -> HttpResponse:
     """Inventory health of one store."""
-    _require(request)
+    _require(request, hidden=True)
     store = get_object_or_404(Store.objects.for_user(request.user), pk=store_id)
     return _health(request, store)
 

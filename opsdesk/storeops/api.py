@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from opsdesk.core.api import require_area
 from opsdesk.core.permissions import user_can
 from opsdesk.storeops import filtersets, selectors, services
 from opsdesk.storeops.models import ComplianceItem, InspectionAnswer, MaintenanceRequest
@@ -221,6 +222,7 @@ class ComplianceOut(Schema):
 @router.get("/templates/", response=list[TemplateOut], summary="Checklist templates")
 @paginate(PageNumberPagination)
 def templates_list(request: HttpRequest):
+    require_area(request, "storeops_templates")
     return _filtered(request, filtersets.ChecklistTemplateFilterSet, selectors.template_list(user=request.auth))
 
 
@@ -232,11 +234,13 @@ def templates_get(request: HttpRequest, template_id: int):
 @router.get("/runs/", response=list[RunOut], summary="Inspection runs")
 @paginate(PageNumberPagination)
 def runs_list(request: HttpRequest):
+    require_area(request, "storeops")
     return _filtered(request, filtersets.InspectionRunFilterSet, selectors.run_list(user=request.auth))
 
 
 @router.get("/runs/due/", response=list[RunOut], summary="Inspections due or overdue for you")
 def runs_due(request: HttpRequest):
+    require_area(request, "storeops")
     return list(selectors.inspections_due_for_user(user=request.auth)[:200])
 
 
@@ -248,12 +252,14 @@ def runs_get(request: HttpRequest, run_id: int):
 @router.get("/findings/", response=list[FindingOut], summary="Findings (failed items of completed runs)")
 @paginate(PageNumberPagination)
 def findings_list(request: HttpRequest):
+    require_area(request, "storeops")
     return _filtered(request, filtersets.FindingFilterSet, selectors.finding_list(user=request.auth))
 
 
 @router.get("/actions/", response=list[ActionOut], summary="Corrective actions")
 @paginate(PageNumberPagination)
 def actions_list(request: HttpRequest):
+    require_area(request, "storeops")
     return _filtered(request, filtersets.CorrectiveActionFilterSet, selectors.action_list(user=request.auth))
 
 
@@ -300,6 +306,7 @@ def actions_progress(request: HttpRequest, action_id: int, payload: ActionProgre
 @router.get("/maintenance/", response=list[MaintenanceOut], summary="Maintenance requests")
 @paginate(PageNumberPagination)
 def maintenance_list(request: HttpRequest):
+    require_area(request, "storeops")
     queryset = MaintenanceRequest.objects.for_user(request.auth).select_related("store")
     return _filtered(request, filtersets.MaintenanceRequestFilterSet, queryset)
 
@@ -307,5 +314,6 @@ def maintenance_list(request: HttpRequest):
 @router.get("/compliance/", response=list[ComplianceOut], summary="Compliance items")
 @paginate(PageNumberPagination)
 def compliance_list(request: HttpRequest):
+    require_area(request, "storeops")
     queryset = ComplianceItem.objects.for_user(request.auth).select_related("store")
     return _filtered(request, filtersets.ComplianceItemFilterSet, queryset)

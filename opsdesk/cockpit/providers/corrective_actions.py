@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opsdesk.cockpit.choices import SeverityChoices as Sev
-from opsdesk.cockpit.inbox import InboxItem, end_of_day
+from opsdesk.cockpit.inbox import InboxItem, deferred, end_of_day
 
 DUE_WITHIN_DAYS = 2
 PRIORITY_SEVERITY = {"low": Sev.LOW, "medium": Sev.MEDIUM, "high": Sev.HIGH, "critical": Sev.CRITICAL}
@@ -25,9 +25,10 @@ def _queryset(user, now):
 def _item(action) -> InboxItem:
     return InboxItem(
         provider=PROVIDER.name, key=str(action.pk), severity=PRIORITY_SEVERITY.get(action.priority, Sev.MEDIUM),
-        title=_("整改任务：%(title)s") % {"title": action.title}, detail=action.get_status_display(),
-        due=end_of_day(action.due_date), store_id=action.store_id, store_name=str(action.store),
-        company_id=action.store.company_id, link=action.get_absolute_url(), source_owner_id=action.owner_id)
+        title=deferred(lambda: _("整改任务：%(title)s") % {"title": action.title}),
+        detail=deferred(action.get_status_display),
+        due=end_of_day(action.due_date), store_id=action.store_id, store_name=deferred(action.store.__str__),
+        company_id=action.store.company_id, link=deferred(action.get_absolute_url), source_owner_id=action.owner_id)
 
 
 class CorrectiveActionProvider:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opsdesk.cockpit.choices import SeverityChoices as Sev
-from opsdesk.cockpit.inbox import InboxItem, end_of_day
+from opsdesk.cockpit.inbox import InboxItem, deferred, end_of_day
 
 
 def _queryset(user, now):
@@ -21,9 +21,9 @@ def _item(run, now) -> InboxItem:
     overdue = run.due_date < now.date()
     return InboxItem(
         provider=PROVIDER.name, key=str(run.pk), severity=Sev.HIGH if overdue else Sev.MEDIUM,
-        title=_("巡检待完成：%(name)s") % {"name": run.template_version.template},
-        detail=run.get_status_display(), due=end_of_day(run.due_date), store_id=run.store_id,
-        store_name=str(run.store), company_id=run.store.company_id, link=run.get_absolute_url(),
+        title=deferred(lambda: _("巡检待完成：%(name)s") % {"name": run.template_version.template}),
+        detail=deferred(run.get_status_display), due=end_of_day(run.due_date), store_id=run.store_id,
+        store_name=deferred(run.store.__str__), company_id=run.store.company_id, link=deferred(run.get_absolute_url),
         source_owner_id=run.assignee_id)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opsdesk.cockpit.choices import SeverityChoices as Sev
-from opsdesk.cockpit.inbox import InboxItem, end_of_day
+from opsdesk.cockpit.inbox import InboxItem, deferred, end_of_day
 
 
 def _rows(user, store_id=None):
@@ -29,11 +29,11 @@ def _rows(user, store_id=None):
 def _item(run, row) -> InboxItem:
     return InboxItem(
         provider=PROVIDER.name, key=f"{run.pk}:{row['store_id']}", severity=Sev.HIGH,
-        title=_("补货建议待审批：%(lines)s 行") % {"lines": row["lines"]},
-        detail=_("建议补货金额 %(value).0f") % {"value": row["value"] or 0},
+        title=deferred(lambda: _("补货建议待审批：%(lines)s 行") % {"lines": row["lines"]}),
+        detail=deferred(lambda: _("建议补货金额 %(value).0f") % {"value": row["value"] or 0}),
         due=end_of_day(run.plan_date or run.created_at.date()), store_id=row["store_id"],
         store_name=f"{row['store__code']} {row['store__name']}", company_id=row["store__company_id"],
-        link=reverse("replenishment:proposal_list") + f"?store={row['store_id']}")
+        link=deferred(lambda: reverse("replenishment:proposal_list") + f"?store={row['store_id']}"))
 
 
 class ProposalApprovalProvider:

@@ -25,6 +25,7 @@ def _comment(org, user, action):
 ROUTES = [
     Route("cockpit:index", "list", area="cockpit"),
     Route("cockpit:inbox", "list", area="inbox"),
+    Route("cockpit:inbox_preview", "list", area="inbox"),
     Route("cockpit:inbox_act", "action", area="inbox", action="change", make_object=overdue_action,
           object_in_url=False, post_data=_comment),
 ]

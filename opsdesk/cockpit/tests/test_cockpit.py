@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from opsdesk.cockpit import selectors
 from opsdesk.cockpit.choices import RollupLevelChoices as L
+from opsdesk.cockpit.models import StoreStockRollup
 from opsdesk.cockpit.rollups import rollup_refresh
 from opsdesk.cockpit.tests.factories import LAST_DAY, make_facts
 from opsdesk.sales.models import StoreDaySales
@@ -114,3 +115,17 @@ def test_trend_chart_carries_the_forecast_band_after_the_last_day(facts):
     names = [trace["name"] for trace in chart["data"]]
     assert names == ["实际", "目标", "上限", "预测区间", "预测"]
     assert chart["data"][-1]["y"] == [100.0, 100.0]
+
+
+def test_league_from_store_snapshots_equals_the_sum_of_day_rows(facts):
+    # given
+    user = facts.users["coo"]
+    scope = selectors.scope_for(user)
+    snapshots = {row.store_id: row for row in StoreStockRollup.objects.filter(store__company=facts.company)}
+    # when
+    from_snapshots = selectors._month_figures(user, scope, LAST_DAY, snapshots)
+    from_days = selectors._month_figures(user, scope, LAST_DAY, {})
+    # then
+    assert {k: (v["month_sales"], v["month_target"], v["last_year"]) for k, v in from_snapshots.items()} == {
+        k: (v["month_sales"], v["month_target"], v["last_year"]) for k, v in from_days.items()}
+    assert len(from_snapshots) == 4

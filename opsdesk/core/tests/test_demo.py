@@ -307,15 +307,16 @@ def test_one_demo_user_per_role_sees_its_scope(demo):
     assert sorted(users) == sorted(RoleChoices.values)
     assert visible == {
         "coo": every_store, "auditor": every_store, "admin": every_store, "regional_manager": east,
-        "supervisor": east, "store_manager": ["SH001"], "staff": ["SH001"],
+        "supervisor": east, "store_manager": ["SH001"], "staff": ["SH001"], "supplier": [],
     }
     assert not Store.objects.for_user(users["auditor"], "change").exists()
-    assert all(user.employee.company_id == user.company_id for user in users.values())
+    # The supplier's portal account is external: no employee record.
+    assert all(user.employee.company_id == user.company_id for user in users.values() if user.role != "supplier")
     assert users["store_manager"].employee.position.code == "STORE_MANAGER"
     with FAST_HASHER:
         assert users["store_manager"].check_password(DEMO_PASSWORD)
     assert [row[1] for row in demo_logins()] == [
-        "coo", "region_east", "supervisor", "manager_sh001", "staff_sh001", "auditor", "admin"
+        "coo", "region_east", "supervisor", "manager_sh001", "staff_sh001", "auditor", "admin", "supplier"
     ]
     assert demo.logins == demo_logins()
 
@@ -330,7 +331,7 @@ def test_master_data_is_in_the_audit_trail(demo):
     # then
     assert logged.filter(content_type__model="product").count() == Product.objects.count()
     assert logged.filter(content_type__model="store").count() == Store.objects.count()
-    assert logged.filter(content_type__model="user").count() == 7
+    assert logged.filter(content_type__model="user").count() == 8
 
 
 @pytest.mark.django_db
@@ -357,7 +358,7 @@ def test_reset_regenerates_identical_data_without_duplicates(demo):
     assert {model: _index_names(model._meta.db_table) for model in indexes} == indexes
     assert SkuDaySales.objects.order_by("pk").values_list("pk", flat=True).first() == 1
     assert Company.objects.count() == 1
-    assert User.objects.count() == 7
+    assert User.objects.count() == 8
 
 
 @pytest.mark.django_db

@@ -25,8 +25,9 @@ from opsdesk.core.views.generic import ObjectDeleteView, ObjectDetailView, Objec
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: the cockpit when installed (see core/hooks.py), else the scope at a glance."""
-    if hooks.home_view is not None:
-        return hooks.home_view(request)
+    response = hooks.home_view(request) if hooks.home_view is not None else None
+    if response is not None:
+        return response
     summary = selectors.home_summary(user=request.user)
     return render(request, "core/home.html", {"summary": summary})
 

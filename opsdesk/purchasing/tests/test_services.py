@@ -161,3 +161,21 @@ def test_inbox_feeds_late_deliveries_and_expiring_contracts(org):
     assert [o.pk for o in late_orders if o.supplier_id == supplier.pk] == [late.pk]
     assert [c.pk for c in contracts if c.supplier_id == supplier.pk] == [expiring.pk]
     assert list(selectors.expiring_contracts_for_user(org.users["store_manager"])) == []
+
+
+def test_returns_take_rejected_units_first_and_never_exceed_what_arrived(org):
+    # given
+    order = make_order(org.stores["a1"], make_supplier(org.company), quantity="5")
+    receipt = services.receipt_create(actor=org.users["store_manager"], line=order.lines.get(), received_on=TODAY,
+                                      quantity_received=Decimal(5), quantity_rejected=Decimal(1),
+                                      rejection_reason="quality")
+    # when
+    first = services.supplier_return_create(actor=org.users["store_manager"], receipt=receipt, returned_on=TODAY,
+                                            quantity=Decimal(4), reason="quality")
+    # then: 1 rejected unit goes back first, 3 accepted units leave stock (4 in, 3 out)
+    assert first.quantity == Decimal(4)
+    assert StockSnapshot.objects.get(store=org.stores["a1"], product=receipt.line.product, date=TODAY).on_hand == 1
+    with pytest.raises(ValidationError):
+        services.supplier_return_create(actor=org.users["store_manager"], receipt=receipt, returned_on=TODAY,
+                                        quantity=Decimal(2), reason="quality")
+    assert receipt.returns.count() == 1

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from opsdesk.core.choices import RoleChoices
+from opsdesk.core.choices import INTERNAL_ROLE_CHOICES
 from opsdesk.core.models import Company, Region, Store
 from opsdesk.core.scoping import ScopedManager, ScopedQuerySet, visible_store_ids, visible_stores
 from opsdesk.storeops.choices import FrequencyChoices, RunStatusChoices
@@ -40,7 +40,7 @@ class InspectionSchedule(models.Model):
         help_text=_("每周检查的截止日"),
     )
     day_of_month = models.PositiveSmallIntegerField(_("每月几号"), default=1, help_text=_("1-28，每月检查的截止日"))
-    assignee_role = models.CharField(_("指派角色"), max_length=32, choices=RoleChoices, blank=True)
+    assignee_role = models.CharField(_("指派角色"), max_length=32, choices=INTERNAL_ROLE_CHOICES, blank=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("指派人"))
     start_date = models.DateField(_("开始日期"), default=timezone.localdate)
@@ -103,7 +103,7 @@ class InspectionRun(models.Model):
                                  related_name="runs", verbose_name=_("计划"))
     status = models.CharField(_("状态"), max_length=20, choices=RunStatusChoices, default=RunStatusChoices.SCHEDULED)
     due_date = models.DateField(_("截止日期"), null=True, blank=True)
-    assignee_role = models.CharField(_("指派角色"), max_length=32, choices=RoleChoices, blank=True)
+    assignee_role = models.CharField(_("指派角色"), max_length=32, choices=INTERNAL_ROLE_CHOICES, blank=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("指派人"))
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

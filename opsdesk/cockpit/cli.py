@@ -1,0 +1,45 @@
+"""`opsdesk brief`: render (and optionally send) the daily brief of a scope."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from opsdesk.cli import _company, _setup_django
+
+    _setup_django()
+    from opsdesk.cockpit import brief as briefs
+
+    company = _company(args.company)
+    day = date.fromisoformat(args.date) if args.date else None
+    brief = briefs.brief_build(company=company, scope=args.scope, day=day, language=args.language)
+    if args.format == "pdf":
+        output = Path(args.output or f"brief-{brief.day}.pdf")
+        output.write_bytes(briefs.render_pdf(brief))
+        print(f"brief written to {output}")
+    else:
+        text = briefs.render_markdown(brief) if args.format == "md" else briefs.render_html(brief)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"brief written to {args.output}")
+        else:
+            print(text)
+    if args.send:
+        sent = briefs.brief_deliver(brief, **briefs.channels())
+        print(f"sent to: {', '.join(sent) or 'no channel configured'}")
+    return 0
+
+
+def add_commands(commands) -> None:
+    brief = commands.add_parser("brief", help="render the daily brief of a scope (Markdown, HTML or PDF)")
+    brief.add_argument("--company", help="company code (needed when there are several)")
+    brief.add_argument("--scope", default="company", help="company, region:<code> or store:<code>")
+    brief.add_argument("--date", help="the day to report (YYYY-MM-DD; default: the last day with sales)")
+    brief.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+    brief.add_argument("--format", default="md", choices=["md", "html", "pdf"])
+    brief.add_argument("--output", help="write to this file instead of the terminal")
+    brief.add_argument("--send", action="store_true", help="also deliver to the configured e-mail and webhooks")
+    brief.set_defaults(func=cmd_brief)
