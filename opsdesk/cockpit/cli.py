@@ -19,17 +19,17 @@ def cmd_brief(args: argparse.Namespace) -> int:
     if args.format == "pdf":
         output = Path(args.output or f"brief-{brief.day}.pdf")
         output.write_bytes(briefs.render_pdf(brief))
-        print(f"brief written to {output}")
+        print(f"brief written to {output}")  # noqa: T201 (command output)
     else:
         text = briefs.render_markdown(brief) if args.format == "md" else briefs.render_html(brief)
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8")
-            print(f"brief written to {args.output}")
+            print(f"brief written to {args.output}")  # noqa: T201 (command output)
         else:
-            print(text)
+            print(text)  # noqa: T201 (command output)
     if args.send:
         sent = briefs.brief_deliver(brief, **briefs.channels())
-        print(f"sent to: {', '.join(sent) or 'no channel configured'}")
+        print(f"sent to: {', '.join(sent) or 'no channel configured'}")  # noqa: T201 (command output)
     return 0
 
 

@@ -294,7 +294,8 @@ def _heatmap(days, today: date) -> dict:
             z[day.weekday()][offset // 7] = float(row["sales"])
     x = [str(start + timedelta(weeks=w)) for w in range(weeks)]
     names = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
-    data = [{"type": "heatmap", "z": z, "x": x, "y": names, "colorscale": "Blues", "xgap": 1, "ygap": 1}]
+    data = [{"type": "heatmap", "z": z, "x": x, "y": names, "colorscale": "Blues", "reversescale": True, "xgap": 1,
+             "ygap": 1}]
     return {"data": data, "layout": {"title": {"text": _("日销售热力图"), "font": {"size": 14}}, "height": 240,
                                      "margin": {"l": 50, "r": 20, "t": 40, "b": 30},
                                      "yaxis": {"autorange": "reversed"}}}

@@ -14,8 +14,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
 
 from opsdesk.core import selectors, services
+from opsdesk.core.api_support import require_area
 from opsdesk.core.models import ApiToken
-from opsdesk.core.permissions import user_can
 
 
 class ApiTokenAuth(HttpBearer):
@@ -53,12 +53,6 @@ class SessionAuth(APIKeyCookie):
 
 
 router = Router(tags=["organisation"])
-
-
-def require_area(request: HttpRequest, area: str, action: str = "view") -> None:
-    """403 for a role that may not act in an area (list endpoints call it first; scope misses answer 404)."""
-    if not user_can(request.auth, area, action):
-        raise HttpError(403, "Your role does not allow this action.")
 
 
 _require = require_area

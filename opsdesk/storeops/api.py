@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from opsdesk.core.api import require_area
+from opsdesk.core.api_support import require_area
 from opsdesk.core.permissions import user_can
 from opsdesk.storeops import filtersets, selectors, services
 from opsdesk.storeops.models import ComplianceItem, InspectionAnswer, MaintenanceRequest

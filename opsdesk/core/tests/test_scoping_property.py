@@ -129,7 +129,8 @@ def test_regions_for_user_are_the_regions_of_visible_stores_and_held_regions(wor
         user = _user(world, assignment)
         store_ids = _expected_store_ids(world, assignment)
         expected = set()
-        if assignment["company"] is not None and assignment["is_active"] and role_can(assignment["role"], "org", "view"):
+        may_view = role_can(assignment["role"], "org", "view")
+        if assignment["company"] is not None and assignment["is_active"] and may_view:
             company = world.companies[assignment["company"]]
             held = {world.regions[index].pk for index in assignment["regions"]}
             expected = {
