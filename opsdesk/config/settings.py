@@ -229,3 +229,19 @@ STATICFILES_FINDERS = [
     "opsdesk.core.staticfinders.PlotlyFinder",
 ]
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+
+# Mail (purchase orders to suppliers, the daily brief, reminders): SMTP when a host is configured, otherwise
+# messages are written to var/mail/ so nothing leaves the machine and nothing fails offline.
+EMAIL_HOST = os.environ.get("OPSDESK_EMAIL_HOST", "")
+DEFAULT_FROM_EMAIL = os.environ.get("OPSDESK_EMAIL_FROM", "OpsDesk <opsdesk@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("OPSDESK_EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("OPSDESK_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("OPSDESK_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("OPSDESK_EMAIL_TLS", True)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
