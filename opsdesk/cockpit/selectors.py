@@ -104,8 +104,14 @@ def _daily(user, scope: Scope, start: date, end: date) -> dict[date, dict]:
     rows = _rows(user, scope.units, start, end).values("date").annotate(
         total_sales=Sum("sales"), total_cost=Sum("cost"), total_customers=Sum("customers"),
         total_transactions=Sum("transactions"), total_target=Sum("target"), total_forecast=Sum("forecast"),
-        total_lower=Sum("forecast_lower"), total_upper=Sum("forecast_upper"), total_actual=Max("has_actuals"))
-    return {row["date"]: {name.removeprefix("total_"): value for name, value in row.items()} for row in rows}
+        total_lower=Sum("forecast_lower"), total_upper=Sum("forecast_upper"),
+        # MAX over a boolean works on SQLite but not on PostgreSQL: count the rows with actuals instead.
+        total_actual=Count("pk", filter=Q(has_actuals=True)))
+    return {
+        row["date"]: {name.removeprefix("total_"): bool(value) if name == "total_actual" else value
+                      for name, value in row.items()}
+        for row in rows
+    }
 
 
 def as_of(user, scope: Scope) -> date | None:
