@@ -12,12 +12,14 @@ from playwright.sync_api import sync_playwright
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 PAGES = [
-    ("coo", "home", "/"),
+    ("coo", "cockpit", "/"),
+    ("coo", "inbox", "/cockpit/inbox/"),
     ("coo", "stores", "/stores/"),
     ("coo", "store-forecast", "/forecasting/stores/1/"),
     ("coo", "replenishment", "/replenishment/"),
     ("coo", "inventory-health", "/replenishment/health/"),
     ("coo", "storeops-scorecard", "/storeops/scorecard/"),
+    ("coo", "supplier-scorecards", "/purchasing/scorecards/"),
     ("supervisor", "storeops-my", "/storeops/"),
     ("manager_sh001", "store-list-manager", "/stores/"),
 ]
