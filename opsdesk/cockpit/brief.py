@@ -1,8 +1,20 @@
 """The daily brief of a scope: yesterday against target, what changed, the top actions; rendered as an HTML email,
 Markdown and PDF, delivered by SMTP and DingTalk / WeCom group-robot webhooks.
 
-Channels come from the environment (or `settings.OPSDESK_BRIEF`): OPSDESK_BRIEF_EMAILS (comma separated),
-OPSDESK_BRIEF_DINGTALK_WEBHOOK, OPSDESK_BRIEF_WECOM_WEBHOOK.
+Channels come from the environment (or `settings.OPSDESK_BRIEF`, a dict with the same keys as `channels()`):
+OPSDESK_BRIEF_EMAILS (comma separated), OPSDESK_BRIEF_DINGTALK_WEBHOOK, OPSDESK_BRIEF_WECOM_WEBHOOK.
+
+E-mail goes through Django's mail backend, set up in opsdesk/config/settings.py from the environment:
+OPSDESK_EMAIL_HOST (SMTP when set; otherwise messages are written to var/mail/ and nothing leaves the machine),
+OPSDESK_EMAIL_PORT (default 587), OPSDESK_EMAIL_USER and OPSDESK_EMAIL_PASSWORD (SMTP AUTH when both are set),
+OPSDESK_EMAIL_TLS (STARTTLS, default on; the server certificate is verified against the system CAs),
+OPSDESK_EMAIL_SSL (implicit TLS, SMTPS on port 465; turns STARTTLS off unless OPSDESK_EMAIL_TLS says otherwise) and
+OPSDESK_EMAIL_FROM (the sender, default "OpsDesk <opsdesk@localhost>"). Each address receives the brief in the interface language of
+the company's active user with that address (the brief's own language for anyone else): one message per language,
+multipart/alternative (Markdown text and HTML) with the PDF attached.
+
+Every channel is tried on its own: a refused SMTP connection, an HTTP error, a timeout or a robot answering a
+non-zero `errcode` is logged and returned in `BriefDelivery.failed`, and the other channels are still served.
 """
 
 from __future__ import annotations
@@ -11,12 +23,15 @@ import io
 import json
 import logging
 import os
+import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -49,6 +64,7 @@ class Brief:
     margin_pct: float | None = None
     movers: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
+    scope: str = "company"
 
     @property
     def target_pct(self) -> float | None:
@@ -96,7 +112,7 @@ def brief_build(*, company: Company, scope: str = "company", day: date | None = 
         view = selectors.scope_for(user, region_id=region_id, store_id=store_id)
         day = day or selectors.as_of(user, view)
         if day is None:
-            return Brief(company, view.label, date.today(), language)
+            return Brief(company, view.label, date.today(), language, scope=scope)
         overview = selectors.cockpit_overview(user=user, region_id=region_id, store_id=store_id, today=day)
         week_before = selectors.cockpit_overview(user=user, region_id=region_id, store_id=store_id,
                                                  today=day - timedelta(days=7))
@@ -112,7 +128,7 @@ def brief_build(*, company: Company, scope: str = "company", day: date | None = 
                      target=float(tiles["today"]["target"]), last_year=float(tiles["today"]["last_year"]),
                      previous_week=float(week_before["tiles"]["today"]["sales"]),
                      mtd_sales=float(tiles["mtd"]["sales"]), mtd_target_pct=tiles["mtd"]["target_pct"],
-                     margin_pct=tiles["margin_pct"], movers=_movers(overview, day), actions=actions)
+                     margin_pct=tiles["margin_pct"], movers=_movers(overview, day), actions=actions, scope=scope)
 
 
 def _pct(value: float | None) -> str:
@@ -150,7 +166,9 @@ def render_pdf(brief: Brief) -> bytes:
     if _FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
     output = io.BytesIO()
-    html = render_html(brief).replace("<body", f'<body style="font-family: {_FONT}"', 1)
+    # The font goes on <html> too: xhtml2pdf lays out the <title> text with the root element's font.
+    html = render_html(brief).replace("<html", f'<html style="font-family: {_FONT}"', 1)
+    html = html.replace("<body", f'<body style="font-family: {_FONT}"', 1)
     result = pisa.CreatePDF(html, dest=output, encoding="utf-8", link_callback=lambda uri, rel: "")
     if result.err:
         raise RuntimeError("PDF rendering failed")
@@ -167,44 +185,144 @@ def channels() -> dict:
             "wecom": os.environ.get("OPSDESK_BRIEF_WECOM_WEBHOOK", "")}
 
 
-def _post_json(url: str, payload: dict) -> int:
+class BriefDeliveryError(Exception):
+    """A channel answered but did not take the brief (HTTP status, robot error code), or some of the e-mail
+    messages (one per recipient language) failed; the message says which and why."""
+
+
+@dataclass
+class BriefDelivery:
+    """What one delivery did: the channels that took the brief, and each failed channel with the reason."""
+
+    sent: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.failed
+
+
+def _language(code: str | None, default: str) -> str:
+    try:
+        return translation.get_supported_language_variant(code) if code else default
+    except LookupError:
+        return default
+
+
+def recipient_languages(company: Company, emails: list[str], default: str) -> dict[str, list[str]]:
+    """The addresses grouped by language: a company user's interface language, `default` for anyone else."""
+    default = _language(default, settings.LANGUAGE_CODE)
+    match = Q(pk__in=[])
+    for address in emails:
+        match |= Q(email__iexact=address)
+    known = {email.lower(): language for email, language in User.objects.filter(
+        match, company=company, is_active=True).order_by("pk").values_list("email", "language")}
+    groups: dict[str, list[str]] = {}
+    for address in emails:
+        groups.setdefault(_language(known.get(address.lower()), default), []).append(address)
+    return groups
+
+
+def brief_subject(brief: Brief) -> str:
+    """The e-mail subject and robot title: "每日简报 · <scope> · <day>" in the brief's language."""
+    with translation.override(brief.language):
+        return f"{_('每日简报')} · {brief.scope_label} · {brief.day}"
+
+
+def brief_email(brief: Brief, recipients: list[str]) -> EmailMultiAlternatives:
+    """The e-mail of a brief: Markdown text and HTML alternatives, the PDF attached."""
+    message = EmailMultiAlternatives(subject=brief_subject(brief), body=render_markdown(brief), to=list(recipients))
+    message.attach_alternative(render_html(brief), "text/html")
+    message.attach(f"brief-{brief.day}.pdf", render_pdf(brief), "application/pdf")
+    return message
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, BriefDeliveryError):
+        return str(error)
+    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
+        error = error.reason if isinstance(error.reason, BaseException) else error
+    return f"{type(error).__name__}: {error}"
+
+
+def _send_email(brief: Brief, emails: list[str]) -> None:
+    """One message per recipient language; a group that fails does not stop the next one."""
+    errors = []
+    for language, recipients in recipient_languages(brief.company, emails, brief.language).items():
+        try:
+            variant = brief if language == _language(brief.language, language) else brief_build(
+                company=brief.company, scope=brief.scope, day=brief.day, language=language)
+            brief_email(variant, recipients).send()
+        except Exception as error:  # reported with the recipients it concerns
+            errors.append(f"{', '.join(recipients)}: {_reason(error)}")
+    if errors:
+        raise BriefDeliveryError("; ".join(errors))
+
+
+def _post_robot(url: str, payload: dict) -> None:
+    """POST a group-robot message. Anything but HTTP 200 with a JSON answer whose `errcode` is 0 (or absent) fails:
+    DingTalk and WeCom answer HTTP 200 even when they reject a message, e.g. {"errcode": 310000, ...}."""
     request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (configured URL)
-        return response.status
+                                     headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (configured URL)
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        raise BriefDeliveryError(f"HTTP {error.code} {error.reason}") from error
+    if status != 200:
+        raise BriefDeliveryError(f"HTTP {status}")
+    try:
+        answer = json.loads(body)
+    except ValueError as error:
+        raise BriefDeliveryError(f"HTTP 200 but not JSON: {body[:200]!r}") from error
+    if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
+        raise BriefDeliveryError(f"errcode {answer['errcode']}: {answer.get('errmsg', '')}")
 
 
-def brief_deliver(brief: Brief, *, emails: list[str] = (), dingtalk: str = "", wecom: str = "") -> list[str]:
-    """Send the brief to every given channel; returns the channels that accepted it."""
-    markdown = render_markdown(brief)
-    title = f"{brief.scope_label} {brief.day}"
-    sent = []
+def brief_deliver(brief: Brief, *, emails: list[str] = (), dingtalk: str = "", wecom: str = "") -> BriefDelivery:
+    """Send the brief to every given channel, each on its own: a failed channel is logged and reported in the
+    result, and the others are still served."""
+    markdown, title = render_markdown(brief), brief_subject(brief)
+    attempts: list[tuple[str, Callable[[], None]]] = []
     if emails:
-        message = EmailMultiAlternatives(subject=title, body=markdown, to=list(emails))
-        message.attach_alternative(render_html(brief), "text/html")
-        message.attach(f"brief-{brief.day}.pdf", render_pdf(brief), "application/pdf")
-        message.send()
-        sent.append("email")
+        attempts.append(("email", lambda: _send_email(brief, list(emails))))
     if dingtalk:
-        _post_json(dingtalk, {"msgtype": "markdown", "markdown": {"title": title, "text": markdown}})
-        sent.append("dingtalk")
+        attempts.append(("dingtalk", lambda: _post_robot(
+            dingtalk, {"msgtype": "markdown", "markdown": {"title": title, "text": markdown}})))
     if wecom:
-        _post_json(wecom, {"msgtype": "markdown", "markdown": {"content": markdown}})
-        sent.append("wecom")
-    return sent
+        attempts.append(("wecom", lambda: _post_robot(
+            wecom, {"msgtype": "markdown", "markdown": {"content": markdown}})))
+    delivery = BriefDelivery()
+    for channel, send in attempts:
+        try:
+            send()
+        except Exception as error:  # one channel's failure must not lose the others
+            delivery.failed[channel] = _reason(error)
+            logger.error("brief %s %s %s: %s failed: %s", brief.company.code, brief.scope, brief.day, channel,
+                         delivery.failed[channel], exc_info=not isinstance(error, OSError | BriefDeliveryError))
+        else:
+            delivery.sent.append(channel)
+    return delivery
 
 
-def brief_deliver_all(day: date | None = None) -> int:
-    """The daily job: each company's brief to the configured channels (failures are logged, not raised)."""
+def brief_deliver_all(day: date | None = None) -> dict[str, BriefDelivery]:
+    """The daily job: each company's brief to the configured channels; returns each company's delivery (a brief
+    that cannot be built is reported as the failed channel "build"). Failures are logged, never raised."""
     config = channels()
     if not any(config.values()):
-        return 0
-    count = 0
-    for company in Company.objects.filter(stores__isnull=False).distinct():
+        return {}
+    deliveries = {}
+    for company in Company.objects.filter(stores__isnull=False).distinct().order_by("code"):
         try:
             brief = brief_build(company=company, day=day, language=settings.LANGUAGE_CODE)
-            brief_deliver(brief, **config)
-            count += 1
-        except Exception:
-            logger.exception("daily brief of %s failed", company.code)
-    return count
+        except Exception as error:  # the next company still gets its brief
+            logger.exception("daily brief of %s could not be built", company.code)
+            deliveries[company.code] = BriefDelivery(failed={"build": _reason(error)})
+            continue
+        deliveries[company.code] = brief_deliver(brief, **config)
+    return deliveries
+
+
+def delivery_summary(deliveries: dict[str, BriefDelivery]) -> dict[str, dict]:
+    """The deliveries as plain data (the task result)."""
+    return {code: asdict(delivery) for code, delivery in deliveries.items()}

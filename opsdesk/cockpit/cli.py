@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -28,9 +29,20 @@ def cmd_brief(args: argparse.Namespace) -> int:
         else:
             print(text)  # noqa: T201 (command output)
     if args.send:
-        sent = briefs.brief_deliver(brief, **briefs.channels())
-        print(f"sent to: {', '.join(sent) or 'no channel configured'}")  # noqa: T201 (command output)
+        return _send(briefs, brief)
     return 0
+
+
+def _send(briefs, brief) -> int:
+    """Deliver to the configured channels; each failed channel is named with its reason, and the exit code is 1."""
+    delivery = briefs.brief_deliver(brief, **briefs.channels())
+    if not delivery.sent and not delivery.failed:
+        print("sent to: no channel configured")  # noqa: T201 (command output)
+        return 0
+    print(f"sent to: {', '.join(delivery.sent) or 'none'}")  # noqa: T201 (command output)
+    for channel, reason in delivery.failed.items():
+        print(f"failed: {channel}: {reason}", file=sys.stderr)  # noqa: T201 (command output)
+    return 1 if delivery.failed else 0
 
 
 def add_commands(commands) -> None:
@@ -41,5 +53,6 @@ def add_commands(commands) -> None:
     brief.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
     brief.add_argument("--format", default="md", choices=["md", "html", "pdf"])
     brief.add_argument("--output", help="write to this file instead of the terminal")
-    brief.add_argument("--send", action="store_true", help="also deliver to the configured e-mail and webhooks")
+    brief.add_argument("--send", action="store_true", help="also deliver to the configured e-mail and webhooks "
+                       "(exit code 1 when a channel fails)")
     brief.set_defaults(func=cmd_brief)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -71,6 +72,10 @@ class InboxItem:
     @property
     def severity_label(self) -> str:
         return SeverityChoices(self.severity).label
+
+    @property
+    def status_label(self) -> str:
+        return S(self.status).label
 
     @property
     def item_id(self) -> str:
@@ -230,9 +235,12 @@ def _merge(items: list[InboxItem], user, now: datetime, include_closed: bool) ->
     return sorted(out, key=_sort_key)
 
 
-#: Provider output is memoised per worker process for a short while: reading every source costs far more than
-#: merging the (always live) item states, and a new source item may well wait half a minute. 0 turns it off.
-_MEMO: dict[tuple, tuple[float, list[InboxItem]]] = {}
+#: Provider output and each user's ranked list are memoised per worker process for a short while: reading every
+#: source and ranking hundreds of items costs far more than one request should. Provider output may lag its source
+#: by up to that long (a new stockout risk may wait half a minute); the ranked list is also dropped at once when
+#: any item state of the company changes (assign, comment, snooze, done, escalation), so what a person does shows
+#: on the next page. Rankings passed an explicit `now` (tests, the nightly jobs) are never memoised. 0 turns it off.
+_MEMO: dict[tuple, tuple[float, object, list[InboxItem]]] = {}
 MEMO_SIZE = 500
 
 
@@ -242,27 +250,54 @@ def _memo_seconds() -> float:
     return float(getattr(settings, "OPSDESK_INBOX_CACHE_SECONDS", 30))
 
 
-def _provider_items(provider: Provider, user, now: datetime) -> list[InboxItem]:
+def _clone(item: InboxItem) -> InboxItem:
+    """A shallow copy (the merge and the views write on items: never on the memo's)."""
+    copy = object.__new__(InboxItem)
+    copy.__dict__.update(item.__dict__)
+    return copy
+
+
+def _memoised(key: tuple, version, compute: Callable[[], list[InboxItem]]) -> list[InboxItem]:
     seconds = _memo_seconds()
     if seconds <= 0:
-        return provider.items_for_user(user, now)
-    key = (provider.name, user.pk, user.role, tuple(visible_store_ids(user)), user.has_company_scope)
-    hit = _MEMO.get(key)
+        return compute()
     clock = time.monotonic()
-    if hit is None or hit[0] < clock:
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] < clock or hit[1] != version:
         if len(_MEMO) >= MEMO_SIZE:
             _MEMO.clear()
-        hit = (clock + seconds, provider.items_for_user(user, now))
+        hit = (clock + seconds, version, compute())
         _MEMO[key] = hit
-    return [replace(item) for item in hit[1]]  # the merge writes on the items: never on the memo's
+    return [_clone(item) for item in hit[2]]
+
+
+def _scope_key(user) -> tuple:
+    return (user.pk, user.role, tuple(visible_store_ids(user)), user.has_company_scope)
+
+
+def _provider_items(provider: Provider, user, now: datetime) -> list[InboxItem]:
+    return _memoised((provider.name, *_scope_key(user)), None, lambda: provider.items_for_user(user, now))
+
+
+def _state_version(company_id: int | None) -> tuple:
+    """Changes whenever an item state of the company is written or deleted."""
+    row = InboxItemState.objects.filter(company_id=company_id).aggregate(last=Max("updated_at"), count=Count("pk"))
+    return row["last"], row["count"]
 
 
 def inbox_for_user(user, *, now: datetime | None = None, include_closed: bool = False,
                    store_id: int | None = None) -> list[InboxItem]:
     """The user's ranked inbox: every provider's items in the user's scope, minus done and snoozed ones."""
-    now = now or timezone.now()
     if not user_can(user, "inbox", "view"):
         return []
+    if now is not None or _memo_seconds() <= 0:
+        return _ranked(user, now or timezone.now(), include_closed, store_id)
+    key = ("ranked", *_scope_key(user), include_closed, store_id)
+    return _memoised(key, _state_version(user.company_id),
+                     lambda: _ranked(user, timezone.now(), include_closed, store_id))
+
+
+def _ranked(user, now: datetime, include_closed: bool, store_id: int | None) -> list[InboxItem]:
     visible = set(visible_store_ids(user))
     items = []
     for provider in _PROVIDERS.values():

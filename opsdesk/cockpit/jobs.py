@@ -40,8 +40,9 @@ def escalate_inbox() -> int:
 
 
 @task()
-def send_daily_briefs() -> int:
-    """Render and deliver yesterday's brief of every company to its configured channels."""
-    from opsdesk.cockpit.brief import brief_deliver_all
+def send_daily_briefs() -> dict[str, dict]:
+    """Render and deliver yesterday's brief of every company to its configured channels; the result says, per
+    company, which channels took it and which failed and why."""
+    from opsdesk.cockpit.brief import brief_deliver_all, delivery_summary
 
-    return brief_deliver_all()
+    return delivery_summary(brief_deliver_all())

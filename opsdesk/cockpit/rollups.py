@@ -5,6 +5,7 @@ after fact imports; the cockpit reads nothing else."""
 from __future__ import annotations
 
 import calendar
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,8 +34,29 @@ class _Day:
     lower: float | None = None
     upper: float | None = None
     has_actuals: bool = False
+    # Sums of the squared half-widths below and above the point forecast (see `add`).
+    lower_square: float = 0.0
+    upper_square: float = 0.0
+
+    def set_forecast(self, forecast: float, lower: float, upper: float) -> None:
+        """A store's own forecast and prediction interval, as stored by the forecasting run."""
+        self.forecast, self.lower, self.upper = forecast, lower, upper
+        self.lower_square = max(forecast - lower, 0.0) ** 2
+        self.upper_square = max(upper - forecast, 0.0) ** 2
 
     def add(self, other: _Day) -> None:
+        """Add a store (or an aggregate) into this aggregate.
+
+        Point forecasts add. The band does not: the stores' forecast errors are taken as independent, so the
+        half-widths combine in quadrature, each side on its own (the forecasting run stores store-level series
+        only, no region or company forecast to read instead):
+        lower = F - sqrt(sum (f_i - l_i)^2), upper = F + sqrt(sum (u_i - f_i)^2), with F = sum f_i.
+        For normal errors at one coverage level this is exact (z * sqrt(sum sigma_i^2)); for the asymmetric
+        intervals the run stores (lower clipped at 0) it is the usual approximation. Summing the bounds would be
+        the other extreme, errors perfectly correlated, and overstates the width; the true band of positively
+        correlated stores lies between the two. The lower bound stays >= 0 when every store's does, since
+        sqrt(sum h_i^2) <= sum h_i <= sum f_i.
+        """
         self.sales += other.sales
         self.cost += other.cost
         self.customers += other.customers
@@ -42,8 +64,10 @@ class _Day:
         self.target += other.target
         if other.forecast is not None:
             self.forecast = (self.forecast or 0.0) + other.forecast
-            self.lower = (self.lower or 0.0) + (other.lower or 0.0)
-            self.upper = (self.upper or 0.0) + (other.upper or 0.0)
+            self.lower_square += other.lower_square
+            self.upper_square += other.upper_square
+            self.lower = self.forecast - math.sqrt(self.lower_square)
+            self.upper = self.forecast + math.sqrt(self.upper_square)
         self.has_actuals = self.has_actuals or other.has_actuals
 
 
@@ -70,7 +94,8 @@ def _store_days(company: Company) -> dict[tuple[int, date], _Day]:
 
 
 def _add_forecast(company: Company, days: dict[tuple[int, date], _Day]) -> None:
-    """The latest finished forecast run's store sales series, for days after its origin."""
+    """The latest finished forecast run's store sales series, for days after its origin (regions and the company
+    get their band from `_Day.add`)."""
     from opsdesk.forecasting.models import ForecastPoint, ForecastRun
 
     run = ForecastRun.objects.filter(company=company, status="done", origin__isnull=False).order_by(
@@ -81,8 +106,7 @@ def _add_forecast(company: Company, days: dict[tuple[int, date], _Day]) -> None:
                                           date__gt=run.origin).values_list("series__store_id", "date", "forecast",
                                                                            "lower", "upper")
     for store_id, day, forecast, lower, upper in points:
-        item = days[(store_id, day)]
-        item.forecast, item.lower, item.upper = forecast, lower, upper
+        days[(store_id, day)].set_forecast(forecast, lower, upper)
 
 
 def _rows(company: Company, days: dict[tuple[int, date], _Day], region_of: dict[int, int]) -> list[DayRollup]:

@@ -6,12 +6,14 @@ a region row for every region whose stores the user sees entirely, store rows fo
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Power
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -104,14 +106,22 @@ def _daily(user, scope: Scope, start: date, end: date) -> dict[date, dict]:
     rows = _rows(user, scope.units, start, end).values("date").annotate(
         total_sales=Sum("sales"), total_cost=Sum("cost"), total_customers=Sum("customers"),
         total_transactions=Sum("transactions"), total_target=Sum("target"), total_forecast=Sum("forecast"),
-        total_lower=Sum("forecast_lower"), total_upper=Sum("forecast_upper"),
+        # The band of several units: half-widths combined in quadrature, as the rollups combine stores (see
+        # rollups._Day.add); a single unit keeps its own bounds.
+        total_below=Sum(Power(F("forecast") - F("forecast_lower"), 2)),
+        total_above=Sum(Power(F("forecast_upper") - F("forecast"), 2)),
         # MAX over a boolean works on SQLite but not on PostgreSQL: count the rows with actuals instead.
         total_actual=Count("pk", filter=Q(has_actuals=True)))
-    return {
-        row["date"]: {name.removeprefix("total_"): bool(value) if name == "total_actual" else value
-                      for name, value in row.items()}
-        for row in rows
-    }
+    days = {}
+    for row in rows:
+        day = {name.removeprefix("total_"): bool(value) if name == "total_actual" else value
+               for name, value in row.items()}
+        below, above = day.pop("below"), day.pop("above")
+        forecast = day["forecast"]
+        day["lower"] = None if forecast is None or below is None else max(forecast - math.sqrt(below), 0.0)
+        day["upper"] = None if forecast is None or above is None else forecast + math.sqrt(above)
+        days[row["date"]] = day
+    return days
 
 
 def as_of(user, scope: Scope) -> date | None:

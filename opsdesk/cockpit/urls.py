@@ -11,4 +11,5 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/act/", views.inbox_act, name="inbox_act"),
     path("inbox/preview/", views.inbox_preview, name="inbox_preview"),
+    path("inbox/<slug:provider>/<str:key>/", views.inbox_item, name="inbox_item"),
 ]

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -117,13 +118,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, "inbox", "view"):
         raise PermissionDenied
     everything = inbox_service.inbox_for_user(request.user, store_id=_int(request.GET.get("store")))
-    items = everything[:INBOX_PAGE]
-    candidates = _candidates(request.user, items)
-    for item in items:
-        item.candidates = candidates.get(item.item_id, [])
     can_act = user_can(request.user, "inbox", "change")
-    return render(request, "cockpit/inbox.html", {"items": items, "total": len(everything), "can_act": can_act,
-                                                  "providers": inbox_service.providers()})
+    return render(request, "cockpit/inbox.html", {"items": everything[:INBOX_PAGE], "total": len(everything),
+                                                  "can_act": can_act, "providers": inbox_service.providers()})
+
+
+@login_required
+def inbox_item(request: HttpRequest, provider: str, key: str) -> HttpResponse:
+    """One inbox item: why it ranks where it does, its comments, and the assign / comment / snooze forms.
+
+    The list shows only "done" inline and loads this into the item (htmx) on demand: the assignment candidates and
+    the forms of 25 items would cost more than the whole ranking. Without JavaScript it is a page of its own.
+    """
+    item = inbox_service.inbox_item_get(request.user, provider, key)
+    can_act = user_can(request.user, "inbox", "change")
+    item.candidates = _candidates(request.user, [item]).get(item.item_id, []) if can_act else []
+    next_url = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    template = "cockpit/_inbox_item.html" if request.htmx else "cockpit/inbox_item.html"
+    context = {"item": item, "can_act": can_act, "next_url": next_url or reverse("cockpit:inbox")}
+    return render(request, template, context)
 
 
 @require_POST

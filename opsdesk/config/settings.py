@@ -240,7 +240,9 @@ if EMAIL_HOST:
     EMAIL_PORT = int(os.environ.get("OPSDESK_EMAIL_PORT", 587))
     EMAIL_HOST_USER = os.environ.get("OPSDESK_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("OPSDESK_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = _env_bool("OPSDESK_EMAIL_TLS", True)
+    # Implicit TLS (port 465) or STARTTLS (587): Django refuses both at once.
+    EMAIL_USE_SSL = _env_bool("OPSDESK_EMAIL_SSL", False)
+    EMAIL_USE_TLS = _env_bool("OPSDESK_EMAIL_TLS", not EMAIL_USE_SSL)
     EMAIL_TIMEOUT = 30
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

@@ -26,6 +26,8 @@ ROUTES = [
     Route("cockpit:index", "list", area="cockpit"),
     Route("cockpit:inbox", "list", area="inbox"),
     Route("cockpit:inbox_preview", "list", area="inbox"),
+    Route("cockpit:inbox_item", "detail", area="inbox", make_object=overdue_action,
+          url_args=lambda action: ["corrective_action", str(action.pk)]),
     Route("cockpit:inbox_act", "action", area="inbox", action="change", make_object=overdue_action,
           object_in_url=False, post_data=_comment),
 ]

@@ -2,7 +2,9 @@
 fake endpoint on 127.0.0.1 (nothing leaves the machine)."""
 
 import json
+import socket
 import threading
+from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -24,19 +26,31 @@ def facts(org):
     return org
 
 
+@dataclass
+class Robot:
+    """A fake group robot: its base URL, the (path, JSON body) pairs received, and the answers per path."""
+
+    url: str
+    received: list = field(default_factory=list)
+    answers: dict = field(default_factory=dict)
+
+
 @pytest.fixture
 def robot():
-    """A fake group-robot endpoint on loopback that records the JSON bodies it receives."""
-    received = []
+    """A fake group-robot endpoint on loopback that records the JSON bodies it receives and answers like DingTalk
+    and WeCom ({"errcode": 0, "errmsg": "ok"}) unless `answers[path]` says otherwise."""
+    fake = Robot("")
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append((self.path, json.loads(body)))
-            self.send_response(200)
+            fake.received.append((self.path, json.loads(body)))
+            status, answer = fake.answers.get(self.path.partition("?")[0], (200, b'{"errcode": 0, "errmsg": "ok"}'))
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
-            self.wfile.write(b'{"errcode": 0}')
+            self.wfile.write(answer)
 
         def log_message(self, *args):
             pass
@@ -44,7 +58,8 @@ def robot():
     server = HTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", received
+    fake.url = f"http://127.0.0.1:{server.server_port}"
+    yield fake
     server.shutdown()
     server.server_close()
 
@@ -78,19 +93,66 @@ def test_brief_renders_markdown_html_and_pdf_in_both_languages(facts):
 def test_brief_is_delivered_by_email_dingtalk_and_wecom(facts, robot, settings):
     # given
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    url, received = robot
     brief = briefs.brief_build(company=facts.company, day=LAST_DAY)
     # when
-    sent = briefs.brief_deliver(brief, emails=["coo@example.com"], dingtalk=f"{url}/dingtalk?token=t",
-                                wecom=f"{url}/wecom?key=k")
+    delivery = briefs.brief_deliver(brief, emails=["coo@example.com"], dingtalk=f"{robot.url}/dingtalk?token=t",
+                                    wecom=f"{robot.url}/wecom?key=k")
     # then
-    assert sent == ["email", "dingtalk", "wecom"]
+    assert (delivery.sent, delivery.failed, delivery.is_complete) == (["email", "dingtalk", "wecom"], {}, True)
     assert [m.to for m in mail.outbox] == [["coo@example.com"]]
     assert [a[0] for a in mail.outbox[0].attachments] == [f"brief-{LAST_DAY}.pdf"]
-    assert [(path, body["msgtype"]) for path, body in received] == [
+    assert [(path, body["msgtype"]) for path, body in robot.received] == [
         ("/dingtalk?token=t", "markdown"), ("/wecom?key=k", "markdown")]
-    assert received[0][1]["markdown"]["text"] == briefs.render_markdown(brief)
-    assert received[1][1]["markdown"]["content"] == briefs.render_markdown(brief)
+    assert robot.received[0][1]["markdown"] == {"title": f"每日简报 · ACME 连锁 · {LAST_DAY}",
+                                                "text": briefs.render_markdown(brief)}
+    assert robot.received[1][1]["markdown"]["content"] == briefs.render_markdown(brief)
+
+
+@pytest.mark.parametrize(("answer", "reason"), [
+    ((200, b'{"errcode": 310000, "errmsg": "keywords not in content"}'), "errcode 310000: keywords not in content"),
+    ((200, b'{"errcode": 93000, "errmsg": "invalid webhook url"}'), "errcode 93000: invalid webhook url"),
+    ((500, b'{"error": "boom"}'), "HTTP 500 Internal Server Error"),
+    ((200, b"<html>gateway</html>"), "HTTP 200 but not JSON: b'<html>gateway</html>'"),
+])
+def test_a_robot_that_rejects_the_brief_is_reported_and_the_other_robot_still_gets_it(facts, robot, caplog, answer,
+                                                                                      reason):
+    # given: DingTalk answers with an error; WeCom answers {"errcode": 0}
+    robot.answers["/dingtalk"] = answer
+    brief = briefs.brief_build(company=facts.company, day=LAST_DAY)
+    # when
+    delivery = briefs.brief_deliver(brief, dingtalk=f"{robot.url}/dingtalk?token=t", wecom=f"{robot.url}/wecom?key=k")
+    # then
+    assert (delivery.sent, delivery.failed, delivery.is_complete) == (["wecom"], {"dingtalk": reason}, False)
+    assert [path for path, _body in robot.received] == ["/dingtalk?token=t", "/wecom?key=k"]
+    assert [r.getMessage() for r in caplog.records if r.name == briefs.__name__] == [
+        f"brief ACME company {LAST_DAY}: dingtalk failed: {reason}"]
+
+
+def test_a_robot_that_does_not_answer_times_out_and_the_other_robot_still_gets_it(facts, robot, monkeypatch):
+    # given: a loopback socket that accepts connections (the kernel's backlog) but never answers
+    monkeypatch.setattr(briefs, "WEBHOOK_TIMEOUT", 0.2)
+    silent = socket.create_server(("127.0.0.1", 0))
+    brief = briefs.brief_build(company=facts.company, day=LAST_DAY)
+    # when
+    with silent:
+        delivery = briefs.brief_deliver(brief, dingtalk=f"{robot.url}/dingtalk",
+                                        wecom=f"http://127.0.0.1:{silent.getsockname()[1]}/wecom")
+    # then
+    assert (delivery.sent, delivery.failed) == (["dingtalk"], {"wecom": "TimeoutError: timed out"})
+
+
+def test_a_robot_on_a_closed_port_is_reported_and_the_other_robot_still_gets_it(facts, robot):
+    # given: a port bound on loopback but not listening refuses connections
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    brief = briefs.brief_build(company=facts.company, day=LAST_DAY)
+    # when
+    with closed:
+        delivery = briefs.brief_deliver(brief, dingtalk=f"http://127.0.0.1:{closed.getsockname()[1]}/dingtalk",
+                                        wecom=f"{robot.url}/wecom")
+    # then
+    assert (delivery.sent, delivery.failed) == (
+        ["wecom"], {"dingtalk": "ConnectionRefusedError: [Errno 111] Connection refused"})
 
 
 def test_brief_command_writes_markdown(facts, tmp_path, capsys):

@@ -15,6 +15,7 @@ from opsdesk.cockpit.choices import RollupLevelChoices as L
 from opsdesk.cockpit.models import StoreStockRollup
 from opsdesk.cockpit.rollups import rollup_refresh
 from opsdesk.cockpit.tests.factories import LAST_DAY, make_facts
+from opsdesk.core.scoping import forget_scope
 from opsdesk.sales.models import StoreDaySales
 
 
@@ -129,3 +130,24 @@ def test_league_from_store_snapshots_equals_the_sum_of_day_rows(facts):
     assert {k: (v["month_sales"], v["month_target"], v["last_year"]) for k, v in from_snapshots.items()} == {
         k: (v["month_sales"], v["month_target"], v["last_year"]) for k, v in from_days.items()}
     assert len(from_snapshots) == 4
+
+
+def test_band_of_several_stores_combines_half_widths_in_quadrature(facts):
+    # given: a supervisor of stores a1 and b1 (two regions, so two store units), one forecast day each
+    # (half-widths 30 and 40 below, 5 and 12 above)
+    from opsdesk.cockpit.models import DayRollup
+
+    day = LAST_DAY + timedelta(days=1)
+    user = facts.users["supervisor"]
+    user.scope_stores.set([facts.stores["a1"], facts.stores["b1"]])
+    forget_scope(user)
+    bounds = {"a1": (100.0, 70.0, 105.0), "b1": (200.0, 160.0, 212.0)}
+    for code, (forecast, lower, upper) in bounds.items():
+        DayRollup.objects.filter(level=L.STORE, entity_id=facts.stores[code].pk, date=day).update(
+            forecast=forecast, forecast_lower=lower, forecast_upper=upper)
+    scope = selectors.scope_for(user)
+    # when
+    row = selectors._daily(user, scope, day, day)[day]
+    # then: 300 - sqrt(30^2 + 40^2) = 250, 300 + sqrt(5^2 + 12^2) = 313
+    assert sorted(unit for unit in scope.units) == sorted(("store", facts.stores[c].pk) for c in ("a1", "b1"))
+    assert (row["forecast"], row["lower"], row["upper"]) == (300.0, 250.0, 313.0)
