@@ -8,6 +8,14 @@ from django.db import transaction
 from opsdesk.core.testing.org import Org, build_org
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_media_root(tmp_path_factory):
+    """Files the tests upload (supplier documents, imports, photos) never land in the project's var/media."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture(scope="module")
 def shared_org(django_db_setup, django_db_blocker):
     """The organisation, built once per test module inside an outer transaction that is rolled back at the end.

@@ -1,24 +1,41 @@
-"""REST API of purchasing (/api/v1/purchasing/): orders, receipts, contracts, scorecards and the supplier portal.
+"""REST API of purchasing (/api/v1/purchasing/): orders, receipts and returns, contracts and prices, supplier
+contacts and documents (metadata), complaints, scorecards and the supplier portal.
 
 Every handler reads through `for_user`; out of scope answers 404, a role that may not act answers 403.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from opsdesk.core.permissions import user_can
 from opsdesk.purchasing import selectors, services
-from opsdesk.purchasing.filtersets import ContractFilterSet, PurchaseOrderFilterSet
-from opsdesk.purchasing.models import Contract, PurchaseOrder, Receipt, SupplierPurchaseOrder, SupplierScore
+from opsdesk.purchasing.filtersets import (
+    ContractFilterSet,
+    PurchaseOrderFilterSet,
+    SupplierComplaintFilterSet,
+    SupplierDocumentFilterSet,
+    SupplierReturnFilterSet,
+)
+from opsdesk.purchasing.models import (
+    Contract,
+    ContractPrice,
+    PurchaseOrder,
+    Receipt,
+    SupplierComplaint,
+    SupplierContact,
+    SupplierPurchaseOrder,
+    SupplierScore,
+)
+from opsdesk.purchasing.services.suppliers import ContactData
 
 router = Router(tags=["purchasing"])
 
@@ -106,6 +123,7 @@ class ReturnIn(Schema):
     date: date
     quantity: Decimal
     reason: str
+    notes: str = ""
 
 
 class ReturnOut(Schema):
@@ -114,6 +132,35 @@ class ReturnOut(Schema):
     date: date
     quantity: Decimal
     reason: str
+
+
+class ReturnListOut(ReturnOut):
+    order_id: int
+    order_number: str
+    supplier_id: int
+    store_id: int
+    product_id: int
+    notes: str
+
+    @staticmethod
+    def resolve_order_id(obj):
+        return obj.receipt.line.purchase_order_id
+
+    @staticmethod
+    def resolve_order_number(obj):
+        return obj.receipt.line.purchase_order.order_number
+
+    @staticmethod
+    def resolve_supplier_id(obj):
+        return obj.receipt.line.purchase_order.supplier_id
+
+    @staticmethod
+    def resolve_store_id(obj):
+        return obj.receipt.line.purchase_order.store_id
+
+    @staticmethod
+    def resolve_product_id(obj):
+        return obj.receipt.line.product_id
 
 
 class ConfirmIn(Schema):
@@ -128,6 +175,90 @@ class ContractOut(Schema):
     starts_on: date
     ends_on: date
     status: str
+    terms: str
+
+
+class ContractIn(Schema):
+    code: str
+    title: str
+    starts_on: date
+    ends_on: date
+    status: str
+    terms: str = ""
+
+
+class ContractPriceIn(Schema):
+    unit_price: Decimal
+    valid_from: date
+    valid_to: date
+    min_order_quantity: int = 1
+    pack_size: int = 1
+    lead_time_days: int = 3
+
+
+class ContractPriceOut(ContractPriceIn):
+    id: int
+    contract_id: int
+    product_id: int
+
+
+class ContactIn(Schema):
+    name: str
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    is_primary: bool = False
+    notes: str = ""
+
+
+class ContactCreateIn(ContactIn):
+    supplier_id: int
+
+
+class ContactOut(ContactIn):
+    id: int
+    supplier_id: int
+
+
+class DocumentOut(Schema):
+    id: int
+    supplier_id: int
+    kind: str
+    title: str
+    expires_on: date | None
+    original_name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime | None
+    download_url: str
+
+
+class ComplaintIn(Schema):
+    date: date
+    severity: str
+    description: str
+    product_id: int | None = None
+    store_id: int | None = None
+    receipt_id: int | None = None
+
+
+class ComplaintOut(Schema):
+    id: int
+    store_id: int | None
+    product_id: int
+    supplier_id: int
+    order_line_id: int | None
+    receipt_id: int | None
+    date: date
+    severity: str
+    description: str
+    status: str
+    resolution: str
+    resolved_at: datetime | None
+
+
+class ResolveIn(Schema):
+    resolution: str
 
 
 class ScoreOut(Schema):
@@ -178,7 +309,7 @@ def receipts_return(request: HttpRequest, receipt_id: int, payload: ReturnIn):
     receipt = _object(request, Receipt.objects.for_user(request.auth), "purchasing", "receive", receipt_id)
     return _service(lambda: services.supplier_return_create(
         actor=request.auth, receipt=receipt, returned_on=payload.date, quantity=payload.quantity,
-        reason=payload.reason))
+        reason=payload.reason, notes=payload.notes))
 
 
 @router.get("/contracts/", response=list[ContractOut], summary="Supplier contracts")
@@ -209,3 +340,101 @@ def portal_orders_confirm(request: HttpRequest, order_id: int, payload: ConfirmI
                     order_id)
     return _service(lambda: services.purchase_order_confirm(actor=request.auth, order=order,
                                                             promised_date=payload.promised_date))
+
+
+@router.get("/returns/", response=list[ReturnListOut], summary="Returns to suppliers (the returns page's filters)")
+@paginate(PageNumberPagination)
+def returns_list(request: HttpRequest):
+    _require(request, "purchasing", "view")
+    return _filtered(request, SupplierReturnFilterSet, selectors.supplier_returns_for_user(request.auth))
+
+
+@router.put("/contracts/{contract_id}/", response=ContractOut, summary="Change a contract (period, status, terms)")
+def contracts_update(request: HttpRequest, contract_id: int, payload: ContractIn):
+    contract = _object(request, Contract.objects.for_user(request.auth), "supplier_management", "change",
+                       contract_id)
+    return _service(lambda: services.contract_update(actor=request.auth, contract=contract, **payload.dict()))
+
+
+@router.put("/contract-prices/{price_id}/", response=ContractPriceOut, summary="Change a contract price line")
+def contract_prices_update(request: HttpRequest, price_id: int, payload: ContractPriceIn):
+    price = _object(request, ContractPrice.objects.for_user(request.auth), "supplier_management", "change", price_id)
+    return _service(lambda: services.contract_price_update(actor=request.auth, price=price, **payload.dict()))
+
+
+@router.delete("/contract-prices/{price_id}/", response={204: None}, summary="Remove a contract price line")
+def contract_prices_delete(request: HttpRequest, price_id: int):
+    price = _object(request, ContractPrice.objects.for_user(request.auth), "supplier_management", "change", price_id)
+    _service(lambda: services.contract_price_delete(actor=request.auth, price=price))
+    return Status(204, None)
+
+
+@router.get("/supplier-contacts/", response=list[ContactOut], summary="Suppliers' contacts")
+@paginate(PageNumberPagination)
+def contacts_list(request: HttpRequest, supplier_id: int | None = None):
+    _require(request, "supplier_management", "view")
+    contacts = SupplierContact.objects.for_user(request.auth).order_by("supplier_id", "-is_primary", "name", "pk")
+    return contacts.filter(supplier_id=supplier_id) if supplier_id else contacts
+
+
+@router.post("/supplier-contacts/", response=ContactOut, summary="Add a contact to a supplier")
+def contacts_create(request: HttpRequest, payload: ContactCreateIn):
+    _require(request, "supplier_management", "change")
+    supplier = get_object_or_404(selectors.suppliers_for_user(request.auth, "change"), pk=payload.supplier_id)
+    data = ContactData(**payload.dict(exclude={"supplier_id"}))
+    return _service(lambda: services.supplier_contact_create(actor=request.auth, supplier=supplier, data=data))
+
+
+@router.put("/supplier-contacts/{contact_id}/", response=ContactOut, summary="Change a supplier's contact")
+def contacts_update(request: HttpRequest, contact_id: int, payload: ContactIn):
+    contact = _object(request, SupplierContact.objects.for_user(request.auth), "supplier_management", "change",
+                      contact_id)
+    return _service(lambda: services.supplier_contact_update(actor=request.auth, contact=contact,
+                                                             data=ContactData(**payload.dict())))
+
+
+@router.delete("/supplier-contacts/{contact_id}/", response={204: None}, summary="Remove a supplier's contact")
+def contacts_delete(request: HttpRequest, contact_id: int):
+    contact = _object(request, SupplierContact.objects.for_user(request.auth), "supplier_management", "change",
+                      contact_id)
+    _service(lambda: services.supplier_contact_delete(actor=request.auth, contact=contact))
+    return Status(204, None)
+
+
+@router.get("/supplier-documents/", response=list[DocumentOut],
+            summary="Suppliers' documents (metadata; files download through the scoped page URL)")
+@paginate(PageNumberPagination)
+def documents_list(request: HttpRequest):
+    _require(request, "supplier_management", "view")
+    return _filtered(request, SupplierDocumentFilterSet,
+                     selectors.supplier_documents_for_user(request.auth).order_by("expires_on", "pk"))
+
+
+@router.get("/complaints/", response=list[ComplaintOut], summary="Complaints about suppliers' products")
+@paginate(PageNumberPagination)
+def complaints_list(request: HttpRequest):
+    _require(request, "supplier_complaints", "view")
+    return _filtered(request, SupplierComplaintFilterSet, selectors.complaints_for_user(request.auth))
+
+
+@router.post("/complaints/", response=ComplaintOut, summary="File a complaint (by product and store, or receipt)")
+def complaints_create(request: HttpRequest, payload: ComplaintIn):
+    from opsdesk.catalog.models import Product
+    from opsdesk.core.models import Store
+
+    _require(request, "supplier_complaints", "add")
+    user = request.auth
+    product = get_object_or_404(Product.objects.for_user(user), pk=payload.product_id) if payload.product_id else None
+    store = get_object_or_404(Store.objects.for_user(user), pk=payload.store_id) if payload.store_id else None
+    receipt = get_object_or_404(Receipt.objects.for_user(user), pk=payload.receipt_id) if payload.receipt_id else None
+    return _service(lambda: services.complaint_create(
+        actor=user, date=payload.date, severity=payload.severity, description=payload.description, product=product,
+        store=store, receipt=receipt))
+
+
+@router.post("/complaints/{complaint_id}/resolve/", response=ComplaintOut, summary="Resolve a complaint")
+def complaints_resolve(request: HttpRequest, complaint_id: int, payload: ResolveIn):
+    complaint = _object(request, SupplierComplaint.objects.for_user(request.auth), "supplier_complaints", "resolve",
+                        complaint_id)
+    return _service(lambda: services.complaint_resolve(actor=request.auth, complaint=complaint,
+                                                       resolution=payload.resolution))

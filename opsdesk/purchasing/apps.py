@@ -21,13 +21,18 @@ class PurchasingConfig(AppConfig):
             register_area(area, grants)
         register(models.Supplier)
         for model in (models.Contract, models.ContractPrice, models.SupplierDocument, models.Receipt,
-                      models.SupplierReturn, models.PurchaseOrderRevision):
+                      models.SupplierReturn, models.PurchaseOrderRevision, models.SupplierContact,
+                      models.SupplierComplaint, models.SupplierDocumentReminder):
             register(model)
         register_group(
             MenuGroup(
                 _("采购"),
                 [
                     MenuItem(_("采购单"), "purchasing:purchase_order_list", "purchasing"),
+                    MenuItem(_("退货"), "purchasing:supplier_return_list", "purchasing"),
+                    MenuItem(_("供应商"), "purchasing:supplier_list", "supplier_management"),
+                    MenuItem(_("供应商文件"), "purchasing:supplier_document_list", "supplier_management"),
+                    MenuItem(_("供应商投诉"), "purchasing:complaint_list", "supplier_complaints"),
                     MenuItem(_("供应商评分"), "purchasing:scorecard_list", "supplier_management"),
                     MenuItem(_("采购合同"), "purchasing:contract_list", "supplier_management"),
                     MenuItem(_("我的采购单"), "purchasing:portal_order_list", "supplier_portal"),
@@ -36,4 +41,7 @@ class PurchasingConfig(AppConfig):
         )
         # After the nightly plan (03:00): receipts booked during the day are in.
         scheduler.register("purchasing_scorecards", hour=4, minute=0, enqueue=jobs.enqueue_nightly_scorecards)
+        # Before the working day: licences and certificates expiring within 30 days (or expired) are e-mailed.
+        scheduler.register("purchasing_document_reminders", hour=7, minute=30,
+                           enqueue=jobs.enqueue_document_reminders)
         extensions.register("purchasing", demo_builder)

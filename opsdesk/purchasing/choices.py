@@ -29,3 +29,23 @@ class StandingChoices(models.TextChoices):
     ACCEPTABLE = "acceptable", _("合格")
     PROBATION = "probation", _("考察期")
     BLOCKED = "blocked", _("停用")
+
+
+class ComplaintSeverityChoices(models.TextChoices):
+    MINOR = "minor", _("轻微")
+    MAJOR = "major", _("一般")
+    CRITICAL = "critical", _("严重")
+
+
+class ComplaintStatusChoices(models.TextChoices):
+    OPEN = "open", _("待处理")
+    RESOLVED = "resolved", _("已解决")
+
+
+class DocumentExpiryChoices(models.TextChoices):
+    """Filter of the documents list by expiry."""
+
+    EXPIRED = "expired", _("已过期")
+    EXPIRING = "expiring", _("30 天内到期")
+    VALID = "valid", _("有效")
+    NO_EXPIRY = "none", _("无到期日")

@@ -1,14 +1,16 @@
 """The purchasing part of the demo company: contracts with prices, six months of purchase orders with receipts
-(suppliers of varying reliability), a few open and late orders, the scorecards, and a supplier portal login."""
+(suppliers of varying reliability), a few open and late orders, contacts and documents (one licence expiring, one
+expired), a few complaints from stores, the scorecards, and a supplier portal login."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from opsdesk.catalog.models import Product
 from opsdesk.core.choices import RoleChoices
@@ -23,6 +25,9 @@ from opsdesk.purchasing.models import (
     PurchaseOrderStatusChoices,
     Receipt,
     Supplier,
+    SupplierComplaint,
+    SupplierContact,
+    SupplierDocument,
 )
 
 S = PurchaseOrderStatusChoices
@@ -46,11 +51,14 @@ def demo_builder(company, *, end_date: date, seed: int) -> dict[str, int]:
     with transaction.atomic():
         contracts = _contracts(company, suppliers, products, end_date)
         orders, lines, receipts = _orders(company, rng, suppliers, stores, products, end_date)
+        contacts, documents = _contacts_and_documents(suppliers, end_date)
+        complaints = _complaints(company, rng, suppliers, end_date)
         User.objects.create(username="supplier", role=RoleChoices.SUPPLIER, company=company, supplier=suppliers[0],
                             first_name=suppliers[0].contact_name or suppliers[0].name, language="zh-hans",
                             password=make_password(DEMO_PASSWORD))
     scores = services.scorecards_compute(company_id=company.pk, end=end_date)
     return {"contracts": contracts, "purchase_orders": orders, "order_lines": lines, "receipts": receipts,
+            "supplier_contacts": contacts, "supplier_documents": documents, "complaints": complaints,
             "scorecards": scores}
 
 
@@ -123,3 +131,46 @@ def _deliver(rng, order, line, odds, end_date: date, receipts: list, facts: list
                                   reference=order.order_number))
     line.received_quantity = sum((q - r for _d, q, r in deliveries), Decimal(0))
     line.rejected_quantity = sum((r for _d, _q, r in deliveries), Decimal(0))
+
+
+COMPLAINTS = ("包装破损，部分商品受潮。", "到货商品临近保质期。", "同批次商品口味异常，顾客退货。", "标签与实物不符。")
+
+
+def _contacts_and_documents(suppliers, end_date: date) -> tuple[int, int]:
+    """The order contact as primary contact plus a sales contact; a business licence per supplier (the first
+    expires in 12 days, the second has expired: both reach the inbox and the reminder e-mails)."""
+    contacts, documents = [], []
+    for i, supplier in enumerate(suppliers):
+        if supplier.contact_name:
+            contacts.append(SupplierContact(supplier=supplier, name=supplier.contact_name, title="销售经理",
+                                            phone=supplier.phone, email=supplier.email, is_primary=True))
+        contacts.append(SupplierContact(supplier=supplier, name=f"{supplier.name[:2]}物流调度", title="物流",
+                                        phone=f"400-800-{1000 + i:04d}"))
+        expires = end_date + timedelta(days=12 if i == 0 else -5 if i == 1 else 200 + 10 * i)
+        documents.append(SupplierDocument(supplier=supplier, kind="licence", title="食品经营许可证",
+                                          expires_on=expires))
+    SupplierContact.objects.bulk_create(contacts)
+    SupplierDocument.objects.bulk_create(documents)
+    return len(contacts), len(documents)
+
+
+def _complaints(company, rng, suppliers, end_date: date) -> int:
+    """Two to four complaints about the products of the three least reliable-looking suppliers, from receipts of
+    the last 90 days (their scorecards show them); the older ones resolved."""
+    complaints = []
+    for supplier in suppliers[-3:]:
+        receipts = list(Receipt.objects.filter(line__purchase_order__supplier=supplier,
+                                               date__gte=end_date - timedelta(days=90))
+                        .select_related("line__purchase_order").order_by("pk")[:40])
+        for receipt in rng.sample(receipts, min(len(receipts), rng.randint(2, 4))):
+            day = min(receipt.date + timedelta(days=rng.randint(0, 3)), end_date)
+            resolved = day < end_date - timedelta(days=14)
+            complaints.append(SupplierComplaint(
+                company=company, store_id=receipt.line.purchase_order.store_id, product_id=receipt.line.product_id,
+                supplier=supplier, order_line=receipt.line, receipt=receipt, date=day,
+                severity=rng.choice(["minor", "major", "major", "critical"]), description=rng.choice(COMPLAINTS),
+                status="resolved" if resolved else "open", resolution="供应商已补发并更换批次。" if resolved else "",
+                resolved_at=timezone.make_aware(datetime.combine(day + timedelta(days=3), time(15))) if resolved
+                else None))
+    SupplierComplaint.objects.bulk_create(complaints)
+    return len(complaints)

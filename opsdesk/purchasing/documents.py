@@ -1,10 +1,13 @@
-"""A purchase order as a PDF (reportlab, with Adobe's CID font for Chinese) and as an email to the supplier."""
+"""A purchase order as a PDF (reportlab, with Adobe's CID font for Chinese) and as an email to the supplier;
+the checks of uploaded supplier documents (PDF or image, at most 10 MB, judged by their bytes)."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
@@ -76,3 +79,45 @@ def purchase_order_email(order: PurchaseOrder) -> int:
     )
     message.attach(f"{order.order_number}.pdf", purchase_order_pdf(order), "application/pdf")
     return message.send()
+
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+#: Accepted suffix -> content type the bytes must prove (the declared content type is never trusted).
+DOCUMENT_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                  ".webp": "image/webp"}
+_IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "image/webp"}
+
+
+def validate_supplier_document(upload) -> str:
+    """Check an uploaded supplier document and return its content type.
+
+    Raises ValidationError when the file is empty or larger than 10 MB, its suffix is not .pdf/.png/.jpg/.jpeg/
+    .webp, or its bytes are not what the suffix says (a PDF header, or an image Pillow can verify).
+    """
+    size = getattr(upload, "size", None) or 0
+    if size <= 0 or size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("文件为空或超过 %(mb)d MB。") % {"mb": MAX_DOCUMENT_BYTES // (1024 * 1024)},
+                              code="size")
+    suffix = Path(getattr(upload, "name", "") or "").suffix.lower()
+    expected = DOCUMENT_TYPES.get(suffix)
+    if expected is None:
+        raise ValidationError(_("只接受 PDF 或图片（PNG、JPEG、WebP）。"), code="type")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    detected = "application/pdf" if head.startswith(b"%PDF-") else _image_type(upload)
+    upload.seek(0)
+    if detected != expected:
+        raise ValidationError(_("文件内容与类型不符。"), code="content")
+    return expected
+
+
+def _image_type(upload) -> str | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            return _IMAGE_FORMATS.get(image.format or "")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None

@@ -1,4 +1,5 @@
-"""Reads of the purchasing app: the price in force, the inbox feeds, and the facts behind the scorecards."""
+"""Reads of the purchasing app: the price in force, the inbox feeds, suppliers' overviews, returns, complaints, and
+the facts behind the scorecards."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from opsdesk.engine.suppliers import ScorecardLines
@@ -14,12 +16,16 @@ from opsdesk.purchasing.choices import ContractStatusChoices
 from opsdesk.purchasing.models import (
     Contract,
     ContractPrice,
+    ManagedSupplier,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderStatusChoices,
     Receipt,
     Supplier,
+    SupplierComplaint,
+    SupplierContact,
     SupplierDocument,
+    SupplierReturn,
     SupplierScore,
 )
 
@@ -60,14 +66,98 @@ def expiring_contracts_for_user(user, days: int = 30, *, today: date | None = No
 
 
 def expiring_documents_for_user(user, days: int = 30, *, today: date | None = None) -> QuerySet[SupplierDocument]:
-    """Supplier documents (licences, certificates) expiring within `days` days or already expired."""
+    """Supplier documents (licences, certificates) expiring within `days` days or already expired (action inbox;
+    blocked suppliers' documents are left out, as in the reminder e-mails)."""
     today = today or timezone.localdate()
     return (SupplierDocument.objects.for_user(user).filter(expires_on__lte=today + timedelta(days=days))
-            .select_related("supplier").order_by("expires_on", "pk"))
+            .exclude(supplier__status="blocked").select_related("supplier").order_by("expires_on", "pk"))
 
 
 def receipts_for_order(order: PurchaseOrder) -> QuerySet[Receipt]:
-    return Receipt.objects.filter(line__purchase_order=order).select_related("line__product", "created_by")
+    """The order's receipts, each with `returned` (units already sent back) and `returnable` (units left)."""
+    returned = (SupplierReturn.objects.filter(receipt=OuterRef("pk")).values("receipt")
+                .annotate(total=Sum("quantity")).values("total"))
+    zero = Value(0, output_field=DecimalField(max_digits=12, decimal_places=3))
+    return (Receipt.objects.filter(line__purchase_order=order).select_related("line__product", "created_by")
+            .annotate(returned=Coalesce(Subquery(returned, output_field=DecimalField(max_digits=12, decimal_places=3)),
+                                        zero)))
+
+
+def returns_for_order(order: PurchaseOrder) -> QuerySet[SupplierReturn]:
+    return (SupplierReturn.objects.filter(receipt__line__purchase_order=order)
+            .select_related("receipt__line__product", "created_by").order_by("-date", "-pk"))
+
+
+def supplier_returns_for_user(user, action: str = "view") -> QuerySet[SupplierReturn]:
+    """Returns to suppliers in the user's stores, with what the list page and export show."""
+    return SupplierReturn.objects.for_user(user, action).select_related(
+        "receipt__line__product", "receipt__line__purchase_order__supplier",
+        "receipt__line__purchase_order__store", "created_by")
+
+
+# ------------------------------------------------------------------------------------------------ suppliers
+
+
+def suppliers_for_user(user, action: str = "view") -> QuerySet[ManagedSupplier]:
+    """Suppliers as supplier management reaches them (company scope, "supplier_management" area)."""
+    return ManagedSupplier.objects.for_user(user, action).select_related("responsible")
+
+
+def supplier_contacts(user, supplier: Supplier) -> QuerySet[SupplierContact]:
+    return SupplierContact.objects.for_user(user).filter(supplier_id=supplier.pk)
+
+
+def supplier_documents_for_user(user, action: str = "view") -> QuerySet[SupplierDocument]:
+    return SupplierDocument.objects.for_user(user, action).select_related("supplier", "uploaded_by")
+
+
+def supplier_overview(user, supplier: Supplier, *, today: date | None = None) -> dict:
+    """What the supplier page shows besides the master data: contacts, documents, contracts, the last 10 orders
+    in the user's stores, open complaints, and the last 12 months' line-weighted score."""
+    today = today or timezone.localdate()
+    scores = list(SupplierScore.objects.for_user(user).filter(supplier_id=supplier.pk).order_by("-period")[:12])
+    lines = sum(score.lines for score in scores)
+    return {
+        "contacts": list(supplier_contacts(user, supplier)),
+        "documents": list(supplier_documents_for_user(user).filter(supplier_id=supplier.pk)
+                          .order_by("expires_on", "pk")),
+        "contracts": list(Contract.objects.for_user(user).filter(supplier_id=supplier.pk)
+                          .annotate(price_count=Count("prices")).order_by("-starts_on", "code")),
+        "orders": list(purchase_orders_for_user(user).filter(supplier_id=supplier.pk)
+                       .order_by("-order_date", "-pk")[:10]),
+        "open_complaints": SupplierComplaint.objects.for_user(user).filter(supplier_id=supplier.pk,
+                                                                          status="open").count(),
+        "score": sum(score.score * score.lines for score in scores) / lines if lines else None,
+        "standing": scores[0].get_standing_display() if scores else "",
+        "expiring_before": today + timedelta(days=30),
+        "today": today,
+    }
+
+
+# ------------------------------------------------------------------------------------------------ complaints
+
+
+def complaints_for_user(user, action: str = "view") -> QuerySet[SupplierComplaint]:
+    return SupplierComplaint.objects.for_user(user, action).select_related(
+        "store", "product", "supplier", "created_by", "resolved_by", "order_line__purchase_order")
+
+
+def scorecard_complaints(*, company_id: int, supplier_ids: list[int], periods: list[date], end: date) -> np.ndarray:
+    """Complaints per supplier x month, shape (len(supplier_ids), len(periods)), for the scorecard's suppliers
+    (those with scored lines) over [periods[0], end]; complaints of other suppliers are left out."""
+    counts = np.zeros((len(supplier_ids), len(periods)))
+    if not supplier_ids or not periods:
+        return counts
+    row = {supplier_id: i for i, supplier_id in enumerate(supplier_ids)}
+    column = {(period.year, period.month): j for j, period in enumerate(periods)}
+    facts = (SupplierComplaint.objects.filter(company_id=company_id, supplier_id__in=supplier_ids,
+                                              date__gte=periods[0], date__lte=end)
+             .annotate(month=TruncMonth("date")).values("supplier_id", "month").annotate(n=Count("pk"))
+             .values_list("supplier_id", "month", "n"))
+    for supplier_id, month, n in facts:
+        month = month.date() if isinstance(month, datetime) else month
+        counts[row[supplier_id], column[(month.year, month.month)]] += n
+    return counts
 
 
 def scores_for_user(user) -> QuerySet[SupplierScore]:

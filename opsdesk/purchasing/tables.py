@@ -3,7 +3,17 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.purchasing.models import Contract, PurchaseOrder, SupplierPurchaseOrder
+from opsdesk.purchasing.models import (
+    Contract,
+    ManagedSupplier,
+    PurchaseOrder,
+    SupplierComplaint,
+    SupplierDocument,
+    SupplierPurchaseOrder,
+    SupplierReturn,
+)
+
+ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class PurchaseOrderTable(tables.Table):
@@ -40,3 +50,76 @@ class PortalOrderTable(tables.Table):
         fields = ("order_number", "store", "status", "order_date", "expected_date", "promised_date", "total_value")
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("-order_date", "-order_number")
+
+
+class SupplierTable(tables.Table):
+    code = tables.Column(linkify=True)
+    responsible = tables.Column(accessor="responsible__username", verbose_name=_("负责人"), default="—")
+
+    class Meta:
+        model = ManagedSupplier
+        fields = ("code", "name", "status", "contact_name", "phone", "email", "payment_terms", "lead_time_days",
+                  "responsible")
+        attrs = ATTRS
+        order_by = ("code",)
+
+
+class SupplierDocumentTable(tables.Table):
+    title = tables.Column(linkify=lambda record: record.download_url or None)
+    supplier = tables.Column(accessor="supplier__name", verbose_name=_("供应商"), order_by=("supplier__code",),
+                             linkify=lambda record: record.get_absolute_url())
+    size = tables.Column(verbose_name=_("大小（KB）"))
+    uploaded_by = tables.Column(accessor="uploaded_by__username", verbose_name=_("上传人"), default="—")
+
+    class Meta:
+        model = SupplierDocument
+        fields = ("title", "supplier", "kind", "expires_on", "original_name", "size", "uploaded_by", "uploaded_at")
+        attrs = ATTRS
+        order_by = ("expires_on",)
+
+    def render_size(self, value):
+        return f"{value / 1024:.0f}"
+
+    def value_size(self, value):
+        return value
+
+
+class SupplierReturnTable(tables.Table):
+    order = tables.Column(accessor="receipt__line__purchase_order__order_number", verbose_name=_("采购单"),
+                          linkify=lambda record: record.get_absolute_url(),
+                          order_by=("receipt__line__purchase_order__order_number",))
+    supplier = tables.Column(accessor="receipt__line__purchase_order__supplier__name", verbose_name=_("供应商"))
+    store = tables.Column(accessor="receipt__line__purchase_order__store__name", verbose_name=_("门店"))
+    product = tables.Column(accessor="receipt__line__product", verbose_name=_("商品"),
+                            order_by=("receipt__line__product__sku",))
+    receipt_date = tables.Column(accessor="receipt__date", verbose_name=_("收货日期"))
+    created_by = tables.Column(accessor="created_by__username", verbose_name=_("经办人"), default="—")
+
+    class Meta:
+        model = SupplierReturn
+        fields = ("date", "order", "supplier", "store", "product", "receipt_date", "quantity", "reason", "notes",
+                  "created_by")
+        attrs = ATTRS
+        order_by = ("-date",)
+
+
+class SupplierComplaintTable(tables.Table):
+    reference = tables.Column(accessor="pk", verbose_name=_("编号"), linkify=lambda record: record.get_absolute_url())
+    store = tables.Column(accessor="store__name", verbose_name=_("门店"), default="—", order_by=("store__code",))
+    product = tables.Column(accessor="product", verbose_name=_("商品"), order_by=("product__sku",))
+    supplier = tables.Column(accessor="supplier__name", verbose_name=_("供应商"), order_by=("supplier__code",))
+
+    class Meta:
+        model = SupplierComplaint
+        fields = ("reference", "date", "store", "product", "supplier", "severity", "status", "description")
+        attrs = ATTRS
+        order_by = ("-date",)
+
+    def render_reference(self, record):
+        return str(record)
+
+    def value_reference(self, record):
+        return str(record)
+
+    def render_description(self, value):
+        return value if len(value) <= 60 else value[:59] + "…"

@@ -12,9 +12,10 @@ def register_builtin() -> None:
         proposals,
         purchasing,
         stockout,
+        supplier_documents,
     )
 
-    for module in (stockout, overstock, proposals, corrective_actions, inspections):
+    for module in (stockout, overstock, proposals, corrective_actions, inspections, supplier_documents):
         register(module.PROVIDER)
     for provider in purchasing.available_providers():
         register(provider)

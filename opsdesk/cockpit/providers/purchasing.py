@@ -76,7 +76,7 @@ class ExpiringContractProvider(_PurchasingProvider):
     name = "expiring_contract"
     label = gettext_lazy("合同即将到期")
     selector = "expiring_contracts_for_user"
-    due_attributes = ("end_date", "valid_until", "expiry_date")
+    due_attributes = ("ends_on",)
 
     def title(self, obj) -> str:
         return _("合同即将到期：%(contract)s") % {"contract": obj}

@@ -15,6 +15,9 @@ from opsdesk.purchasing.models import (
     Contract,
     PurchaseOrder,
     PurchaseOrderStatusChoices,
+    Supplier,
+    SupplierComplaint,
+    SupplierContact,
     SupplierPurchaseOrder,
     SupplierScore,
 )
@@ -163,3 +166,198 @@ def _return(org, user, receipt):
 
 ROUTES.append(Route("POST /api/v1/purchasing/receipts/{receipt_id}/returns/", "api-write", area="purchasing",
                     action="receive", make_object=_receipt, post_data=_return))
+
+
+# ------------------------------------------------------------------------ supplier management, returns, complaints
+
+_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _stored_pdf(name: str = "purchasing-matrix/licence.pdf") -> str:
+    """A tiny PDF under MEDIA_ROOT (written once; matrix rows only point at it)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(_PDF))
+    return name
+
+
+def _supplier(org, user, in_scope):
+    return make_supplier(_company(org, in_scope))
+
+
+def _contact(org, user, in_scope):
+    from opsdesk.purchasing.models import SupplierContact
+
+    return SupplierContact.objects.create(supplier=_supplier(org, user, in_scope), name="王经理", title="销售")
+
+
+def _document(org, user, in_scope):
+    from opsdesk.purchasing.models import SupplierDocument
+
+    return SupplierDocument.objects.create(supplier=_supplier(org, user, in_scope), kind="licence", title="许可证",
+                                           file=_stored_pdf(), original_name="licence.pdf",
+                                           content_type="application/pdf", size=len(_PDF),
+                                           expires_on=timezone.localdate() + timedelta(days=10))
+
+
+def _price(org, user, in_scope):
+    return _contract(org, user, in_scope).prices.get()
+
+
+def _receipt_order(org, user, in_scope):
+    return _receipt(org, user, in_scope).line.purchase_order
+
+
+def _supplier_return(org, user, in_scope):
+    from decimal import Decimal
+
+    from opsdesk.purchasing.services import supplier_return_create
+
+    receipt = _receipt(org, user, in_scope)
+    order = receipt.line.purchase_order
+    actor = org.users["admin"] if order.company_id == org.company.pk else org.other_user
+    return supplier_return_create(actor=actor, receipt=receipt, returned_on=timezone.localdate(),
+                                  quantity=Decimal(2), reason="damaged")
+
+
+def _product_with_supplier(company):
+    product = make_product(company)
+    product.supplier = make_supplier(company)
+    product.save(update_fields=["supplier"])
+    return product
+
+
+def _complaint(org, user, in_scope):
+    from opsdesk.purchasing.models import SupplierComplaint
+
+    store = org.store_for(user, in_scope)
+    product = _product_with_supplier(store.company)
+    return SupplierComplaint.objects.create(company=store.company, store=store, product=product,
+                                            supplier=product.supplier, date=timezone.localdate(), severity="major",
+                                            description="包装破损")
+
+
+def _new_supplier(org, user, _obj):
+    from opsdesk.purchasing.tests.factories import _next
+
+    return {"code": f"SUP-M-{_next()}", "name": "矩阵新供应商", "status": "active", "payment_terms": "月结30天",
+            "lead_time_days": "3", "min_order_value": "0", "contact_name": "赵六", "contact_email": "z@example.com"}
+
+
+def _edit_supplier(org, user, supplier):
+    return {"code": supplier.code, "name": "矩阵供应商（改）", "status": "probation", "lead_time_days": "4",
+            "min_order_value": "100"}
+
+
+def _new_contact(org, user, _obj):
+    return {"name": "钱七", "title": "客服", "phone": "021-1234", "email": "q@example.com"}
+
+
+def _new_document(org, user, _obj):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"kind": "certificate", "title": "质检证书", "upload": SimpleUploadedFile("cert.pdf", _PDF),
+            "expires_on": (timezone.localdate() + timedelta(days=300)).isoformat()}
+
+
+def _edit_document(org, user, document):
+    return {"kind": "licence", "title": "许可证（更新）",
+            "expires_on": (timezone.localdate() + timedelta(days=365)).isoformat()}
+
+
+def _edit_contract(org, user, contract):
+    return {"code": contract.code, "title": "年度框架合同（修订）", "starts_on": contract.starts_on.isoformat(),
+            "ends_on": contract.ends_on.isoformat(), "status": "active", "terms": "月结30天"}
+
+
+def _edit_price(org, user, price):
+    return {"unit_price": "3.80", "valid_from": price.valid_from.isoformat(), "valid_to": price.valid_to.isoformat(),
+            "min_order_quantity": "12", "pack_size": "6", "lead_time_days": "2"}
+
+
+def _return_data(org, user, order):
+    receipt = order.lines.get().receipts.get()
+    return {"receipt": receipt.pk, "date": timezone.localdate().isoformat(), "quantity": "1", "reason": "damaged"}
+
+
+def _new_complaint(org, user, _obj):
+    return {"store": org.stores["a1"].pk, "product": _product_with_supplier(org.company).pk,
+            "date": timezone.localdate().isoformat(), "severity": "major", "description": "矩阵投诉"}
+
+
+def _new_complaint_api(org, user, _obj):
+    return {"store_id": org.stores["a1"].pk, "product_id": _product_with_supplier(org.company).pk,
+            "date": timezone.localdate().isoformat(), "severity": "minor", "description": "矩阵投诉"}
+
+
+def _resolve(org, user, complaint):
+    return {"resolution": "供应商已补发"}
+
+
+def _new_contact_api(org, user, _obj):
+    return {"supplier_id": org.supplier.pk, "name": "孙八", "title": "销售"}
+
+
+def _document_link(document):
+    return document.download_url
+
+
+ROUTES += [
+    Route("purchasing:supplier_list", "list", area="supplier_management", make_object=_supplier),
+    Route("purchasing:supplier_add", "add", area="supplier_management", model=Supplier, post_data=_new_supplier),
+    Route("purchasing:supplier_overview", "detail", area="supplier_management", make_object=_supplier),
+    Route("purchasing:supplier_edit", "edit", area="supplier_management", make_object=_supplier,
+          post_data=_edit_supplier),
+    Route("purchasing:supplier_contact_add", "action", area="supplier_management", action="change",
+          methods=("GET", "POST"), make_object=_supplier, post_data=_new_contact),
+    Route("purchasing:supplier_contact_edit", "edit", area="supplier_management", make_object=_contact,
+          post_data=_new_contact),
+    Route("purchasing:supplier_contact_delete", "action", area="supplier_management", action="change",
+          make_object=_contact),
+    Route("purchasing:supplier_document_add", "action", area="supplier_management", action="add",
+          methods=("GET", "POST"), make_object=_supplier, post_data=_new_document),
+    Route("purchasing:supplier_document_list", "list", area="supplier_management", make_object=_document,
+          link=_document_link),
+    Route("purchasing:supplier_document_edit", "edit", area="supplier_management", make_object=_document,
+          post_data=_edit_document),
+    Route("purchasing:supplier_document_download", "detail", area="supplier_management", make_object=_document),
+    Route("purchasing:supplier_document_delete", "delete", area="supplier_management", make_object=_document),
+    Route("purchasing:contract_edit", "edit", area="supplier_management", make_object=_contract,
+          post_data=_edit_contract),
+    Route("purchasing:contract_price_edit", "edit", area="supplier_management", make_object=_price,
+          post_data=_edit_price),
+    Route("purchasing:contract_price_delete", "action", area="supplier_management", action="change",
+          make_object=_price),
+    Route("purchasing:purchase_order_return", "action", area="purchasing", action="receive",
+          make_object=_receipt_order, post_data=_return_data),
+    Route("purchasing:supplier_return_list", "list", area="purchasing", make_object=_supplier_return),
+    Route("purchasing:complaint_list", "list", area="supplier_complaints", make_object=_complaint),
+    Route("purchasing:complaint_add", "add", area="supplier_complaints", model=SupplierComplaint,
+          post_data=_new_complaint),
+    Route("purchasing:complaint_detail", "detail", area="supplier_complaints", make_object=_complaint),
+    Route("purchasing:complaint_resolve", "action", area="supplier_complaints", action="resolve",
+          make_object=_complaint, post_data=_resolve),
+    Route("GET /api/v1/purchasing/returns/", "api-list", area="purchasing", make_object=_supplier_return),
+    Route("PUT /api/v1/purchasing/contracts/{contract_id}/", "api-write", area="supplier_management",
+          action="change", make_object=_contract, post_data=_edit_contract),
+    Route("PUT /api/v1/purchasing/contract-prices/{price_id}/", "api-write", area="supplier_management",
+          action="change", make_object=_price, post_data=_edit_price),
+    Route("DELETE /api/v1/purchasing/contract-prices/{price_id}/", "api-write", area="supplier_management",
+          action="change", make_object=_price, post_status=204),
+    Route("GET /api/v1/purchasing/supplier-contacts/", "api-list", area="supplier_management", make_object=_contact),
+    Route("POST /api/v1/purchasing/supplier-contacts/", "api-write", area="supplier_management", action="change",
+          model=SupplierContact, post_data=_new_contact_api),
+    Route("PUT /api/v1/purchasing/supplier-contacts/{contact_id}/", "api-write", area="supplier_management",
+          action="change", make_object=_contact, post_data=_new_contact),
+    Route("DELETE /api/v1/purchasing/supplier-contacts/{contact_id}/", "api-write", area="supplier_management",
+          action="change", make_object=_contact, post_status=204),
+    Route("GET /api/v1/purchasing/supplier-documents/", "api-list", area="supplier_management",
+          make_object=_document),
+    Route("GET /api/v1/purchasing/complaints/", "api-list", area="supplier_complaints", make_object=_complaint),
+    Route("POST /api/v1/purchasing/complaints/", "api-write", area="supplier_complaints", action="add",
+          model=SupplierComplaint, post_data=_new_complaint_api),
+    Route("POST /api/v1/purchasing/complaints/{complaint_id}/resolve/", "api-write", area="supplier_complaints",
+          action="resolve", make_object=_complaint, post_data=_resolve),
+]

@@ -18,6 +18,7 @@ from opsdesk.purchasing import documents, forms, selectors, services
 from opsdesk.purchasing.filtersets import ContractFilterSet, PurchaseOrderFilterSet
 from opsdesk.purchasing.models import Contract, PurchaseOrder, Supplier, SupplierPurchaseOrder, SupplierScore
 from opsdesk.purchasing.tables import ContractTable, PortalOrderTable, PurchaseOrderTable
+from opsdesk.purchasing.views._base import ObjectActionView
 
 ORDER_FIELDS = ["order_number", "supplier", "store", "status", "order_date", "expected_date", "promised_date",
                 "total_value", "revision", "created_by", "created_at", "sent_at", "confirmed_at", "notes"]
@@ -47,6 +48,9 @@ class PurchaseOrderDetailView(ObjectDetailView):
         return {
             "lines": instance.lines.select_related("product").order_by("pk"),
             "receipts": selectors.receipts_for_order(instance),
+            "returns": selectors.returns_for_order(instance),
+            "can_return": user_can(user, "purchasing", "receive"),
+            "can_complain": user_can(user, "supplier_complaints", "add"),
             "revisions": instance.revisions.select_related("changed_by"),
             "can_send": user_can(user, "purchasing", "send") and instance.status == "draft",
             "can_receive": user_can(user, "purchasing", "receive") and instance.status in services.RECEIVABLE_STATUSES,
@@ -70,25 +74,6 @@ class PurchaseOrderCreateView(ObjectEditView):
         data = form.cleaned_data
         return services.purchase_order_create(actor=request.user, supplier=data["supplier"], store=data["store"],
                                               expected_date=data["expected_date"], notes=data["notes"])
-
-
-class ObjectActionView(ScopedViewMixin, View):
-    """POST-only action on one object: 404 out of scope, 403 when the role may not act, then the service."""
-
-    model = PurchaseOrder
-    action = "change"
-
-    def perform(self, request: HttpRequest, order) -> str:
-        raise NotImplementedError
-
-    def post(self, request: HttpRequest, pk) -> HttpResponse:
-        order = self.get_object(request, pk)
-        self.require(request, self.action)
-        try:
-            messages.success(request, self.perform(request, order))
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-        return redirect(order.get_absolute_url())
 
 
 class PurchaseOrderLineAddView(ObjectActionView):
@@ -174,7 +159,7 @@ class ContractListView(ObjectListView):
 class ContractDetailView(ObjectDetailView):
     model = Contract
     template_name = "purchasing/contract_detail.html"
-    fields = ["code", "title", "supplier", "starts_on", "ends_on", "status"]
+    fields = ["code", "title", "supplier", "starts_on", "ends_on", "status", "terms"]
 
     def get_extra_context(self, request, instance) -> dict:
         return {"prices": instance.prices.select_related("product").order_by("product__sku", "-valid_from"),
@@ -189,7 +174,7 @@ class ContractCreateView(ObjectEditView):
         data = form.cleaned_data
         return services.contract_create(actor=request.user, supplier=data["supplier"], code=data["code"],
                                         title=data["title"], starts_on=data["starts_on"], ends_on=data["ends_on"],
-                                        status=data["status"])
+                                        status=data["status"], terms=data["terms"])
 
 
 class ContractPriceAddView(ObjectActionView):
@@ -262,7 +247,8 @@ class ScorecardSupplierView(ScopedViewMixin, View):
             _("交期波动（天）"): [s.lead_time_std for s in scores]}, _("天"))
         context = {**self.base_context(request), "supplier": supplier, "scores": scores,
                    "charts": [("trend-chart", trend), ("lead-chart", lead)],
-                   "documents": supplier.documents.order_by("expires_on"),
+                   "documents": selectors.supplier_documents_for_user(request.user).filter(supplier=supplier)
+                   .order_by("expires_on", "pk"),
                    "contracts": Contract.objects.for_user(request.user).filter(supplier=supplier)}
         return render(request, "purchasing/scorecard_supplier.html", context)
 
@@ -308,3 +294,38 @@ class PortalOrderConfirmView(ScopedViewMixin, View):
         except PermissionDenied as error:
             raise Http404(_("未找到。")) from error
         return redirect(order.get_absolute_url())
+
+
+# The pages of supplier management, returns and complaints live in their own modules (urls.py names them here).
+from opsdesk.purchasing.views.complaints import (  # noqa: E402
+    SupplierComplaintCreateView,
+    SupplierComplaintDetailView,
+    SupplierComplaintListView,
+    SupplierComplaintResolveView,
+)
+from opsdesk.purchasing.views.returns import PurchaseOrderReturnView, SupplierReturnListView  # noqa: E402
+from opsdesk.purchasing.views.suppliers import (  # noqa: E402
+    ContractEditView,
+    ContractPriceDeleteView,
+    ContractPriceEditView,
+    SupplierContactAddView,
+    SupplierContactDeleteView,
+    SupplierContactEditView,
+    SupplierDocumentAddView,
+    SupplierDocumentDeleteView,
+    SupplierDocumentDownloadView,
+    SupplierDocumentEditView,
+    SupplierDocumentListView,
+    SupplierEditView,
+    SupplierListView,
+    SupplierOverviewView,
+)
+
+__all__ = [
+    "ContractEditView", "ContractPriceDeleteView", "ContractPriceEditView", "PurchaseOrderReturnView",
+    "SupplierComplaintCreateView", "SupplierComplaintDetailView", "SupplierComplaintListView",
+    "SupplierComplaintResolveView", "SupplierContactAddView", "SupplierContactDeleteView", "SupplierContactEditView",
+    "SupplierDocumentAddView", "SupplierDocumentDeleteView", "SupplierDocumentDownloadView",
+    "SupplierDocumentEditView", "SupplierDocumentListView", "SupplierEditView", "SupplierListView",
+    "SupplierOverviewView", "SupplierReturnListView",
+]
