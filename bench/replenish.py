@@ -1,36 +1,43 @@
-"""Replenishment benchmark: policy simulation on two panels and the 1,000,000-pair plan at scale.
+"""Replenishment benchmark: policy simulation on the demo company and Online Retail, and the 1,000,000-pair plan.
 
-Run: .venv/bin/python bench/replenish.py [--quick] [--data-dir ../shared/data]
+Run: .venv/bin/python bench/replenish.py [--quick] [--data-dir ../shared/data] [--demo-var-dir DIR]
 
-Panels
-- ``online_retail``: UCI Online Retail daily units per product StockCode (codes matching 5 digits + optional
-  letters, which drops POST, D, M, C2, DOT, BANK CHARGES, AMAZONFEE, CRUK, PADS, S, B, gift vouchers, ...;
-  cancellations ``C...``, non-positive quantities and prices dropped). Unit value = median UnitPrice. Holdout =
-  the last 60 days (2011-09-01 .. 2011-10-31), preceded by 28 burn-in days; products with >= 20 selling days
-  before the burn-in and a sale in its 90 days before it. Stated lead time 7 days; realised lead time per order
-  ``clip(round(N(7, 1.5)), 4, 12)``; 8 past receipts drawn from the same law estimate mean/std for OpsDesk.
-  Pack 1, MOQ 1 (supplier packs are not in the data). Review period 7 days. ABC by value (company-wide).
-- ``demo``: a deterministic synthetic demo-like chain (``load_demo_panel``): 24 stores x 200 SKUs, weekly
-  profile, yearly season, trends, phase-outs, chain-wide promotions, gamma-Poisson noise and slow movers;
-  8 suppliers with stated lead times 2..10 days, realised ``stated + round(N(0.5, 0.25 stated))`` (>= 1);
-  packs 1/6/12 by velocity, MOQ = one pack; ABC by value per store. Swap the loader for the demo DB later.
+Data sets (worlds built by opsdesk/replenishment/simulation.py, the same code as `opsdesk simulate`)
+- ``demo``: the demo company database (``opsdesk demo``): store x SKU daily sales (SkuDaySales) of the last
+  180 + 28 + 60 days, packs, costs and supplier lead times from the catalog, the planned promotion calendar
+  (Promotion) as known events. ``--demo-var-dir`` (default ``$OPSDESK_BENCH_DEMO_DIR`` or
+  ``/tmp/opsdesk-bench-demo``) is the OPSDESK_VAR_DIR holding it; when it has no database the bench runs
+  ``opsdesk demo --no-serve`` there first (about 80 s, 380 MB). Django runs in a child process only, which writes
+  the extracted world next to the database (``bench-world-*.npz``).
+  Every pair with a sale in the 180 history days (10,552 on the demo of 2026-11-21); ``--quick`` samples 2,000.
+- ``online_retail``: UCI Online Retail daily units per product StockCode up to 2011-10-31 (cleaning in
+  ``simulation.online_retail_world``); products with >= 20 selling days in the 180 history days and a sale in
+  their last 90. Pack 1, MOQ 1, no event calendar.
+Both: holdout 60 days after 28 burn-in days; realised lead time ``max(1, round(stated + N(0.5, 0.25 stated)))``
+per order; OpsDesk estimates lead-time mean/std from 10 receipts drawn from the same law; review period 7 days.
 
-Policies (opsdesk/engine/replenish/policies.py) all check daily, order on the same position and obey the same
-pack/MOQ rounding; the static ones are derived from the 90 days before the simulation and stay fixed. OpsDesk
-uses the built-in forecaster (TSB + weekday profile, alpha = beta = 0.05: chosen between 0.05 and 0.1 after
-looking at the demo results) on the demand history only. Each policy is run (1) as configured (cycle service
-targets A 0.98, B 0.95, C 0.90 for ERPNext's z and OpsDesk's z; Odoo has no safety parameter) and (2) calibrated
-on the holdout, by bisection, to the smallest buffer reaching 98% and 95% fill rate (Odoo: extra days of cover in
-min, up to 60; ERPNext: multiplier on z, up to 12; OpsDesk: multiplier on z, up to 4). (2) is the like-for-like
-comparison of inventory at equal fill rate; the calibration is an oracle for all policies alike. On ``demo`` a
-fourth row, ``opsdesk_promo``, is the same OpsDesk policy whose forecaster also knows the planned promotion
-calendar (``event_adjusted``), which static min/max rules cannot use; it is reported apart from ``opsdesk``.
+Policies (opsdesk/engine/replenish/policies.py, knobs and ranges in ``simulation.policy_makers``) all check daily,
+order on the same position and obey the same pack/MOQ rounding; the static ones are derived from the 90 days before
+the simulation and stay fixed. ``opsdesk`` is the nightly plan's policy: the built-in forecaster (TSB + weekday
+profile) adjusted by the planned promotion calendar where the world has one, cycle service targets A 0.98 /
+B 0.95 / C 0.90. Each policy runs (1) as configured and (2) calibrated on the holdout by bisection to the smallest
+buffer reaching 98% fill (Odoo: extra days in min, up to 180; ERPNext: z multiplier up to 40; OpsDesk: z
+multiplier up to 12; 14 bisection steps for the static policies, 10 (``--quick``: 7) for OpsDesk's, so any
+overshoot of 98% counts against OpsDesk); (2) is the like-for-like comparison at equal fill, an oracle for all
+policies alike.
+Ablation rows (not part of the goal): ``opsdesk_history_only`` (the forecaster without the calendar) and
+``opsdesk_fill_pooled`` (class fill targets allocated over pairs at the least safety-stock value; unit fill is
+what it targets, so its value-weighted fill is shown too). ``reference`` gives clairvoyant figures per data set:
+perfect foresight of demand, an order whenever stock would run short, sized to the next 7 days' demand in packs
+(as the policies' review period), at 100% fill and, losing the cheapest-to-lose 2% of units, at 98% fill.
 """
 
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -41,144 +48,118 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from opsdesk.engine.replenish import (  # noqa: E402
-    ErpnextReorder,
-    ForecastCache,
-    OdooMinMax,
-    OpsdeskForecast,
-    PlanInputs,
-    PlanParams,
-    SimulationInputs,
-    abc_classify,
-    calibrate,
-    event_adjusted,
-    lead_time_from_receipts,
-    plan,
-    simulate,
-    tsb_weekly_forecast,
-)
+from opsdesk.engine.replenish import PlanInputs, SimulationInputs, calibrate, plan, simulate  # noqa: E402
+from opsdesk.replenishment import simulation  # noqa: E402
 
 POLICIES = ("opsdesk", "odoo_minmax", "erpnext_reorder")
-HOLDOUT_DAYS = 60
-BURN_IN_DAYS = 28
-TARGETS = (0.98, 0.95)
+TARGET = 0.98
+QUICK_DEMO_PAIRS = 2000
 
 
-def load_online_retail(data_dir: Path) -> dict:
-    """Daily product demand from the UCI Online Retail CSV (see module docstring)."""
-    import duckdb
-
-    path = data_dir / "online_retail" / "online_retail.csv"
-    lines = f"""
-        SELECT StockCode AS code, CAST(InvoiceDate AS DATE) AS day, Quantity AS qty, UnitPrice AS price
-        FROM read_csv('{path}', header=true, types={{'InvoiceNo': 'VARCHAR', 'StockCode': 'VARCHAR'}})
-        WHERE NOT starts_with(InvoiceNo, 'C') AND Quantity > 0 AND UnitPrice > 0
-          AND regexp_full_match(StockCode, '[0-9]{{5}}[A-Za-z]*')"""
-    frame = duckdb.sql(f"""
-        WITH lines AS ({lines}), prices AS (SELECT code, median(price) AS value FROM lines GROUP BY code)
-        SELECT l.code, l.day, CAST(SUM(l.qty) AS DOUBLE) AS qty, CAST(any_value(p.value) AS DOUBLE) AS value
-        FROM lines l JOIN prices p USING (code) GROUP BY l.code, l.day""").to_arrow_table()
-    codes, code_index = np.unique(np.asarray(frame["code"].to_pylist()), return_inverse=True)
-    days = frame["day"].to_numpy().astype("datetime64[D]")
-    first = days.min()
-    day_index = (days - first).astype(np.int64)
-    demand = np.zeros((len(codes), int(day_index.max()) + 1))
-    np.add.at(demand, (code_index, day_index), frame["qty"].to_numpy())
-    value = np.zeros(len(codes))
-    value[code_index] = frame["value"].to_numpy()
-    horizon = demand.shape[1]
-    start = horizon - HOLDOUT_DAYS - BURN_IN_DAYS
-    is_kept = ((demand[:, :start] > 0).sum(axis=1) >= 20) & (demand[:, start - 90:start].sum(axis=1) > 0)
-    demand, value = demand[is_kept], value[is_kept]
-    n = len(demand)
-    rng = np.random.default_rng(352)
-    stated = np.full(n, 7.0)
-    actual = np.clip(np.round(rng.normal(7, 1.5, size=(n, horizon))), 4, 12).astype(np.int64)
-    observed = np.clip(np.round(rng.normal(7, 1.5, size=n * 8)), 4, 12)
-    mean, std = lead_time_from_receipts(np.arange(n + 1) * 8, observed, stated)
-    abc = abc_classify(demand[:, start - 90:start].sum(axis=1) * value)
-    return {"name": "online_retail", "demand": demand, "start": start, "unit_value": value, "stated": stated,
-            "actual": actual, "lt_mean": mean, "lt_std": std, "pack": np.ones(n), "moq": np.ones(n),
-            "abc": abc, "first_day": str(first), "codes": codes[is_kept]}
+def demo_world(var_dir: Path, max_pairs: int | None) -> SimulationInputs:
+    """The demo company's simulation world, built (and the demo generated if missing) in child processes."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    database = var_dir / "opsdesk.sqlite3"
+    env = {**os.environ, "OPSDESK_VAR_DIR": str(var_dir), "OPSDESK_DATABASE_URL": f"sqlite:///{database}",
+           "DJANGO_SETTINGS_MODULE": "opsdesk.config.settings"}
+    root = str(Path(__file__).resolve().parents[1])
+    if not database.exists():
+        print(f"building the demo company in {var_dir} (opsdesk demo --no-serve) ...", file=sys.stderr)  # noqa: T201
+        subprocess.run([sys.executable, "-m", "opsdesk.cli", "demo", "--no-serve"], env=env, cwd=root, check=True,
+                       stdout=subprocess.DEVNULL)
+    target = var_dir / f"bench-world-{max_pairs or 'all'}.npz"
+    subprocess.run([sys.executable, __file__, "--demo-world-child", str(target), "--max-pairs", str(max_pairs or 0)],
+                   env=env, cwd=root, check=True)
+    with np.load(target) as stored:
+        arrays = {key: stored[key] for key in stored.files}
+    scalars = {key: int(arrays.pop(key)) for key in ("start", "measure_from")}
+    return SimulationInputs(**arrays, **scalars)
 
 
-def load_demo_panel(stores: int = 24, skus: int = 200, days: int = 364 + HOLDOUT_DAYS + BURN_IN_DAYS) -> dict:
-    """Deterministic synthetic demo-like chain (see module docstring); the lead swaps this for the demo DB."""
-    rng = np.random.default_rng(20240601)
-    t = np.arange(days)
-    base = np.exp(rng.normal(0.3, 1.1, skus))
-    slow = rng.random(skus) < 0.25
-    base[slow] = rng.uniform(0.03, 0.3, slow.sum())
-    weekday = np.array([0.85, 0.85, 0.9, 0.95, 1.1, 1.45, 0.9])[None, :] * rng.uniform(0.9, 1.1, (skus, 7))
-    season = 1 + rng.uniform(0, 0.35, skus)[:, None] * (rng.random(skus) < 0.4)[:, None] * np.sin(
-        2 * np.pi * (t[None, :] / 365.0) + rng.uniform(0, 2 * np.pi, skus)[:, None])
-    trend = np.exp(rng.normal(0, 0.35, skus)[:, None] * t[None, :] / 365.0)
-    fading = rng.random(skus) < 0.1
-    phase_out = np.where(fading[:, None], np.clip(1 - np.maximum(t[None, :] - (days - 150), 0) / 150, 0.15, 1), 1.0)
-    promo = np.ones((skus, days))
-    for sku in range(skus):
-        for begin in rng.choice(days - 7, size=rng.integers(3, 7), replace=False):
-            promo[sku, begin:begin + 7] = rng.uniform(1.5, 3.0)
-    promo_calendar = np.tile(promo > 1, (stores, 1))
-    sku_rate = base[:, None] * weekday[:, t % 7] * season * trend * phase_out * promo
-    store_factor = np.exp(rng.normal(0, 0.4, stores))
-    rate = (store_factor[:, None, None] * sku_rate[None, :, :]).reshape(stores * skus, days)
-    demand = rng.poisson(rate * rng.gamma(5.0, 1 / 5.0, rate.shape)).astype(np.float64)
-    n = stores * skus
-    sku_of = np.tile(np.arange(skus), stores)
-    store_of = np.repeat(np.arange(stores), skus)
-    supplier = sku_of % 8
-    stated = np.array([2, 3, 4, 5, 6, 7, 8, 10], dtype=np.float64)[supplier]
-    actual = np.maximum(np.round(stated[:, None] + rng.normal(0.5, 0.25 * stated[:, None], (n, days))), 1)
-    receipts = np.maximum(np.round(stated[:, None] + rng.normal(0.5, 0.25 * stated[:, None], (n, 10))), 1)
-    mean, std = lead_time_from_receipts(np.arange(n + 1) * 10, receipts.reshape(-1), stated)
-    velocity = base[sku_of] * store_factor[store_of]
-    pack = np.where(velocity > 5, 12.0, np.where(velocity > 1, 6.0, 1.0))
-    value = np.round(np.exp(rng.normal(1.5, 0.7, skus)), 2)[sku_of]
-    start = days - HOLDOUT_DAYS - BURN_IN_DAYS
-    abc = abc_classify(demand[:, start - 90:start].sum(axis=1) * value, groups=store_of)
-    return {"name": "demo", "demand": demand, "start": start, "unit_value": value, "stated": stated,
-            "actual": actual.astype(np.int64), "lt_mean": mean, "lt_std": std, "pack": pack, "moq": pack.copy(),
-            "abc": abc, "promo_calendar": promo_calendar, "sku": sku_of}
+def demo_world_child(target: str, max_pairs: int) -> None:
+    """(Child, Django) extract the demo company's world into an .npz file."""
+    import django
+
+    django.setup()
+    from opsdesk.core.models import Company
+
+    inputs = simulation.company_world(Company.objects.order_by("pk").first(), max_pairs=max_pairs or None)
+    arrays = {key: getattr(inputs, key) for key in inputs.__dataclass_fields__ if getattr(inputs, key) is not None}
+    np.savez(target, **arrays)
 
 
-def simulation_inputs(panel: dict, review_days: float = 7.0) -> SimulationInputs:
-    """Build the simulation world of a panel."""
-    n = panel["demand"].shape[0]
-    return SimulationInputs(
-        demand=panel["demand"], start=panel["start"], measure_from=panel["start"] + BURN_IN_DAYS,
-        lead_time_actual=panel["actual"], stated_lead_time=panel["stated"], lead_time_mean=panel["lt_mean"],
-        lead_time_std=panel["lt_std"], review_days=np.full(n, review_days), abc_class=panel["abc"],
-        pack_size=panel["pack"], min_order_qty=panel["moq"], unit_value=panel["unit_value"])
+def clairvoyant(inputs: SimulationInputs, delay: int, review: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """Perfect foresight: when stock would run short on day t, receive on day t + delay packs for ``review`` days.
+
+    Returns:
+        ``(average inventory value, units lost)`` per pair over the measured days.
+    """
+    demand = inputs.demand[:, inputs.measure_from:]
+    n, days = demand.shape
+    cumulative = np.zeros((n, days + 1))
+    np.cumsum(demand, axis=1, out=cumulative[:, 1:])
+    stock, total, lost, due = np.zeros(n), np.zeros(n), np.zeros(n), np.full(n, -1)
+    for day in range(days):
+        if delay == 0:
+            due = np.where(demand[:, day] > stock, day, due)
+        need = cumulative[:, min(day + review, days)] - cumulative[:, day] - stock
+        stock += np.where(due == day, np.ceil(np.maximum(need, 0) / inputs.pack_size - 1e-9) * inputs.pack_size, 0)
+        due = np.where(due == day, -1, due)
+        if delay > 0:
+            due = np.where((demand[:, day] > stock) & (due < 0), day + delay, due)
+        sold = np.minimum(stock, demand[:, day])
+        lost += demand[:, day] - sold
+        stock -= sold
+        total += stock
+    return total / days * inputs.unit_value, lost
 
 
-def run_panel(panel: dict, quick: bool) -> dict:
-    """Simulate the policies as configured and calibrated to each fill-rate target."""
-    inputs = simulation_inputs(panel)
-    cache = ForecastCache(inputs)
-    makers = {
-        "opsdesk": lambda knob: OpsdeskForecast(inputs, cache, PlanParams(z_scale=knob, check_interval_days=1.0)),
-        "odoo_minmax": lambda knob: OdooMinMax(inputs, buffer_days=knob),
-        "erpnext_reorder": lambda knob: ErpnextReorder(inputs, z_scale=knob),
-    }
-    configured_knob = {"opsdesk": 1.0, "odoo_minmax": 0.0, "erpnext_reorder": 1.0}
-    ranges = {"opsdesk": (0.0, 4.0), "odoo_minmax": (0.0, 60.0), "erpnext_reorder": (0.0, 12.0)}
-    if "promo_calendar" in panel:
-        # Same policy, with a forecaster that knows the planned promotion calendar (static min/max cannot use it).
-        promo_cache = ForecastCache(inputs, event_adjusted(tsb_weekly_forecast, panel["promo_calendar"], panel["sku"]))
-        makers["opsdesk_promo"] = lambda knob: OpsdeskForecast(
-            inputs, promo_cache, PlanParams(z_scale=knob, check_interval_days=1.0))
-        configured_knob["opsdesk_promo"], ranges["opsdesk_promo"] = 1.0, (0.0, 4.0)
-    iterations = 7 if quick else 12
-    configured, matched = {}, {str(target): {} for target in TARGETS}
-    for name, make in makers.items():
-        result = simulate(inputs, make(configured_knob[name]))
+def reference(inputs: SimulationInputs, target: float = TARGET, delays: int = 8) -> dict:
+    """Clairvoyant inventory value at 100% fill and at ``target`` fill (greedy: lose the units that save most)."""
+    runs = [clairvoyant(inputs, delay) for delay in range(delays)]
+    value = np.stack([run[0] for run in runs], axis=1)
+    lost = np.stack([run[1] for run in runs], axis=1)
+    demanded = float(inputs.demand[:, inputs.measure_from:].sum())
+    choice = np.zeros(len(value), dtype=np.intp)
+    heap: list = []
+
+    def push(row: int) -> None:
+        saved = value[row, choice[row]] - value[row, choice[row] + 1:]
+        extra = np.maximum(lost[row, choice[row] + 1:] - lost[row, choice[row]], 1e-9)
+        if saved.size and saved.max() > 0:
+            best = int(np.argmax(saved / extra))
+            heapq.heappush(heap, (-saved[best] / extra[best], row, choice[row] + 1 + best, extra[best]))
+
+    for row in range(len(value)):
+        push(row)
+    used, budget = float(lost[:, 0].sum()), (1 - target) * demanded
+    while heap:
+        _, row, column, extra = heapq.heappop(heap)
+        if used + extra <= budget:
+            used += extra
+            choice[row] = column
+            push(row)
+    rows = np.arange(len(value))
+    return {"value_at_100": round(float(value[:, 0].sum()), 1),
+            "value_at_target": round(float(value[rows, choice].sum()), 1),
+            "fill_at_target": round(1 - used / demanded, 4)}
+
+
+def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
+    """Simulate the policies (and ablations) as configured and calibrated to 98% fill."""
+    iterations = 7 if quick else 10
+    configured, matched = {}, {}
+    for name, (make, knob, (low, high)) in simulation.policy_makers(inputs, ablations=True).items():
+        began = time.perf_counter()
+        result = simulate(inputs, make(knob))
         assert np.allclose(result.initial + result.received - result.sold, result.final), "stock not conserved"
         configured[name] = rounded(result.summary())
-        for target in TARGETS:
-            knob, best, is_reached = calibrate(make, inputs, *ranges[name], target, iterations)
-            matched[str(target)][name] = rounded({**best.summary(), "knob": knob, "reached": is_reached})
-    return {"pairs": int(inputs.demand.shape[0]), "configured": configured, "matched": matched}
+        knob, best, is_reached = calibrate(make, inputs, low, high, TARGET,
+                                           simulation.calibration_iterations(name, iterations))
+        matched[name] = rounded({**best.summary(), "knob": knob, "reached": is_reached})
+        print(f"  {name}: {time.perf_counter() - began:.0f} s", file=sys.stderr)  # noqa: T201
+    return {"pairs": int(inputs.demand.shape[0]), "configured": configured, "matched": matched,
+            "reference": reference(inputs)}
 
 
 def rounded(summary: dict) -> dict:
@@ -216,36 +197,36 @@ def run_scale(pairs: int) -> dict:
 
 
 def print_table(name: str, figures: dict) -> None:
-    """Readable table of one panel."""
-    print(f"\n{name}: {figures['pairs']} pairs, holdout {HOLDOUT_DAYS} days after {BURN_IN_DAYS} burn-in days")  # noqa: T201
-    print(f"{'policy':<17}{'mode':<12}{'fill':>8}{'CSL':>8}{'SO days':>9}{'avg units':>12}"  # noqa: T201
-          f"{'avg value':>12}{'orders':>8}{'knob':>9}")
-    rows = [("configured", figures["configured"])]
-    rows += [(f"fill>={target}", figures["matched"][target]) for target in figures["matched"]]
-    for mode, policies in rows:
+    """Readable table of one data set."""
+    print(f"\n{name}: {figures['pairs']} pairs, holdout {simulation.HOLDOUT_DAYS} days after "  # noqa: T201
+          f"{simulation.BURN_IN_DAYS} burn-in days")
+    print(f"{'policy':<22}{'mode':<12}{'fill':>8}{'vfill':>8}{'CSL':>8}{'SO days':>9}{'avg units':>11}"  # noqa: T201
+          f"{'avg value':>12}{'orders':>8}{'knob':>10}")
+    for mode, policies in (("configured", figures["configured"]), (f"fill>={TARGET}", figures["matched"])):
         for policy, row in policies.items():
-            knob = f"{row['knob']:.2f}{'' if row['reached'] else ' !'}" if "knob" in row else ""
-            print(f"{policy:<17}{mode:<12}{row['fill_rate']:>8.4f}{row['cycle_service_level']:>8.4f}"  # noqa: T201
-                  f"{row['stockout_days']:>9}{row['avg_inventory_units']:>12.0f}{row['avg_inventory_value']:>12.0f}"
-                  f"{row['orders']:>8}{knob:>9}")
-    print("knob: opsdesk/erpnext z multiplier, odoo extra days in min; '!' = target not reached at the bound")  # noqa: T201
+            knob = f"{row['knob']:.3f}{'' if row['reached'] else ' !'}" if "knob" in row else ""
+            print(f"{policy:<22}{mode:<12}{row['fill_rate']:>8.4f}{row['value_fill_rate']:>8.4f}"  # noqa: T201
+                  f"{row['cycle_service_level']:>8.4f}{row['stockout_days']:>9}{row['avg_inventory_units']:>11.0f}"
+                  f"{row['avg_inventory_value']:>12.0f}{row['orders']:>8}{knob:>10}")
+    reference_row = figures["reference"]
+    print(f"clairvoyant (perfect foresight, 7-day orders): value {reference_row['value_at_100']:,.0f} at 100% fill, "  # noqa: T201
+          f"{reference_row['value_at_target']:,.0f} at {reference_row['fill_at_target']:.2%}")
+    print("knob: opsdesk/erpnext z multiplier, odoo extra days in min, opsdesk_fill_pooled class fill target; "  # noqa: T201
+          "'!' = 98% not reached at the bound; vfill = value-weighted fill rate")
 
 
 def goal(figures: dict) -> dict:
-    """Inventory value saving of each OpsDesk variant vs each static policy at each calibrated fill rate."""
-    report = {}
-    for target, matched in figures["matched"].items():
-        for ours in (name for name in matched if name.startswith("opsdesk")):
-            if not matched[ours]["reached"]:
-                report[f"{ours}@{target}"] = {"reached": False}
-                continue
-            savings = {name: (round(1 - matched[ours]["avg_inventory_value"] / matched[name]["avg_inventory_value"], 4)
-                              if matched[name]["reached"] else "static policy cannot reach target")
-                       for name in POLICIES[1:]}
-            # Not comparable (None) when a static policy cannot reach the target at all.
-            is_met = None if any(isinstance(value, str) for value in savings.values()) else min(
-                savings.values()) >= 0.25
-            report[f"{ours}@{target}"] = {"reached": True, "saving_vs": savings, "is_met": is_met}
+    """Inventory value saving of each OpsDesk row vs each static policy, both calibrated to 98% fill."""
+    matched, report = figures["matched"], {}
+    for ours in (name for name in matched if name.startswith("opsdesk")):
+        if not matched[ours]["reached"]:
+            report[ours] = {"reached": False}
+            continue
+        savings = {name: (round(1 - matched[ours]["avg_inventory_value"] / matched[name]["avg_inventory_value"], 4)
+                          if matched[name]["reached"] else "static policy cannot reach 98%") for name in POLICIES[1:]}
+        # Not comparable (None) when a static policy cannot reach the target at all.
+        is_met = None if any(isinstance(value, str) for value in savings.values()) else min(savings.values()) >= 0.25
+        report[ours] = {"reached": True, "saving_vs": savings, "is_met": is_met}
     return report
 
 
@@ -264,35 +245,45 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--demo-var-dir", default=os.environ.get("OPSDESK_BENCH_DEMO_DIR", "/tmp/opsdesk-bench-demo"))
     parser.add_argument("--scale-child", type=int, default=0)
+    parser.add_argument("--demo-world-child", default="")
+    parser.add_argument("--max-pairs", type=int, default=0)
     args = parser.parse_args()
     if args.scale_child:
         scale_child(args.scale_child)
         return
+    if args.demo_world_child:
+        demo_world_child(args.demo_world_child, args.max_pairs)
+        return
     output: dict = {}
-    goals: dict = {}
-    matched: dict = {}
-    panels = [("demo", lambda: load_demo_panel(stores=6 if args.quick else 24))]
-    panels.append(("online_retail", lambda: load_online_retail(Path(args.data_dir))))
-    for name, loader in panels:
-        figures = run_panel(loader(), args.quick)
+    details: dict = {}
+    worlds = {
+        "demo": lambda: demo_world(Path(args.demo_var_dir), QUICK_DEMO_PAIRS if args.quick else None),
+        "online_retail": lambda: simulation.online_retail_world(
+            Path(args.data_dir) / "online_retail" / "online_retail.csv"),
+    }
+    for name, build in worlds.items():
+        figures = run_panel(build(), args.quick)
         print_table(name, figures)
         output[name] = {policy: {key: figures["configured"][policy][key] for key in
                                  ("fill_rate", "cycle_service_level", "stockout_days", "avg_inventory_value",
                                   "orders")} for policy in POLICIES}
-        matched[name] = figures["matched"]
-        extra = {policy: row for policy, row in figures["configured"].items() if policy not in POLICIES}
-        if extra:
-            output.setdefault("extra_policies", {})[name] = extra
-        goals[name] = goal(figures)
-        print(f"goal (>= 25% less inventory value than both static policies at equal fill): {goals[name]}")  # noqa: T201
+        details[name] = figures
+        figures["goal"] = goal(figures)
+        print(f"goal (>= 25% less inventory value than both static policies at 98% fill): {figures['goal']}")  # noqa: T201
     output["scale"] = run_scale(100_000 if args.quick else 1_000_000)
     print(f"\nscale: {output['scale']}")  # noqa: T201
     output["page_ms"] = run_page(50_000 if args.quick else 1_000_000)
-    keys = ("fill_rate", "avg_inventory_value", "knob", "reached")
-    output["matched"] = {name: {target: {policy: {key: row[key] for key in keys} for policy, row in rows.items()}
-                                for target, rows in by_target.items()} for name, by_target in matched.items()}
-    output["goal"] = goals
+    output["extra_policies"] = {name: {policy: row for policy, row in figures["configured"].items()
+                                       if policy not in POLICIES} for name, figures in details.items()}
+    keys = ("fill_rate", "value_fill_rate", "cycle_service_level", "stockout_days", "avg_inventory_value", "orders",
+            "knob", "reached")
+    output["matched"] = {name: {str(TARGET): {policy: {key: row[key] for key in keys}
+                                               for policy, row in figures["matched"].items()}}
+                         for name, figures in details.items()}
+    output["reference"] = {name: figures["reference"] for name, figures in details.items()}
+    output["goal"] = {name: figures["goal"] for name, figures in details.items()}
     print(json.dumps(output))  # noqa: T201
 
 

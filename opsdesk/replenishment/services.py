@@ -28,7 +28,9 @@ from opsdesk.replenishment.models import NEVER, PlanRun, Proposal
 
 logger = logging.getLogger(__name__)
 KEEP_RUNS = 2
+# The plan policy is the one `opsdesk simulate` and bench/replenish.py replay as "opsdesk" (simulation.PLAN_PARAMS).
 DEFAULT_PARAMS = {"review_days": 7.0, "check_interval_days": 1.0, "service_levels": [0.98, 0.95, 0.90],
+                  "service_measure": "cycle", "min_pair_fill_rate": None,
                   "risk_days": 7, "overstock_days": 90.0, "dead_days": 60}
 COVER_BINS = [0, 3, 7, 14, 30, 60, 90, 180]  # histogram edges of days of cover (last bin: 180 and more)
 AGE_BUCKETS = [(30, "0-30"), (90, "31-90"), (180, "91-180"), (float("inf"), "180+")]
@@ -137,7 +139,9 @@ def _compute(extract: selectors.PlanExtract, params: dict) -> _Computed:
         pack_size=extract.pack_size, min_order_qty=extract.pack_size.copy(),
         forecast_mean=extract.forecast_mean, forecast_sigma=extract.forecast_sigma, unit_cost=extract.unit_cost)
     result = plan(inputs, PlanParams(service_levels=tuple(params["service_levels"]),
-                                     check_interval_days=params["check_interval_days"]))
+                                     check_interval_days=params["check_interval_days"],
+                                     service_measure=params["service_measure"],
+                                     min_pair_fill_rate=params["min_pair_fill_rate"]))
     h = max(extract.forecast_mean.shape[1], 1)
     return _Computed(result, health, extract.forecast_mean.sum(axis=1) / h,
                      np.maximum(np.ceil(result.lead_time_mean - 1e-9), 1).astype(np.int64))

@@ -3,6 +3,11 @@ company in the database) or on the UCI Online Retail file, and report fill rate,
 days, average inventory value and orders. The replay itself is the engine's (opsdesk.engine.replenish.simulate);
 this module only builds the simulation world from the database or the CSV.
 
+The company world carries the planned promotion calendar (Promotion: its stores, its category and every category
+below it) as known events; the OpsDesk policy's forecaster uses it as the product's forecast does, the static
+policies cannot. ``policy_makers`` defines the policies and their calibration knobs for `opsdesk simulate` and
+bench/replenish.py alike.
+
 Realised lead times are not recorded yet (purchase orders arrive with issue 7), so both worlds draw them around the
 supplier's stated lead time, seeded: ``max(1, round(stated + N(0.5, 0.25 stated)))`` per order, and the OpsDesk
 policy estimates mean/std from 10 past receipts drawn from the same law (as bench/replenish.py does).
@@ -11,6 +16,7 @@ policy estimates mean/std from 10 past receipts drawn from the same law (as benc
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +32,15 @@ from opsdesk.engine.replenish import (
     calibrate,
     lead_time_from_receipts,
     simulate,
+    tsb_weekly_forecast,
 )
 
 HOLDOUT_DAYS, BURN_IN_DAYS, HISTORY_DAYS = 60, 28, 180
 POLICIES = ("opsdesk", "odoo_minmax", "erpnext_reorder")
+KEY = 10_000_000  # store id * KEY + product id: one int64 per store x SKU pair
+# The OpsDesk policy's settings: the nightly plan's defaults (services.DEFAULT_PARAMS; a test keeps them equal).
+PLAN_PARAMS = {"review_days": 7.0, "check_interval_days": 1.0, "service_levels": (0.98, 0.95, 0.90),
+               "service_measure": "cycle"}
 
 
 def _lead_times(stated: np.ndarray, days: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -42,7 +53,8 @@ def _lead_times(stated: np.ndarray, days: int, seed: int) -> tuple[np.ndarray, n
 
 
 def company_world(company, *, max_pairs: int | None = None) -> SimulationInputs | None:
-    """The company's store x SKU daily sales of the last HISTORY_DAYS + burn-in + holdout days (SkuDaySales)."""
+    """The company's store x SKU daily sales of the last HISTORY_DAYS + burn-in + holdout days (SkuDaySales), with
+    the planned promotion calendar (Promotion) as known events."""
     from django.db import connection
     from django.db.models import Max
 
@@ -56,19 +68,19 @@ def company_world(company, *, max_pairs: int | None = None) -> SimulationInputs 
     if end is None:
         return None
     days = HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS
-    start = end - np.timedelta64(days - 1, "D").astype(object)
+    start = end - timedelta(days=days - 1)
     marks = ",".join(["%s"] * len(store_ids))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT store_id, product_id, date, quantity FROM {SkuDaySales._meta.db_table} "
                        f"WHERE store_id IN ({marks}) AND date BETWEEN %s AND %s", [*store_ids, start, end])
         rows = cursor.fetchall()
     columns = list(zip(*rows, strict=True))
-    keys = np.asarray(columns[0], dtype=np.int64) * 10_000_000 + np.asarray(columns[1], dtype=np.int64)
+    keys = np.asarray(columns[0], dtype=np.int64) * KEY + np.asarray(columns[1], dtype=np.int64)
     pairs, row = np.unique(keys, return_inverse=True)
-    day = np.asarray([(d - start).days for d in columns[2]], dtype=np.int64)
+    day = np.asarray([(_as_date(d) - start).days for d in columns[2]], dtype=np.int64)
     demand = np.zeros((len(pairs), days))
     np.add.at(demand, (row, day), np.asarray(columns[3], dtype=np.float64))
-    sold_before = demand[:, : HISTORY_DAYS].sum(axis=1) > 0
+    sold_before = demand[:, :HISTORY_DAYS].sum(axis=1) > 0
     pairs, demand = pairs[sold_before], demand[sold_before]
     if max_pairs is not None and len(pairs) > max_pairs:
         keep = np.sort(np.random.default_rng(3).choice(len(pairs), max_pairs, replace=False))
@@ -76,11 +88,48 @@ def company_world(company, *, max_pairs: int | None = None) -> SimulationInputs 
     products = {pk: (pack, float(cost), supplier) for pk, pack, cost, supplier in Product.objects.filter(
         company=company).values_list("pk", "pack_size", "cost", "supplier_id")}
     lead = dict(Supplier.objects.filter(company=company).values_list("pk", "lead_time_days"))
-    facts = [products[int(p)] for p in pairs % 10_000_000]
+    facts = [products[int(p)] for p in pairs % KEY]
     stated = np.asarray([float(lead.get(f[2], 3)) for f in facts])
     pack = np.maximum(np.asarray([float(f[0]) for f in facts]), 1.0)
     value = np.asarray([f[1] for f in facts])
-    return _inputs(demand, stated, pack, value, pairs // 10_000_000)
+    events = promotion_calendar(company, pairs // KEY, pairs % KEY, start, days)
+    return _inputs(demand, stated, pack, value, pairs // KEY, events=events, event_groups=pairs % KEY)
+
+
+def promotion_calendar(company, store_of: np.ndarray, product_of: np.ndarray, first_day: date,
+                       days: int) -> np.ndarray:
+    """Planned promotion days per pair, ``(n, days)`` bool: a promotion covers its stores (none listed = every
+    store) and its category with every category below it (none = the whole assortment)."""
+    from opsdesk.catalog.models import Product, ProductCategory
+    from opsdesk.sales.models import Promotion
+
+    parent = dict(ProductCategory.objects.filter(company=company).values_list("pk", "parent_id"))
+    category = dict(Product.objects.filter(company=company).values_list("pk", "category_id"))
+
+    def lineage(pk: int | None) -> set[int]:
+        found = set()
+        while pk is not None and pk not in found:
+            found.add(pk)
+            pk = parent.get(pk)
+        return found
+
+    lineages = {int(p): lineage(category.get(int(p))) for p in np.unique(product_of)}
+    last_day = first_day + timedelta(days=days - 1)
+    events = np.zeros((len(store_of), days), dtype=bool)
+    promotions = Promotion.objects.filter(company=company, end_date__gte=first_day, start_date__lte=last_day)
+    for promotion in promotions.prefetch_related("stores"):
+        stores = [store.pk for store in promotion.stores.all()]
+        mask = np.isin(store_of, stores) if stores else np.ones(len(store_of), dtype=bool)
+        if promotion.category_id is not None:
+            mask &= np.asarray([promotion.category_id in lineages[int(p)] for p in product_of], dtype=bool)
+        begin = max((promotion.start_date - first_day).days, 0)
+        finish = min((promotion.end_date - first_day).days, days - 1)
+        events[mask, begin:finish + 1] = True
+    return events
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def online_retail_world(path: Path) -> SimulationInputs:
@@ -114,36 +163,75 @@ def online_retail_world(path: Path) -> SimulationInputs:
 
 
 def _inputs(demand: np.ndarray, stated: np.ndarray, pack: np.ndarray, value: np.ndarray,
-            groups: np.ndarray | None) -> SimulationInputs:
+            groups: np.ndarray | None, events: np.ndarray | None = None,
+            event_groups: np.ndarray | None = None) -> SimulationInputs:
     n, days = demand.shape
     start = HISTORY_DAYS
     actual, mean, std = _lead_times(stated, days, seed=11)
     abc = abc_classify(demand[:, start - 90 : start].sum(axis=1) * value, groups=groups)
     return SimulationInputs(
         demand=demand, start=start, measure_from=start + BURN_IN_DAYS, lead_time_actual=actual,
-        stated_lead_time=stated, lead_time_mean=mean, lead_time_std=std, review_days=np.full(n, 7.0),
-        abc_class=abc, pack_size=pack, min_order_qty=pack.copy(), unit_value=value)
+        stated_lead_time=stated, lead_time_mean=mean, lead_time_std=std,
+        review_days=np.full(n, PLAN_PARAMS["review_days"]), abc_class=abc, pack_size=pack,
+        min_order_qty=pack.copy(), unit_value=value, events=events, event_groups=event_groups)
+
+
+def policy_makers(inputs: SimulationInputs, *, ablations: bool = False) -> dict[str, tuple]:
+    """Each policy as ``name -> (make(knob) -> Policy, configured knob, (low, high) calibration range)``.
+
+    ``opsdesk`` is the nightly plan's policy (opsdesk.replenishment.services: daily planner, cycle service targets
+    A 0.98 / B 0.95 / C 0.90, the forecast with the planned promotion calendar when the world has one); its knob
+    scales z. ``odoo_minmax``'s knob is extra days of cover in min, ``erpnext_reorder``'s scales z. The ranges are
+    wide (180 days, z x 40) so that lumpy data can reach 98% fill under every policy. ``ablations`` adds
+    ``opsdesk_history_only`` (no event calendar; only when the world has one) and ``opsdesk_fill_pooled``
+    (class fill targets allocated at the least safety-stock value, no pair planned below 90% expected fill; its
+    knob is the fill target of every class).
+    """
+    cache = ForecastCache(inputs)
+    daily = {"check_interval_days": PLAN_PARAMS["check_interval_days"],
+             "service_levels": tuple(PLAN_PARAMS["service_levels"])}
+    makers = {
+        "opsdesk": (lambda knob: OpsdeskForecast(inputs, cache, PlanParams(**daily, z_scale=knob)), 1.0, (0.0, 12.0)),
+        "odoo_minmax": (lambda knob: OdooMinMax(inputs, buffer_days=knob), 0.0, (0.0, 180.0)),
+        "erpnext_reorder": (lambda knob: ErpnextReorder(inputs, z_scale=knob), 1.0, (0.0, 40.0)),
+    }
+    if not ablations:
+        return makers
+    if inputs.events is not None:
+        history_cache = ForecastCache(inputs, tsb_weekly_forecast)
+        makers["opsdesk_history_only"] = (
+            lambda knob: OpsdeskForecast(inputs, history_cache, PlanParams(**daily, z_scale=knob)), 1.0, (0.0, 12.0))
+
+    def pooled(knob: float | None) -> OpsdeskForecast:
+        levels = daily["service_levels"] if knob is None else (knob,) * 3
+        return OpsdeskForecast(inputs, cache, PlanParams(
+            service_levels=levels, check_interval_days=daily["check_interval_days"],
+            service_measure="fill_rate_pooled", min_pair_fill_rate=0.9))
+
+    makers["opsdesk_fill_pooled"] = (pooled, None, (0.8, 0.9999))
+    return makers
+
+
+def calibration_iterations(name: str, iterations: int) -> int:
+    """Bisection steps for a policy: the static ones are cheap, so they get 14 (180 days / 2^14 = 0.01 day): a
+    coarse knob would overshoot 98% fill and overstate their inventory."""
+    return iterations if name.startswith("opsdesk") else max(iterations, 14)
 
 
 def run_policies(inputs: SimulationInputs, *, target_fill: float | None = None,
-                 on_policy: Callable[[str], None] | None = None) -> dict[str, dict]:
-    """Each policy as configured (or calibrated to `target_fill`): its measured summary."""
-    cache = ForecastCache(inputs)
-    makers = {
-        "opsdesk": (lambda knob: OpsdeskForecast(inputs, cache, PlanParams(z_scale=knob, check_interval_days=1.0)),
-                    1.0, (0.0, 4.0)),
-        "odoo_minmax": (lambda knob: OdooMinMax(inputs, buffer_days=knob), 0.0, (0.0, 60.0)),
-        "erpnext_reorder": (lambda knob: ErpnextReorder(inputs, z_scale=knob), 1.0, (0.0, 12.0)),
-    }
+                 on_policy: Callable[[str], None] | None = None, ablations: bool = False,
+                 iterations: int = 8) -> dict[str, dict]:
+    """Each policy as configured (or calibrated to `target_fill`): its measured summary (plus knob and reached)."""
     figures = {}
-    for name, (make, knob, (low, high)) in makers.items():
+    for name, (make, knob, (low, high)) in policy_makers(inputs, ablations=ablations).items():
         if on_policy is not None:
             on_policy(name)
         if target_fill is None:
             result = simulate(inputs, make(knob))
             figures[name] = result.summary()
         else:
-            knob, result, is_reached = calibrate(make, inputs, low, high, target_fill, 8)
+            knob, result, is_reached = calibrate(make, inputs, low, high, target_fill,
+                                                 calibration_iterations(name, iterations))
             figures[name] = {**result.summary(), "knob": knob, "reached": is_reached}
     return figures
 

@@ -28,19 +28,24 @@ from .plan import (
     cumulative_forecast,
     days_until_stockout,
     demand_over,
+    expected_fill_rate,
     lead_time_from_receipts,
+    normal_loss,
+    normal_loss_inverse,
     plan,
+    pooled_safety_factors,
     round_order_quantity,
     safety_stock,
 )
-from .policies import ErpnextReorder, ForecastCache, OdooMinMax, OpsdeskForecast
+from .policies import ErpnextReorder, ForecastCache, OdooMinMax, OpsdeskForecast, calendar_forecaster
 from .simulate import Policy, SimulationInputs, SimulationResult, calibrate, simulate
 
 __all__ = [
     "ErpnextReorder", "ForecastCache", "Forecaster", "HealthParams", "HealthResult", "OdooMinMax", "OpsdeskForecast",
     "PlanInputs", "PlanParams", "PlanResult", "Policy", "REASONS", "SimulationInputs", "SimulationResult",
-    "abc_classify", "calibrate", "consolidate", "cumulative_forecast", "days_since_last_sale", "days_until_stockout",
-    "demand_over", "event_adjusted", "health_summary", "inventory_health", "lead_time_from_receipts", "plan",
-    "round_order_quantity", "safety_stock", "simulate", "stockout_probability", "stockout_probability_from_quantiles",
-    "sum_rows_by_key", "tsb_weekly_forecast", "weekly_profile", "xyz_classify",
+    "abc_classify", "calendar_forecaster", "calibrate", "consolidate", "cumulative_forecast", "days_since_last_sale",
+    "days_until_stockout", "demand_over", "event_adjusted", "expected_fill_rate", "health_summary",
+    "inventory_health", "lead_time_from_receipts", "normal_loss", "normal_loss_inverse", "plan",
+    "pooled_safety_factors", "round_order_quantity", "safety_stock", "simulate", "stockout_probability",
+    "stockout_probability_from_quantiles", "sum_rows_by_key", "tsb_weekly_forecast", "weekly_profile", "xyz_classify",
 ]

@@ -24,6 +24,14 @@ Formulas (documented here once, used by the code below and checked by golden tes
   with ``G(k) = (1 - beta) * Q / sigma_P`` (Silver, Pyke & Peterson), ``G(k) = phi(k) - k (1 - Phi(k))`` the
   standard normal loss function, ``Q = max(D(R), pack, MOQ)`` the expected order size and ``sigma_P`` the square
   root above: expected units short per cycle = ``(1 - beta)`` x units per cycle.
+  ``service_measure="fill_rate_pooled"``: the class target ``beta`` is the fill rate of the class as a whole
+  (units served / units demanded over all its pairs), met at the least safety-stock value: minimising
+  ``sum v_i sigma_i k_i`` subject to ``sum (d_i / Q_i) sigma_i G(k_i) <= (1 - beta) sum d_i`` (Lagrange) gives
+  ``1 - Phi(k_i) = v_i T_i / lambda`` with ``T_i = Q_i / d_i`` the cycle length in days and ``v_i`` the unit cost
+  (1 without costs), so ``k_i = max(Phi^-1(1 - v_i T_i / lambda), 0)``; ``lambda`` (the implied cost of a unit
+  short) is found per class by bisection. Cheap, fast-turning pairs get more protection, pairs whose cycle stock
+  already covers their variability get none (Silver, Pyke & Peterson's shortage-cost rule).
+  Every measure reports ``expected_fill_rate = 1 - sigma_P G(k) / Q`` per pair.
 - safety stock (``safety_stock_method="quantile"``): the caller gives quantiles of demand summed over ``P`` days;
   with ``q`` the quantile at the service level, ``SS = sqrt(max(q - D(P), 0)**2 + (z * d * sigma_L)**2)`` (the
   quantiles carry the demand uncertainty; the lead-time term is added in quadrature as above).
@@ -97,15 +105,21 @@ class PlanParams:
             the classic periodic (R, S) policy); 1 = a daily planner with a (s, S) policy.
         safety_stock_method: "normal" (forecast error sigma) or "quantile" (``horizon_quantiles``).
         service_measure: "cycle": ``service_levels`` are cycle service levels, ``z = Phi^-1(level)``;
-            "fill_rate": they are fill-rate targets and ``z`` solves the normal loss equation (module docstring).
+            "fill_rate": they are fill-rate targets per pair and ``z`` solves the normal loss equation;
+            "fill_rate_pooled": they are fill-rate targets per ABC class, allocated over its pairs at the least
+            safety-stock value (module docstring).
         z_scale: multiplier on every z (1.0 = the targets as stated; used to calibrate simulations).
+        min_pair_fill_rate: "fill_rate_pooled" only: None keeps every safety factor ``>= 0``; a value lets the
+            allocation go below zero (reorder point under the expected demand) down to the factor whose expected
+            fill rate is this value, never below a reorder point of 0.
     """
 
     service_levels: tuple[float, ...] = (0.98, 0.95, 0.90)
     check_interval_days: float | None = None
     safety_stock_method: Literal["normal", "quantile"] = "normal"
-    service_measure: Literal["cycle", "fill_rate"] = "cycle"
+    service_measure: Literal["cycle", "fill_rate", "fill_rate_pooled"] = "cycle"
     z_scale: float = 1.0
+    min_pair_fill_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +129,8 @@ class PlanResult:
     ``protection_days`` is ``P = L + c``; ``demand_protection`` is ``D(P)``; ``demand_horizon`` is ``D(L + R)``;
     ``raw_need`` is ``S - IP``; ``rounding_added`` is ``order_qty - raw_need`` on ordered lines;
     ``is_moq_applied`` says the MOQ raised the quantity above pack rounding; ``reason`` indexes ``REASONS``;
-    ``order_value`` is ``order_qty * unit_cost`` when costs are given.
+    ``order_value`` is ``order_qty * unit_cost`` when costs are given; ``expected_fill_rate`` is the normal-model
+    fill rate ``1 - sigma_P G(z) / Q`` of the pair's policy (``Q`` the expected order size).
     """
 
     position: np.ndarray
@@ -137,6 +152,7 @@ class PlanResult:
     days_until_stockout: np.ndarray
     urgency: np.ndarray
     order_value: np.ndarray | None = field(default=None)
+    expected_fill_rate: np.ndarray | None = field(default=None)
 
     def to_arrow(self) -> pa.Table:
         """Return the proposals as an Arrow table, ``reason`` as its text code."""
@@ -178,10 +194,20 @@ def plan(inputs: PlanInputs, params: PlanParams | None = None) -> PlanResult:
     sigma = inputs.forecast_sigma.astype(f64)
     service = service_level_for(inputs.abc_class, params.service_levels)
     sigma_protection = safety_stock(1.0, protection, sigma, mean_daily, lead_std)
+    cycle_quantity = np.maximum(np.maximum(demand_over(cumulative, review), inputs.pack_size), inputs.min_order_qty)
     if params.service_measure == "fill_rate":
-        cycle_quantity = np.maximum(np.maximum(demand_over(cumulative, review), inputs.pack_size),
-                                    inputs.min_order_qty)
         z = fill_rate_safety_factor(service, cycle_quantity, sigma_protection) * params.z_scale
+    elif params.service_measure == "fill_rate_pooled":
+        cost = np.ones_like(mean_daily) if inputs.unit_cost is None else np.asarray(inputs.unit_cost, dtype=f64)
+        floor = np.zeros_like(mean_daily)
+        if params.min_pair_fill_rate is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                loss = np.where(sigma_protection > 0, (1 - params.min_pair_fill_rate) * cycle_quantity
+                                / sigma_protection, np.inf)
+                lowest = np.where(sigma_protection > 0, -demand_protection / sigma_protection, 0.0)
+            floor = np.minimum(np.maximum(normal_loss_inverse(loss), lowest), 0.0)
+        z = pooled_safety_factors(service, inputs.abc_class, mean_daily, cycle_quantity, sigma_protection,
+                                  cost, floor) * params.z_scale
     else:
         z = np.maximum(norm_ppf(service), 0.0) * params.z_scale
     if params.safety_stock_method == "quantile":
@@ -206,6 +232,7 @@ def plan(inputs: PlanInputs, params: PlanParams | None = None) -> PlanResult:
         order_qty=order_qty, rounding_added=np.where(order_qty > 0, order_qty - raw_need, 0.0),
         is_moq_applied=moq_applied, reason=reason, days_until_stockout=stockout_days,
         urgency=stockout_days - lead_mean, order_value=value,
+        expected_fill_rate=expected_fill_rate(z, cycle_quantity, sigma_protection),
     )
 
 
@@ -222,9 +249,30 @@ def normal_loss(k: np.ndarray) -> np.ndarray:
     return np.exp(-0.5 * k * k) / np.sqrt(2 * np.pi) - k * (1.0 - norm_cdf(k))
 
 
-def fill_rate_safety_factor(fill_rate: np.ndarray, cycle_quantity: np.ndarray, sigma: np.ndarray,
-                            iterations: int = 40) -> np.ndarray:
-    """Smallest ``k >= 0`` with ``G(k) <= (1 - fill_rate) * cycle_quantity / sigma`` (Newton from k = 0).
+def normal_loss_inverse(target: np.ndarray, iterations: int = 60) -> np.ndarray:
+    """The ``k`` with ``G(k) = target`` (any real ``k``; ``G`` falls from +inf to 0): Newton from the left.
+
+    Args:
+        target: ``(n,)`` expected shortfall in units of sigma, ``> 0``; ``inf`` gives ``-inf``, ``<= 0`` gives 8.
+
+    Returns:
+        ``(n,)`` safety factors, capped at 8.
+    """
+    target = np.asarray(target, dtype=np.float64)
+    finite = np.isfinite(target) & (target > 0)
+    goal = np.where(finite, target, 1.0)
+    # G(k) >= -k, so k = -goal - 1 lies left of the root; G is convex and decreasing, so Newton converges
+    # monotonically from there.
+    k = np.where(goal < normal_loss(0.0), 0.0, -goal - 1.0)
+    for _ in range(iterations):
+        slope = 1.0 - norm_cdf(k)
+        k = k + (normal_loss(k) - goal) / np.maximum(slope, 1e-300)
+    k = np.minimum(k, 8.0)
+    return np.where(finite, k, np.where(np.isinf(target) & (target > 0), -np.inf, 8.0))
+
+
+def fill_rate_safety_factor(fill_rate: np.ndarray, cycle_quantity: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """Smallest ``k >= 0`` with ``G(k) <= (1 - fill_rate) * cycle_quantity / sigma``.
 
     Args:
         fill_rate: ``(n,)`` targets in (0, 1).
@@ -236,14 +284,80 @@ def fill_rate_safety_factor(fill_rate: np.ndarray, cycle_quantity: np.ndarray, s
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         target = np.where(sigma > 0, (1.0 - fill_rate) * cycle_quantity / sigma, np.inf)
-    k = np.zeros_like(target)
-    active = target < normal_loss(0.0)
-    # G is convex and decreasing, so Newton from the left of the root converges monotonically.
+    return np.maximum(normal_loss_inverse(target), 0.0)
+
+
+def expected_fill_rate(z: np.ndarray, cycle_quantity: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """Normal-model fill rate ``1 - sigma G(z) / Q`` (clipped to [0, 1]).
+
+    Args:
+        z: ``(n,)`` safety factors.
+        cycle_quantity: ``(n,)`` units per replenishment cycle ``Q`` (> 0 where it matters).
+        sigma: ``(n,)`` standard deviation of demand over the protection interval, units.
+
+    Returns:
+        ``(n,)`` expected fill rates (1 where nothing can be short).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        short = np.where(sigma > 0, sigma * normal_loss(z) / cycle_quantity, 0.0)
+    return np.clip(1.0 - np.nan_to_num(short, nan=0.0, posinf=1.0), 0.0, 1.0)
+
+
+def pooled_safety_factors(fill_rate: np.ndarray, groups: np.ndarray, mean_daily: np.ndarray,
+                          cycle_quantity: np.ndarray, sigma: np.ndarray, unit_cost: np.ndarray,
+                          floor: np.ndarray | None = None, iterations: int = 40) -> np.ndarray:
+    """Safety factors meeting each group's aggregate fill rate at the least safety-stock value (module docstring).
+
+    Args:
+        fill_rate: ``(n,)`` target of the pair's group (constant within a group).
+        groups: ``(n,)`` int group codes (the ABC class).
+        mean_daily: ``(n,)`` mean demand ``d``, units/day.
+        cycle_quantity: ``(n,)`` expected order size ``Q``, units.
+        sigma: ``(n,)`` standard deviation of demand over the protection interval, units.
+        unit_cost: ``(n,)`` value per unit ``v`` (ones to minimise units).
+        floor: ``(n,)`` lowest factor per pair (default 0).
+        iterations: bisection steps on ``log(lambda)``.
+
+    Returns:
+        ``(n,)`` safety factors (``floor`` where there is no demand or no variability).
+    """
+    floor = np.zeros_like(mean_daily) if floor is None else np.asarray(floor, dtype=np.float64)
+    is_active = (mean_daily > 0) & (sigma > 0) & (cycle_quantity > 0)
+    cycle_days = np.divide(cycle_quantity, mean_daily, out=np.ones_like(mean_daily), where=is_active)
+    weight = np.maximum(unit_cost, 1e-12) * cycle_days  # v_i T_i
+    cycles_per_day = np.divide(mean_daily, cycle_quantity, out=np.zeros_like(mean_daily), where=is_active)
+    exposure = cycles_per_day * sigma  # units short per day are exposure * G(k)
+    z = np.where(is_active, floor, np.maximum(floor, 0.0))
+    for code in np.unique(groups):
+        in_group = groups == code
+        rows = np.flatnonzero(in_group & is_active)
+        if rows.size:
+            budget = (1.0 - fill_rate[rows[0]]) * mean_daily[in_group].sum()
+            z[rows] = _allocate(weight[rows], exposure[rows], floor[rows], budget, iterations)
+    return z
+
+
+def _allocate(weight: np.ndarray, exposure: np.ndarray, floor: np.ndarray, budget: float,
+              iterations: int) -> np.ndarray:
+    """``k_i = max(Phi^-1(1 - weight_i / lambda), floor_i)`` with the smallest ``lambda`` whose shortage fits."""
+
+    def factors(log_lambda: float) -> np.ndarray:
+        return np.minimum(np.maximum(norm_ppf(np.clip(1.0 - weight / np.exp(log_lambda), 0.0, 1.0)), floor), 8.0)
+
+    def shortage(k: np.ndarray) -> float:
+        return float((exposure * normal_loss(k)).sum())
+
+    if shortage(floor) <= budget:
+        return floor.copy()
+    # Shortage falls as lambda rises: at lambda = min(weight) every k is at its floor, at e^40 max(weight) k = 8.
+    low, high = float(np.log(weight.min())), float(np.log(weight.max())) + 40.0
     for _ in range(iterations):
-        gap = normal_loss(k) - target
-        slope = 1.0 - norm_cdf(k)
-        k = np.where(active, k + gap / np.maximum(slope, 1e-300), k)
-    return np.where(active, np.minimum(k, 8.0), 0.0)
+        middle = 0.5 * (low + high)
+        if shortage(factors(middle)) > budget:
+            low = middle
+        else:
+            high = middle
+    return factors(high)
 
 
 def service_level_for(abc_class: np.ndarray, levels: tuple[float, ...]) -> np.ndarray:

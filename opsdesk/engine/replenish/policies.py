@@ -12,10 +12,12 @@ their quantities rounded by the same supplier constraints (multiple of the pack,
   ``qty = a * R`` with ``s_d`` the standard deviation of daily demand over the same history and
   ``z = Phi^-1(service level of the ABC class) * z_scale``; when ``projected <= level`` it orders
   ``max(qty, level - projected)``; fixed for the whole period.
-- ``OpsdeskForecast``: every day re-forecasts the coming days from the demand history up to that day and runs
+- ``OpsdeskForecast``: every day re-forecasts the coming days from the demand history up to that day (and, when the
+  world has them, the planned events such as the promotion calendar, as the product's forecast does) and runs
   ``plan`` as a daily planner (check interval ``c = 1``): safety stock ``z * sqrt((L + 1) sigma_e^2 + d^2
   sigma_L^2)`` with lead time mean/std from observed receipts, reorder point ``D(L + 1) + SS``, order up to
-  ``D(L + R) + SS``. Give it ``PlanParams(check_interval_days=None)`` for the periodic (R, S) variant.
+  ``D(L + R) + SS``. Give it ``PlanParams(check_interval_days=None)`` for the periodic (R, S) variant, or another
+  ``service_measure`` (the unit value is passed as the unit cost, as the nightly plan does).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._normal import norm_ppf
-from .forecasters import Forecaster, tsb_weekly_forecast
+from .forecasters import Forecaster, event_adjusted, tsb_weekly_forecast
 from .plan import PlanInputs, PlanParams, plan, round_order_quantity, service_level_for
 from .simulate import SimulationInputs
 
@@ -91,13 +93,29 @@ class ErpnextReorder:
         return round_order_quantity(need, self.inputs.pack_size, self.inputs.min_order_qty)
 
 
+def calendar_forecaster(inputs: SimulationInputs, base: Forecaster = tsb_weekly_forecast) -> Forecaster:
+    """The forecaster the product uses: ``base`` adjusted for the world's planned events when it has them.
+
+    Args:
+        inputs: the simulation world (``events`` ``(n, T)`` and ``event_groups`` ``(n,)`` or None).
+        base: history-only forecaster.
+
+    Returns:
+        ``event_adjusted(base, ...)`` when ``inputs.events`` is set, else ``base``.
+    """
+    if inputs.events is None:
+        return base
+    return event_adjusted(base, inputs.events, inputs.event_groups)
+
+
 class ForecastCache:
     """Forecasts per simulated day, shared between runs (they depend on demand history only, not on the policy)."""
 
-    def __init__(self, inputs: SimulationInputs, forecaster: Forecaster = tsb_weekly_forecast,
+    def __init__(self, inputs: SimulationInputs, forecaster: Forecaster | None = None,
                  history_window: int | None = None) -> None:
+        """``forecaster`` None = ``calendar_forecaster(inputs)`` (history plus planned events, as the product)."""
         self.inputs = inputs
-        self.forecaster = forecaster
+        self.forecaster = calendar_forecaster(inputs) if forecaster is None else forecaster
         self.history_window = history_window
         self.horizon = int(np.ceil((inputs.lead_time_mean + 3 * inputs.lead_time_std + inputs.review_days).max())) + 1
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -129,7 +147,8 @@ class OpsdeskForecast:
             on_hand=on_hand, on_order=on_order, backorders=zeros, lead_time_mean=self.inputs.lead_time_mean,
             lead_time_std=self.inputs.lead_time_std, review_days=self.inputs.review_days,
             abc_class=self.inputs.abc_class, pack_size=self.inputs.pack_size,
-            min_order_qty=self.inputs.min_order_qty, forecast_mean=mean, forecast_sigma=sigma)
+            min_order_qty=self.inputs.min_order_qty, forecast_mean=mean, forecast_sigma=sigma,
+            unit_cost=self.inputs.unit_value)
         return plan(facts, self.params)
 
     def initial_on_hand(self) -> np.ndarray:

@@ -10,7 +10,7 @@ Each simulated day ``t`` (pairs in parallel, Python loop over days only):
 Measured from ``measure_from`` on (the days between ``start`` and ``measure_from`` are a burn-in so that every
 policy starts from its own steady state). Reported per policy:
 
-- fill rate: units served / units demanded;
+- fill rate: units served / units demanded (and ``value_fill_rate``: the same weighted by unit value);
 - cycle service level: share of replenishment cycles with demand that had no lost sale, a cycle running from
   one receipt to the next (the first starts at ``measure_from``, the last ends with the period);
 - stockout days: pair-days with lost demand;
@@ -45,6 +45,9 @@ class SimulationInputs:
         pack_size: units per pack.
         min_order_qty: minimum order quantity, units.
         unit_value: value per unit (cost), currency.
+        events: ``(n, T)`` bool planned event days known in advance (promotions from the promotion calendar), or
+            None; only a forecaster may use it (see ``forecasters.event_adjusted``).
+        event_groups: ``(n,)`` int keys pooling event uplift estimates (e.g. the product across stores), or None.
     """
 
     demand: np.ndarray
@@ -59,6 +62,8 @@ class SimulationInputs:
     pack_size: np.ndarray
     min_order_qty: np.ndarray
     unit_value: np.ndarray
+    events: np.ndarray | None = None
+    event_groups: np.ndarray | None = None
 
 
 class Policy(Protocol):
@@ -95,12 +100,16 @@ class SimulationResult:
     unit_value: np.ndarray
 
     def summary(self) -> dict[str, float | int]:
-        """Measured figures: fill_rate, cycle_service_level, stockout_days, avg_inventory_units/value, orders."""
+        """Measured figures: fill_rate, value_fill_rate, cycle_service_level, stockout_days, avg_inventory_units/value,
+        orders."""
         demanded = float(self.demanded.sum())
+        demanded_value = float((self.demanded * self.unit_value).sum())
         cycles = int(self.cycles.sum())
         days = max(self.measured_days, 1)
         return {
             "fill_rate": float(self.served.sum()) / demanded if demanded > 0 else 1.0,
+            "value_fill_rate": (float((self.served * self.unit_value).sum()) / demanded_value
+                                if demanded_value > 0 else 1.0),
             "cycle_service_level": 1.0 - int(self.stockout_cycles.sum()) / cycles if cycles else 1.0,
             "stockout_days": int(self.stockout_days.sum()),
             "avg_inventory_units": float(self.on_hand_sum.sum()) / days,

@@ -133,3 +133,38 @@ def test_event_adjusted_forecast_applies_the_learned_uplift():
     # then: day 180 is an event day
     assert mean[0, 0] == pytest.approx(20.0, rel=0.01)
     assert mean[0, 1] == pytest.approx(10.0, rel=0.01)
+
+
+def test_forecast_cache_uses_the_world_event_calendar_by_default():
+    # given: 10 units/day doubled on every 10th day (a planned promotion), known for the whole calendar
+    events = np.zeros((1, 200), dtype=bool)
+    events[0, ::10] = True
+    world = make_world(np.where(events, 20.0, 10.0), start=179)
+    world = SimulationInputs(**{**world.__dict__, "events": events, "event_groups": np.zeros(1, dtype=np.int64)})
+    # when: forecasts made at the end of day 178 (day 179 + j is forecast day j)
+    calendar_mean, _ = ForecastCache(world).get(178)
+    history_mean, _ = ForecastCache(world, tsb_weekly_forecast).get(178)
+    # then: the calendar-aware forecast raises day 180 (an event day), the history-only one cannot know it
+    assert calendar_mean[0, 1] > 1.5 * calendar_mean[0, 0]
+    assert history_mean[0, 1] < 1.2 * history_mean[0, 0]
+
+
+def test_value_fill_rate_weights_lost_units_by_value():
+    # given: two pairs with unit values 1 and 9; the expensive one loses half its demand, the cheap one nothing
+    world = make_world(np.full((2, 4), 2.0), start=0)
+    world = SimulationInputs(**{**world.__dict__, "unit_value": np.array([1.0, 9.0])})
+
+    class Fixed:
+        name = "fixed"
+
+        def initial_on_hand(self):
+            return np.array([8.0, 4.0])
+
+        def order(self, day, on_hand, on_order):
+            return np.zeros(2)
+
+    # when
+    summary = simulate(world, Fixed()).summary()
+    # then: units 12 of 16 served; value (8 x 1 + 4 x 9) / (8 x 1 + 8 x 9) = 44 / 80
+    assert summary["fill_rate"] == 12 / 16
+    assert summary["value_fill_rate"] == 44 / 80
