@@ -207,6 +207,7 @@ def future_covariates(company: Company, store_ids: np.ndarray, pairs: np.ndarray
     if len(pairs):
         category = dict(Product.objects.filter(pk__in=np.unique(pairs[:, 1]).tolist()).values_list("pk", "category_id"))
         pair_category = np.asarray([category.get(int(p), -1) or -1 for p in pairs[:, 1]], dtype=np.int64)
+        lineage = _category_lineage(company)
         for promotion in _planned_promotions(company, origin, horizon):
             first = max((promotion.start_date - origin).days - 1, 0)
             last = min((promotion.end_date - origin).days - 1, horizon - 1)
@@ -215,13 +216,30 @@ def future_covariates(company: Company, store_ids: np.ndarray, pairs: np.ndarray
             in_stores = promotion.store_set or set(store_ids.tolist())
             mask = np.isin(pairs[:, 0], list(in_stores))
             if promotion.category_id:
-                mask &= pair_category == promotion.category_id
+                # A promotion on a category covers the products of every category below it too.
+                covered = [c for c, ancestors in lineage.items() if promotion.category_id in ancestors]
+                mask &= np.isin(pair_category, covered)
             unit_promo[mask, first : last + 1] = 1.0
     pair_store = np.searchsorted(store_ids, pairs[:, 0]) if len(pairs) else np.zeros(0, dtype=np.int64)
     store_future = FutureCovariates(open=store_open, promo=store_promo, state_holiday=state_holiday,
                                     school_holiday=school_holiday)
     unit_future = FutureCovariates(open=store_open[pair_store], promo=unit_promo)
     return store_future, unit_future
+
+
+def _category_lineage(company: Company) -> dict[int, set[int]]:
+    """Each product category of the company with itself and all its ancestors."""
+    from opsdesk.catalog.models import ProductCategory
+
+    parent = dict(ProductCategory.objects.filter(company=company).values_list("pk", "parent_id"))
+    lineage = {}
+    for pk in parent:
+        chain, node = set(), pk
+        while node is not None and node not in chain:
+            chain.add(node)
+            node = parent.get(node)
+        lineage[pk] = chain
+    return lineage
 
 
 def _planned_calendar(store_ids: np.ndarray, origin: date, horizon: int) -> list[dict]:

@@ -159,3 +159,27 @@ def test_planned_closure_forecasts_zero_and_planned_promotion_is_known():
     assert on_closed_day.count() == 2 + 2
     assert {(p.forecast, p.lower, p.upper) for p in on_closed_day} == {(0.0, 0.0, 0.0)}
     assert ForecastPoint.objects.filter(series__run=run, date=END + timedelta(days=2), forecast__gt=0).exists()
+
+
+def test_a_promotion_on_a_parent_category_covers_the_products_below_it():
+    # given: 饮料 > 果汁 > P000; 零食 > P001; a promotion on 饮料 over forecast days 2..3 in every store
+    import numpy as np
+
+    from opsdesk.catalog.models import Product, ProductCategory
+    from opsdesk.forecasting import selectors
+    from opsdesk.sales.models import Promotion
+
+    company, stores = make_history(n_stores=1, n_skus=2, days=14)
+    drinks = ProductCategory.objects.create(company=company, code="D", name="饮料")
+    juice = ProductCategory.objects.create(company=company, code="DJ", name="果汁", parent=drinks)
+    snacks = ProductCategory.objects.create(company=company, code="S", name="零食")
+    products = list(Product.objects.filter(company=company).order_by("sku"))
+    Product.objects.filter(pk=products[0].pk).update(category=juice)
+    Product.objects.filter(pk=products[1].pk).update(category=snacks)
+    Promotion.objects.create(company=company, code="PR1", name="饮料节", category=drinks,
+                             start_date=END + timedelta(days=2), end_date=END + timedelta(days=3))
+    pairs = np.array([[stores[0].pk, products[0].pk], [stores[0].pk, products[1].pk]])
+    # when
+    _store_future, unit_future = selectors.future_covariates(company, np.array([stores[0].pk]), pairs, END, 5)
+    # then
+    assert unit_future.promo.tolist() == [[0, 1, 1, 0, 0], [0, 0, 0, 0, 0]]
