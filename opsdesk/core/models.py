@@ -337,3 +337,39 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day}"
+
+
+class BackgroundRun(models.Model):
+    """Bookkeeping shared by a company's background runs (forecast runs, replenishment plans): what kind, who asked,
+    how far it got, how long it took and what failed. Subclasses add the company, their status and their results."""
+
+    kind = models.CharField(_("类型"), max_length=20, default="manual", help_text=_("nightly 或 manual"))
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    stage = models.CharField(_("阶段"), max_length=200, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    seconds = models.FloatField(_("耗时（秒）"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    requested_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    scope_kind = "company"
+    scope_field = "company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running (both run kinds use these two status values)."""
+        return self.status in {"queued", "running"}

@@ -1,13 +1,12 @@
 """Forecast runs and their stored forecasts (store totals and store x SKU units), with accuracy."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opsdesk.catalog.models import Product
-from opsdesk.core.models import Company, Store
+from opsdesk.core.models import BackgroundRun, Company, Store
 from opsdesk.core.scoping import ScopedManager
 
 
@@ -24,52 +23,26 @@ class MeasureChoices(models.TextChoices):
     UNITS = "units", _("销量（件）")
 
 
-class ForecastRun(models.Model):
+class ForecastRun(BackgroundRun):
     """One forecasting run for a company: parameters, data version, progress and validation accuracy."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="forecast_runs", verbose_name=_("公司"))
-    kind = models.CharField(_("类型"), max_length=20, default="manual", help_text=_("nightly 或 manual"))
     status = models.CharField(_("状态"), max_length=20, choices=RunStatusChoices, default=RunStatusChoices.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
-    stage = models.CharField(_("阶段"), max_length=200, blank=True)
     horizon = models.PositiveSmallIntegerField(_("预测天数"), default=28)
-    params = models.JSONField(_("参数"), default=dict, blank=True)
     data_version = models.CharField(_("数据版本"), max_length=200, blank=True)
     origin = models.DateField(_("预测起点（历史最后一天）"), null=True, blank=True)
     accuracy = models.JSONField(_("验证期精度"), default=dict, blank=True)
     series_count = models.PositiveIntegerField(_("序列数"), default=0)
-    seconds = models.FloatField(_("耗时（秒）"), null=True, blank=True)
-    error = models.TextField(_("错误"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("发起人"),
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     permission_area = "forecasting"
-    scope_kind = "company"
-    scope_field = "company_id"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("预测运行")
         verbose_name_plural = pgettext_lazy("plural", "预测运行")
         ordering = ["-created_at", "-pk"]
 
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
-
     def get_absolute_url(self) -> str:
         return reverse("forecasting:run_detail", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"company_id": self.company_id}
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in {RunStatusChoices.QUEUED, RunStatusChoices.RUNNING}
 
 
 class ForecastSeries(models.Model):

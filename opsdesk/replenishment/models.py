@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from opsdesk.core.models import Company
+from opsdesk.core.models import BackgroundRun, Company
 from opsdesk.core.scoping import ScopedManager, visible_store_ids
 from opsdesk.replenishment.choices import PlanRunStatusChoices, ProposalStatusChoices, ReasonChoices
 
@@ -14,58 +14,32 @@ from opsdesk.replenishment.choices import PlanRunStatusChoices, ProposalStatusCh
 NEVER = 9999.0
 
 
-class PlanRun(models.Model):
+class PlanRun(BackgroundRun):
     """One replenishment plan of a company: inputs version, progress and totals."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="plan_runs", verbose_name=_("公司"))
-    kind = models.CharField(_("类型"), max_length=20, default="manual", help_text=_("nightly 或 manual"))
     status = models.CharField(
         _("状态"), max_length=20, choices=PlanRunStatusChoices, default=PlanRunStatusChoices.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
-    stage = models.CharField(_("阶段"), max_length=200, blank=True)
     forecast_run = models.ForeignKey(
         "forecasting.ForecastRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("所用预测"),
     )
     plan_date = models.DateField(_("计划日期"), null=True, blank=True)
-    params = models.JSONField(_("参数"), default=dict, blank=True)
     pair_count = models.PositiveIntegerField(_("门店×商品数"), default=0)
     order_count = models.PositiveIntegerField(_("建议补货行数"), default=0)
     order_value = models.FloatField(_("建议补货金额"), default=0)
     summary = models.JSONField(_("汇总"), default=dict, blank=True)
-    seconds = models.FloatField(_("耗时（秒）"), null=True, blank=True)
-    error = models.TextField(_("错误"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("发起人"),
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     permission_area = "replenishment"
-    scope_kind = "company"
-    scope_field = "company_id"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("补货计划运行")
         verbose_name_plural = pgettext_lazy("plural", "补货计划运行")
         ordering = ["-created_at", "-pk"]
 
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
-
     def get_absolute_url(self) -> str:
         return reverse("replenishment:run_detail", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"company_id": self.company_id}
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in {PlanRunStatusChoices.QUEUED, PlanRunStatusChoices.RUNNING}
 
 
 class Proposal(models.Model):
