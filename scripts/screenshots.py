@@ -20,6 +20,8 @@ PAGES = [
     ("coo", "inventory-health", "/replenishment/health/"),
     ("coo", "storeops-scorecard", "/storeops/scorecard/"),
     ("coo", "supplier-scorecards", "/purchasing/scorecards/"),
+    ("coo", "supplier-overview", "/purchasing/suppliers/31/"),
+    ("coo", "supplier-complaints", "/purchasing/complaints/"),
     ("supervisor", "storeops-my", "/storeops/"),
     ("manager_sh001", "store-list-manager", "/stores/"),
 ]

@@ -54,7 +54,15 @@ def test_regional_manager_drills_down_and_completes_an_inbox_item(world, browser
     page.click("#open-inbox")
     page.wait_for_selector(".inbox-item")
     assert page.locator(".inbox-item").count() == 1
-    page.locator(f"#item-corrective_action-{world['action'].pk} .item-done").click()
+    item = page.locator(f"#item-corrective_action-{world['action'].pk}")
+    # comment through the panel loaded on demand (htmx), back on the same list
+    item.locator(".item-more").click()
+    item.locator(".inbox-item-panel input[name=text]").fill("已通知维修")
+    item.locator(".inbox-item-panel .item-comment").click()
+    page.wait_for_selector(".alert-success")
+    item.locator(".item-more").click()
+    item.locator(".inbox-item-panel").get_by_text("已通知维修").wait_for()
+    item.locator(".item-done").click()
     page.wait_for_selector("#inbox-empty")
     # then
     state = InboxItemState.objects.get(provider="corrective_action", object_key=str(world["action"].pk))
