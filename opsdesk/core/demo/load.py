@@ -236,6 +236,11 @@ def _write_master_data(plan: DemoPlan) -> _Written:
                 supplier=suppliers[p.supplier_index], shelf_life_days=p.shelf_life_days, is_active=p.is_active)
         for p in plan.products
     ], batch_size=1000)
+    # Categories supplied: those of each supplier's products.
+    supplied = {(p.supplier_index, p.category_index) for p in plan.products}
+    Supplier.categories.through.objects.bulk_create([
+        Supplier.categories.through(supplier_id=suppliers[s].pk, productcategory_id=categories[c].pk)
+        for s, c in sorted(supplied)])
     promotions = _write_promotions(plan, company, categories, stores)
     written = _Written(company, regions, stores, departments, positions, categories, suppliers, products,
                        promotions, [], [])

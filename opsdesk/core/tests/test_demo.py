@@ -295,6 +295,18 @@ def test_job_ladder_runs_from_clerk_to_coo(demo):
 
 
 @pytest.mark.django_db
+def test_suppliers_supply_exactly_the_categories_of_their_products(demo):
+    # given
+    from opsdesk.catalog.models import Product
+    from opsdesk.purchasing.models import Supplier
+
+    # when
+    stated = {(s, c) for s, c in Supplier.categories.through.objects.values_list("supplier_id", "productcategory_id")}
+    # then
+    assert stated == set(Product.objects.values_list("supplier_id", "category_id").distinct())
+    assert len(stated) > 0
+
+
 def test_one_demo_user_per_role_sees_its_scope(demo):
     # given
     users = {user.role: user for user in User.objects.select_related("employee")}
