@@ -6,18 +6,23 @@ from django.utils.translation import gettext_lazy as _
 from opsdesk.core.models import Region, Store, User
 
 
+def bootstrap_widgets(form: forms.BaseForm) -> None:
+    """Bootstrap classes on a form's widgets (check boxes, selects, everything else)."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+        if isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        widget.attrs.setdefault("class", css)
+
+
 class ScopedModelForm(forms.ModelForm):
     """A ModelForm that knows the acting user (for scoped choices)."""
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-            if isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            widget.attrs.setdefault("class", css)
+        bootstrap_widgets(self)
 
 
 class StoreForm(ScopedModelForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core.forms import bootstrap_widgets
 from opsdesk.imports.kinds import KINDS, KindSpec
 from opsdesk.imports.models import MappingProfile
 from opsdesk.imports.services import can_import
@@ -34,11 +35,7 @@ class UploadForm(forms.Form):
         self.user = user
         self.fields["kind"].choices = [(code, spec.label) for code, spec in KINDS.items() if can_import(user, code)]
         self.fields["profile"].queryset = MappingProfile.objects.for_user(user)
-        for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
-            if isinstance(field.widget, forms.Select):
-                css = "form-select"
-            field.widget.attrs.setdefault("class", css)
+        bootstrap_widgets(self)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

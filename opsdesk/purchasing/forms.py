@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.catalog.models import Product, ProductCategory
-from opsdesk.core.forms import ScopedModelForm
+from opsdesk.core.forms import ScopedModelForm, bootstrap_widgets
 from opsdesk.core.models import Store, User
 from opsdesk.core.permissions import role_can
 from opsdesk.purchasing.choices import RejectionReasonChoices
@@ -130,23 +130,13 @@ class ContractPriceEditForm(forms.Form):
         if instance is not None and not kwargs.get("initial"):
             kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields}
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap_widgets(self)
 
     def clean(self):
         data = super().clean()
         if data.get("valid_from") and data.get("valid_to") and data["valid_to"] < data["valid_from"]:
             self.add_error("valid_to", _("截止日期不能早于起始日期。"))
         return data
-
-
-def _style(form) -> None:
-    """Bootstrap classes on a plain form's widgets (ScopedModelForm does this for model forms)."""
-    for field in form.fields.values():
-        widget = field.widget
-        css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-        if isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        widget.attrs.setdefault("class", css)
 
 
 # ------------------------------------------------------------------------------------------------ suppliers
