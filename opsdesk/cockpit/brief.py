@@ -8,10 +8,10 @@ E-mail goes through Django's mail backend, set up in opsdesk/config/settings.py 
 OPSDESK_EMAIL_HOST (SMTP when set; otherwise messages are written to var/mail/ and nothing leaves the machine),
 OPSDESK_EMAIL_PORT (default 587), OPSDESK_EMAIL_USER and OPSDESK_EMAIL_PASSWORD (SMTP AUTH when both are set),
 OPSDESK_EMAIL_TLS (STARTTLS, default on; the server certificate is verified against the system CAs),
-OPSDESK_EMAIL_SSL (implicit TLS, SMTPS on port 465; turns STARTTLS off unless OPSDESK_EMAIL_TLS says otherwise) and
-OPSDESK_EMAIL_FROM (the sender, default "OpsDesk <opsdesk@localhost>"). Each address receives the brief in the interface language of
-the company's active user with that address (the brief's own language for anyone else): one message per language,
-multipart/alternative (Markdown text and HTML) with the PDF attached.
+OPSDESK_EMAIL_SSL (implicit TLS, SMTPS on port 465; turns STARTTLS off unless OPSDESK_EMAIL_TLS says otherwise)
+and OPSDESK_EMAIL_FROM (the sender, default "OpsDesk <opsdesk@localhost>"). Each address receives the brief in the
+interface language of the company's active user with that address (the brief's own language for anyone else): one
+message per language, multipart/alternative (Markdown text and HTML) with the PDF attached.
 
 Every channel is tried on its own: a refused SMTP connection, an HTTP error, a timeout or a robot answering a
 non-zero `errcode` is logged and returned in `BriefDelivery.failed`, and the other channels are still served.
@@ -39,12 +39,12 @@ from django.utils.translation import gettext as _
 from opsdesk.cockpit import selectors
 from opsdesk.cockpit.inbox import inbox_for_user
 from opsdesk.core.models import Company, Region, Store, User
+from opsdesk.core.pdf import cjk_font
 
 logger = logging.getLogger(__name__)
 TOP_ACTIONS = 5
 TOP_MOVERS = 3
 WEBHOOK_TIMEOUT = 10
-_FONT = "STSong-Light"
 
 
 @dataclass
@@ -158,17 +158,14 @@ def render_html(brief: Brief) -> str:
 
 
 def render_pdf(brief: Brief) -> bytes:
-    """The brief as PDF (xhtml2pdf, with a CJK font every viewer has)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    """The brief as PDF (xhtml2pdf, with the Chinese font of opsdesk.core.pdf)."""
     from xhtml2pdf import pisa
 
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
+    font = cjk_font()
     output = io.BytesIO()
     # The font goes on <html> too: xhtml2pdf lays out the <title> text with the root element's font.
-    html = render_html(brief).replace("<html", f'<html style="font-family: {_FONT}"', 1)
-    html = html.replace("<body", f'<body style="font-family: {_FONT}"', 1)
+    html = render_html(brief).replace("<html", f'<html style="font-family: {font}"', 1)
+    html = html.replace("<body", f'<body style="font-family: {font}"', 1)
     result = pisa.CreatePDF(html, dest=output, encoding="utf-8", link_callback=lambda uri, rel: "")
     if result.err:
         raise RuntimeError("PDF rendering failed")

@@ -1,4 +1,4 @@
-"""A purchase order as a PDF (reportlab, with Adobe's CID font for Chinese) and as an email to the supplier;
+"""A purchase order as a PDF (reportlab, with the Chinese font of opsdesk.core.pdf) and as an email to the supplier;
 the checks of uploaded supplier documents (PDF or image, at most 10 MB, judged by their bytes)."""
 
 from __future__ import annotations
@@ -11,18 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
+from opsdesk.core.pdf import cjk_font
 from opsdesk.purchasing.models import PurchaseOrder
-
-_FONT = "STSong-Light"
-
-
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
-    return _FONT
 
 
 def purchase_order_pdf(order: PurchaseOrder) -> bytes:
@@ -30,7 +20,7 @@ def purchase_order_pdf(order: PurchaseOrder) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    font = _font()
+    font = cjk_font()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     width, height = A4

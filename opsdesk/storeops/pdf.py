@@ -7,21 +7,8 @@ import io
 
 from django.template.loader import render_to_string
 
+from opsdesk.core.pdf import cjk_font
 from opsdesk.storeops import selectors
-
-_FONT = "STSong-Light"
-_font_registered = False
-
-
-def _register_font() -> None:
-    """A CJK font every PDF viewer has (Adobe's CID font, no file to ship)."""
-    global _font_registered
-    if not _font_registered:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
-        _font_registered = True
 
 
 def _link_callback(uri: str, rel: str) -> str:
@@ -47,7 +34,7 @@ def run_pdf_bytes(run) -> bytes:
     """Render the run as PDF bytes."""
     from xhtml2pdf import pisa
 
-    _register_font()
+    font = cjk_font()
     sheet = selectors.run_sheet(run)
     findings = run.findings.select_related("item").prefetch_related("actions__owner")
     uris = _photo_data_uris(sheet)
@@ -55,7 +42,7 @@ def run_pdf_bytes(run) -> bytes:
         for entry in entries:
             entry.photo_uris = [uris[p.pk] for p in entry.photos if p.pk in uris]
     html = render_to_string("storeops/run_pdf.html", {"run": run, "sheet": sheet, "findings": findings,
-                                                      "font": _FONT})
+                                                      "font": font})
     buffer = io.BytesIO()
     result = pisa.CreatePDF(html, dest=buffer, link_callback=_link_callback, encoding="utf-8")
     if result.err:
