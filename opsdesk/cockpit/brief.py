@@ -1,8 +1,9 @@
 """The daily brief of a scope: yesterday against target, what changed, the top actions; rendered as an HTML email,
 Markdown and PDF, delivered by SMTP and DingTalk / WeCom group-robot webhooks.
 
-Channels come from the environment (or `settings.OPSDESK_BRIEF`, a dict with the same keys as `channels()`):
-OPSDESK_BRIEF_EMAILS (comma separated), OPSDESK_BRIEF_DINGTALK_WEBHOOK, OPSDESK_BRIEF_WECOM_WEBHOOK.
+Channels are configured per company (see `channels()`): the environment's OPSDESK_BRIEF_EMAILS (comma
+separated), OPSDESK_BRIEF_DINGTALK_WEBHOOK and OPSDESK_BRIEF_WECOM_WEBHOOK serve one company (OPSDESK_BRIEF_COMPANY,
+or the only one), `settings.OPSDESK_BRIEF` can give each company its own.
 
 E-mail goes through Django's mail backend, set up in opsdesk/config/settings.py from the environment:
 OPSDESK_EMAIL_HOST (SMTP when set; otherwise messages are written to var/mail/ and nothing leaves the machine),
@@ -172,14 +173,41 @@ def render_pdf(brief: Brief) -> bytes:
     return output.getvalue()
 
 
-def channels() -> dict:
-    """Where briefs go: e-mail addresses and robot webhooks (settings.OPSDESK_BRIEF, else the environment)."""
+CHANNEL_KEYS = ("emails", "dingtalk", "wecom")
+
+
+def _flat_channels(config: dict) -> dict:
+    return {"emails": list(config.get("emails") or []), "dingtalk": config.get("dingtalk") or "",
+            "wecom": config.get("wecom") or ""}
+
+
+def channels(company: Company) -> dict:
+    """Where a company's briefs go: e-mail addresses and robot webhooks.
+
+    `settings.OPSDESK_BRIEF` is either one channel set ({"emails": [...], "dingtalk": url, "wecom": url}, optionally
+    with "company": code) or channel sets per company code ({"ACME": {...}, "OTHER": {...}}). Without it the
+    environment gives one channel set: OPSDESK_BRIEF_EMAILS (comma separated), OPSDESK_BRIEF_DINGTALK_WEBHOOK,
+    OPSDESK_BRIEF_WECOM_WEBHOOK, for the company OPSDESK_BRIEF_COMPANY. One channel set serves one company only —
+    the one named, or the only company with stores — so no company's figures ever reach another's recipients.
+    """
     configured = getattr(settings, "OPSDESK_BRIEF", None)
-    if configured is not None:
-        return configured
-    emails = [e.strip() for e in os.environ.get("OPSDESK_BRIEF_EMAILS", "").split(",") if e.strip()]
-    return {"emails": emails, "dingtalk": os.environ.get("OPSDESK_BRIEF_DINGTALK_WEBHOOK", ""),
-            "wecom": os.environ.get("OPSDESK_BRIEF_WECOM_WEBHOOK", "")}
+    if configured is None:
+        configured = {"emails": [e.strip() for e in os.environ.get("OPSDESK_BRIEF_EMAILS", "").split(",") if e.strip()],
+                      "dingtalk": os.environ.get("OPSDESK_BRIEF_DINGTALK_WEBHOOK", ""),
+                      "wecom": os.environ.get("OPSDESK_BRIEF_WECOM_WEBHOOK", ""),
+                      "company": os.environ.get("OPSDESK_BRIEF_COMPANY", "")}
+    if not any(key in configured for key in CHANNEL_KEYS):  # channel sets per company code
+        return _flat_channels(configured.get(company.code) or {})
+    named = configured.get("company") or ""
+    if named:
+        return _flat_channels(configured) if named == company.code else _flat_channels({})
+    with_stores = list(Company.objects.filter(stores__isnull=False).distinct().values_list("code", flat=True)[:2])
+    if with_stores == [company.code]:
+        return _flat_channels(configured)
+    if any(configured.get(key) for key in CHANNEL_KEYS):
+        logger.warning("brief channels not used for %s: several companies, set OPSDESK_BRIEF_COMPANY or configure "
+                       "channels per company", company.code)
+    return _flat_channels({})
 
 
 class BriefDeliveryError(Exception):
@@ -305,11 +333,11 @@ def brief_deliver(brief: Brief, *, emails: list[str] = (), dingtalk: str = "", w
 def brief_deliver_all(day: date | None = None) -> dict[str, BriefDelivery]:
     """The daily job: each company's brief to the configured channels; returns each company's delivery (a brief
     that cannot be built is reported as the failed channel "build"). Failures are logged, never raised."""
-    config = channels()
-    if not any(config.values()):
-        return {}
     deliveries = {}
     for company in Company.objects.filter(stores__isnull=False).distinct().order_by("code"):
+        config = channels(company)
+        if not any(config.values()):
+            continue
         try:
             brief = brief_build(company=company, day=day, language=settings.LANGUAGE_CODE)
         except Exception as error:  # the next company still gets its brief

@@ -35,7 +35,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def _send(briefs, brief) -> int:
     """Deliver to the configured channels; each failed channel is named with its reason, and the exit code is 1."""
-    delivery = briefs.brief_deliver(brief, **briefs.channels())
+    delivery = briefs.brief_deliver(brief, **briefs.channels(brief.company))
     if not delivery.sent and not delivery.failed:
         print("sent to: no channel configured")  # noqa: T201 (command output)
         return 0

@@ -214,7 +214,7 @@ def test_brief_command_sends_and_names_the_channel_that_failed(facts, robot, set
     closed = _closed_port()
     _use_smtp(settings, closed.getsockname()[1])
     settings.OPSDESK_BRIEF = {"emails": ["coo@example.com"], "dingtalk": f"{robot.url}/dingtalk",
-                              "wecom": f"{robot.url}/wecom"}
+                              "wecom": f"{robot.url}/wecom", "company": "ACME"}
     # when
     with closed:
         code = main(["brief", "--company", "ACME", "--date", str(LAST_DAY), "--output", "/dev/null", "--send"])
@@ -228,7 +228,7 @@ def test_brief_command_sends_and_names_the_channel_that_failed(facts, robot, set
 
 def test_brief_command_sends_by_smtp(facts, smtp, settings, capsys):
     # given
-    settings.OPSDESK_BRIEF = {"emails": ["coo@example.com"], "dingtalk": "", "wecom": ""}
+    settings.OPSDESK_BRIEF = {"emails": ["coo@example.com"], "dingtalk": "", "wecom": "", "company": "ACME"}
     # when
     code = main(["brief", "--company", "ACME", "--date", str(LAST_DAY), "--language", "en", "--output",
                  "/dev/null", "--send"])
@@ -240,24 +240,50 @@ def test_brief_command_sends_by_smtp(facts, smtp, settings, capsys):
 def test_daily_job_delivers_every_company_brief_by_smtp_and_robots(facts, smtp, robot, settings):  # noqa: F811
     # given: one robot rejects the message
     robot.answers["/wecom"] = (200, b'{"errcode": 93000, "errmsg": "invalid webhook url"}')
-    settings.OPSDESK_BRIEF = {"emails": ["coo@example.com"], "dingtalk": f"{robot.url}/dingtalk",
-                              "wecom": f"{robot.url}/wecom"}
+    settings.OPSDESK_BRIEF = {
+        "ACME": {"emails": ["coo@example.com"], "dingtalk": f"{robot.url}/dingtalk", "wecom": f"{robot.url}/wecom"},
+        "OTHER": {"emails": ["boss@other.example"], "dingtalk": f"{robot.url}/dingtalk"},
+    }
+    # when
+    deliveries = briefs.brief_deliver_all(day=LAST_DAY)
+    # then: each company's brief reaches its own recipients only
+    assert briefs.delivery_summary(deliveries) == {
+        "ACME": {"sent": ["email", "dingtalk"], "failed": {"wecom": "errcode 93000: invalid webhook url"}},
+        "OTHER": {"sent": ["email", "dingtalk"], "failed": {}}}
+    assert [(envelope.rcpt_tos, _parsed(envelope)["Subject"]) for envelope in smtp.envelopes] == [
+        (["coo@example.com"], SUBJECT_ZH),
+        (["boss@other.example"], f"每日简报 · 外区 · {LAST_DAY}")]  # a company of one region opens on that region
+
+
+def test_one_channel_set_never_serves_several_companies(facts, smtp, settings, caplog):
+    # given: two companies with stores, channels not tied to one of them
+    settings.OPSDESK_BRIEF = {"emails": ["coo@example.com"], "dingtalk": "", "wecom": ""}
     # when
     deliveries = briefs.brief_deliver_all(day=LAST_DAY)
     # then
-    expected = {"sent": ["email", "dingtalk"], "failed": {"wecom": "errcode 93000: invalid webhook url"}}
-    assert briefs.delivery_summary(deliveries) == {"ACME": expected, "OTHER": expected}
-    assert [_parsed(envelope)["Subject"] for envelope in smtp.envelopes] == [
-        SUBJECT_ZH, f"每日简报 · 外区 · {LAST_DAY}"]  # a company of one region opens on that region
+    assert (deliveries, smtp.envelopes) == ({}, [])
+    assert "several companies, set OPSDESK_BRIEF_COMPANY" in caplog.text
+
+
+def test_channels_from_the_environment_serve_the_named_company(facts, settings, monkeypatch):
+    # given
+    del settings.OPSDESK_BRIEF
+    monkeypatch.setenv("OPSDESK_BRIEF_EMAILS", "coo@example.com, ops@example.com")
+    monkeypatch.setenv("OPSDESK_BRIEF_COMPANY", "OTHER")
+    # when
+    acme, other = briefs.channels(facts.company), briefs.channels(facts.other_company)
+    # then
+    assert acme == {"emails": [], "dingtalk": "", "wecom": ""}
+    assert other == {"emails": ["coo@example.com", "ops@example.com"], "dingtalk": "", "wecom": ""}
 
 
 def test_scheduled_task_returns_each_company_delivery(facts, smtp, settings):
     # given
-    settings.OPSDESK_BRIEF = {"emails": ["coo@example.com"], "dingtalk": "", "wecom": ""}
+    settings.OPSDESK_BRIEF = {"emails": ["coo@example.com"], "dingtalk": "", "wecom": "", "company": "ACME"}
     # when
     result = send_daily_briefs.call()
     # then
-    assert result == {"ACME": {"sent": ["email"], "failed": {}}, "OTHER": {"sent": ["email"], "failed": {}}}
+    assert result == {"ACME": {"sent": ["email"], "failed": {}}}
     assert _parsed(smtp.envelopes[0])["Subject"] == SUBJECT_ZH
 
 
