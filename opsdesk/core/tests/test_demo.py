@@ -307,6 +307,7 @@ def test_suppliers_supply_exactly_the_categories_of_their_products(demo):
     assert len(stated) > 0
 
 
+@pytest.mark.django_db
 def test_one_demo_user_per_role_sees_its_scope(demo):
     # given
     users = {user.role: user for user in User.objects.select_related("employee")}
