@@ -297,6 +297,16 @@ def inbox_for_user(user, *, now: datetime | None = None, include_closed: bool = 
                      lambda: _ranked(user, timezone.now(), include_closed, store_id))
 
 
+def inbox_revision(user, *, include_closed: bool = False, store_id: int | None = None) -> tuple | None:
+    """Which memoised ranking `inbox_for_user` last served this user (None when not memoised): a page rendered from
+    it may be reused while the revision stays the same (it changes when the memo expires or an item state changes).
+    """
+    if _memo_seconds() <= 0:
+        return None
+    hit = _MEMO.get(("ranked", *_scope_key(user), include_closed, store_id))
+    return None if hit is None else (hit[0], hit[1])
+
+
 def _ranked(user, now: datetime, include_closed: bool, store_id: int | None) -> list[InboxItem]:
     visible = set(visible_store_ids(user))
     items = []

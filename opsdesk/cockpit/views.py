@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +29,8 @@ from opsdesk.core.permissions import user_can
 INBOX_PREVIEW = 8
 #: The inbox shows the top of the ranking; the rest waits until these are handled.
 INBOX_PAGE = 25
+#: An upper bound only: a rendered list is reused while its ranking's revision lasts (30 s, or a state change).
+INBOX_LIST_CACHE_SECONDS = 60
 #: A company-wide league shows the top and the bottom of the ranking; a region shows all its stores.
 LEAGUE_TOP, LEAGUE_BOTTOM = 30, 10
 #: The cockpit body only changes when the rollups do (the key carries their version); this bounds memory.
@@ -117,10 +120,32 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The ranked action inbox of the user's scope."""
     if not user_can(request.user, "inbox", "view"):
         raise PermissionDenied
-    everything = inbox_service.inbox_for_user(request.user, store_id=_int(request.GET.get("store")))
+    store_id = _int(request.GET.get("store"))
+    everything = inbox_service.inbox_for_user(request.user, store_id=store_id)
     can_act = user_can(request.user, "inbox", "change")
-    return render(request, "cockpit/inbox.html", {"items": everything[:INBOX_PAGE], "total": len(everything),
-                                                  "can_act": can_act, "providers": inbox_service.providers()})
+    list_html = _inbox_list_html(request, everything, can_act, inbox_service.inbox_revision(request.user,
+                                                                                            store_id=store_id))
+    return render(request, "cockpit/inbox.html", {"total": len(everything), "list_html": list_html})
+
+
+def _inbox_list_html(request: HttpRequest, items: list, can_act: bool, revision: tuple | None) -> str:
+    """The rendered list, reused while the ranking it came from is the same (see inbox.inbox_revision) for the same
+    person, language, page and browser. The CSRF token in its forms is swapped for this request's own."""
+    token = get_token(request)
+    key = None
+    if revision is not None:
+        raw = repr((request.user.pk, revision, get_language(), can_act, request.get_full_path(),
+                    request.META.get("CSRF_COOKIE")))
+        key = "inbox-list:" + hashlib.sha256(raw.encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            cached_token, html = cached
+            return mark_safe(html.replace(cached_token, token))  # noqa: S308 (our own rendered template)
+    html = render_to_string("cockpit/_inbox_list.html", {"items": items[:INBOX_PAGE], "can_act": can_act,
+                                                         "csrf_token": token}, request=request)
+    if key is not None:
+        cache.set(key, (token, html), INBOX_LIST_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (our own rendered template)
 
 
 @login_required

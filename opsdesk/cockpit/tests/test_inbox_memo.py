@@ -72,3 +72,57 @@ def test_an_explicit_time_is_never_memoised(org, memo):
     inbox.inbox_for_user(user, now=inbox.timezone.now())
     # then
     assert not any(key[0] == "ranked" for key in inbox._MEMO)
+
+
+def test_rendered_list_is_reused_with_a_fresh_csrf_token_until_a_state_changes(client, org, memo):
+    # given
+    import re
+
+    from django.urls import reverse
+
+    user = org.users["regional_manager"]
+    _action(org.stores["a1"], "first")
+    _action(org.stores["a2"], "second")
+    client.force_login(user)
+
+    def tokens(html):
+        return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html[html.index('id="inbox-list"'):]))
+
+    def listed(html):
+        return re.sub(r'value="[^"]{64}"', "", html[html.index('id="inbox-list"'):])
+
+    # when
+    first = client.get(reverse("cockpit:inbox")).content.decode()
+    second = client.get(reverse("cockpit:inbox")).content.decode()
+    item = inbox.inbox_for_user(user)[0]
+    inbox.inbox_item_done(actor=user, item=item)
+    third = client.get(reverse("cockpit:inbox")).content.decode()
+    # then: the same list, each page with its own masked token; after "done" the list is rendered anew
+    assert first.count('class="list-group-item inbox-item"') == 2
+    assert listed(first) == listed(second)
+    assert len(tokens(first)) == len(tokens(second)) == 1
+    assert tokens(first) != tokens(second)
+    assert third.count('class="list-group-item inbox-item"') == 1
+    assert f'data-key="{item.key}"' not in third
+
+
+def test_an_action_posted_from_a_reused_list_passes_the_csrf_check(org, memo):
+    # given
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(enforce_csrf_checks=True)
+    user = org.users["regional_manager"]
+    action = _action(org.stores["a1"], "first")
+    client.force_login(user)
+    client.get(reverse("cockpit:inbox"))
+    html = client.get(reverse("cockpit:inbox")).content.decode()  # the reused list
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    # when
+    response = client.post(reverse("cockpit:inbox_act"), {"csrfmiddlewaretoken": token, "provider": "corrective_action",
+                                                          "key": str(action.pk), "action": "done"})
+    # then
+    assert response.status_code == 302
+    assert inbox.inbox_for_user(user) == []
