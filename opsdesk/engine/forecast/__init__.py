@@ -19,12 +19,14 @@ direct multi-horizon). Statistical kernels are vectorised over series and loop o
 
 ``forecast(panel, h, future=..., quantiles=(0.1, 0.5, 0.9), models="auto")`` backtests every candidate on the
 last ``n_windows`` windows of ``h`` days (rolling origin; the statistical kernels produce all origins in one pass
-over time, choosing their grid parameters only from data before each origin), adds an ensemble (mean of the three
+over time, choosing their grid parameters only from data before each origin; one-off spikes above Tukey's far fence
+of a series' earlier positive values are capped first, ``outlier_fence``), adds an ensemble (mean of the three
 candidates with the best average relative error in the chunk), and picks per series the candidate with the lowest
 validation MSE blended with the candidates' error over all series (``selection_weight``; two windows alone are a
 noisy sample). The global model is fitted once, on data before the first validation origin, and that validated
 model also makes the final forecast from features at the last date. Quantiles come from the chosen candidate's
-validation residuals (per series, scaled by a horizon profile; ordered, non-negative, 0 on closed days). It
+validation residuals (per series, scaled by a horizon profile, finite-sample order statistics, widened by
+``INTERVAL_WIDENING`` = 1.15 so that nominal 80 % bands cover about 80 %; ordered, non-negative, 0 on closed days). It
 returns a ``ForecastResult`` (``mean``, ``quantiles``, ``model`` and ``validation_error`` per series, ``dates``,
 ``to_arrow()``). ``reconcile(bottom, top, parent, method="top_down" | "bottom_up" | "wls")`` makes store x SKU
 forecasts add up to store totals.

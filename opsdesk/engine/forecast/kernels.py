@@ -237,3 +237,39 @@ def croston(y: np.ndarray, snapshots: list[int], h: int, alpha: float, variant: 
         probability = np.where(seen, np.where(np.isnan(probability), hit, probability + beta * (hit - probability)),
                                probability)
     return out
+
+
+def clip_outliers(y: np.ndarray, origin: int, fence: float = 3.0, min_count: int = 5) -> np.ndarray:
+    """Cap one-off spikes (a wholesale order, a data error) at Tukey's fence of each series' positive values.
+
+    The cap is ``Q3 + fence * (Q3 - Q1)`` of the positive available values before column ``origin`` (so that
+    validation forecasts from later origins never use later data); series with fewer than ``min_count`` positive
+    values are left alone. Mean-type models (moving averages, Croston/TSB sizes, seasonal means) otherwise carry
+    a single huge order into every forecast day for weeks.
+
+    Args:
+        y: (n, T) demand, NaN where unavailable.
+        origin: number of leading columns that define the cap.
+        fence: multiple of the interquartile range above Q3 (3 = Tukey's "far out").
+        min_count: fewest positive values needed to cap a series.
+
+    Returns:
+        (n, T) capped copy of ``y`` (``y`` itself when nothing exceeds a cap), same dtype, NaN kept.
+    """
+    positive = np.sort(np.where(y[:, :origin] > 0, y[:, :origin], np.nan), axis=1)  # NaN sort last
+    count = (~np.isnan(positive)).sum(1)
+    q1, q3 = (_sorted_quantile(positive, count, q) for q in (0.25, 0.75))
+    cap = np.where(count >= min_count, q3 + fence * (q3 - q1), np.inf).astype(y.dtype)[:, None]
+    if not (y > cap).any():
+        return y
+    return np.minimum(y, cap)  # NaN stays NaN
+
+
+def _sorted_quantile(ordered: np.ndarray, count: np.ndarray, q: float) -> np.ndarray:
+    """(n,) quantile ``q`` (linear interpolation) of rows sorted with NaN last holding ``count`` values each."""
+    rows = np.arange(ordered.shape[0])
+    position = q * np.maximum(count - 1, 0)
+    low = np.floor(position).astype(np.int64)
+    high = np.minimum(low + 1, np.maximum(count - 1, 0))
+    weight = position - low
+    return ordered[rows, low] * (1 - weight) + ordered[rows, high] * weight
