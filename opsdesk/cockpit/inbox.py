@@ -8,6 +8,7 @@ points; overdue items climb the organisation one level after 1, 3 and 7 days.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from opsdesk.core.scoping import visible_store_ids
 
 #: Days overdue after which an item climbs to the next level: store manager -> supervisor -> regional manager -> COO.
 ESCALATION_DAYS = (1, 3, 7)
+#: What an item key may look like (providers build them from primary keys).
+ITEM_KEY = re.compile(r"[0-9A-Za-z:_-]{1,80}")
 ESCALATION_ROLES = (R.STORE_MANAGER, R.SUPERVISOR, R.REGIONAL_MANAGER, R.COO)
 SEVERITY_POINTS = 100
 OVERDUE_POINTS_PER_DAY = 10
@@ -326,6 +329,8 @@ def inbox_item_get(user, provider: str, key: str, *, now: datetime | None = None
     """One item of the user's scope (404 when unknown or out of scope)."""
     now = now or timezone.now()
     source = _PROVIDERS.get(provider)
+    if not ITEM_KEY.fullmatch(key or ""):  # keys are ASCII ids ("12", "7:3"); "²".isdigit() would reach int()
+        raise Http404
     item = source.item_for_user(user, key, now) if source and user_can(user, "inbox", "view") else None
     if item is None or (item.store_id is not None and item.store_id not in set(visible_store_ids(user))):
         raise Http404

@@ -75,3 +75,13 @@ def test_an_unknown_item_is_not_found(client, org):
     response = client.get(reverse("cockpit:inbox_item", args=["corrective_action", "999999"]))
     # then
     assert response.status_code == 404
+
+
+def test_a_key_that_is_not_an_ascii_id_is_not_found(client, org):
+    # given: "²" passes str.isdigit() but not int()
+    client.force_login(org.users["coo"])
+    # when
+    page = client.get(reverse("cockpit:inbox_item", args=["corrective_action", "²"]))
+    action = client.post(reverse("cockpit:inbox_act"), {"provider": "corrective_action", "key": "²", "action": "done"})
+    # then
+    assert (page.status_code, action.status_code) == (404, 404)
