@@ -148,7 +148,7 @@ def reference(inputs: SimulationInputs, target: float = TARGET, delays: int = 8)
 def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
     """Simulate the policies (and ablations) as configured and calibrated to 98% fill."""
     iterations = 7 if quick else 10
-    configured, matched = {}, {}
+    configured, matched, results = {}, {}, {}
     for name, (make, knob, (low, high)) in simulation.policy_makers(inputs, ablations=True).items():
         began = time.perf_counter()
         result = simulate(inputs, make(knob))
@@ -157,9 +157,38 @@ def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
         knob, best, is_reached = calibrate(make, inputs, low, high, TARGET,
                                            simulation.calibration_iterations(name, iterations))
         matched[name] = rounded({**best.summary(), "knob": knob, "reached": is_reached})
+        results[name] = best
         print(f"  {name}: {time.perf_counter() - began:.0f} s", file=sys.stderr)  # noqa: T201
     return {"pairs": int(inputs.demand.shape[0]), "configured": configured, "matched": matched,
-            "reference": reference(inputs)}
+            "reference": reference(inputs), "segments": segments(inputs, results)}
+
+
+SEGMENTS = ((0.0, 7.0, "order covers <= 7 days (review period)"), (7.0, 60.0, "case covers 7-60 days"),
+            (60.0, np.inf, "case covers > 60 days"))
+
+
+def segments(inputs: SimulationInputs, results: dict) -> list[dict]:
+    """Average inventory value at 98% fill per segment of pairs by the days one order covers.
+
+    An order covers ``max(pack, MOQ, R x d) / d`` days (``d`` the average daily demand of the 90 history days):
+    where the case covers more than the review period, every policy orders one case at a time and holds about half
+    a case on average, so only the fast segment leaves room for a better plan.
+    """
+    history = inputs.demand[:, max(inputs.start - 90, 0):inputs.start]
+    daily = history.mean(axis=1)
+    order = np.maximum(np.maximum(inputs.pack_size, inputs.min_order_qty), inputs.review_days * daily)
+    covers = np.divide(order, daily, out=np.full_like(daily, np.inf), where=daily > 0)
+    demanded = inputs.demand[:, inputs.measure_from:].sum(axis=1)
+    rows = []
+    for low, high, label in SEGMENTS:
+        mask = (covers > low) & (covers <= high) if low > 0 else covers <= high
+        row = {"segment": label, "pairs": int(mask.sum()), "demand_share": round(float(demanded[mask].sum()
+                                                                                       / max(demanded.sum(), 1)), 4)}
+        for name, result in results.items():
+            per_pair = result.on_hand_sum * result.unit_value / max(result.measured_days, 1)
+            row[name] = round(float(per_pair[mask].sum()), 1)
+        rows.append(row)
+    return rows
 
 
 def rounded(summary: dict) -> dict:
@@ -200,19 +229,26 @@ def print_table(name: str, figures: dict) -> None:
     """Readable table of one data set."""
     print(f"\n{name}: {figures['pairs']} pairs, holdout {simulation.HOLDOUT_DAYS} days after "  # noqa: T201
           f"{simulation.BURN_IN_DAYS} burn-in days")
-    print(f"{'policy':<22}{'mode':<12}{'fill':>8}{'vfill':>8}{'CSL':>8}{'SO days':>9}{'avg units':>11}"  # noqa: T201
+    print(f"{'policy':<24}{'mode':<12}{'fill':>8}{'vfill':>8}{'CSL':>8}{'SO days':>9}{'avg units':>11}"  # noqa: T201
           f"{'avg value':>12}{'orders':>8}{'knob':>10}")
     for mode, policies in (("configured", figures["configured"]), (f"fill>={TARGET}", figures["matched"])):
         for policy, row in policies.items():
             knob = f"{row['knob']:.3f}{'' if row['reached'] else ' !'}" if "knob" in row else ""
-            print(f"{policy:<22}{mode:<12}{row['fill_rate']:>8.4f}{row['value_fill_rate']:>8.4f}"  # noqa: T201
+            print(f"{policy:<24}{mode:<12}{row['fill_rate']:>8.4f}{row['value_fill_rate']:>8.4f}"  # noqa: T201
                   f"{row['cycle_service_level']:>8.4f}{row['stockout_days']:>9}{row['avg_inventory_units']:>11.0f}"
                   f"{row['avg_inventory_value']:>12.0f}{row['orders']:>8}{knob:>10}")
     reference_row = figures["reference"]
     print(f"clairvoyant (perfect foresight, 7-day orders): value {reference_row['value_at_100']:,.0f} at 100% fill, "  # noqa: T201
           f"{reference_row['value_at_target']:,.0f} at {reference_row['fill_at_target']:.2%}")
-    print("knob: opsdesk/erpnext z multiplier, odoo extra days in min, opsdesk_fill_pooled class fill target; "  # noqa: T201
-          "'!' = 98% not reached at the bound; vfill = value-weighted fill rate")
+    print("knob: opsdesk/erpnext z multiplier, odoo extra days in min, opsdesk_fill_pooled class fill target, "  # noqa: T201
+          "bound_perfect_forecast lead-time safety-stock multiplier; '!' = 98% not reached at the bound; "
+          "vfill = value-weighted fill rate")
+    names = [name for name in figures["matched"] if name in figures["segments"][0]]
+    print(f"\naverage inventory value at {TARGET:.0%} fill by segment (days one order covers)")  # noqa: T201
+    print(f"{'segment':<40}{'pairs':>7}{'demand':>8}" + "".join(f"{name[:20]:>22}" for name in names))  # noqa: T201
+    for row in figures["segments"]:
+        print(f"{row['segment']:<40}{row['pairs']:>7}{row['demand_share']:>8.1%}"  # noqa: T201
+              + "".join(f"{row[name]:>22,.0f}" for name in names))
 
 
 def goal(figures: dict) -> dict:
@@ -227,6 +263,11 @@ def goal(figures: dict) -> dict:
         # Not comparable (None) when a static policy cannot reach the target at all.
         is_met = None if any(isinstance(value, str) for value in savings.values()) else min(savings.values()) >= 0.25
         report[ours] = {"reached": True, "saving_vs": savings, "is_met": is_met}
+    bound = matched.get("bound_perfect_forecast")
+    if bound is not None and bound["reached"]:
+        report["bound_perfect_forecast"] = {
+            name: round(1 - bound["avg_inventory_value"] / matched[name]["avg_inventory_value"], 4)
+            for name in POLICIES[1:] if matched[name]["reached"]}
     return report
 
 
@@ -284,6 +325,7 @@ def main() -> None:
                          for name, figures in details.items()}
     output["reference"] = {name: figures["reference"] for name, figures in details.items()}
     output["goal"] = {name: figures["goal"] for name, figures in details.items()}
+    output["segments"] = {name: figures["segments"] for name, figures in details.items()}
     print(json.dumps(output))  # noqa: T201
 
 

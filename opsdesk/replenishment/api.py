@@ -1,17 +1,19 @@
-"""REST API of the replenishment app (/api/v1/replenishment/): proposals (keyset pages), quantity edits and
-approval. Every handler reads through `for_user`; writes go through the services."""
+"""REST API of the replenishment app (/api/v1/replenishment/): proposals (keyset pages), quantity edits,
+approval and the company's policy settings. Every handler reads through `for_user`; writes go through the
+services."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from opsdesk.core.permissions import user_can
 from opsdesk.replenishment import selectors, services
+from opsdesk.replenishment.choices import ServiceMeasureChoices
 from opsdesk.replenishment.models import Proposal
 
 router = Router(tags=["replenishment"])
@@ -127,3 +129,52 @@ def proposals_approve(request: HttpRequest, payload: ApproveIn):
         raise HttpError(422, " ".join(error.messages)) from error
     return {"purchase_orders": [order.pk for order in result.purchase_orders], "ordered": result.ordered,
             "skipped_without_supplier": result.skipped_without_supplier, "skipped_zero": result.skipped_zero}
+
+
+class SettingsIn(Schema):
+    """The whole policy (PUT replaces it); ranges and rules are checked by the model (422 with field errors)."""
+
+    service_level_a: float
+    service_level_b: float
+    service_level_c: float
+    service_measure: ServiceMeasureChoices
+    min_pair_fill_rate: float | None = None
+    review_days: float
+    risk_days: int
+    overstock_days: float
+    dead_days: int
+
+
+class SettingsOut(SettingsIn):
+    is_default: bool  # true: the company has not set its policy; these are the defaults
+    updated_at: datetime | None
+    updated_by: str | None
+
+
+class FieldErrorsOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+def _settings_out(settings) -> dict:
+    values = {name: getattr(settings, name) for name in selectors.SETTINGS_FIELDS}
+    return {**values, "is_default": settings.pk is None, "updated_at": settings.updated_at,
+            "updated_by": settings.updated_by.get_username() if settings.updated_by_id else None}
+
+
+@router.get("/settings/", response=SettingsOut, summary="The company's replenishment policy (defaults when unset)")
+def settings_get(request: HttpRequest):
+    _require(request, "view")
+    return _settings_out(selectors.replenishment_settings_get(user=request.auth))
+
+
+@router.put("/settings/", response={200: SettingsOut, 422: FieldErrorsOut},
+            summary="Set the company's replenishment policy (used by the next plan run)")
+def settings_update(request: HttpRequest, payload: SettingsIn):
+    _require(request, "configure")
+    try:
+        settings = services.replenishment_settings_update(actor=request.auth, **payload.dict())
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        return Status(422, {"detail": "Invalid settings.", "errors": errors})
+    return Status(200, _settings_out(settings))

@@ -15,15 +15,17 @@ class ReplenishmentConfig(AppConfig):
         from opsdesk.core.permissions import ADD, ALL, CHANGE, VIEW, areas, register_area
         from opsdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine
         from opsdesk.replenishment import jobs
-        from opsdesk.replenishment.models import Proposal
+        from opsdesk.replenishment.models import Proposal, ReplenishmentSettings
 
-        # "approve" turns proposals into draft purchase orders; "change" edits quantities; "add" runs a plan.
+        # "approve" turns proposals into draft purchase orders; "change" edits quantities; "add" runs a plan;
+        # "configure" sets the company-wide replenishment policy (service targets, review period, thresholds).
         approve = frozenset({VIEW, ADD, CHANGE, "approve"})
+        configure = approve | {"configure"}
         register_area(
             "replenishment",
             {
-                R.ADMIN: approve,
-                R.COO: approve,
+                R.ADMIN: configure,
+                R.COO: configure,
                 R.REGIONAL_MANAGER: approve,
                 R.SUPERVISOR: approve,
                 R.STORE_MANAGER: frozenset({VIEW, CHANGE}),
@@ -45,6 +47,7 @@ class ReplenishmentConfig(AppConfig):
                 },
             )
         register(Proposal, exclude_fields=["edited_at"])
+        register(ReplenishmentSettings, exclude_fields=["updated_at"])
         register(PurchaseOrder)
         register(PurchaseOrderLine)
         register_group(
@@ -55,6 +58,7 @@ class ReplenishmentConfig(AppConfig):
                     MenuItem(_("按供应商"), "replenishment:supplier_list", "replenishment"),
                     MenuItem(_("库存健康"), "replenishment:health", "replenishment"),
                     MenuItem(_("计划运行"), "replenishment:run_list", "replenishment"),
+                    MenuItem(_("补货策略设置"), "replenishment:settings", "replenishment"),
                     MenuItem(_("采购单草稿"), "purchasing:purchase_order_list", "purchasing"),
                 ],
             )

@@ -30,3 +30,11 @@ class UrgencyChoices(models.TextChoices):
     LATE = "late", _("到货前即缺货")
     WEEK = "week", _("7 天内")
     LATER = "later", _("7 天以上")
+
+
+class ServiceMeasureChoices(models.TextChoices):
+    """What the service-level targets per ABC class mean (the engine's `PlanParams.service_measure`)."""
+
+    CYCLE = "cycle", _("周期服务水平")
+    FILL_RATE = "fill_rate", _("单品满足率")
+    FILL_RATE_POOLED = "fill_rate_pooled", _("分类总满足率（最低库存金额）")

@@ -6,10 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.catalog.models import ProductCategory
+from opsdesk.core.forms import bootstrap_widgets
 from opsdesk.core.models import Store
 from opsdesk.purchasing.models import Supplier
 from opsdesk.replenishment.choices import ProposalStatusChoices, ReasonChoices, UrgencyChoices
-from opsdesk.replenishment.selectors import ProposalFilter
+from opsdesk.replenishment.models import ReplenishmentSettings
+from opsdesk.replenishment.selectors import SETTINGS_FIELDS, ProposalFilter
 
 _SELECT = {"class": "form-select form-select-sm"}
 _INPUT = {"class": "form-control form-control-sm"}
@@ -56,3 +58,29 @@ class ProposalFilterForm(forms.Form):
 
 class QuantityForm(forms.Form):
     quantity = forms.IntegerField(min_value=0, max_value=10_000_000, label=_("订货数量"))
+
+
+def _number(low: float, high: float, step: str) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"min": low, "max": high, "step": step})
+
+
+class ReplenishmentSettingsForm(forms.ModelForm):
+    """The company's replenishment policy (the model's validators and clean() give the field errors)."""
+
+    class Meta:
+        model = ReplenishmentSettings
+        fields = list(SETTINGS_FIELDS)
+        widgets = {
+            "service_level_a": _number(0.5, 0.9999, "0.0001"),
+            "service_level_b": _number(0.5, 0.9999, "0.0001"),
+            "service_level_c": _number(0.5, 0.9999, "0.0001"),
+            "min_pair_fill_rate": _number(0.5, 0.9999, "0.0001"),
+            "review_days": _number(1, 90, "any"),
+            "risk_days": _number(1, 60, "1"),
+            "overstock_days": _number(7, 730, "any"),
+            "dead_days": _number(7, 365, "1"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_widgets(self)

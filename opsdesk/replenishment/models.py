@@ -1,6 +1,11 @@
-"""Replenishment plan runs and their proposals (one per store x SKU, with its explanation and health)."""
+"""Replenishment plan runs and their proposals (one per store x SKU, with its explanation and health), and each
+company's replenishment policy settings."""
+
+import math
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +13,12 @@ from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.models import BackgroundRun, Company
 from opsdesk.core.scoping import ScopedManager, visible_store_ids
-from opsdesk.replenishment.choices import PlanRunStatusChoices, ProposalStatusChoices, ReasonChoices
+from opsdesk.replenishment.choices import (
+    PlanRunStatusChoices,
+    ProposalStatusChoices,
+    ReasonChoices,
+    ServiceMeasureChoices,
+)
 
 #: Stored instead of infinity (no demand forecast: the stock never runs out).
 NEVER = 9999.0
@@ -163,3 +173,89 @@ class Proposal(models.Model):
         if quantity < self.min_order_qty:
             return _t("数量不能低于最小起订量 %(moq)s（或填 0 表示不订）。") % {"moq": self.min_order_qty}
         return None
+
+
+def _between(low: float, high: float) -> list:
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+_LEVEL_HELP = _("0.50–0.9999；例如 0.98 表示 98%。含义取决于“服务水平口径”。")
+
+
+class ReplenishmentSettings(models.Model):
+    """A company's replenishment policy: service targets per ABC class, review period and health thresholds.
+
+    One row per company; without a row the plan uses `defaults.DEFAULT_PARAMS` (see `selectors.plan_params`).
+    """
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="replenishment_settings",
+                                   verbose_name=_("公司"))
+    service_level_a = models.FloatField(_("A 类服务水平"), default=0.98, validators=_between(0.5, 0.9999),
+                                        help_text=_LEVEL_HELP)
+    service_level_b = models.FloatField(_("B 类服务水平"), default=0.95, validators=_between(0.5, 0.9999),
+                                        help_text=_LEVEL_HELP)
+    service_level_c = models.FloatField(_("C 类服务水平"), default=0.90, validators=_between(0.5, 0.9999),
+                                        help_text=_LEVEL_HELP)
+    service_measure = models.CharField(
+        _("服务水平口径"), max_length=20, choices=ServiceMeasureChoices, default=ServiceMeasureChoices.CYCLE,
+        help_text=_("周期服务水平：每个补货周期不缺货的概率；单品满足率：每个门店×商品的需求中现货满足的比例；"
+                    "分类总满足率：每个 ABC 类整体的满足率，以最低库存金额达成。"),
+    )
+    min_pair_fill_rate = models.FloatField(
+        _("单品最低满足率"), null=True, blank=True, validators=_between(0.5, 0.9999),
+        help_text=_("仅用于“分类总满足率”：允许个别商品的满足率降到此值以节省库存金额；须低于最低的分类目标。"
+                    "留空表示每个商品至少保持安全库存不为负。"),
+    )
+    review_days = models.FloatField(_("补货周期（天）"), default=7.0, validators=_between(1, 90),
+                                    help_text=_("两次下单之间的天数（1–90）：周期越长，每次订得越多。"))
+    risk_days = models.PositiveSmallIntegerField(
+        _("缺货风险天数"), default=7, validators=_between(1, 60),
+        help_text=_("在此天数（1–60）内缺货概率超过 20% 的商品标记为缺货风险。"))
+    overstock_days = models.FloatField(
+        _("积压天数"), default=90.0, validators=_between(7, 730),
+        help_text=_("超过此天数（7–730）预测销量的库存计为积压。"))
+    dead_days = models.PositiveSmallIntegerField(
+        _("滞销天数"), default=60, validators=_between(7, 365),
+        help_text=_("有库存但连续此天数（7–365）没有销售的商品计为滞销。"))
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    permission_area = "replenishment"
+    scope_kind = "company"
+    scope_field = "company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("补货策略设置")
+        verbose_name_plural = pgettext_lazy("plural", "补货策略设置")
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self._meta.verbose_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("replenishment:settings")
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id}
+
+    def clean(self) -> None:
+        """Finite numbers (NaN passes range validators) and a per-pair floor that only the pooled measure uses."""
+        errors: dict[str, str] = {}
+        for name in ("service_level_a", "service_level_b", "service_level_c", "min_pair_fill_rate",
+                     "review_days", "overstock_days"):
+            value = getattr(self, name)
+            if isinstance(value, float) and not math.isfinite(value):
+                errors[name] = _("请输入有限的数值。")
+        floor = self.min_pair_fill_rate
+        if floor is not None and "min_pair_fill_rate" not in errors:
+            levels = [self.service_level_a, self.service_level_b, self.service_level_c]
+            if self.service_measure != ServiceMeasureChoices.FILL_RATE_POOLED:
+                errors["min_pair_fill_rate"] = _("单品最低满足率只用于“分类总满足率”口径，其他口径请留空。")
+            elif all(isinstance(level, int | float) for level in levels) and floor >= min(levels):
+                errors["min_pair_fill_rate"] = _("单品最低满足率必须低于最低的分类目标 %(level)s。") % {
+                    "level": f"{min(levels):g}"}
+        if errors:
+            raise ValidationError(errors)

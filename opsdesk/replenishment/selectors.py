@@ -17,7 +17,8 @@ from django.db.models import Q, QuerySet
 from opsdesk.core.models import Company, Store
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.replenishment.choices import PlanRunStatusChoices, ReasonChoices, UrgencyChoices
-from opsdesk.replenishment.models import PlanRun, Proposal
+from opsdesk.replenishment.defaults import DEFAULT_PARAMS
+from opsdesk.replenishment.models import PlanRun, Proposal, ReplenishmentSettings
 
 KEY = 10_000_000  # store id * KEY + product id: one int64 per store x SKU pair
 SALES_DAYS = 90
@@ -260,6 +261,45 @@ def plan_extract(company: Company, *, forecast_run=None, on_progress=None) -> Pl
         forecast_mean=np.clip(np.nan_to_num(mean), 0.0, None), forecast_sigma=np.nan_to_num(np.maximum(sigma, 0.0)),
         sales=_sales_matrix(store_ids, keys, plan_date - timedelta(days=1)), stock_age_days=age,
     )
+
+
+# ----------------------------------------------------------------------------- policy settings
+
+#: The editable settings fields, in page order.
+SETTINGS_FIELDS = ("service_level_a", "service_level_b", "service_level_c", "service_measure", "min_pair_fill_rate",
+                   "review_days", "risk_days", "overstock_days", "dead_days")
+
+
+def settings_params(settings: ReplenishmentSettings) -> dict:
+    """A settings row as plan parameters (the keys of DEFAULT_PARAMS it sets)."""
+    return {
+        "service_levels": [settings.service_level_a, settings.service_level_b, settings.service_level_c],
+        "service_measure": settings.service_measure,
+        "min_pair_fill_rate": settings.min_pair_fill_rate,
+        "review_days": settings.review_days,
+        "risk_days": settings.risk_days,
+        "overstock_days": settings.overstock_days,
+        "dead_days": settings.dead_days,
+    }
+
+
+def plan_params(company: Company) -> dict:
+    """The parameters of the company's next plan: DEFAULT_PARAMS overridden by the company's settings, if any.
+
+    A system read (the nightly job has no user): callers that serve a user check scope themselves.
+    """
+    settings = ReplenishmentSettings.objects.filter(company=company).first()
+    if settings is None:
+        return dict(DEFAULT_PARAMS)
+    return {**DEFAULT_PARAMS, **settings_params(settings)}
+
+
+def replenishment_settings_get(*, user, action: str = "view") -> ReplenishmentSettings:
+    """The user's company's settings row, or an unsaved row holding the defaults when it has none (or when the
+    user may not `action` it: callers check the role first)."""
+    settings = (ReplenishmentSettings.objects.for_user(user, action).filter(company_id=user.company_id)
+                .select_related("updated_by").first())
+    return settings or ReplenishmentSettings(company_id=user.company_id)
 
 
 # ----------------------------------------------------------------------------- reads for pages

@@ -24,14 +24,11 @@ from opsdesk.engine.replenish import HealthParams, PlanInputs, PlanParams, conso
 from opsdesk.engine.replenish.plan import REASONS
 from opsdesk.replenishment import selectors
 from opsdesk.replenishment.choices import PlanRunStatusChoices, ProposalStatusChoices
-from opsdesk.replenishment.models import NEVER, PlanRun, Proposal
+from opsdesk.replenishment.defaults import DEFAULT_PARAMS  # re-exported: `services.DEFAULT_PARAMS` stays valid
+from opsdesk.replenishment.models import NEVER, PlanRun, Proposal, ReplenishmentSettings
 
 logger = logging.getLogger(__name__)
 KEEP_RUNS = 2
-# The plan policy is the one `opsdesk simulate` and bench/replenish.py replay as "opsdesk" (simulation.PLAN_PARAMS).
-DEFAULT_PARAMS = {"review_days": 7.0, "check_interval_days": 1.0, "service_levels": [0.98, 0.95, 0.90],
-                  "service_measure": "cycle", "min_pair_fill_rate": None,
-                  "risk_days": 7, "overstock_days": 90.0, "dead_days": 60}
 COVER_BINS = [0, 3, 7, 14, 30, 60, 90, 180]  # histogram edges of days of cover (last bin: 180 and more)
 AGE_BUCKETS = [(30, "0-30"), (90, "31-90"), (180, "91-180"), (float("inf"), "180+")]
 MAX_APPROVAL_LINES = 5000
@@ -52,13 +49,38 @@ def plan_run_request(*, actor, company: Company | None = None, kind: str = "manu
         active = PlanRun.objects.filter(company=company, status__in=["queued", "running"]).first()
         if active is not None:
             return active
+        # The company's policy settings (or the defaults), explicit parameters winning: nightly, CLI and manual
+        # runs all come through here.
         run = PlanRun.objects.create(company=company, kind=kind, requested_by=actor,
-                                     params={**DEFAULT_PARAMS, **(params or {})})
+                                     params={**selectors.plan_params(company), **(params or {})})
         if enqueue:
             from opsdesk.replenishment.jobs import execute_plan_run
 
             transaction.on_commit(lambda: execute_plan_run.enqueue(run.pk))
     return run
+
+
+def replenishment_settings_update(*, actor, company: Company | None = None, **fields) -> ReplenishmentSettings:
+    """Set the company's replenishment policy (the row is created on first save; validated, audited); the next
+    plan run uses it."""
+    _assert_can(actor, "configure")
+    company = company or actor.company
+    if company is None or company.pk != actor.company_id:
+        raise PermissionDenied(_("该对象不在你的权限范围内。"))
+    unknown = set(fields) - set(selectors.SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"not replenishment settings fields: {sorted(unknown)}")
+    with transaction.atomic(), audit_actor(actor):
+        settings = (ReplenishmentSettings.objects.select_for_update().filter(company=company).first()
+                    or ReplenishmentSettings(company=company))
+        for name, value in fields.items():
+            setattr(settings, name, value)
+        settings.updated_by = actor
+        settings.full_clean()
+        settings.save()
+        if not ReplenishmentSettings.objects.for_user(actor, "configure").filter(pk=settings.pk).exists():
+            raise PermissionDenied(_("该对象不在你的权限范围内。"))
+    return settings
 
 
 class _Progress:

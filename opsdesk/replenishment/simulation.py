@@ -26,6 +26,7 @@ from opsdesk.engine.replenish import (
     ForecastCache,
     OdooMinMax,
     OpsdeskForecast,
+    PerfectForecastCache,
     PlanParams,
     SimulationInputs,
     abc_classify,
@@ -185,7 +186,9 @@ def policy_makers(inputs: SimulationInputs, *, ablations: bool = False) -> dict[
     wide (180 days, z x 40) so that lumpy data can reach 98% fill under every policy. ``ablations`` adds
     ``opsdesk_history_only`` (no event calendar; only when the world has one) and ``opsdesk_fill_pooled``
     (class fill targets allocated at the least safety-stock value, no pair planned below 90% expected fill; its
-    knob is the fill target of every class).
+    knob is the fill target of every class), and ``bound_perfect_forecast``: the same plan fed the actual future
+    demand instead of a forecast (``PerfectForecastCache``), the most any forecast could achieve in the world; its
+    knob scales the lead-time safety stock and may go below zero (reorder later), its range is (-6, 3).
     """
     cache = ForecastCache(inputs)
     daily = {"check_interval_days": PLAN_PARAMS["check_interval_days"],
@@ -209,6 +212,9 @@ def policy_makers(inputs: SimulationInputs, *, ablations: bool = False) -> dict[
             service_measure="fill_rate_pooled", min_pair_fill_rate=0.9))
 
     makers["opsdesk_fill_pooled"] = (pooled, None, (0.8, 0.9999))
+    perfect = PerfectForecastCache(inputs)
+    makers["bound_perfect_forecast"] = (
+        lambda knob: OpsdeskForecast(inputs, perfect, PlanParams(**daily, z_scale=knob)), 0.0, (-6.0, 3.0))
     return makers
 
 

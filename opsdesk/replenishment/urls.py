@@ -17,6 +17,8 @@ urlpatterns = [
     path("runs/new/", views.run_create, name="run_create"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("settings/", views.settings_detail, name="settings"),
+    path("settings/edit/", views.settings_edit, name="settings_edit"),
     path("health/", views.health, name="health"),
     path("health/stores/<int:store_id>/", views.health_store, name="health_store"),
 ]

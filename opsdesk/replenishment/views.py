@@ -1,7 +1,10 @@
 """Pages of the replenishment app: proposals per store and supplier (filter, sort by urgency, edit, approve in
-bulk), a proposal's reasoning with its forecast, plan runs with live progress, inventory health."""
+bulk), a proposal's reasoning with its forecast, plan runs with live progress, inventory health, and the company's
+replenishment policy settings."""
 
 from __future__ import annotations
+
+import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +16,16 @@ from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from opsdesk.core.charts import PALETTE, bar_chart, forecast_band_chart
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
 from opsdesk.replenishment import selectors, services
-from opsdesk.replenishment.forms import ProposalFilterForm, QuantityForm
-from opsdesk.replenishment.models import NEVER, Proposal
+from opsdesk.replenishment.choices import ServiceMeasureChoices
+from opsdesk.replenishment.forms import ProposalFilterForm, QuantityForm, ReplenishmentSettingsForm
+from opsdesk.replenishment.models import NEVER, Proposal, ReplenishmentSettings
 
 AREA = "replenishment"
 FILTER_FIELDS = ("store", "supplier", "category", "reason", "urgency", "status", "q", "sort")
@@ -39,6 +44,7 @@ def _permissions(request: HttpRequest) -> dict:
         "can_change": user_can(request.user, AREA, "change"),
         "can_approve": user_can(request.user, AREA, "approve"),
         "can_run": user_can(request.user, AREA, "add"),
+        "can_configure": user_can(request.user, AREA, "configure"),
     }
 
 
@@ -341,3 +347,82 @@ def _health(request: HttpRequest, store: Store | None) -> HttpResponse:
 def _matrix_rows(matrix: dict) -> list[tuple[str, list]]:
     return [(abc, [matrix.get(abc, {}).get(xyz, [0, 0.0]) for xyz in "XYZ"]) for abc in "ABC"]
 
+
+
+MEASURE_EXPLANATIONS = {
+    ServiceMeasureChoices.CYCLE: gettext_lazy(
+        "目标是每个补货周期内不缺货的概率：A 类 98% 表示大约每 50 个补货周期出现一次缺货（缺多少不计）。"),
+    ServiceMeasureChoices.FILL_RATE: gettext_lazy(
+        "目标是每个门店×商品的需求中能直接由现货满足的比例：98% 表示每 100 件需求约有 2 件因缺货未能满足。"),
+    ServiceMeasureChoices.FILL_RATE_POOLED: gettext_lazy(
+        "目标是每个 ABC 类整体的需求满足率；系统在类内以最低的安全库存金额分配，"
+        "单价低的商品多备、单价高的商品少备，个别商品的满足率可能低于目标（可用“单品最低满足率”设下限）。"),
+}
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{_number(value * 100, 2)}%"
+
+
+def _settings_rows(current: ReplenishmentSettings) -> list[dict]:
+    """The current values, formatted, with what each one means."""
+    days = _("%(days)s 天")
+    values = {
+        "service_level_a": _percent(current.service_level_a),
+        "service_level_b": _percent(current.service_level_b),
+        "service_level_c": _percent(current.service_level_c),
+        "service_measure": current.get_service_measure_display(),
+        "min_pair_fill_rate": _percent(current.min_pair_fill_rate),
+        "review_days": days % {"days": _number(current.review_days, 2)},
+        "risk_days": days % {"days": current.risk_days},
+        "overstock_days": days % {"days": _number(current.overstock_days, 2)},
+        "dead_days": days % {"days": current.dead_days},
+    }
+    fields = {field.name: field for field in ReplenishmentSettings._meta.fields}
+    return [{"name": name, "label": fields[name].verbose_name, "value": value, "help": fields[name].help_text}
+            for name, value in values.items()]
+
+
+def _settings_page(request: HttpRequest, form: ReplenishmentSettingsForm | None, current: ReplenishmentSettings,
+                   *, status: int = 200) -> HttpResponse:
+    return render(request, "replenishment/settings.html", {
+        "current": current, "rows": _settings_rows(current), "form": form, "is_default": current.pk is None,
+        "measures": [(value, label, MEASURE_EXPLANATIONS[value]) for value, label in ServiceMeasureChoices.choices],
+        **_permissions(request),
+    }, status=status)
+
+
+@login_required
+@require_safe
+def settings_detail(request: HttpRequest) -> HttpResponse:
+    """The company's replenishment policy: current values with their meaning; the edit form for those who may."""
+    _require(request)
+    current = selectors.replenishment_settings_get(user=request.user)
+    form = None
+    if user_can(request.user, AREA, "configure"):
+        form = ReplenishmentSettingsForm(instance=copy.copy(current))
+    return _settings_page(request, form, current)
+
+
+@login_required
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    """Change the policy (COO and administrators): saved through the service, errors shown at their field."""
+    _require(request, "configure")
+    current = selectors.replenishment_settings_get(user=request.user, action="configure")
+    # The form validates a copy: the page's "current values" must not show the rejected ones.
+    data = request.POST if request.method == "POST" else None
+    form = ReplenishmentSettingsForm(data, instance=copy.copy(current))
+    if request.method != "POST":
+        return _settings_page(request, form, current)
+    if form.is_valid():
+        try:
+            services.replenishment_settings_update(
+                actor=request.user, **{name: form.cleaned_data[name] for name in selectors.SETTINGS_FIELDS})
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("已保存补货策略设置，下一次补货计划将按新设置计算。"))
+            return redirect("replenishment:settings")
+    return _settings_page(request, form, current, status=400)

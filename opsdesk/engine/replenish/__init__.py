@@ -37,12 +37,20 @@ from .plan import (
     round_order_quantity,
     safety_stock,
 )
-from .policies import ErpnextReorder, ForecastCache, OdooMinMax, OpsdeskForecast, calendar_forecaster
+from .policies import (
+    ErpnextReorder,
+    ForecastCache,
+    OdooMinMax,
+    OpsdeskForecast,
+    PerfectForecastCache,
+    calendar_forecaster,
+)
 from .simulate import Policy, SimulationInputs, SimulationResult, calibrate, simulate
 
 __all__ = [
     "ErpnextReorder", "ForecastCache", "Forecaster", "HealthParams", "HealthResult", "OdooMinMax", "OpsdeskForecast",
-    "PlanInputs", "PlanParams", "PlanResult", "Policy", "REASONS", "SimulationInputs", "SimulationResult",
+    "PerfectForecastCache", "PlanInputs", "PlanParams", "PlanResult", "Policy", "REASONS", "SimulationInputs",
+    "SimulationResult",
     "abc_classify", "calendar_forecaster", "calibrate", "consolidate", "cumulative_forecast", "days_since_last_sale",
     "days_until_stockout", "demand_over", "event_adjusted", "expected_fill_rate", "health_summary",
     "inventory_health", "lead_time_from_receipts", "normal_loss", "normal_loss_inverse", "plan",

@@ -130,6 +130,20 @@ class ForecastCache:
         return self._cache[day]
 
 
+class PerfectForecastCache(ForecastCache):
+    """Benchmark bound, not a policy anyone can run: the "forecast" is the actual demand of the coming days (what the
+    simulation will replay) with a zero forecast error. ``OpsdeskForecast`` on it shows how far any forecast could
+    take the plan in a world; only the lead times stay uncertain (their spread enters the safety stock as usual)."""
+
+    def get(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """The actual demand of days ``day + 1 .. day + horizon`` (zeros past the world's end), sigma 0."""
+        n, days = self.inputs.demand.shape
+        future = np.zeros((n, self.horizon), dtype=np.float32)
+        actual = self.inputs.demand[:, day + 1:min(day + 1 + self.horizon, days)]
+        future[:, :actual.shape[1]] = actual
+        return future, np.zeros(n)
+
+
 class OpsdeskForecast:
     """Forecast-driven daily (s, S) policy built on ``plan`` (see module docstring)."""
 

@@ -10,6 +10,8 @@ from opsdesk.engine.replenish import (
     ForecastCache,
     OdooMinMax,
     OpsdeskForecast,
+    PerfectForecastCache,
+    PlanParams,
     SimulationInputs,
     calibrate,
     simulate,
@@ -168,3 +170,32 @@ def test_value_fill_rate_weights_lost_units_by_value():
     # then: units 12 of 16 served; value (8 x 1 + 4 x 9) / (8 x 1 + 8 x 9) = 44 / 80
     assert summary["fill_rate"] == 12 / 16
     assert summary["value_fill_rate"] == 44 / 80
+
+
+def test_perfect_forecast_cache_returns_the_actual_coming_demand():
+    # given: 2 pairs over 10 days, demand = day index (+100 for the second pair); lead 3, review 4 -> horizon 8
+    demand = np.vstack([np.arange(10.0), np.arange(10.0) + 100])
+    world = make_world(demand, start=5)
+    cache = PerfectForecastCache(world)
+    # when: the forecast made at the end of day 4
+    mean, sigma = cache.get(4)
+    # then: days 5..9 as they happen, zeros past the end of the world, no error
+    assert cache.horizon == 8
+    np.testing.assert_array_equal(mean, [[5, 6, 7, 8, 9, 0, 0, 0], [105, 106, 107, 108, 109, 0, 0, 0]])
+    np.testing.assert_array_equal(sigma, [0.0, 0.0])
+
+
+def test_perfect_forecast_serves_a_spiky_demand_with_known_lead_times():
+    # given: a spike of 30 units every 9th day on top of 1 a day; fixed lead time of 3 days
+    demand = np.ones((1, 160))
+    demand[0, ::9] = 30.0
+    world = make_world(demand, start=120, measure_from=130)
+    # when: the plan sees the actual future demand; a history forecaster with no safety stock does not
+    perfect = simulate(world, OpsdeskForecast(world, PerfectForecastCache(world), PlanParams(check_interval_days=1.0,
+                                                                                            z_scale=0.0)))
+    forecast = simulate(world, OpsdeskForecast(world, ForecastCache(world), PlanParams(check_interval_days=1.0,
+                                                                                      z_scale=0.0)))
+    # then: every unit served with foresight; the history forecast loses part of the spikes
+    assert perfect.summary()["fill_rate"] == 1.0
+    assert forecast.summary()["fill_rate"] == pytest.approx(12 / 13, abs=1e-12)
+    assert perfect.summary()["avg_inventory_units"] < forecast.summary()["avg_inventory_units"]

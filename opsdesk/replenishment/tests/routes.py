@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from opsdesk.core.testing.matrix import Route
 from opsdesk.purchasing.models import PurchaseOrder
-from opsdesk.replenishment.models import PlanRun, Proposal
+from opsdesk.replenishment.models import PlanRun, Proposal, ReplenishmentSettings
 from opsdesk.replenishment.tests.factories import make_proposal, plan_run_for
 
 
@@ -40,6 +40,12 @@ def _approve(org, user, _obj):
     return {"ids": [proposal.pk]}
 
 
+def _settings_data(org, user, _obj):
+    """A valid whole policy (the page's form and the API's PUT body)."""
+    return {"service_level_a": 0.97, "service_level_b": 0.93, "service_level_c": 0.85, "service_measure": "cycle",
+            "review_days": 14, "risk_days": 5, "overstock_days": 120, "dead_days": 45}
+
+
 ROUTES = [
     Route("replenishment:proposal_list", "list", area="replenishment", make_object=_proposal),
     Route("replenishment:supplier_list", "list", area="replenishment"),
@@ -53,6 +59,10 @@ ROUTES = [
     Route("replenishment:run_create", "action", area="replenishment", action="add", model=PlanRun),
     Route("replenishment:run_detail", "detail", area="replenishment", make_object=_run),
     Route("replenishment:run_progress", "detail", area="replenishment", make_object=_run),
+    Route("replenishment:settings", "list", area="replenishment"),
+    # One URL for GET (view) and POST (configure) would need two actions per route: the form posts here instead.
+    Route("replenishment:settings_edit", "action", area="replenishment", action="configure", methods=("GET", "POST"),
+          model=ReplenishmentSettings, post_data=_settings_data),
     Route("replenishment:health", "list", area="replenishment"),
     Route("replenishment:health_store", "detail", area="replenishment", make_object=_store),
     Route("purchasing:purchase_order_list", "list", area="purchasing", make_object=_purchase_order),
@@ -64,6 +74,9 @@ ROUTES = [
           action="change", make_object=_proposal, post_data=_quantity),
     Route("POST /api/v1/replenishment/approve/", "api-write", area="replenishment", action="approve",
           model=PurchaseOrder, post_data=_approve),
+    Route("GET /api/v1/replenishment/settings/", "api-list", area="replenishment"),
+    Route("PUT /api/v1/replenishment/settings/", "api-write", area="replenishment", action="configure",
+          model=ReplenishmentSettings, post_data=_settings_data),
 ]
 
 __all__ = ["ROUTES", "Proposal"]
