@@ -27,7 +27,11 @@ overshoot of 98% counts against OpsDesk); (2) is the like-for-like comparison at
 policies alike.
 Ablation rows (not part of the goal): ``opsdesk_history_only`` (the forecaster without the calendar) and
 ``opsdesk_fill_pooled`` (class fill targets allocated over pairs at the least safety-stock value; unit fill is
-what it targets, so its value-weighted fill is shown too). ``reference`` gives clairvoyant figures per data set:
+what it targets, so its value-weighted fill is shown too). ``bound_perfect_forecast`` is OpsDesk's plan fed the
+actual demand of the coming days instead of a forecast: how far any forecast could take the plan (not a policy).
+The segment table splits each data set's pairs by the days one order covers (``max(case, MOQ, R x demand)``) and
+shows every policy's inventory value at 98% fill per segment (``simulation.order_cover_segments``).
+``reference`` gives clairvoyant figures per data set:
 perfect foresight of demand, an order whenever stock would run short, sized to the next 7 days' demand in packs
 (as the policies' review period), at 100% fill and, losing the cheapest-to-lose 2% of units, at 98% fill.
 """
@@ -149,7 +153,7 @@ def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
     """Simulate the policies (and ablations) as configured and calibrated to 98% fill."""
     iterations = 7 if quick else 10
     configured, matched, results = {}, {}, {}
-    for name, (make, knob, (low, high)) in simulation.policy_makers(inputs, ablations=True).items():
+    for name, (make, knob, (low, high)) in simulation.policy_makers(inputs, ablations=True, bound=True).items():
         began = time.perf_counter()
         result = simulate(inputs, make(knob))
         assert np.allclose(result.initial + result.received - result.sold, result.final), "stock not conserved"
@@ -160,35 +164,8 @@ def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
         results[name] = best
         print(f"  {name}: {time.perf_counter() - began:.0f} s", file=sys.stderr)  # noqa: T201
     return {"pairs": int(inputs.demand.shape[0]), "configured": configured, "matched": matched,
-            "reference": reference(inputs), "segments": segments(inputs, results)}
+            "reference": reference(inputs), "segments": simulation.order_cover_segments(inputs, results)}
 
-
-SEGMENTS = ((0.0, 7.0, "order covers <= 7 days (review period)"), (7.0, 60.0, "case covers 7-60 days"),
-            (60.0, np.inf, "case covers > 60 days"))
-
-
-def segments(inputs: SimulationInputs, results: dict) -> list[dict]:
-    """Average inventory value at 98% fill per segment of pairs by the days one order covers.
-
-    An order covers ``max(pack, MOQ, R x d) / d`` days (``d`` the average daily demand of the 90 history days):
-    where the case covers more than the review period, every policy orders one case at a time and holds about half
-    a case on average, so only the fast segment leaves room for a better plan.
-    """
-    history = inputs.demand[:, max(inputs.start - 90, 0):inputs.start]
-    daily = history.mean(axis=1)
-    order = np.maximum(np.maximum(inputs.pack_size, inputs.min_order_qty), inputs.review_days * daily)
-    covers = np.divide(order, daily, out=np.full_like(daily, np.inf), where=daily > 0)
-    demanded = inputs.demand[:, inputs.measure_from:].sum(axis=1)
-    rows = []
-    for low, high, label in SEGMENTS:
-        mask = (covers > low) & (covers <= high) if low > 0 else covers <= high
-        row = {"segment": label, "pairs": int(mask.sum()), "demand_share": round(float(demanded[mask].sum()
-                                                                                       / max(demanded.sum(), 1)), 4)}
-        for name, result in results.items():
-            per_pair = result.on_hand_sum * result.unit_value / max(result.measured_days, 1)
-            row[name] = round(float(per_pair[mask].sum()), 1)
-        rows.append(row)
-    return rows
 
 
 def rounded(summary: dict) -> dict:
@@ -243,12 +220,8 @@ def print_table(name: str, figures: dict) -> None:
     print("knob: opsdesk/erpnext z multiplier, odoo extra days in min, opsdesk_fill_pooled class fill target, "  # noqa: T201
           "bound_perfect_forecast lead-time safety-stock multiplier; '!' = 98% not reached at the bound; "
           "vfill = value-weighted fill rate")
-    names = [name for name in figures["matched"] if name in figures["segments"][0]]
     print(f"\naverage inventory value at {TARGET:.0%} fill by segment (days one order covers)")  # noqa: T201
-    print(f"{'segment':<40}{'pairs':>7}{'demand':>8}" + "".join(f"{name[:20]:>22}" for name in names))  # noqa: T201
-    for row in figures["segments"]:
-        print(f"{row['segment']:<40}{row['pairs']:>7}{row['demand_share']:>8.1%}"  # noqa: T201
-              + "".join(f"{row[name]:>22,.0f}" for name in names))
+    print(simulation.format_segments(figures["segments"]))  # noqa: T201
 
 
 def goal(figures: dict) -> dict:

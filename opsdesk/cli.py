@@ -272,6 +272,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     from opsdesk.replenishment import simulation
 
+    plan_params = None
     if args.data == "online_retail":
         path = Path(args.data_dir) / "online_retail" / "online_retail.csv"
         if not path.exists():
@@ -279,12 +280,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         inputs = simulation.online_retail_world(path)
     else:
         _setup_django()
-        inputs = simulation.company_world(_company(args.company), max_pairs=args.max_pairs)
+        from opsdesk.replenishment.selectors import plan_params as company_plan_params
+
+        company = _company(args.company)
+        plan_params = company_plan_params(company)  # the company's replenishment settings, as the nightly plan
+        inputs = simulation.company_world(company, max_pairs=args.max_pairs, review_days=plan_params["review_days"])
         if inputs is None:
             raise SystemExit("the company has no store x SKU sales; run `opsdesk demo --no-serve` first")
-    figures = simulation.run_policies(inputs, target_fill=args.fill_rate,
-                                      on_policy=lambda name: print(f"simulating {name} ...", file=sys.stderr))
+    results: dict = {}
+    figures = simulation.run_policies(inputs, target_fill=args.fill_rate, bound=args.bound, plan_params=plan_params,
+                                      on_policy=lambda name: print(f"simulating {name} ...", file=sys.stderr),
+                                      results=results)
     print(simulation.format_table(args.data, inputs.demand.shape[0], figures))
+    if args.bound:
+        print("\naverage inventory value by segment (days one order covers)")
+        print(simulation.format_segments(simulation.order_cover_segments(inputs, results)))
     print(json.dumps({args.data: {name: {key: round(value, 4) if isinstance(value, float) else value
                                          for key, value in row.items()} for name, row in figures.items()}}))
     return 0
@@ -338,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--max-pairs", type=int, default=5000, help="sample at most this many store x SKUs")
     simulate.add_argument("--fill-rate", type=float, default=None,
                           help="calibrate each policy to this fill rate (e.g. 0.98) instead of its defaults")
+    simulate.add_argument("--bound", action="store_true",
+                          help="add the plan fed the actual future demand (how far any forecast could go) and the "
+                               "inventory by segment of days one order covers")
     simulate.set_defaults(func=cmd_simulate)
 
     from opsdesk.imports.cli import add_commands as add_import_commands  # import, imports, realdata

@@ -41,7 +41,7 @@ POLICIES = ("opsdesk", "odoo_minmax", "erpnext_reorder")
 KEY = 10_000_000  # store id * KEY + product id: one int64 per store x SKU pair
 # The OpsDesk policy's settings: the nightly plan's defaults (services.DEFAULT_PARAMS; a test keeps them equal).
 PLAN_PARAMS = {"review_days": 7.0, "check_interval_days": 1.0, "service_levels": (0.98, 0.95, 0.90),
-               "service_measure": "cycle"}
+               "service_measure": "cycle", "min_pair_fill_rate": None}
 
 
 def _lead_times(stated: np.ndarray, days: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -53,9 +53,11 @@ def _lead_times(stated: np.ndarray, days: int, seed: int) -> tuple[np.ndarray, n
     return actual.astype(np.int64), mean, std
 
 
-def company_world(company, *, max_pairs: int | None = None) -> SimulationInputs | None:
+def company_world(company, *, max_pairs: int | None = None,
+                  review_days: float = PLAN_PARAMS["review_days"]) -> SimulationInputs | None:
     """The company's store x SKU daily sales of the last HISTORY_DAYS + burn-in + holdout days (SkuDaySales), with
-    the planned promotion calendar (Promotion) as known events."""
+    the planned promotion calendar (Promotion) as known events; ``review_days`` is every policy's order cycle (the
+    company's setting, see ``selectors.plan_params``)."""
     from django.db import connection
     from django.db.models import Max
 
@@ -94,7 +96,8 @@ def company_world(company, *, max_pairs: int | None = None) -> SimulationInputs 
     pack = np.maximum(np.asarray([float(f[0]) for f in facts]), 1.0)
     value = np.asarray([f[1] for f in facts])
     events = promotion_calendar(company, pairs // KEY, pairs % KEY, start, days)
-    return _inputs(demand, stated, pack, value, pairs // KEY, events=events, event_groups=pairs % KEY)
+    return _inputs(demand, stated, pack, value, pairs // KEY, events=events, event_groups=pairs % KEY,
+                   review_days=review_days)
 
 
 def promotion_calendar(company, store_of: np.ndarray, product_of: np.ndarray, first_day: date,
@@ -165,7 +168,8 @@ def online_retail_world(path: Path) -> SimulationInputs:
 
 def _inputs(demand: np.ndarray, stated: np.ndarray, pack: np.ndarray, value: np.ndarray,
             groups: np.ndarray | None, events: np.ndarray | None = None,
-            event_groups: np.ndarray | None = None) -> SimulationInputs:
+            event_groups: np.ndarray | None = None,
+            review_days: float = PLAN_PARAMS["review_days"]) -> SimulationInputs:
     n, days = demand.shape
     start = HISTORY_DAYS
     actual, mean, std = _lead_times(stated, days, seed=11)
@@ -173,33 +177,45 @@ def _inputs(demand: np.ndarray, stated: np.ndarray, pack: np.ndarray, value: np.
     return SimulationInputs(
         demand=demand, start=start, measure_from=start + BURN_IN_DAYS, lead_time_actual=actual,
         stated_lead_time=stated, lead_time_mean=mean, lead_time_std=std,
-        review_days=np.full(n, PLAN_PARAMS["review_days"]), abc_class=abc, pack_size=pack,
+        review_days=np.full(n, float(review_days)), abc_class=abc, pack_size=pack,
         min_order_qty=pack.copy(), unit_value=value, events=events, event_groups=event_groups)
 
 
-def policy_makers(inputs: SimulationInputs, *, ablations: bool = False) -> dict[str, tuple]:
+def policy_makers(inputs: SimulationInputs, *, ablations: bool = False, bound: bool = False,
+                  plan_params: dict | None = None) -> dict[str, tuple]:
     """Each policy as ``name -> (make(knob) -> Policy, configured knob, (low, high) calibration range)``.
 
-    ``opsdesk`` is the nightly plan's policy (opsdesk.replenishment.services: daily planner, cycle service targets
-    A 0.98 / B 0.95 / C 0.90, the forecast with the planned promotion calendar when the world has one); its knob
-    scales z. ``odoo_minmax``'s knob is extra days of cover in min, ``erpnext_reorder``'s scales z. The ranges are
-    wide (180 days, z x 40) so that lumpy data can reach 98% fill under every policy. ``ablations`` adds
-    ``opsdesk_history_only`` (no event calendar; only when the world has one) and ``opsdesk_fill_pooled``
+    ``opsdesk`` is the nightly plan's policy: ``plan_params`` (the company's settings, ``selectors.plan_params``;
+    default ``PLAN_PARAMS``, the plan service's defaults) gives its check interval, service targets per ABC class,
+    service measure and pair fill floor, and the forecast knows the planned promotion calendar when the world has
+    one; its knob scales z. ``odoo_minmax``'s knob is extra days of cover in min, ``erpnext_reorder``'s scales z.
+    The ranges are wide (180 days, z x 40) so that lumpy data can reach 98% fill under every policy. ``ablations``
+    adds ``opsdesk_history_only`` (no event calendar; only when the world has one) and ``opsdesk_fill_pooled``
     (class fill targets allocated at the least safety-stock value, no pair planned below 90% expected fill; its
-    knob is the fill target of every class), and ``bound_perfect_forecast``: the same plan fed the actual future
-    demand instead of a forecast (``PerfectForecastCache``), the most any forecast could achieve in the world; its
-    knob scales the lead-time safety stock and may go below zero (reorder later), its range is (-6, 3).
+    knob is the fill target of every class). ``bound`` adds ``bound_perfect_forecast``: the same plan fed the
+    actual future demand instead of a forecast (``PerfectForecastCache``), the most any forecast could achieve in
+    the world; its knob scales the lead-time safety stock and may go below zero (reorder later), range (-6, 3).
     """
+    params = {**PLAN_PARAMS, **(plan_params or {})}
+    daily = {"check_interval_days": params["check_interval_days"], "service_levels": tuple(params["service_levels"]),
+             "service_measure": params["service_measure"], "min_pair_fill_rate": params["min_pair_fill_rate"]}
     cache = ForecastCache(inputs)
-    daily = {"check_interval_days": PLAN_PARAMS["check_interval_days"],
-             "service_levels": tuple(PLAN_PARAMS["service_levels"])}
     makers = {
         "opsdesk": (lambda knob: OpsdeskForecast(inputs, cache, PlanParams(**daily, z_scale=knob)), 1.0, (0.0, 12.0)),
         "odoo_minmax": (lambda knob: OdooMinMax(inputs, buffer_days=knob), 0.0, (0.0, 180.0)),
         "erpnext_reorder": (lambda knob: ErpnextReorder(inputs, z_scale=knob), 1.0, (0.0, 40.0)),
     }
-    if not ablations:
-        return makers
+    if ablations:
+        makers.update(_ablations(inputs, cache, daily))
+    if bound:
+        perfect = PerfectForecastCache(inputs)
+        makers["bound_perfect_forecast"] = (
+            lambda knob: OpsdeskForecast(inputs, perfect, PlanParams(**daily, z_scale=knob)), 0.0, (-6.0, 3.0))
+    return makers
+
+
+def _ablations(inputs: SimulationInputs, cache: ForecastCache, daily: dict) -> dict[str, tuple]:
+    makers = {}
     if inputs.events is not None:
         history_cache = ForecastCache(inputs, tsb_weekly_forecast)
         makers["opsdesk_history_only"] = (
@@ -212,9 +228,6 @@ def policy_makers(inputs: SimulationInputs, *, ablations: bool = False) -> dict[
             service_measure="fill_rate_pooled", min_pair_fill_rate=0.9))
 
     makers["opsdesk_fill_pooled"] = (pooled, None, (0.8, 0.9999))
-    perfect = PerfectForecastCache(inputs)
-    makers["bound_perfect_forecast"] = (
-        lambda knob: OpsdeskForecast(inputs, perfect, PlanParams(**daily, z_scale=knob)), 0.0, (-6.0, 3.0))
     return makers
 
 
@@ -225,11 +238,14 @@ def calibration_iterations(name: str, iterations: int) -> int:
 
 
 def run_policies(inputs: SimulationInputs, *, target_fill: float | None = None,
-                 on_policy: Callable[[str], None] | None = None, ablations: bool = False,
-                 iterations: int = 8) -> dict[str, dict]:
-    """Each policy as configured (or calibrated to `target_fill`): its measured summary (plus knob and reached)."""
+                 on_policy: Callable[[str], None] | None = None, ablations: bool = False, bound: bool = False,
+                 plan_params: dict | None = None, iterations: int = 8,
+                 results: dict | None = None) -> dict[str, dict]:
+    """Each policy as configured (or calibrated to `target_fill`): its measured summary (plus knob and reached).
+    ``results``, when given, receives each policy's ``SimulationResult`` (for ``order_cover_segments``)."""
     figures = {}
-    for name, (make, knob, (low, high)) in policy_makers(inputs, ablations=ablations).items():
+    makers = policy_makers(inputs, ablations=ablations, bound=bound, plan_params=plan_params)
+    for name, (make, knob, (low, high)) in makers.items():
         if on_policy is not None:
             on_policy(name)
         if target_fill is None:
@@ -239,14 +255,65 @@ def run_policies(inputs: SimulationInputs, *, target_fill: float | None = None,
             knob, result, is_reached = calibrate(make, inputs, low, high, target_fill,
                                                  calibration_iterations(name, iterations))
             figures[name] = {**result.summary(), "knob": knob, "reached": is_reached}
+        if results is not None:
+            results[name] = result
     return figures
+
+
+SEGMENTS = ((0.0, 7.0, "order covers <= 7 days (review period)"), (7.0, 60.0, "case covers 7-60 days"),
+            (60.0, np.inf, "case covers > 60 days"))
+
+
+def order_cover_segments(inputs: SimulationInputs, results: dict) -> list[dict]:
+    """Average inventory value per segment of pairs by the days one order covers, per policy.
+
+    An order covers ``max(pack, MOQ, R x d) / d`` days (``d`` the average daily demand of the 90 days before the
+    simulation, ``R`` the review period; no demand = infinitely many, in the last segment: the segments partition
+    the pairs). Where the case covers more than the review
+    period every policy orders one case at a time and holds about half a case on average, so only the first
+    segment leaves a better plan much room.
+
+    Args:
+        inputs: the simulation world.
+        results: ``policy name -> SimulationResult`` of that world.
+
+    Returns:
+        One dict per segment: ``segment`` label, ``pairs``, ``demand_share`` (of the measured demand) and the
+        average inventory value of each policy.
+    """
+    history = inputs.demand[:, max(inputs.start - 90, 0):inputs.start]
+    daily = history.mean(axis=1)
+    order = np.maximum(np.maximum(inputs.pack_size, inputs.min_order_qty), inputs.review_days * daily)
+    # Rounded so that an order of exactly R days' demand counts as R days despite float division.
+    covers = np.round(np.divide(order, daily, out=np.full_like(daily, np.inf), where=daily > 0), 9)
+    demanded = inputs.demand[:, inputs.measure_from:].sum(axis=1)
+    rows = []
+    for low, high, label in SEGMENTS:
+        mask = (covers > low) & (covers <= high)
+        row = {"segment": label, "pairs": int(mask.sum()),
+               "demand_share": round(float(demanded[mask].sum() / max(demanded.sum(), 1.0)), 4)}
+        for name, result in results.items():
+            per_pair = result.on_hand_sum * result.unit_value / max(result.measured_days, 1)
+            row[name] = round(float(per_pair[mask].sum()), 1)
+        rows.append(row)
+    return rows
+
+
+def format_segments(rows: list[dict]) -> str:
+    """A readable table of ``order_cover_segments``."""
+    names = [key for key in rows[0] if key not in ("segment", "pairs", "demand_share")] if rows else []
+    lines = [f"{'segment':<40}{'pairs':>7}{'demand':>8}" + "".join(f"{name[:20]:>22}" for name in names)]
+    for row in rows:
+        lines.append(f"{row['segment']:<40}{row['pairs']:>7}{row['demand_share']:>8.1%}"
+                     + "".join(f"{row[name]:>22,.0f}" for name in names))
+    return "\n".join(lines)
 
 
 def format_table(name: str, pairs: int, figures: dict[str, dict]) -> str:
     """A readable table of one data set."""
     lines = [f"{name}: {pairs} pairs, holdout {HOLDOUT_DAYS} days after {BURN_IN_DAYS} burn-in days",
-             f"{'policy':<17}{'fill':>8}{'CSL':>8}{'SO days':>9}{'avg value':>12}{'orders':>8}"]
+             f"{'policy':<24}{'fill':>8}{'CSL':>8}{'SO days':>9}{'avg value':>12}{'orders':>8}"]
     for policy, row in figures.items():
-        lines.append(f"{policy:<17}{row['fill_rate']:>8.4f}{row['cycle_service_level']:>8.4f}"
+        lines.append(f"{policy:<24}{row['fill_rate']:>8.4f}{row['cycle_service_level']:>8.4f}"
                      f"{row['stockout_days']:>9}{row['avg_inventory_value']:>12.0f}{row['orders']:>8}")
     return "\n".join(lines)

@@ -48,3 +48,66 @@ def test_company_world_and_policies():
         assert 0.0 <= row["fill_rate"] <= 1.0
         assert row["orders"] > 0
     assert "opsdesk" in simulation.format_table("demo", 4, figures)
+
+
+def test_the_simulated_opsdesk_policy_follows_the_company_settings():
+    # given: the company sets fill-rate targets 0.9 / 0.8 / 0.7 and a 14-day review period
+    from opsdesk.engine.replenish import PlanParams
+    from opsdesk.replenishment.models import ReplenishmentSettings
+    from opsdesk.replenishment.selectors import plan_params
+
+    company = _company_with_history(simulation.HISTORY_DAYS + simulation.BURN_IN_DAYS + simulation.HOLDOUT_DAYS)
+    ReplenishmentSettings.objects.create(company=company, service_level_a=0.9, service_level_b=0.8,
+                                         service_level_c=0.7, service_measure="fill_rate", review_days=14)
+    params = plan_params(company)
+    # when
+    inputs = simulation.company_world(company, review_days=params["review_days"])
+    policy = simulation.policy_makers(inputs, plan_params=params)["opsdesk"][0](1.0)
+    # then: the nightly plan's settings, and every policy orders for the company's review period
+    assert policy.params == PlanParams(service_levels=(0.9, 0.8, 0.7), check_interval_days=1.0,
+                                       service_measure="fill_rate", min_pair_fill_rate=None, z_scale=1.0)
+    assert inputs.review_days.tolist() == [14.0, 14.0, 14.0, 14.0]
+
+
+def test_order_cover_segments_split_the_inventory_value_by_the_days_one_order_covers():
+    # given: 4 pairs over 100 history + 20 simulated days: 10/day pack 1 (an order covers 7 days), 1/day case of 20
+    # (20 days), 0.1/day case of 12 (120 days) and no demand (covers forever: the last segment); review 7 days
+    from opsdesk.engine.replenish import OdooMinMax, SimulationInputs, simulate
+
+    demand = np.zeros((4, 120))
+    demand[0], demand[1], demand[2, ::10] = 10.0, 1.0, 1.0
+    n = 4
+    inputs = SimulationInputs(
+        demand=demand, start=100, measure_from=100, lead_time_actual=np.full((n, 120), 2),
+        stated_lead_time=np.full(n, 2.0), lead_time_mean=np.full(n, 2.0), lead_time_std=np.zeros(n),
+        review_days=np.full(n, 7.0), abc_class=np.zeros(n, dtype=np.int8), pack_size=np.array([1.0, 20, 12, 6]),
+        min_order_qty=np.array([1.0, 20, 12, 6]), unit_value=np.array([1.0, 2.0, 3.0, 4.0]))
+    result = simulate(inputs, OdooMinMax(inputs))
+    value = result.on_hand_sum * inputs.unit_value / 20
+    # when
+    rows = simulation.order_cover_segments(inputs, {"odoo_minmax": result})
+    # then: demand 200 + 20 + 2 units; each segment holds exactly its pairs' value, together all of it
+    assert [(row["segment"], row["pairs"], row["demand_share"]) for row in rows] == [
+        ("order covers <= 7 days (review period)", 1, round(200 / 222, 4)),
+        ("case covers 7-60 days", 1, round(20 / 222, 4)), ("case covers > 60 days", 2, round(2 / 222, 4))]
+    assert [row["odoo_minmax"] for row in rows] == [round(float(value[0]), 1), round(float(value[1]), 1),
+                                                    round(float(value[2] + value[3]), 1)]
+    assert "case covers > 60 days" in simulation.format_segments(rows)
+
+
+def test_simulate_command_with_the_perfect_forecast_bound(capsys):
+    # given: the company's sales in the database
+    from opsdesk import cli
+
+    _company_with_history(simulation.HISTORY_DAYS + simulation.BURN_IN_DAYS + simulation.HOLDOUT_DAYS)
+    # when
+    code = cli.main(["simulate", "--company", "SIM", "--bound"])
+    # then: the three policies, the bound and the segment table, then one JSON line with the four rows
+    output = capsys.readouterr().out
+    assert code == 0
+    assert "bound_perfect_forecast" in output
+    assert "order covers <= 7 days (review period)" in output
+    import json
+
+    figures = json.loads(output.strip().splitlines()[-1])
+    assert set(figures["demo"]) == {"opsdesk", "odoo_minmax", "erpnext_reorder", "bound_perfect_forecast"}
