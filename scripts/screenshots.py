@@ -18,6 +18,7 @@ PAGES = [
     ("coo", "store-forecast", "/forecasting/stores/1/"),
     ("coo", "replenishment", "/replenishment/"),
     ("coo", "inventory-health", "/replenishment/health/"),
+    ("coo", "replenishment-settings", "/replenishment/settings/"),
     ("coo", "storeops-scorecard", "/storeops/scorecard/"),
     ("coo", "supplier-scorecards", "/purchasing/scorecards/"),
     ("coo", "supplier-overview", "/purchasing/suppliers/31/"),

@@ -335,11 +335,12 @@ def _health(request: HttpRequest, store: Store | None) -> HttpResponse:
         )
         bins = run.summary.get("cover_bins", services.COVER_BINS)
         labels = [f"{lo}–{hi}" for lo, hi in zip(bins, bins[1:], strict=False)] + [f"{bins[-1]}+"]
+        age_labels = [_("无入库记录") if label == "?" else label for label in overview["overstock_by_age"]]
         context["charts"] = [
             ("cover-chart", bar_chart(_("可售天数分布（门店×商品数）"), labels, overview["cover_histogram"],
                                       _("数量"))),
-            ("age-chart", bar_chart(_("积压金额按库龄（天）"), list(overview["overstock_by_age"]),
-                                    list(overview["overstock_by_age"].values()), _("金额"))),
+            ("age-chart", bar_chart(_("积压金额按库龄（天）"), age_labels, list(overview["overstock_by_age"].values()),
+                                    _("金额"))),
         ]
     return render(request, "replenishment/health.html", context)
 

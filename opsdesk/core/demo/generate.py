@@ -27,6 +27,7 @@ from opsdesk.core.demo import names
 
 FULL_DAYS = 760  # two years and a month of history at scale 1
 FULL_STORES = len(names.STORES)
+RECEIPT_DAYS = 90  # deliveries kept as goods receipts: every one of the last 90 days, and each SKU's last one
 FULL_PRODUCTS = sum(count for _code, _name, leaves in names.CATEGORIES for _leaf, _leaf_name, count in leaves)
 
 # Weekly trading profile (Monday first): supermarkets peak at the weekend, convenience stores on workdays.
@@ -288,6 +289,11 @@ class StoreFacts:
     snapshot_day_index: np.ndarray
     on_hand: np.ndarray
     on_order: np.ndarray
+    # deliveries received (the stock simulation's arrivals): every one of the last RECEIPT_DAYS days and each SKU's
+    # last one before them, so that the age of the stock is known; shape (n_receipts,), ordered by (product, day)
+    receipt_product_index: np.ndarray
+    receipt_day_index: np.ndarray
+    receipt_quantity: np.ndarray  # units, or kg with 3 decimals
 
 
 def ean13(body: str) -> str:
@@ -842,9 +848,10 @@ def _order_levels(rng, plan, assortment, mean, lead, review, dispersion) -> tupl
 
 
 def _simulate_stock(rng, demand, reorder, up_to, forecast, lead, pack, delay, is_open, first, snapshot_days):
-    """Day-by-day stock with lost sales; returns sales, stockout flags and snapshot on-hand/on-order.
+    """Day-by-day stock with lost sales; returns sales, stockout flags, snapshot on-hand/on-order and the arrivals.
 
     Shapes: demand (n_sku, n_days) units; lead, pack (n_sku,); delay (n_sku, n_days); snapshot_days (n_snap,).
+    The arrivals are ``(sku, day, units)`` arrays, one entry per delivery, in day order.
     """
     n_sku, n_days = demand.shape
     sales = np.zeros_like(demand)
@@ -859,10 +866,14 @@ def _simulate_stock(rng, demand, reorder, up_to, forecast, lead, pack, delay, is
     snap_on_order = np.zeros_like(snap_on_hand)
     snap_slot = {int(day): i for i, day in enumerate(snapshot_days)}
     late = rng.random((n_days, n_sku)) < 0.08
+    arrived: list[tuple[np.ndarray, int, np.ndarray]] = []
     for t in range(start, n_days):
         arriving = pipeline[t % horizon]
         on_hand += arriving
         on_order -= arriving
+        delivered = np.flatnonzero(arriving)
+        if delivered.size:
+            arrived.append((delivered, t, arriving[delivered].copy()))
         arriving[:] = 0
         if is_open[t]:
             sold = np.minimum(demand[:, t], on_hand)
@@ -880,14 +891,34 @@ def _simulate_stock(rng, demand, reorder, up_to, forecast, lead, pack, delay, is
         if slot is not None:
             snap_on_hand[slot] = on_hand
             snap_on_order[slot] = on_order
-    return sales, stockout, snap_on_hand, snap_on_order
+    if not arrived:
+        return sales, stockout, snap_on_hand, snap_on_order, (np.zeros(0, dtype=np.int64),) * 3
+    arrivals = (np.concatenate([a[0] for a in arrived]), np.concatenate([np.full(len(a[0]), a[1]) for a in arrived]),
+                np.concatenate([a[2] for a in arrived]))
+    return sales, stockout, snap_on_hand, snap_on_order, arrivals
+
+
+def _receipts(arrivals, n_days: int, alive: np.ndarray, portion: np.ndarray):
+    """The deliveries kept as goods receipts (see StoreFacts), kg for loose produce, ordered by (product, day)."""
+    sku, day, units = arrivals
+    keep = alive[sku, day] & (day >= n_days - RECEIPT_DAYS)
+    last = np.zeros(len(sku), dtype=bool)
+    if len(sku):
+        order = np.lexsort((day, sku))
+        is_last = np.append(sku[order][1:] != sku[order][:-1], True)
+        last[order[is_last]] = True
+    keep |= last & alive[sku, day]
+    weight = np.where(portion > 0, portion, 1.0)
+    sku, day, units = sku[keep], day[keep], units[keep]
+    order = np.lexsort((day, sku))
+    return sku[order], day[order], np.round(units[order] * weight[sku[order]], 3)
 
 
 def _empty_facts(store_index: int) -> StoreFacts:
     empty_int, empty_bool = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
     return StoreFacts(store_index, empty_int, empty_int, np.zeros(0), empty_int, empty_int, empty_bool, empty_bool,
                       empty_int, empty_int, empty_int, empty_int, empty_int, empty_bool, empty_bool,
-                      empty_int, empty_int, np.zeros(0), np.zeros(0))
+                      empty_int, empty_int, np.zeros(0), np.zeros(0), empty_int, empty_int, np.zeros(0))
 
 
 def store_facts(plan: DemoPlan, store_index: int) -> StoreFacts:
@@ -914,7 +945,7 @@ def store_facts(plan: DemoPlan, store_index: int) -> StoreFacts:
     reorder, up_to, forecast = _order_levels(rng, plan, assortment, mean, lead, review, dispersion)
     snapshot_days = np.flatnonzero(cal.is_month_end | (np.arange(n_days) == n_days - 1))
     snapshot_days = snapshot_days[snapshot_days >= first]
-    sales, stockout, snap_on_hand, snap_on_order = _simulate_stock(
+    sales, stockout, snap_on_hand, snap_on_order, arrivals = _simulate_stock(
         rng, demand, reorder, up_to, forecast, lead, pack.astype(np.int64), plan.supplier_delay[supplier],
         is_open, first, snapshot_days,
     )
@@ -939,7 +970,13 @@ def store_facts(plan: DemoPlan, store_index: int) -> StoreFacts:
     return StoreFacts(
         store_index, assortment[rows], days, quantity, revenue_cents, cost_cents, cell_discount > 0,
         stockout[rows, days], *totals, assortment[snap_rows], snap_days, on_hand, on_order,
+        *_receipt_columns(assortment, _receipts(arrivals, n_days, alive, portion)),
     )
+
+
+def _receipt_columns(assortment: np.ndarray, receipts):
+    sku, day, quantity = receipts
+    return assortment[sku], day, quantity
 
 
 def _day_totals(rng, store, first, is_open, any_promo, days, revenue_cents, cost_cents, cal):

@@ -31,7 +31,7 @@ from opsdesk.core.choices import RoleChoices
 from opsdesk.core.demo import DEMO_PASSWORD, extensions, names
 from opsdesk.core.demo.generate import FORMATS, DemoPlan, StoreFacts, iter_store_facts, plan_company
 from opsdesk.core.models import Company, Department, Employee, Position, Region, Store, User
-from opsdesk.inventory.models import StockSnapshot
+from opsdesk.inventory.models import GoodsReceipt, StockSnapshot
 from opsdesk.purchasing.models import Supplier
 from opsdesk.sales.models import Promotion, SkuDaySales, StoreDaySales
 
@@ -39,6 +39,7 @@ SKU_COLUMNS = ["store", "product", "date", "quantity", "revenue", "cost", "is_pr
 DAY_COLUMNS = ["store", "date", "sales_amount", "cost_amount", "customers", "transactions", "is_open", "is_promo",
                "state_holiday", "is_school_holiday"]
 SNAPSHOT_COLUMNS = ["store", "product", "date", "on_hand", "on_order", "unit_cost"]
+RECEIPT_COLUMNS = ["store", "product", "supplier", "date", "quantity", "unit_cost", "reference"]
 
 
 class DemoExistsError(RuntimeError):
@@ -329,7 +330,8 @@ def _write_facts(plan: DemoPlan, objects: _Written, stream: Iterator[StoreFacts]
     """Sales, store totals and stock snapshots of every store, with the fact tables' indexes rebuilt once."""
     product_ids = np.array([product.pk for product in objects.products], dtype=np.int64)
     unit_cost = np.array([p.cost_cents for p in plan.products], dtype=np.int64) / 100
-    counts = {"store_day_sales": 0, "sku_day_sales": 0, "stock_snapshots": 0}
+    supplier_ids = np.array([objects.suppliers[p.supplier_index].pk for p in plan.products], dtype=np.int64)
+    counts = {"store_day_sales": 0, "sku_day_sales": 0, "stock_snapshots": 0, "goods_receipts": 0}
     generating = writing = writing_cpu = 0.0
     with deferred_indexes(SkuDaySales, StoreDaySales, StockSnapshot, constraints=True) as _rebuild:
         for store in objects.stores:
@@ -343,6 +345,9 @@ def _write_facts(plan: DemoPlan, objects: _Written, stream: Iterator[StoreFacts]
             counts["stock_snapshots"] += bulk_insert(
                 StockSnapshot, SNAPSHOT_COLUMNS, _snapshot_rows(plan, facts, store.pk, product_ids, unit_cost)
             )
+            counts["goods_receipts"] += bulk_insert(
+                GoodsReceipt, RECEIPT_COLUMNS,
+                _receipt_rows(plan, facts, store.pk, product_ids, supplier_ids, unit_cost))
             writing += time.perf_counter() - mark
             writing_cpu += time.process_time() - mark_cpu
             bar.set_postfix_str(f"{store.code} · {counts['sku_day_sales']:,} rows")
@@ -399,5 +404,22 @@ def _snapshot_rows(plan: DemoPlan, facts: StoreFacts, store_id: int, product_ids
         facts.on_hand.tolist(),
         facts.on_order.tolist(),
         unit_cost[facts.snapshot_product_index].tolist(),
+        strict=True,
+    )
+
+
+def _receipt_rows(plan: DemoPlan, facts: StoreFacts, store_id: int, product_ids: np.ndarray,
+                  supplier_ids: np.ndarray, unit_cost: np.ndarray):
+    """The store's deliveries as goods receipts, one delivery note number per store and day."""
+    n = len(facts.receipt_day_index)
+    dates = plan.calendar.iso[facts.receipt_day_index].tolist()
+    return zip(
+        [store_id] * n,
+        product_ids[facts.receipt_product_index].tolist(),
+        supplier_ids[facts.receipt_product_index].tolist(),
+        dates,
+        facts.receipt_quantity.tolist(),
+        unit_cost[facts.receipt_product_index].tolist(),
+        [f"DN-{store_id}-{day.replace('-', '')}" for day in dates],
         strict=True,
     )

@@ -22,10 +22,10 @@ from opsdesk.catalog.models import Product
 from opsdesk.core.bulk import bulk_insert, deferred_indexes
 from opsdesk.core.choices import RoleChoices
 from opsdesk.core.demo import DEMO_PASSWORD, build_demo, demo_exists, demo_logins
-from opsdesk.core.demo.generate import ean13, iter_store_facts, plan_company, store_facts
+from opsdesk.core.demo.generate import RECEIPT_DAYS, ean13, iter_store_facts, plan_company, store_facts
 from opsdesk.core.demo.load import DAY_COLUMNS, DemoExistsError
 from opsdesk.core.models import Company, Employee, Position, Store, User
-from opsdesk.inventory.models import StockSnapshot
+from opsdesk.inventory.models import GoodsReceipt, StockSnapshot
 from opsdesk.sales.models import Promotion, SkuDaySales, StoreDaySales
 
 END = date(2025, 3, 31)  # 120 days from 2024-12-02: the 2025 Spring Festival (Jan 29) sits in the middle
@@ -123,6 +123,28 @@ def test_store_facts_are_deterministic_per_seed():
     assert not np.array_equal(a.revenue_cents, c.revenue_cents)
 
 
+def test_receipts_are_the_recent_deliveries_and_each_skus_last_one():
+    # given
+    plan = plan_company(seed=SEED, end_date=END, scale=SCALE)
+    n_days = len(plan.calendar.dates)
+    # when
+    facts = store_facts(plan, 0)
+    # then: ordered by (product, day), one per product and day, positive; before the last RECEIPT_DAYS days only
+    # a product's last delivery
+    sku, day, quantity = facts.receipt_product_index, facts.receipt_day_index, facts.receipt_quantity
+    key = sku * n_days + day
+    assert len(sku) > 0
+    assert np.all(np.diff(key) > 0)
+    assert np.all(quantity > 0)
+    old = day < n_days - RECEIPT_DAYS
+    assert old.any()
+    later = np.append(sku[1:] == sku[:-1], False)
+    assert not np.any(old & later)
+    # every product still stocked at the end has a known last delivery (the age of its stock)
+    stocked = set(facts.snapshot_product_index[(facts.snapshot_day_index == n_days - 1) & (facts.on_hand > 0)])
+    assert stocked <= set(sku.tolist())
+
+
 def test_generate_module_does_not_import_django():
     # given
     code = "import sys, opsdesk.core.demo.generate; print('django' in sys.modules)"
@@ -147,6 +169,7 @@ def test_summary_counts_match_the_database(demo):
     assert counts["sku_day_sales"] == SkuDaySales.objects.count() > 0
     assert counts["store_day_sales"] == StoreDaySales.objects.count() == 4 * 120
     assert counts["stock_snapshots"] == StockSnapshot.objects.count() > 0
+    assert counts["goods_receipts"] == GoodsReceipt.objects.filter(reference__startswith="DN-").count() > 0
     assert counts["promotions"] == Promotion.objects.count() > 0
     assert (demo.start_date, demo.end_date) == (date(2024, 12, 2), END)
 
