@@ -349,7 +349,6 @@ def _matrix_rows(matrix: dict) -> list[tuple[str, list]]:
     return [(abc, [matrix.get(abc, {}).get(xyz, [0, 0.0]) for xyz in "XYZ"]) for abc in "ABC"]
 
 
-
 MEASURE_EXPLANATIONS = {
     ServiceMeasureChoices.CYCLE: gettext_lazy(
         "目标是每个补货周期内不缺货的概率：A 类 98% 表示大约每 50 个补货周期出现一次缺货（缺多少不计）。"),
