@@ -19,6 +19,7 @@ from opsdesk.replenishment.choices import (
     ReasonChoices,
     ServiceMeasureChoices,
 )
+from opsdesk.replenishment.defaults import DEFAULT_PARAMS
 
 #: Stored instead of infinity (no demand forecast: the stock never runs out).
 NEVER = 9999.0
@@ -190,14 +191,14 @@ class ReplenishmentSettings(models.Model):
 
     company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="replenishment_settings",
                                    verbose_name=_("公司"))
-    service_level_a = models.FloatField(_("A 类服务水平"), default=0.98, validators=_between(0.5, 0.9999),
-                                        help_text=_LEVEL_HELP)
-    service_level_b = models.FloatField(_("B 类服务水平"), default=0.95, validators=_between(0.5, 0.9999),
-                                        help_text=_LEVEL_HELP)
-    service_level_c = models.FloatField(_("C 类服务水平"), default=0.90, validators=_between(0.5, 0.9999),
-                                        help_text=_LEVEL_HELP)
+    service_level_a = models.FloatField(_("A 类服务水平"), default=DEFAULT_PARAMS["service_levels"][0],
+                                        validators=_between(0.5, 0.9999), help_text=_LEVEL_HELP)
+    service_level_b = models.FloatField(_("B 类服务水平"), default=DEFAULT_PARAMS["service_levels"][1],
+                                        validators=_between(0.5, 0.9999), help_text=_LEVEL_HELP)
+    service_level_c = models.FloatField(_("C 类服务水平"), default=DEFAULT_PARAMS["service_levels"][2],
+                                        validators=_between(0.5, 0.9999), help_text=_LEVEL_HELP)
     service_measure = models.CharField(
-        _("服务水平口径"), max_length=20, choices=ServiceMeasureChoices, default=ServiceMeasureChoices.CYCLE,
+        _("服务水平口径"), max_length=20, choices=ServiceMeasureChoices, default=DEFAULT_PARAMS["service_measure"],
         help_text=_("周期服务水平：每个补货周期不缺货的概率；单品满足率：每个门店×商品的需求中现货满足的比例；"
                     "分类总满足率：每个 ABC 类整体的满足率，以最低库存金额达成。"),
     )
@@ -206,16 +207,17 @@ class ReplenishmentSettings(models.Model):
         help_text=_("仅用于“分类总满足率”：允许个别商品的满足率降到此值以节省库存金额；须低于最低的分类目标。"
                     "留空表示每个商品至少保持安全库存不为负。"),
     )
-    review_days = models.FloatField(_("补货周期（天）"), default=7.0, validators=_between(1, 90),
+    review_days = models.FloatField(_("补货周期（天）"), default=DEFAULT_PARAMS["review_days"],
+                                    validators=_between(1, 90),
                                     help_text=_("两次下单之间的天数（1–90）：周期越长，每次订得越多。"))
     risk_days = models.PositiveSmallIntegerField(
-        _("缺货风险天数"), default=7, validators=_between(1, 60),
+        _("缺货风险天数"), default=DEFAULT_PARAMS["risk_days"], validators=_between(1, 60),
         help_text=_("在此天数（1–60）内缺货概率超过 20% 的商品标记为缺货风险。"))
     overstock_days = models.FloatField(
-        _("积压天数"), default=90.0, validators=_between(7, 730),
+        _("积压天数"), default=DEFAULT_PARAMS["overstock_days"], validators=_between(7, 730),
         help_text=_("超过此天数（7–730）预测销量的库存计为积压。"))
     dead_days = models.PositiveSmallIntegerField(
-        _("滞销天数"), default=60, validators=_between(7, 365),
+        _("滞销天数"), default=DEFAULT_PARAMS["dead_days"], validators=_between(7, 365),
         help_text=_("有库存但连续此天数（7–365）没有销售的商品计为滞销。"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     updated_by = models.ForeignKey(
