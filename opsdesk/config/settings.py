@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    # ninja serves the API docs' Swagger UI from its own static files (the CDN otherwise).
+    "ninja",
     "opsdesk.core",
     "opsdesk.catalog",
     "opsdesk.purchasing",

@@ -4,16 +4,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.models import Region, Store, User
+from opsdesk.core.widgets import mark_searchable
 
 
 def bootstrap_widgets(form: forms.BaseForm) -> None:
-    """Bootstrap classes on a form's widgets (check boxes, selects, everything else)."""
+    """Bootstrap classes on a form's widgets (check boxes, selects, everything else); model choices searchable."""
     for field in form.fields.values():
         widget = field.widget
         css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
         if isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select"
         widget.attrs.setdefault("class", css)
+        if _is_model_select(field):
+            mark_searchable(widget)
+
+
+def _is_model_select(field: forms.Field) -> bool:
+    """A model choice shown as a drop-down list (not radio buttons, check boxes or a hidden input)."""
+    widget = field.widget
+    return (
+        isinstance(field, forms.ModelChoiceField)  # ModelMultipleChoiceField is a subclass
+        and isinstance(widget, forms.Select | forms.SelectMultiple)
+        and not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput)
+    )
 
 
 class ScopedModelForm(forms.ModelForm):

@@ -151,3 +151,37 @@ def store_overview(*, user, store: Store) -> dict:
         )
     employees = employee_list(user=user).filter(store=store)[:50]
     return {"chart": chart, "employees": employees, "last_day": last_day}
+
+
+def assignable_people(*, company_id: int, area: str, store_id: int | None = None, action: str = "change",
+                      visible_to=None) -> QuerySet[User]:
+    """The one answer to "who may own or be assigned this": active users of the company whose role may perform
+    `action` in `area` and whose scope covers the store (any store for company-wide objects).
+
+    `visible_to` narrows the list to people whose scope meets the acting user's (a form before a store is chosen).
+    """
+    from django.db.models import Q
+
+    from opsdesk.core.permissions import areas
+
+    roles = [role for role, actions in areas().get(area, {}).items() if action in actions]
+    people = User.objects.filter(company_id=company_id, is_active=True, role__in=roles)
+    if store_id is not None:
+        store = Store.objects.filter(pk=store_id, company_id=company_id).values("region_id").first()
+        if store is None:
+            return User.objects.none()
+        people = people.filter(Q(has_company_scope=True) | Q(scope_stores=store_id)
+                               | Q(scope_regions=store["region_id"]))
+    elif visible_to is not None and not visible_to.has_company_scope:
+        stores = visible_store_ids(visible_to)
+        regions = Store.objects.filter(pk__in=stores).values("region_id")
+        people = people.filter(Q(has_company_scope=True) | Q(scope_stores__in=stores) | Q(scope_regions__in=regions))
+    return people.distinct().order_by("last_name", "first_name", "username")
+
+
+def is_assignable(person, *, company_id: int, area: str, store_id: int | None = None, action: str = "change") -> bool:
+    """Whether one person may own or be assigned an object of `area` at `store_id` (see `assignable_people`)."""
+    if person is None:
+        return True
+    return assignable_people(company_id=company_id, area=area, store_id=store_id, action=action).filter(
+        pk=person.pk).exists()

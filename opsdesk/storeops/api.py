@@ -18,8 +18,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from opsdesk.core.api_support import require_area
 from opsdesk.core.permissions import user_can
-from opsdesk.storeops import filtersets, selectors, services
-from opsdesk.storeops.models import ComplianceItem, InspectionAnswer, MaintenanceRequest
+from opsdesk.storeops import filtersets, selectors, services, specs
+from opsdesk.storeops.models import InspectionAnswer
 
 router = Router(tags=["store operations"])
 
@@ -188,37 +188,6 @@ class ActionProgressIn(Schema):
     resolution_note: str | None = None
 
 
-class MaintenanceOut(Schema):
-    id: int
-    store_id: int
-    title: str
-    equipment: str
-    priority: str
-    status: str
-    vendor: str
-    estimated_cost: Decimal | None
-    actual_cost: Decimal | None
-    scheduled_date: date | None
-    completed_date: date | None
-    reported_at: datetime
-
-
-class ComplianceOut(Schema):
-    id: int
-    store_id: int
-    kind: str
-    name: str
-    reference_no: str
-    holder: str
-    issued_date: date | None
-    expiry_date: date
-    state: str
-
-    @staticmethod
-    def resolve_state(obj):
-        return obj.state()
-
-
 @router.get("/templates/", response=list[TemplateOut], summary="Checklist templates")
 @paginate(PageNumberPagination)
 def templates_list(request: HttpRequest):
@@ -303,17 +272,5 @@ def actions_progress(request: HttpRequest, action_id: int, payload: ActionProgre
         actor=request.auth, action=action, status=payload.status, resolution_note=payload.resolution_note))
 
 
-@router.get("/maintenance/", response=list[MaintenanceOut], summary="Maintenance requests")
-@paginate(PageNumberPagination)
-def maintenance_list(request: HttpRequest):
-    require_area(request, "storeops")
-    queryset = MaintenanceRequest.objects.for_user(request.auth).select_related("store")
-    return _filtered(request, filtersets.MaintenanceRequestFilterSet, queryset)
-
-
-@router.get("/compliance/", response=list[ComplianceOut], summary="Compliance items")
-@paginate(PageNumberPagination)
-def compliance_list(request: HttpRequest):
-    require_area(request, "storeops")
-    queryset = ComplianceItem.objects.for_user(request.auth).select_related("store")
-    return _filtered(request, filtersets.ComplianceItemFilterSet, queryset)
+specs.maintenance.register_api(router)
+specs.compliance.register_api(router)

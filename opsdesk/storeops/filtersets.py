@@ -9,7 +9,6 @@ from opsdesk.storeops.choices import (
     ActionStatusChoices,
     ComplianceKindChoices,
     ItemTopicChoices,
-    MaintenanceStatusChoices,
     PriorityChoices,
     RunStatusChoices,
     StockCheckStatusChoices,
@@ -22,7 +21,6 @@ from opsdesk.storeops.models import (
     Finding,
     InspectionRun,
     InspectionSchedule,
-    MaintenanceRequest,
     StockCheck,
     TrainingSuggestion,
 )
@@ -100,16 +98,6 @@ class CorrectiveActionFilterSet(StoreScopedFilterSet):
         if not value or self.request is None:
             return queryset
         return queryset.filter(owner=self.request.user)
-
-
-class MaintenanceRequestFilterSet(StoreScopedFilterSet):
-    search_fields = ("title", "equipment", "vendor", "store__name")
-    status = django_filters.ChoiceFilter(choices=MaintenanceStatusChoices.choices, label=_("状态"))
-    priority = django_filters.ChoiceFilter(choices=PriorityChoices.choices, label=_("优先级"))
-
-    class Meta:
-        model = MaintenanceRequest
-        fields = ["q", "store", "region", "status", "priority"]
 
 
 class ComplianceItemFilterSet(StoreScopedFilterSet):

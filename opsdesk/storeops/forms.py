@@ -10,10 +10,8 @@ from opsdesk.core.models import Region, Store, User
 from opsdesk.storeops.choices import ActionStatusChoices, ItemKindChoices
 from opsdesk.storeops.models import (
     ChecklistTemplate,
-    ComplianceItem,
     CorrectiveAction,
     InspectionSchedule,
-    MaintenanceRequest,
     TemplateItem,
     TemplateSection,
 )
@@ -156,27 +154,3 @@ class ActionVerifyForm(forms.Form):
                                      choices=[("1", _("验证通过")), ("0", _("退回整改"))],
                                      widget=forms.Select(attrs={"class": "form-select"}))
     note = forms.CharField(label=_("意见"), required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
-
-
-class MaintenanceRequestForm(ScopedModelForm):
-    class Meta:
-        model = MaintenanceRequest
-        fields = ["store", "title", "equipment", "description", "priority", "status", "vendor", "estimated_cost",
-                  "actual_cost", "scheduled_date", "completed_date"]
-        widgets = {"scheduled_date": DATE, "completed_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["store"].queryset = Store.objects.for_user(self.user)
-
-
-class ComplianceItemForm(ScopedModelForm):
-    class Meta:
-        model = ComplianceItem
-        fields = ["store", "kind", "name", "reference_no", "holder", "issued_date", "expiry_date", "reminder_days",
-                  "note"]
-        widgets = {"issued_date": DATE, "expiry_date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["store"].queryset = Store.objects.for_user(self.user)

@@ -11,7 +11,6 @@ from opsdesk.storeops.models import (
     Finding,
     InspectionRun,
     InspectionSchedule,
-    MaintenanceRequest,
     StockCheck,
     TrainingSuggestion,
 )
@@ -98,17 +97,6 @@ class CorrectiveActionTable(tables.Table):
         if record.is_overdue:
             return format_html('<span class="text-danger fw-bold">{}</span>', value)
         return value
-
-
-class MaintenanceRequestTable(tables.Table):
-    title = tables.Column(linkify=True)
-    store = tables.Column(accessor="store__name", verbose_name=_("门店"), order_by=("store__code",))
-
-    class Meta:
-        model = MaintenanceRequest
-        fields = ("title", "store", "equipment", "priority", "status", "vendor", "estimated_cost", "actual_cost",
-                  "scheduled_date", "completed_date", "reported_at")
-        attrs = ATTRS
 
 
 class ComplianceItemTable(tables.Table):

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from opsdesk.storeops import specs
 from opsdesk.storeops.views import crud, pages, runs
 
 app_name = "storeops"
@@ -52,17 +53,9 @@ urlpatterns = [
     path("actions/<int:pk>/progress/", crud.action_progress, name="action_progress"),
     path("actions/<int:pk>/verify/", crud.action_verify, name="action_verify"),
     path("actions/<int:pk>/evidence/", crud.action_evidence, name="action_evidence"),
-    # maintenance and compliance
-    path("maintenance/", crud.MaintenanceRequestListView.as_view(), name="maintenance_list"),
-    path("maintenance/add/", crud.MaintenanceRequestEditView.as_view(), name="maintenance_add"),
-    path("maintenance/<int:pk>/", crud.MaintenanceRequestDetailView.as_view(), name="maintenance_detail"),
-    path("maintenance/<int:pk>/edit/", crud.MaintenanceRequestEditView.as_view(), name="maintenance_edit"),
-    path("maintenance/<int:pk>/delete/", crud.MaintenanceRequestDeleteView.as_view(), name="maintenance_delete"),
-    path("compliance/", crud.ComplianceItemListView.as_view(), name="compliance_list"),
-    path("compliance/add/", crud.ComplianceItemEditView.as_view(), name="compliance_add"),
-    path("compliance/<int:pk>/", crud.ComplianceItemDetailView.as_view(), name="compliance_detail"),
-    path("compliance/<int:pk>/edit/", crud.ComplianceItemEditView.as_view(), name="compliance_edit"),
-    path("compliance/<int:pk>/delete/", crud.ComplianceItemDeleteView.as_view(), name="compliance_delete"),
+    # maintenance and compliance (kit specs)
+    *specs.maintenance.urls(),
+    *specs.compliance.urls(),
     # tie-ins
     path("stock-checks/", crud.StockCheckListView.as_view(), name="stockcheck_list"),
     path("stock-checks/<int:pk>/", crud.StockCheckDetailView.as_view(), name="stockcheck_detail"),

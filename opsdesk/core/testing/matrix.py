@@ -4,10 +4,9 @@ Each route declares what it is (`Route`); the expected answer for a role is deri
 `opsdesk.core.permissions.role_can(role, area, action)`, never typed by hand, so the suite follows the matrix:
 
     anonymous                               page: 302 to the login page;  API: 401
-    role may not view the area              403 for pages without an object (list, add, action);
-                                            `Route.hidden_status` (default 404) for object routes
+    role may not view the area, or may      403 for routes without an object (list, add, collection writes);
+      not do the action                     `Route.hidden_status` (default 404) for object routes
     object out of the user's scope          404 (never 403: existence is not disclosed)
-    role may view but not do the action     403
     allowed                                 200 for GET; 302 after a page POST; 200 for an API write
     any denied unsafe request               the object's row (or the model's row count) is unchanged
 
@@ -175,7 +174,8 @@ def expected_outcome(route: Route, user, method: str, in_scope: bool) -> int | s
     can_view = role_can(user.role, route.area, "view")
     can_act = role_can(user.role, route.area, route.resolved_action)
     if route.has_url_object:
-        if not can_view:
+        # One rule for objects, pages and API alike: out of scope or not permitted reads as absent.
+        if not can_view or not can_act:
             return route.hidden_status
         if not in_scope:
             return 404

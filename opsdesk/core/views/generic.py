@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -41,11 +42,12 @@ class ScopedViewMixin(LoginRequiredMixin):
         if not user_can(request.user, self.area, action):
             raise PermissionDenied(_("你的角色不允许此操作。"))
 
-    def get_object(self, request: HttpRequest, pk: Any) -> models.Model:
-        """The object if it lies in the user's view scope, else 404 (never 403: existence is not disclosed)."""
+    def get_object(self, request: HttpRequest, pk: Any, action: str = "view") -> models.Model:
+        """The object if the user may perform `action` on it, else 404: out of scope and not permitted read the same
+        (never 403, so existence is not disclosed)."""
         try:
-            return self.get_queryset(request, "view").get(pk=pk)
-        except (self.model.DoesNotExist, ValueError, ValidationError) as error:
+            return self.get_queryset(request, action).get(pk=pk)
+        except (self.model.DoesNotExist, ValueError, ValidationError, OverflowError) as error:
             raise Http404(_("未找到。")) from error
 
     def base_context(self, request: HttpRequest) -> dict[str, Any]:
@@ -142,6 +144,7 @@ class ObjectEditView(ScopedViewMixin, View):
 
     form_class = None
     template_name = "generic/object_edit.html"
+    partial_template_name = "generic/_edit_form.html"
     success_url_name: str | None = None
 
     def create(self, request: HttpRequest, form) -> models.Model:
@@ -157,9 +160,7 @@ class ObjectEditView(ScopedViewMixin, View):
         if pk is None:
             self.require(request, "add")
             return None
-        instance = self.get_object(request, pk)
-        self.require(request, "change")
-        return instance
+        return self.get_object(request, pk, "change")
 
     def get(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
         instance = self._instance(request, pk)
@@ -175,12 +176,24 @@ class ObjectEditView(ScopedViewMixin, View):
                 _add_errors(form, error)
             else:
                 messages.success(request, _("已保存：%(object)s") % {"object": saved})
-                return redirect(saved.get_absolute_url())
+                return _redirect(request, saved.get_absolute_url())
         return self._render(request, form, instance, status=400 if request.method == "POST" else 200)
 
     def _render(self, request, form, instance, status: int = 200) -> HttpResponse:
         context = {**self.base_context(request), "form": form, "object": instance}
+        if request.htmx and not request.htmx.boosted:
+            # htmx swaps only 2xx answers: the form with its errors comes back as 200 into its own place.
+            return render(request, self.partial_template_name, context)
         return render(request, self.template_name, context, status=status)
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """After a write: an ordinary redirect, or for an HTMX request (a form in a modal) HX-Redirect to the page."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -195,23 +208,23 @@ class ObjectDeleteView(ScopedViewMixin, View):
     """Confirm and delete through the service; protected rows give a clear message, not a traceback."""
 
     template_name = "generic/object_delete.html"
+    partial_template_name = "generic/_delete_form.html"
     success_url_name: str = "core:home"
 
     def delete(self, request: HttpRequest, instance) -> None:
         raise NotImplementedError
 
     def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        instance = self.get_object(request, pk)
-        self.require(request, "delete")
-        return render(request, self.template_name, {**self.base_context(request), "object": instance})
+        instance = self.get_object(request, pk, "delete")
+        template = self.partial_template_name if request.htmx and not request.htmx.boosted else self.template_name
+        return render(request, template, {**self.base_context(request), "object": instance})
 
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
-        instance = self.get_object(request, pk)
-        self.require(request, "delete")
+        instance = self.get_object(request, pk, "delete")
         try:
             self.delete(request, instance)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(instance.get_absolute_url())
         messages.success(request, _("已删除：%(object)s") % {"object": instance})
-        return redirect(self.success_url_name)
+        return _redirect(request, reverse(self.success_url_name))

@@ -25,13 +25,7 @@ from opsdesk.storeops.services.checklists import (
     version_update,
 )
 from opsdesk.storeops.services.facilities import (
-    compliance_create,
-    compliance_delete,
     compliance_send_reminders,
-    compliance_update,
-    maintenance_create,
-    maintenance_delete,
-    maintenance_update,
 )
 from opsdesk.storeops.services.runs import (
     answer_save,
@@ -55,10 +49,10 @@ from opsdesk.storeops.services.tieins import stock_check_close, stock_check_rais
 
 __all__ = [
     "action_create", "action_delete", "action_escalate", "action_progress", "action_update", "action_verify",
-    "actions_escalate_overdue", "answer_save", "assert_can_perform", "can_progress", "compliance_create",
-    "compliance_delete", "compliance_send_reminders", "compliance_update", "escalation_chain",
-    "escalation_target_level", "item_delete", "item_save", "maintenance_create", "maintenance_delete",
-    "maintenance_update", "photo_add", "photo_delete", "run_begin", "run_cancel", "run_complete", "run_delete",
+    "actions_escalate_overdue", "answer_save", "assert_can_perform", "can_progress",
+    "compliance_send_reminders", "escalation_chain",
+    "escalation_target_level", "item_delete", "item_save",
+    "photo_add", "photo_delete", "run_begin", "run_cancel", "run_complete", "run_delete",
     "run_score", "run_start", "schedule_create", "schedule_delete", "schedule_update", "schedules_generate_runs",
     "section_add", "stock_check_close", "stock_check_raise", "template_build", "template_create", "template_delete",
     "template_draft", "template_publish", "template_update", "training_decide", "training_suggest", "version_update",

@@ -16,7 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from opsdesk.core.testing.kit import spec_routes
 from opsdesk.core.testing.matrix import Route
+from opsdesk.storeops import specs
 from opsdesk.storeops.models import (
     ChecklistTemplate,
     ComplianceItem,
@@ -288,16 +290,6 @@ ROUTES = [
           post_data=lambda org, user, obj: {"approve": "1", "note": "matrix"}),
     Route("storeops:action_evidence", "detail", area=S, make_object=_action_with_evidence),
     # maintenance and compliance
-    Route("storeops:maintenance_list", "list", area=S, make_object=_maintenance),
-    Route("storeops:maintenance_add", "add", area=S, model=MaintenanceRequest, post_data=_maintenance_data),
-    Route("storeops:maintenance_detail", "detail", area=S, make_object=_maintenance),
-    Route("storeops:maintenance_edit", "edit", area=S, make_object=_maintenance, post_data=_maintenance_data),
-    Route("storeops:maintenance_delete", "delete", area=S, make_object=_maintenance, model=MaintenanceRequest),
-    Route("storeops:compliance_list", "list", area=S, make_object=_compliance),
-    Route("storeops:compliance_add", "add", area=S, model=ComplianceItem, post_data=_compliance_data),
-    Route("storeops:compliance_detail", "detail", area=S, make_object=_compliance),
-    Route("storeops:compliance_edit", "edit", area=S, make_object=_compliance, post_data=_compliance_data),
-    Route("storeops:compliance_delete", "delete", area=S, make_object=_compliance, model=ComplianceItem),
     # tie-ins
     Route("storeops:stockcheck_list", "list", area=S, make_object=_stock_check),
     Route("storeops:stockcheck_detail", "detail", area=S, make_object=_stock_check),
@@ -319,6 +311,9 @@ ROUTES = [
           post_data=lambda org, user, obj: {"priority": "high", "due_date": "2030-03-01"}),
     Route("POST " + _api("actions/{action_id}/progress/"), "api-write", area=S, action="change",
           make_object=_action, post_data=lambda org, user, obj: {"status": "in_progress"}),
-    Route("GET " + _api("maintenance/"), "api-list", area=S, make_object=_maintenance),
-    Route("GET " + _api("compliance/"), "api-list", area=S, make_object=_compliance),
+]
+
+ROUTES += [
+    *spec_routes(specs.maintenance, _maintenance, _maintenance_data),
+    *spec_routes(specs.compliance, _compliance, _compliance_data),
 ]

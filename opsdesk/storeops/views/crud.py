@@ -16,11 +16,9 @@ from opsdesk.core.views.generic import ObjectDeleteView, ObjectDetailView, Objec
 from opsdesk.storeops import filtersets, forms, selectors, services, tables
 from opsdesk.storeops.models import (
     ChecklistTemplate,
-    ComplianceItem,
     CorrectiveAction,
     Finding,
     InspectionSchedule,
-    MaintenanceRequest,
     StockCheck,
     TemplateItem,
     TrainingSuggestion,
@@ -375,89 +373,6 @@ def action_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if not action.evidence:
         raise Http404
     return image_response(action.evidence)
-
-
-# --- maintenance and compliance ------------------------------------------------------------------------------
-
-
-class MaintenanceRequestListView(ObjectListView):
-    model = MaintenanceRequest
-    filterset_class = filtersets.MaintenanceRequestFilterSet
-    table_class = tables.MaintenanceRequestTable
-    export_filename = "maintenance-requests"
-    add_url_name = "storeops:maintenance_add"
-
-    def get_queryset(self, request, action="view"):
-        return MaintenanceRequest.objects.for_user(request.user, action).select_related("store")
-
-
-class MaintenanceRequestDetailView(ObjectDetailView):
-    model = MaintenanceRequest
-    template_name = "storeops/simple_detail.html"
-    fields = ["store", "title", "equipment", "description", "priority", "status", "vendor", "estimated_cost",
-              "actual_cost", "scheduled_date", "completed_date", "reported_by", "reported_at"]
-
-    def get_extra_context(self, request, instance):
-        return {"edit_url_name": "storeops:maintenance_edit", "delete_url_name": "storeops:maintenance_delete"}
-
-
-class MaintenanceRequestEditView(ObjectEditView):
-    model = MaintenanceRequest
-    form_class = forms.MaintenanceRequestForm
-
-    def create(self, request, form):
-        return services.maintenance_create(actor=request.user, data=form.cleaned_data)
-
-    def update(self, request, instance, form):
-        return services.maintenance_update(actor=request.user, request=instance, data=form.cleaned_data)
-
-
-class MaintenanceRequestDeleteView(ObjectDeleteView):
-    model = MaintenanceRequest
-    success_url_name = "storeops:maintenance_list"
-
-    def delete(self, request, instance):
-        services.maintenance_delete(actor=request.user, request=instance)
-
-
-class ComplianceItemListView(ObjectListView):
-    model = ComplianceItem
-    filterset_class = filtersets.ComplianceItemFilterSet
-    table_class = tables.ComplianceItemTable
-    export_filename = "compliance-items"
-    add_url_name = "storeops:compliance_add"
-
-    def get_queryset(self, request, action="view"):
-        return ComplianceItem.objects.for_user(request.user, action).select_related("store")
-
-
-class ComplianceItemDetailView(ObjectDetailView):
-    model = ComplianceItem
-    template_name = "storeops/simple_detail.html"
-    fields = ["store", "kind", "name", "reference_no", "holder", "issued_date", "expiry_date", "reminder_days", "note"]
-
-    def get_extra_context(self, request, instance):
-        return {"edit_url_name": "storeops:compliance_edit", "delete_url_name": "storeops:compliance_delete",
-                "state": instance.state(), "state_label": instance.get_state_display()}
-
-
-class ComplianceItemEditView(ObjectEditView):
-    model = ComplianceItem
-    form_class = forms.ComplianceItemForm
-
-    def create(self, request, form):
-        return services.compliance_create(actor=request.user, data=form.cleaned_data)
-
-    def update(self, request, instance, form):
-        return services.compliance_update(actor=request.user, item=instance, data=form.cleaned_data)
-
-
-class ComplianceItemDeleteView(ObjectDeleteView):
-    model = ComplianceItem
-    success_url_name = "storeops:compliance_list"
-
-    def delete(self, request, instance):
-        services.compliance_delete(actor=request.user, item=instance)
 
 
 # --- tie-ins: stock checks and training suggestions ----------------------------------------------------------

@@ -1,0 +1,155 @@
+"""The REST operations of a spec on a django-ninja router, with the list page's FilterSet.
+
+    GET    /<path>/           list (paginated; the list page's filters as query parameters)
+    POST   /<path>/           create                                   -> 201
+    GET    /<path>/{id}/      one object
+    PATCH  /<path>/{id}/      change the given fields
+    DELETE /<path>/{id}/      delete                                   -> 204
+
+An object outside the caller's scope, or one their role may not perform the operation on, answers 404; a
+collection operation the role may not perform answers 403; bad input answers 422 naming the field.
+"""
+
+
+from typing import Any
+
+import django_filters
+import pydantic
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.http import Http404, HttpRequest
+from ninja import Query, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.orm import create_schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from opsdesk.core.api_support import require_area
+from opsdesk.core.kit.guards import is_valid_id, scoped_or_none
+
+
+class StrictSchema(Schema):
+    """An input body: an unknown key is an error (422 naming it), never silently dropped."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
+def validation_error(error: DjangoValidationError) -> NinjaValidationError:
+    """A Django ValidationError as django-ninja's 422 body: [{"loc": ["body", field], "msg": ...}]."""
+    if hasattr(error, "error_dict"):
+        items = [(field, message) for field, messages in error.message_dict.items() for message in messages]
+    else:
+        items = [("__all__", message) for message in error.messages]
+    return NinjaValidationError([{"loc": ["body", field], "msg": message, "type": "value_error"}
+                                 for field, message in items])
+
+
+def _prepare(model, data: dict[str, Any]) -> dict[str, Any]:
+    """The body as field values: relation ids to rows (unknown, invalid and out-of-scope ids read alike), and a null
+    for a field that cannot hold one refused (or, for optional text, stored as the empty text)."""
+    resolved = dict(data)
+    for name, value in data.items():
+        field = model._meta.get_field(name)
+        if value is None:
+            if field.null or field.many_to_many:
+                continue
+            if field.blank and isinstance(field, models.CharField | models.TextField):
+                resolved[name] = ""
+                continue
+            raise DjangoValidationError({name: "此字段不能为空。"})
+        if not field.is_relation:
+            continue
+        values = value if field.many_to_many else [value]
+        if any(not is_valid_id(item) for item in values):
+            raise DjangoValidationError({name: "所选对象不存在或不在你的权限范围内。"})
+        if field.many_to_many:
+            continue  # ids; the write checks their scope
+        row = field.related_model._base_manager.filter(pk=int(value)).first()
+        if row is None:
+            raise DjangoValidationError({name: "所选对象不存在或不在你的权限范围内。"})
+        resolved[name] = row
+    return resolved
+
+
+def _filter_schema(spec) -> type[Schema]:
+    """Query parameters named like the list page's filters (all optional strings, parsed by the FilterSet)."""
+    names = []
+    for name, declared in spec.get_filterset_class().base_filters.items():
+        if isinstance(declared, django_filters.DateFromToRangeFilter):
+            names += [f"{name}_after", f"{name}_before"]
+        else:
+            names.append(name)
+    fields = {name: (str | None, pydantic.Field(None, max_length=200)) for name in names}
+    return pydantic.create_model(f"{spec.model.__name__}Filters", __base__=Schema, **fields)
+
+
+def _call(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except DjangoValidationError as error:
+        raise validation_error(error) from error
+
+
+def register(router, spec) -> None:
+    """Add the five operations of `spec` to `router` (see the module docstring)."""
+    model, label = spec.model, spec.model.__name__
+    out_fields = ["id", *(spec.api_out_fields or dict.fromkeys((*spec.columns, *spec.fields, *spec.detail_fields)))]
+    out_fields = [name for name in out_fields if name == "id" or _is_field(model, name)]
+    base_out = create_schema(model, name=f"{label}Out", fields=out_fields)
+    out = type(f"{label}Out", (base_out,), {"__annotations__": {"display": str},
+                                           "resolve_display": staticmethod(lambda obj: str(obj))})
+    create_in = create_schema(model, name=f"{label}In", fields=list(spec.fields), base_class=StrictSchema)
+    patch_in = create_schema(model, name=f"{label}Patch", fields=list(spec.fields), optional_fields="__all__",
+                             base_class=StrictSchema)
+    filters_schema = _filter_schema(spec)
+    collection, item = spec.api_path, f"{spec.api_path}{{object_id}}/"
+    plural = str(model._meta.verbose_name_plural)
+
+    def get_in_scope(request, object_id: int, action: str):
+        found = scoped_or_none(model, request.auth, object_id, action)
+        if found is None:
+            raise Http404
+        return spec.get_queryset(request.auth, action).get(pk=found.pk)
+
+    @router.get(collection, response=list[out], summary=f"List {plural}", operation_id=f"{spec.name}_list")
+    @paginate(PageNumberPagination)
+    def list_objects(request: HttpRequest, filters: Query[filters_schema]):
+        require_area(request, spec.area, "view")
+        filterset = spec.get_filterset_class()(filters.dict(exclude_none=True),
+                                               queryset=spec.get_queryset(request.auth), request=request)
+        if not filterset.is_valid():
+            raise HttpError(400, "; ".join(f"{key}: {' '.join(value)}" for key, value in filterset.errors.items()))
+        return filterset.qs
+
+    @router.post(collection, response={201: out}, summary=f"Create ({plural})", operation_id=f"{spec.name}_create")
+    def create_object(request: HttpRequest, payload: create_in):
+        require_area(request, spec.area, "add")
+        data = _call(_prepare, model, payload.dict(exclude_unset=True))
+        return 201, _call(spec.create, actor=request.auth, data=data)
+
+    @router.get(item, response=out, summary=f"One of {plural}", operation_id=f"{spec.name}_get")
+    def get_object(request: HttpRequest, object_id: int):
+        return get_in_scope(request, object_id, "view")
+
+    @router.patch(item, response=out, summary=f"Change ({plural})", operation_id=f"{spec.name}_update")
+    def update_object(request: HttpRequest, object_id: int, payload: patch_in):
+        instance = get_in_scope(request, object_id, "change")
+        data = _call(_prepare, model, payload.dict(exclude_unset=True))
+        return _call(spec.update, actor=request.auth, instance=instance, data=data)
+
+    @router.delete(item, response={204: None}, summary=f"Delete ({plural})", operation_id=f"{spec.name}_delete")
+    def delete_object(request: HttpRequest, object_id: int):
+        instance = get_in_scope(request, object_id, "delete")
+        _call(spec.delete, actor=request.auth, instance=instance)
+        return 204, None
+
+
+def _is_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - properties are not API fields
+        return False
+    return True
