@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "opsdesk.finance",
     "opsdesk.imports",
     "opsdesk.storeops",
+    "opsdesk.service",
     "opsdesk.forecasting",
     "opsdesk.replenishment",
     "opsdesk.cockpit",

@@ -229,18 +229,18 @@ def sla_status(
     Returns:
         The SlaStatus; `due_at` in the calendar's time zone.
     """
+    # compare instants as integers: aware datetimes sharing a tzinfo compare by wall time, ignoring fold
     at = _to_us(now, "now")
-    if stopped_at is not None:
-        _to_us(stopped_at, "stopped_at")
+    stopped = None if stopped_at is None else _to_us(stopped_at, "stopped_at")
     if not math.isfinite(target_seconds) or target_seconds < 0:
         raise ValueError(f"target_seconds must be finite and >= 0, got {target_seconds!r}")
     if not 0.0 <= warn_fraction <= 1.0:
         raise ValueError(f"warn_fraction must be in [0, 1], got {warn_fraction!r}")
-    is_stopped = stopped_at is not None and stopped_at <= now
+    is_stopped = stopped is not None and stopped <= at
     as_of = stopped_at if is_stopped else now
     elapsed = business_seconds(calendar, start, as_of, pauses)
     due_at = add_business_seconds(calendar, start, target_seconds, pauses)
-    is_breached = due_at is not None and as_of > due_at
+    is_breached = due_at is not None and _to_us(as_of, "now") > _to_us(due_at, "due_at")
     is_paused = not is_stopped and any(opens <= at < closes for opens, closes in _merge_pauses(pauses))
     return SlaStatus(
         target_seconds=float(target_seconds),

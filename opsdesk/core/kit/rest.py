@@ -101,9 +101,6 @@ def register(router, spec) -> None:
     base_out = create_schema(model, name=f"{label}Out", fields=out_fields)
     out = type(f"{label}Out", (base_out,), {"__annotations__": {"display": str},
                                            "resolve_display": staticmethod(lambda obj: str(obj))})
-    create_in = create_schema(model, name=f"{label}In", fields=list(spec.fields), base_class=StrictSchema)
-    patch_in = create_schema(model, name=f"{label}Patch", fields=list(spec.fields), optional_fields="__all__",
-                             base_class=StrictSchema)
     filters_schema = _filter_schema(spec)
     collection, item = spec.api_path, f"{spec.api_path}{{object_id}}/"
     plural = str(model._meta.verbose_name_plural)
@@ -114,7 +111,7 @@ def register(router, spec) -> None:
             raise Http404
         return spec.get_queryset(request.auth, action).get(pk=found.pk)
 
-    @router.get(collection, response=list[out], summary=f"List {plural}", operation_id=f"{spec.name}_list")
+    @router.get(collection, response=list[out], summary=f"List {plural}", operation_id=f"{spec.namespace}_{spec.name}_list")
     @paginate(PageNumberPagination)
     def list_objects(request: HttpRequest, filters: Query[filters_schema]):
         require_area(request, spec.area, "view")
@@ -124,23 +121,29 @@ def register(router, spec) -> None:
             raise HttpError(400, "; ".join(f"{key}: {' '.join(value)}" for key, value in filterset.errors.items()))
         return filterset.qs
 
-    @router.post(collection, response={201: out}, summary=f"Create ({plural})", operation_id=f"{spec.name}_create")
+    @router.get(item, response=out, summary=f"One of {plural}", operation_id=f"{spec.namespace}_{spec.name}_get")
+    def get_object(request: HttpRequest, object_id: int):
+        return get_in_scope(request, object_id, "view")
+
+    if spec.read_only:
+        return
+    create_in = create_schema(model, name=f"{label}In", fields=list(spec.fields), base_class=StrictSchema)
+    patch_in = create_schema(model, name=f"{label}Patch", fields=list(spec.fields), optional_fields="__all__",
+                             base_class=StrictSchema)
+
+    @router.post(collection, response={201: out}, summary=f"Create ({plural})", operation_id=f"{spec.namespace}_{spec.name}_create")
     def create_object(request: HttpRequest, payload: create_in):
         require_area(request, spec.area, "add")
         data = _call(_prepare, model, payload.dict(exclude_unset=True))
         return 201, _call(spec.create, actor=request.auth, data=data)
 
-    @router.get(item, response=out, summary=f"One of {plural}", operation_id=f"{spec.name}_get")
-    def get_object(request: HttpRequest, object_id: int):
-        return get_in_scope(request, object_id, "view")
-
-    @router.patch(item, response=out, summary=f"Change ({plural})", operation_id=f"{spec.name}_update")
+    @router.patch(item, response=out, summary=f"Change ({plural})", operation_id=f"{spec.namespace}_{spec.name}_update")
     def update_object(request: HttpRequest, object_id: int, payload: patch_in):
         instance = get_in_scope(request, object_id, "change")
         data = _call(_prepare, model, payload.dict(exclude_unset=True))
         return _call(spec.update, actor=request.auth, instance=instance, data=data)
 
-    @router.delete(item, response={204: None}, summary=f"Delete ({plural})", operation_id=f"{spec.name}_delete")
+    @router.delete(item, response={204: None}, summary=f"Delete ({plural})", operation_id=f"{spec.namespace}_{spec.name}_delete")
     def delete_object(request: HttpRequest, object_id: int):
         instance = get_in_scope(request, object_id, "delete")
         _call(spec.delete, actor=request.auth, instance=instance)

@@ -53,6 +53,9 @@ class ObjectSpec:
     api_path: str = ""
     api_out_fields: tuple[str, ...] = ()
     views: dict[str, type] = field(default_factory=dict)
+    create_with: Callable[..., models.Model] | None = None
+    update_with: Callable[..., models.Model] | None = None
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         self.name = self.name or self.model._meta.model_name
@@ -95,11 +98,17 @@ class ObjectSpec:
     # ------------------------------------------------------------------ writes
 
     def create(self, *, actor, data: dict[str, Any]) -> models.Model:
+        """The model's create service (`create_with`), else the generic `object_create`."""
+        if self.create_with is not None:
+            return self.create_with(actor=actor, data=data)
         initial = self.initial(actor) if self.initial is not None else None
         return services.object_create(actor=actor, model=self.model, data=data, fields=self.fields, initial=initial,
                                       assignee_fields=self.assignee_fields)
 
     def update(self, *, actor, instance: models.Model, data: dict[str, Any]) -> models.Model:
+        """The model's update service (`update_with`, called with the instance), else `object_update`."""
+        if self.update_with is not None:
+            return self.update_with(actor=actor, instance=instance, data=data)
         return services.object_update(actor=actor, instance=instance, data=data, fields=self.fields,
                                       assignee_fields=self.assignee_fields)
 
@@ -134,6 +143,9 @@ class ObjectSpec:
         from opsdesk.core.kit import views
 
         made = {kind: self.views.get(kind) or views.view_class(self, kind) for kind in views.KINDS}
+        if self.read_only:
+            return [path(f"{self.path}/", made["list"].as_view(), name=f"{self.name}_list"),
+                    path(f"{self.path}/<int:pk>/", made["detail"].as_view(), name=f"{self.name}_detail")]
         return [
             path(f"{self.path}/", made["list"].as_view(), name=f"{self.name}_list"),
             path(f"{self.path}/add/", made["edit"].as_view(), name=f"{self.name}_add"),

@@ -6,13 +6,18 @@ from __future__ import annotations
 from opsdesk.core.testing.matrix import DataBuilder, ObjectBuilder, Route
 
 
-def spec_routes(spec, make_object: ObjectBuilder, post_data: DataBuilder, *, api_prefix: str | None = None,
+def spec_routes(spec, make_object: ObjectBuilder, post_data: DataBuilder | None = None, *, api_prefix: str | None = None,
                 api_data: DataBuilder | None = None) -> list[Route]:
     """The matrix routes of `spec`; `api_prefix` is the app's API mount ("/api/v1/<app label>")."""
     area, model = spec.area, spec.model
     prefix = api_prefix if api_prefix is not None else f"/api/v1/{spec.namespace}"
     collection, item = f"{prefix}{spec.api_path}", f"{prefix}{spec.api_path}{{object_id}}/"
     json_data = api_data or _as_json(spec, post_data)
+    if spec.read_only:
+        return [Route(spec.url_name("list"), "list", area=area, make_object=make_object),
+                Route(spec.url_name("detail"), "detail", area=area, make_object=make_object),
+                Route(f"GET {collection}", "api-list", area=area, make_object=make_object),
+                Route(f"GET {item}", "api-detail", area=area, make_object=make_object)]
     return [
         Route(spec.url_name("list"), "list", area=area, make_object=make_object),
         Route(spec.url_name("add"), "add", area=area, post_data=post_data, model=model),

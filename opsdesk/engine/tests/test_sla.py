@@ -215,7 +215,8 @@ def test_reopened_ticket_counts_from_the_original_start_and_skips_the_gap():
     # when
     at_resolution = sla_status(calendar, start, 8 * HOUR, now=_sh(2025, 6, 2, 18), stopped_at=resolved)
     after_reopen = sla_status(calendar, start, 8 * HOUR, now=_sh(2025, 6, 3, 12), pauses=[(resolved, reopened)])
-    # then: frozen at 1 h (due 10:00 + 8 h = 18:00 had it run on); reopened: 1 h Mon + 2 h Tue = 3 h, due 7 h after Tue 10:00 = Tue 17:00
+    # then: frozen at 1 h (due 10:00 + 8 h = 18:00 had it run on);
+    # reopened: 1 h Mon + 2 h Tue = 3 h elapsed, due 7 h after Tue 10:00 = Tue 17:00
     assert at_resolution.elapsed_seconds == 3600.0
     assert at_resolution.due_at == _sh(2025, 6, 2, 18)
     assert after_reopen == SlaStatus(target_seconds=28800.0, elapsed_seconds=10800.0, remaining_seconds=18000.0,
@@ -349,6 +350,17 @@ def test_berlin_dst_days():
     # a day store is unaffected: Sat 20:00 + 4 h = Sun 12:00 CEST
     store_due = add_business_seconds(store, _be(2025, 3, 29, 20), 4 * HOUR)
     assert store_due.astimezone(UTC) == _utc(2025, 3, 30, 10)
+
+
+def test_breach_in_the_repeated_autumn_hour_compares_instants_not_wall_times():
+    # given: the bar, ticket Sat 2025-10-25 23:00 CEST, 3.5 h target -> due at the first 02:30 (00:30 UTC)
+    bar = _daily(((time(22), time(4)),), tz=BERLIN)
+    second_0215 = _be(2025, 10, 26, 2, 15).replace(fold=1)  # 01:15 UTC: 45 min after the first 02:30
+    # when
+    status = sla_status(bar, _be(2025, 10, 25, 23), 3.5 * HOUR, now=second_0215)
+    # then: 21:00 UTC -> 01:15 UTC = 4.25 h elapsed, breached although 02:15 < 02:30 on the wall
+    assert status.elapsed_seconds == 4.25 * HOUR
+    assert status.is_breached is True
 
 
 def test_opening_in_the_skipped_hour_starts_at_the_same_instant_as_fold_zero():

@@ -19,15 +19,8 @@ from opsdesk.storeops.choices import ActionStatusChoices, EscalationLevelChoices
 from opsdesk.storeops.images import process_upload
 from opsdesk.storeops.models import ActionEscalation, CorrectiveAction
 from opsdesk.storeops.models.actions import OPEN_ACTION_STATUSES
-from opsdesk.storeops.services.common import (
-    AREA,
-    VERIFY_AREA,
-    assert_can,
-    assert_store_in_scope,
-    assign,
-    confirm_in_scope,
-    locked,
-)
+from opsdesk.core.kit.guards import assert_can, assert_store_in_scope, assign_fields, confirm_in_scope, in_scope_for_update
+from opsdesk.storeops.services.common import AREA, VERIFY_AREA
 
 ACTION_FIELDS = {"title", "description", "owner", "due_date", "priority"}
 #: Days overdue at which an open action reaches each escalation level (the time-based rule).
@@ -55,7 +48,7 @@ def action_create(*, actor, store, data: dict[str, Any], finding=None) -> Correc
     assert_store_in_scope(actor, store)
     with transaction.atomic(), audit_actor(actor):
         action = CorrectiveAction(store=store, finding=finding, created_by=actor)
-        assign(action, data, ACTION_FIELDS)
+        assign_fields(action, data, ACTION_FIELDS)
         _check_owner(actor, store, action.owner)
         if finding is not None and finding.store_id != store.pk:
             raise ValidationError(_("问题项不属于该门店。"))
@@ -69,9 +62,9 @@ def action_update(*, actor, action: CorrectiveAction, data: dict[str, Any]) -> C
     """Change an action's title, owner, due date or priority (a new due date restarts the escalation)."""
     assert_can(actor, AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        action = locked(CorrectiveAction.objects.for_user(actor, "change"), action.pk)
+        action = in_scope_for_update(actor, CorrectiveAction, action, "change")
         old_due = action.due_date
-        assign(action, data, ACTION_FIELDS)
+        assign_fields(action, data, ACTION_FIELDS)
         _check_owner(actor, action.store, action.owner)
         if action.due_date != old_due and action.due_date >= timezone.localdate():
             action.escalation_level = EscalationLevelChoices.OWNER
@@ -92,7 +85,7 @@ def action_progress(*, actor, action: CorrectiveAction, status: str, resolution_
     """Move an action to in progress or done, with a note and an evidence photo (re-encoded, EXIF stripped)."""
     content = process_upload(evidence) if evidence else None
     with transaction.atomic(), audit_actor(actor):
-        action = locked(CorrectiveAction.objects.for_user(actor, "view"), action.pk)
+        action = in_scope_for_update(actor, CorrectiveAction, action, "view")
         if not can_progress(actor, action):
             raise PermissionDenied(_("只有责任人或主管可以更新该任务。"))
         if status != action.status and status not in _NEXT_STATUS[action.status]:
@@ -114,7 +107,7 @@ def action_verify(*, actor, action: CorrectiveAction, approve: bool, note: str =
     """A supervisor (or above) confirms a done action, or sends it back to in progress."""
     assert_can(actor, VERIFY_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        action = locked(CorrectiveAction.objects.for_user(actor, "view"), action.pk)
+        action = in_scope_for_update(actor, CorrectiveAction, action, "view")
         if action.status != ActionStatusChoices.DONE:
             raise ValidationError(_("只有已完成的任务可以验证。"))
         if action.owner_id == actor.pk:

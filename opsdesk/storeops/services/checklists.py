@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from opsdesk.core.audit import audit_actor
 from opsdesk.storeops.choices import VersionStatusChoices
 from opsdesk.storeops.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion
-from opsdesk.storeops.services.common import TEMPLATE_AREA, assert_can, assign, confirm_in_scope, locked
+from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope, in_scope_for_update
+from opsdesk.storeops.services.common import TEMPLATE_AREA
 
 TEMPLATE_FIELDS = {"code", "name", "description", "language", "is_active"}
 ITEM_FIELDS = {
@@ -28,7 +29,7 @@ def template_create(*, actor, data: dict[str, Any], pass_threshold: Decimal = De
     assert_can(actor, TEMPLATE_AREA, "add")
     with transaction.atomic(), audit_actor(actor):
         template = ChecklistTemplate(company_id=actor.company_id)
-        assign(template, data, TEMPLATE_FIELDS)
+        assign_fields(template, data, TEMPLATE_FIELDS)
         template.full_clean()
         template.save()
         version = TemplateVersion(template=template, number=1, pass_threshold=pass_threshold)
@@ -42,8 +43,8 @@ def template_update(*, actor, template: ChecklistTemplate, data: dict[str, Any])
     """Change a template's name, description, language or active flag (content changes go through drafts)."""
     assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        template = locked(ChecklistTemplate.objects.for_user(actor, "change"), template.pk)
-        assign(template, data, TEMPLATE_FIELDS)
+        template = in_scope_for_update(actor, ChecklistTemplate, template, "change")
+        assign_fields(template, data, TEMPLATE_FIELDS)
         template.full_clean()
         template.save()
     return template
@@ -65,7 +66,7 @@ def template_draft(*, actor, template: ChecklistTemplate) -> TemplateVersion:
     """The template's draft version: the open one, or a copy of the current version (copy-on-write)."""
     assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        template = locked(ChecklistTemplate.objects.for_user(actor, "change"), template.pk)
+        template = in_scope_for_update(actor, ChecklistTemplate, template, "change")
         draft = template.versions.filter(status=VersionStatusChoices.DRAFT).first()
         if draft is not None:
             return draft
@@ -132,10 +133,10 @@ def item_save(
         if item is None:
             item = TemplateItem()
         else:
-            item = locked(TemplateItem.objects.for_user(actor, "change"), item.pk)
+            item = in_scope_for_update(actor, TemplateItem, item, "change")
             if item.section.version_id != draft.pk:
                 raise ValidationError(_("只能修改草稿版本中的检查项。"))
-        assign(item, data, ITEM_FIELDS)
+        assign_fields(item, data, ITEM_FIELDS)
         if item.section_id is None or item.section.version_id != draft.pk:
             raise ValidationError({"section": _("请选择草稿中的分区。")})
         if not item.position:
@@ -162,7 +163,7 @@ def template_publish(*, actor, template: ChecklistTemplate, change_note: str = "
     """Freeze the draft and make it the current version; runs already started keep the version they used."""
     assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        template = locked(ChecklistTemplate.objects.for_user(actor, "change"), template.pk)
+        template = in_scope_for_update(actor, ChecklistTemplate, template, "change")
         draft = template.versions.filter(status=VersionStatusChoices.DRAFT).first()
         if draft is None:
             raise ValidationError(_("没有待发布的草稿。"))

@@ -25,7 +25,8 @@ from opsdesk.storeops.models import (
     InspectionRun,
     TemplateItem,
 )
-from opsdesk.storeops.services.common import AREA, assert_can, assert_store_in_scope, confirm_in_scope, locked
+from opsdesk.core.kit.guards import assert_can, assert_store_in_scope, confirm_in_scope, in_scope_for_update
+from opsdesk.storeops.services.common import AREA
 
 ANSWER_FIELDS = ("is_not_applicable", "is_pass", "score", "number", "choice", "note")
 MAX_PHOTOS_PER_ITEM = 6
@@ -55,7 +56,7 @@ def run_start(*, actor, store, template: ChecklistTemplate) -> InspectionRun:
 
 def _open_run(actor, run: InspectionRun) -> InspectionRun:
     assert_can(actor, AREA, "add")
-    run = locked(InspectionRun.objects.for_user(actor, "add"), run.pk)
+    run = in_scope_for_update(actor, InspectionRun, run, "add")
     if not run.is_open:
         raise ValidationError(_("该巡检已结束，不能再修改。"))
     if run.status == RunStatusChoices.SCHEDULED:
@@ -261,7 +262,7 @@ def run_cancel(*, actor, run: InspectionRun) -> InspectionRun:
     """Cancel an open run (supervisor level: needs change)."""
     assert_can(actor, AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        run = locked(InspectionRun.objects.for_user(actor, "change"), run.pk)
+        run = in_scope_for_update(actor, InspectionRun, run, "change")
         if not run.is_open:
             raise ValidationError(_("只能取消未完成的巡检。"))
         run.status = RunStatusChoices.CANCELLED

@@ -14,7 +14,8 @@ from opsdesk.core.audit import audit_actor
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.storeops.choices import FrequencyChoices, RunStatusChoices
 from opsdesk.storeops.models import InspectionRun, InspectionSchedule
-from opsdesk.storeops.services.common import TEMPLATE_AREA, assert_can, assign, confirm_in_scope, locked
+from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope, in_scope_for_update
+from opsdesk.storeops.services.common import TEMPLATE_AREA
 
 SCHEDULE_FIELDS = {"template", "store", "region", "frequency", "weekday", "day_of_month", "assignee_role", "assignee",
                    "start_date", "is_active"}
@@ -38,7 +39,7 @@ def schedule_create(*, actor, data: dict[str, Any]) -> InspectionSchedule:
     assert_can(actor, TEMPLATE_AREA, "add")
     with transaction.atomic(), audit_actor(actor):
         schedule = InspectionSchedule(company_id=actor.company_id)
-        assign(schedule, data, SCHEDULE_FIELDS)
+        assign_fields(schedule, data, SCHEDULE_FIELDS)
         _check_targets(actor, schedule)
         schedule.full_clean()
         schedule.save()
@@ -50,8 +51,8 @@ def schedule_update(*, actor, schedule: InspectionSchedule, data: dict[str, Any]
     """Change a schedule (runs already generated keep their due dates)."""
     assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        schedule = locked(InspectionSchedule.objects.for_user(actor, "change"), schedule.pk)
-        assign(schedule, data, SCHEDULE_FIELDS)
+        schedule = in_scope_for_update(actor, InspectionSchedule, schedule, "change")
+        assign_fields(schedule, data, SCHEDULE_FIELDS)
         _check_targets(actor, schedule)
         schedule.full_clean()
         schedule.save()

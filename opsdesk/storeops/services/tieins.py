@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from opsdesk.core.audit import audit_actor
 from opsdesk.storeops.choices import StockCheckReasonChoices, StockCheckStatusChoices, SuggestionStatusChoices
 from opsdesk.storeops.models import Finding, StockCheck, StockCheckLine, TemplateItem, TrainingSuggestion
-from opsdesk.storeops.services.common import AREA, assert_can, locked
+from opsdesk.core.kit.guards import assert_can, in_scope_for_update
+from opsdesk.storeops.services.common import AREA
 
 RATE_WINDOW_DAYS = 28
 LOW_COVER_DAYS = Decimal("3")
@@ -80,7 +81,7 @@ def stock_check_close(*, actor, stock_check: StockCheck, counts: dict[int, Decim
     """Record counted quantities (line id -> units) and close the check."""
     assert_can(actor, AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        check = locked(StockCheck.objects.for_user(actor, "change"), stock_check.pk)
+        check = in_scope_for_update(actor, StockCheck, stock_check, "change")
         if check.status != StockCheckStatusChoices.OPEN:
             raise ValidationError(_("该核查已完成。"))
         for line in check.lines.all():
@@ -122,7 +123,7 @@ def training_decide(*, actor, suggestion: TrainingSuggestion, accept: bool) -> T
     """Accept (plan a training) or dismiss a suggestion."""
     assert_can(actor, AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        suggestion = locked(TrainingSuggestion.objects.for_user(actor, "change"), suggestion.pk)
+        suggestion = in_scope_for_update(actor, TrainingSuggestion, suggestion, "change")
         if suggestion.status != SuggestionStatusChoices.OPEN:
             raise ValidationError(_("该建议已处理。"))
         suggestion.status = SuggestionStatusChoices.ACCEPTED if accept else SuggestionStatusChoices.DISMISSED

@@ -84,10 +84,8 @@ class ChecklistTemplateDeleteView(ObjectDeleteView):
 
 
 def _template_for_change(request, pk) -> ChecklistTemplate:
-    template = get_object_or_404(ChecklistTemplate.objects.for_user(request.user), pk=pk)
-    if not user_can(request.user, "storeops_templates", "change"):
-        raise PermissionDenied
-    return template
+    """The template if the user may change it, else 404 (out of scope and not permitted read the same)."""
+    return get_object_or_404(ChecklistTemplate.objects.for_user(request.user, "change"), pk=pk)
 
 
 def _item_form_page(request, template, item) -> HttpResponse:
@@ -116,11 +114,8 @@ def template_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_for_change(request, pk) -> TemplateItem:
-    item = get_object_or_404(TemplateItem.objects.for_user(request.user).select_related("section__version__template"),
-                             pk=pk)
-    if not user_can(request.user, "storeops_templates", "change"):
-        raise PermissionDenied
-    return item
+    return get_object_or_404(
+        TemplateItem.objects.for_user(request.user, "change").select_related("section__version__template"), pk=pk)
 
 
 @login_required
@@ -316,9 +311,9 @@ class CorrectiveActionDeleteView(ObjectDeleteView):
         services.action_delete(actor=request.user, action=instance)
 
 
-def _action_in_scope(request, pk) -> CorrectiveAction:
+def _action_in_scope(request, pk, action: str = "view") -> CorrectiveAction:
     try:
-        return selectors.action_list(user=request.user).get(pk=pk)
+        return selectors.action_list(user=request.user, action=action).get(pk=pk)
     except (CorrectiveAction.DoesNotExist, ValueError) as error:
         raise Http404 from error
 
@@ -329,7 +324,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner (or a supervisor) moves the action forward, with an evidence photo."""
     action = _action_in_scope(request, pk)
     if not services.can_progress(request.user, action):
-        raise PermissionDenied
+        raise Http404  # neither the owner nor allowed to change: the action reads as absent
     form = forms.ActionProgressForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -401,9 +396,7 @@ class StockCheckDetailView(ObjectDetailView):
 @login_required
 @require_POST
 def stockcheck_close(request: HttpRequest, pk: int) -> HttpResponse:
-    check = get_object_or_404(StockCheck.objects.for_user(request.user), pk=pk)
-    if not user_can(request.user, "storeops", "change"):
-        raise PermissionDenied
+    check = get_object_or_404(StockCheck.objects.for_user(request.user, "change"), pk=pk)
     counts = {}
     for line in check.lines.all():
         raw = request.POST.get(f"count_{line.pk}", "").strip()
@@ -442,9 +435,7 @@ class TrainingSuggestionDetailView(ObjectDetailView):
 @login_required
 @require_POST
 def training_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = get_object_or_404(TrainingSuggestion.objects.for_user(request.user), pk=pk)
-    if not user_can(request.user, "storeops", "change"):
-        raise PermissionDenied
+    suggestion = get_object_or_404(TrainingSuggestion.objects.for_user(request.user, "change"), pk=pk)
     try:
         services.training_decide(actor=request.user, suggestion=suggestion, accept=request.POST.get("accept") == "1")
     except ValidationError as error:
