@@ -258,6 +258,9 @@ class TicketPause(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "计时暂停")
         ordering = ["started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class TicketEvent(models.Model):
     """One line of a ticket's contact log: a note, a call, a message, a status change, an escalation."""
@@ -279,6 +282,9 @@ class TicketEvent(models.Model):
         verbose_name = _("联系记录")
         verbose_name_plural = pgettext_lazy("plural", "联系记录")
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
 
     def get_additional_data(self) -> dict:
         return _store_audit(self.ticket.store)
@@ -306,6 +312,9 @@ class CsatRequest(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "满意度回访")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} · {self.score or '—'}"
 
     @staticmethod
     def hash_token(token: str) -> str:
@@ -432,3 +441,6 @@ class SurveyAnswer(models.Model):
         verbose_name = _("答案")
         verbose_name_plural = pgettext_lazy("plural", "答案")
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="surveyanswer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.number if self.number is not None else self.text}"

@@ -123,6 +123,17 @@ class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("照片"))
 
 
+def _assignable_owners(user, action):
+    """Who may own a corrective action: the one assignable-people selector (the action's store once it has one)."""
+    from opsdesk.core.selectors import assignable_people
+    from opsdesk.storeops.services.actions import OWNER_ACTION
+
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    return assignable_people(company_id=user.company_id, area="storeops", action=OWNER_ACTION,
+                             store_id=action.store_id, visible_to=user)
+
+
 class CorrectiveActionForm(ScopedModelForm):
     class Meta:
         model = CorrectiveAction
@@ -132,7 +143,7 @@ class CorrectiveActionForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = Store.objects.for_user(self.user)
-        self.fields["owner"].queryset = _company_users(self.user)
+        self.fields["owner"].queryset = _assignable_owners(self.user, self.instance)
         if self.instance.pk:
             self.fields["store"].disabled = True
 

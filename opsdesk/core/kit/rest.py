@@ -104,6 +104,7 @@ def register(router, spec) -> None:
     filters_schema = _filter_schema(spec)
     collection, item = spec.api_path, f"{spec.api_path}{{object_id}}/"
     plural = str(model._meta.verbose_name_plural)
+    op = f"{spec.namespace}_{spec.name}"
 
     def get_in_scope(request, object_id: int, action: str):
         found = scoped_or_none(model, request.auth, object_id, action)
@@ -111,7 +112,7 @@ def register(router, spec) -> None:
             raise Http404
         return spec.get_queryset(request.auth, action).get(pk=found.pk)
 
-    @router.get(collection, response=list[out], summary=f"List {plural}", operation_id=f"{spec.namespace}_{spec.name}_list")
+    @router.get(collection, response=list[out], summary=f"List {plural}", operation_id=f"{op}_list")
     @paginate(PageNumberPagination)
     def list_objects(request: HttpRequest, filters: Query[filters_schema]):
         require_area(request, spec.area, "view")
@@ -121,7 +122,7 @@ def register(router, spec) -> None:
             raise HttpError(400, "; ".join(f"{key}: {' '.join(value)}" for key, value in filterset.errors.items()))
         return filterset.qs
 
-    @router.get(item, response=out, summary=f"One of {plural}", operation_id=f"{spec.namespace}_{spec.name}_get")
+    @router.get(item, response=out, summary=f"One of {plural}", operation_id=f"{op}_get")
     def get_object(request: HttpRequest, object_id: int):
         return get_in_scope(request, object_id, "view")
 
@@ -131,19 +132,19 @@ def register(router, spec) -> None:
     patch_in = create_schema(model, name=f"{label}Patch", fields=list(spec.fields), optional_fields="__all__",
                              base_class=StrictSchema)
 
-    @router.post(collection, response={201: out}, summary=f"Create ({plural})", operation_id=f"{spec.namespace}_{spec.name}_create")
+    @router.post(collection, response={201: out}, summary=f"Create ({plural})", operation_id=f"{op}_create")
     def create_object(request: HttpRequest, payload: create_in):
         require_area(request, spec.area, "add")
         data = _call(_prepare, model, payload.dict(exclude_unset=True))
         return 201, _call(spec.create, actor=request.auth, data=data)
 
-    @router.patch(item, response=out, summary=f"Change ({plural})", operation_id=f"{spec.namespace}_{spec.name}_update")
+    @router.patch(item, response=out, summary=f"Change ({plural})", operation_id=f"{op}_update")
     def update_object(request: HttpRequest, object_id: int, payload: patch_in):
         instance = get_in_scope(request, object_id, "change")
         data = _call(_prepare, model, payload.dict(exclude_unset=True))
         return _call(spec.update, actor=request.auth, instance=instance, data=data)
 
-    @router.delete(item, response={204: None}, summary=f"Delete ({plural})", operation_id=f"{spec.namespace}_{spec.name}_delete")
+    @router.delete(item, response={204: None}, summary=f"Delete ({plural})", operation_id=f"{op}_delete")
     def delete_object(request: HttpRequest, object_id: int):
         instance = get_in_scope(request, object_id, "delete")
         _call(spec.delete, actor=request.auth, instance=instance)

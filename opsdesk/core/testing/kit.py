@@ -6,8 +6,8 @@ from __future__ import annotations
 from opsdesk.core.testing.matrix import DataBuilder, ObjectBuilder, Route
 
 
-def spec_routes(spec, make_object: ObjectBuilder, post_data: DataBuilder | None = None, *, api_prefix: str | None = None,
-                api_data: DataBuilder | None = None) -> list[Route]:
+def spec_routes(spec, make_object: ObjectBuilder, post_data: DataBuilder | None = None, *,
+                api_prefix: str | None = None, api_data: DataBuilder | None = None) -> list[Route]:
     """The matrix routes of `spec`; `api_prefix` is the app's API mount ("/api/v1/<app label>")."""
     area, model = spec.area, spec.model
     prefix = api_prefix if api_prefix is not None else f"/api/v1/{spec.namespace}"

@@ -81,7 +81,8 @@ def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
         return _back(request, ticket)
     try:
-        ticket, token = services.ticket_transition(actor=request.user, ticket=ticket, status=form.cleaned_data["status"],
+        ticket, token = services.ticket_transition(actor=request.user, ticket=ticket,
+                                                   status=form.cleaned_data["status"],
                                                    note=form.cleaned_data["note"],
                                                    resolution=form.cleaned_data["resolution"] or None)
     except PermissionDenied as error:

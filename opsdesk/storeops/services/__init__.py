@@ -29,7 +29,6 @@ from opsdesk.storeops.services.facilities import (
 )
 from opsdesk.storeops.services.runs import (
     answer_save,
-    assert_can_perform,
     photo_add,
     photo_delete,
     run_begin,
@@ -49,7 +48,7 @@ from opsdesk.storeops.services.tieins import stock_check_close, stock_check_rais
 
 __all__ = [
     "action_create", "action_delete", "action_escalate", "action_progress", "action_update", "action_verify",
-    "actions_escalate_overdue", "answer_save", "assert_can_perform", "can_progress",
+    "actions_escalate_overdue", "answer_save", "can_progress",
     "compliance_send_reminders", "escalation_chain",
     "escalation_target_level", "item_delete", "item_save",
     "photo_add", "photo_delete", "run_begin", "run_cancel", "run_complete", "run_delete",

@@ -14,12 +14,18 @@ from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.choices import RoleChoices
+from opsdesk.core.kit.guards import (
+    assert_can,
+    assert_store_in_scope,
+    assign_fields,
+    confirm_in_scope,
+    in_scope_for_update,
+)
 from opsdesk.core.permissions import user_can
 from opsdesk.storeops.choices import ActionStatusChoices, EscalationLevelChoices
 from opsdesk.storeops.images import process_upload
 from opsdesk.storeops.models import ActionEscalation, CorrectiveAction
 from opsdesk.storeops.models.actions import OPEN_ACTION_STATUSES
-from opsdesk.core.kit.guards import assert_can, assert_store_in_scope, assign_fields, confirm_in_scope, in_scope_for_update
 from opsdesk.storeops.services.common import AREA, VERIFY_AREA
 
 ACTION_FIELDS = {"title", "description", "owner", "due_date", "priority"}
@@ -37,9 +43,16 @@ _NEXT_STATUS = {
 }
 
 
+#: The owner moves the action forward with the `view` grant (see `can_progress`), so owners need only see it.
+OWNER_ACTION = "view"
+
+
 def _check_owner(actor, store, owner) -> None:
-    if owner is not None and (owner.company_id != store.company_id or not owner.is_active):
-        raise ValidationError({"owner": _("责任人必须是本公司的在职用户。")})
+    """The owner must be one of the assignable people: sees the store and holds the store-operations area."""
+    from opsdesk.core.selectors import is_assignable
+
+    if not is_assignable(owner, company_id=store.company_id, area=AREA, store_id=store.pk, action=OWNER_ACTION):
+        raise ValidationError({"owner": _("责任人看不到该门店，或其角色不能处理整改任务。")})
 
 
 def action_create(*, actor, store, data: dict[str, Any], finding=None) -> CorrectiveAction:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope, in_scope_for_update
 from opsdesk.storeops.choices import VersionStatusChoices
 from opsdesk.storeops.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion
-from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope, in_scope_for_update
 from opsdesk.storeops.services.common import TEMPLATE_AREA
 
 TEMPLATE_FIELDS = {"code", "name", "description", "language", "is_active"}

@@ -6,13 +6,14 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import assert_can, assert_store_in_scope, confirm_in_scope, in_scope_for_update
 from opsdesk.storeops import scoring
 from opsdesk.storeops.choices import ItemKindChoices, ItemTopicChoices, PriorityChoices, RunStatusChoices
 from opsdesk.storeops.images import process_upload
@@ -25,7 +26,6 @@ from opsdesk.storeops.models import (
     InspectionRun,
     TemplateItem,
 )
-from opsdesk.core.kit.guards import assert_can, assert_store_in_scope, confirm_in_scope, in_scope_for_update
 from opsdesk.storeops.services.common import AREA
 
 ANSWER_FIELDS = ("is_not_applicable", "is_pass", "score", "number", "choice", "note")
@@ -280,9 +280,3 @@ def run_delete(*, actor, run: InspectionRun) -> None:
         run.delete()
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
-
-def assert_can_perform(actor, run: InspectionRun) -> None:
-    """PermissionDenied unless the actor may answer this run."""
-    assert_can(actor, AREA, "add")
-    if not InspectionRun.objects.for_user(actor, "add").filter(pk=run.pk).exists():
-        raise PermissionDenied(_("该巡检不在你的权限范围内。"))

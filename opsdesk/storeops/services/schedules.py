@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope, in_scope_for_update
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.storeops.choices import FrequencyChoices, RunStatusChoices
 from opsdesk.storeops.models import InspectionRun, InspectionSchedule
-from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope, in_scope_for_update
 from opsdesk.storeops.services.common import TEMPLATE_AREA
 
 SCHEDULE_FIELDS = {"template", "store", "region", "frequency", "weekday", "day_of_month", "assignee_role", "assignee",

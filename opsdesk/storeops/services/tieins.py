@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import assert_can, in_scope_for_update
 from opsdesk.storeops.choices import StockCheckReasonChoices, StockCheckStatusChoices, SuggestionStatusChoices
 from opsdesk.storeops.models import Finding, StockCheck, StockCheckLine, TemplateItem, TrainingSuggestion
-from opsdesk.core.kit.guards import assert_can, in_scope_for_update
 from opsdesk.storeops.services.common import AREA
 
 RATE_WINDOW_DAYS = 28
