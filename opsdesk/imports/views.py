@@ -32,9 +32,10 @@ def _require(request: HttpRequest, action: str) -> None:
         raise PermissionDenied(_("你的角色不允许此操作。"))
 
 
-def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+def _batch(request: HttpRequest, pk: int, action: str = "view") -> ImportBatch:
+    """The batch if the user may perform `action` on it, else 404 (out of scope and not permitted read the same)."""
     try:
-        return selectors.batch_get(user=request.user, pk=pk)
+        return selectors.batch_get(user=request.user, pk=pk, action=action)
     except ImportBatch.DoesNotExist as error:
         raise Http404(_("未找到。")) from error
 
@@ -90,8 +91,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """Check and correct the column mapping (optionally save it as a profile), then start the import."""
-    batch = _batch(request, pk)
-    _require(request, "change")
+    batch = _batch(request, pk, "change")
     spec = kind_spec(batch.kind)
     form = MappingForm(
         request.POST or None, spec=spec, header=batch.header, mapping=batch.mapping, defaults=batch.defaults
@@ -169,8 +169,7 @@ def batch_quarantine(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue an interrupted or failed batch again."""
-    batch = _batch(request, pk)
-    _require(request, "change")
+    batch = _batch(request, pk, "change")
     try:
         services.import_batch_retry(actor=request.user, batch=batch)
     except ValidationError as error:
@@ -182,7 +181,7 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _profile(request: HttpRequest, pk: int, action: str = "view") -> MappingProfile:
     try:
-        return selectors.profile_list(user=request.user).get(pk=pk)
+        return selectors.profile_list(user=request.user, action=action).get(pk=pk)
     except MappingProfile.DoesNotExist as error:
         raise Http404(_("未找到。")) from error
 
@@ -198,8 +197,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def profile_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
-    _require(request, "delete")
+    profile = _profile(request, pk, "delete")
     if request.method == "POST":
         services.mapping_profile_delete(actor=request.user, profile=profile)
         messages.success(request, _("已删除：%(object)s") % {"object": profile})

@@ -1,7 +1,8 @@
 """REST API of purchasing (/api/v1/purchasing/): orders, receipts and returns, contracts and prices, supplier
 contacts and documents (metadata), complaints, scorecards and the supplier portal.
 
-Every handler reads through `for_user`; out of scope answers 404, a role that may not act answers 403.
+Every handler reads through `for_user`: an object out of scope, or one the role may not act on, answers 404; a
+collection operation the role may not perform answers 403.
 """
 
 from __future__ import annotations
@@ -45,13 +46,9 @@ def _require(request: HttpRequest, area: str, action: str) -> None:
         raise HttpError(403, "Your role does not allow this action.")
 
 
-def _object(request: HttpRequest, queryset, area: str, action: str, pk: int):
-    """404 when the role may not view the area or the object is out of scope; 403 when it may not act."""
-    if not user_can(request.auth, area, "view"):
-        raise HttpError(404, "Not found.")
-    found = get_object_or_404(queryset, pk=pk)
-    _require(request, area, action)
-    return found
+def _object(request: HttpRequest, model, action: str, pk: int):
+    """The object if the caller may perform `action` on it; else 404 (out of scope and not permitted read alike)."""
+    return get_object_or_404(model.objects.for_user(request.auth, action), pk=pk)
 
 
 def _filtered(request: HttpRequest, filterset_class, queryset):
@@ -286,18 +283,18 @@ def orders_list(request: HttpRequest):
 
 @router.get("/orders/{order_id}/", response=OrderDetailOut, summary="A purchase order with its lines")
 def orders_get(request: HttpRequest, order_id: int):
-    return _object(request, PurchaseOrder.objects.for_user(request.auth), "purchasing", "view", order_id)
+    return _object(request, PurchaseOrder, "view", order_id)
 
 
 @router.post("/orders/{order_id}/send/", response=OrderOut, summary="Send a draft to the supplier")
 def orders_send(request: HttpRequest, order_id: int):
-    order = _object(request, PurchaseOrder.objects.for_user(request.auth), "purchasing", "send", order_id)
+    order = _object(request, PurchaseOrder, "send", order_id)
     return _service(lambda: services.purchase_order_send(actor=request.auth, order=order))
 
 
 @router.post("/orders/{order_id}/receipts/", response=ReceiptOut, summary="Receive units of an order line")
 def orders_receive(request: HttpRequest, order_id: int, payload: ReceiptIn):
-    order = _object(request, PurchaseOrder.objects.for_user(request.auth), "purchasing", "receive", order_id)
+    order = _object(request, PurchaseOrder, "receive", order_id)
     line = get_object_or_404(order.lines.all(), pk=payload.line_id)
     return _service(lambda: services.receipt_create(
         actor=request.auth, line=line, received_on=payload.date, quantity_received=payload.quantity_received,
@@ -306,7 +303,7 @@ def orders_receive(request: HttpRequest, order_id: int, payload: ReceiptIn):
 
 @router.post("/receipts/{receipt_id}/returns/", response=ReturnOut, summary="Return units of a receipt")
 def receipts_return(request: HttpRequest, receipt_id: int, payload: ReturnIn):
-    receipt = _object(request, Receipt.objects.for_user(request.auth), "purchasing", "receive", receipt_id)
+    receipt = _object(request, Receipt, "receive", receipt_id)
     return _service(lambda: services.supplier_return_create(
         actor=request.auth, receipt=receipt, returned_on=payload.date, quantity=payload.quantity,
         reason=payload.reason, notes=payload.notes))
@@ -336,8 +333,7 @@ def portal_orders_list(request: HttpRequest):
 
 @router.post("/portal/orders/{order_id}/confirm/", response=OrderOut, summary="Confirm an order and promise a date")
 def portal_orders_confirm(request: HttpRequest, order_id: int, payload: ConfirmIn):
-    order = _object(request, SupplierPurchaseOrder.objects.for_user(request.auth), "supplier_portal", "change",
-                    order_id)
+    order = _object(request, SupplierPurchaseOrder, "change", order_id)
     return _service(lambda: services.purchase_order_confirm(actor=request.auth, order=order,
                                                             promised_date=payload.promised_date))
 
@@ -351,20 +347,19 @@ def returns_list(request: HttpRequest):
 
 @router.put("/contracts/{contract_id}/", response=ContractOut, summary="Change a contract (period, status, terms)")
 def contracts_update(request: HttpRequest, contract_id: int, payload: ContractIn):
-    contract = _object(request, Contract.objects.for_user(request.auth), "supplier_management", "change",
-                       contract_id)
+    contract = _object(request, Contract, "change", contract_id)
     return _service(lambda: services.contract_update(actor=request.auth, contract=contract, **payload.dict()))
 
 
 @router.put("/contract-prices/{price_id}/", response=ContractPriceOut, summary="Change a contract price line")
 def contract_prices_update(request: HttpRequest, price_id: int, payload: ContractPriceIn):
-    price = _object(request, ContractPrice.objects.for_user(request.auth), "supplier_management", "change", price_id)
+    price = _object(request, ContractPrice, "change", price_id)
     return _service(lambda: services.contract_price_update(actor=request.auth, price=price, **payload.dict()))
 
 
 @router.delete("/contract-prices/{price_id}/", response={204: None}, summary="Remove a contract price line")
 def contract_prices_delete(request: HttpRequest, price_id: int):
-    price = _object(request, ContractPrice.objects.for_user(request.auth), "supplier_management", "change", price_id)
+    price = _object(request, ContractPrice, "change", price_id)
     _service(lambda: services.contract_price_delete(actor=request.auth, price=price))
     return Status(204, None)
 
@@ -387,16 +382,14 @@ def contacts_create(request: HttpRequest, payload: ContactCreateIn):
 
 @router.put("/supplier-contacts/{contact_id}/", response=ContactOut, summary="Change a supplier's contact")
 def contacts_update(request: HttpRequest, contact_id: int, payload: ContactIn):
-    contact = _object(request, SupplierContact.objects.for_user(request.auth), "supplier_management", "change",
-                      contact_id)
+    contact = _object(request, SupplierContact, "change", contact_id)
     return _service(lambda: services.supplier_contact_update(actor=request.auth, contact=contact,
                                                              data=ContactData(**payload.dict())))
 
 
 @router.delete("/supplier-contacts/{contact_id}/", response={204: None}, summary="Remove a supplier's contact")
 def contacts_delete(request: HttpRequest, contact_id: int):
-    contact = _object(request, SupplierContact.objects.for_user(request.auth), "supplier_management", "change",
-                      contact_id)
+    contact = _object(request, SupplierContact, "change", contact_id)
     _service(lambda: services.supplier_contact_delete(actor=request.auth, contact=contact))
     return Status(204, None)
 
@@ -434,7 +427,6 @@ def complaints_create(request: HttpRequest, payload: ComplaintIn):
 
 @router.post("/complaints/{complaint_id}/resolve/", response=ComplaintOut, summary="Resolve a complaint")
 def complaints_resolve(request: HttpRequest, complaint_id: int, payload: ResolveIn):
-    complaint = _object(request, SupplierComplaint.objects.for_user(request.auth), "supplier_complaints", "resolve",
-                        complaint_id)
+    complaint = _object(request, SupplierComplaint, "resolve", complaint_id)
     return _service(lambda: services.complaint_resolve(actor=request.auth, complaint=complaint,
                                                        resolution=payload.resolution))

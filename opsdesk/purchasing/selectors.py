@@ -157,7 +157,22 @@ def scorecard_complaints(*, company_id: int, supplier_ids: list[int], periods: l
     for supplier_id, month, n in facts:
         month = month.date() if isinstance(month, datetime) else month
         counts[row[supplier_id], column[(month.year, month.month)]] += n
+    for source in COMPLAINT_SOURCES:
+        for supplier_id, day in source(company_id=company_id, supplier_ids=supplier_ids, start=periods[0], end=end):
+            counts[row[supplier_id], column[(day.year, day.month)]] += 1
     return counts
+
+
+#: Other apps' complaints about suppliers' products (e.g. customer-service tickets about product quality), each a
+#: `source(*, company_id, supplier_ids, start, end) -> iterable of (supplier_id, date)`: one record per complaint,
+#: counted where it lives, never copied into SupplierComplaint.
+COMPLAINT_SOURCES: list = []
+
+
+def register_complaint_source(source) -> None:
+    """Add a source of supplier complaints to the scorecard (called from the source app's ready())."""
+    if source not in COMPLAINT_SOURCES:
+        COMPLAINT_SOURCES.append(source)
 
 
 def scores_for_user(user) -> QuerySet[SupplierScore]:

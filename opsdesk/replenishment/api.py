@@ -103,15 +103,12 @@ def _get(request: HttpRequest, proposal_id: int, action: str = "view") -> Propos
 
 @router.get("/proposals/{proposal_id}/", response=ProposalOut, summary="One proposal")
 def proposals_get(request: HttpRequest, proposal_id: int):
-    if not user_can(request.auth, "replenishment", "view"):
-        raise HttpError(404, "Not found.")  # an object route does not disclose existence to a role without access
     return _get(request, proposal_id)
 
 
 @router.patch("/proposals/{proposal_id}/", response=ProposalOut, summary="Change the quantity to order")
 def proposals_update(request: HttpRequest, proposal_id: int, payload: QuantityIn):
-    proposal = _get(request, proposal_id)
-    _require(request, "change")
+    proposal = _get(request, proposal_id, "change")
     try:
         return services.proposal_set_quantity(actor=request.auth, proposal=proposal, quantity=payload.quantity)
     except ValidationError as error:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor, audit_bulk
+from opsdesk.core.kit.guards import assert_can
 from opsdesk.core.models import Company
-from opsdesk.core.permissions import user_can
 from opsdesk.core.scoping import forget_scope
 from opsdesk.engine.replenish import HealthParams, PlanInputs, PlanParams, consolidate, inventory_health, plan
 from opsdesk.engine.replenish.plan import REASONS
@@ -32,18 +32,14 @@ KEEP_RUNS = 2
 COVER_BINS = [0, 3, 7, 14, 30, 60, 90, 180]  # histogram edges of days of cover (last bin: 180 and more)
 AGE_BUCKETS = [(30, "0-30"), (90, "31-90"), (180, "91-180"), (float("inf"), "180+")]
 MAX_APPROVAL_LINES = 5000
-
-
-def _assert_can(actor, action: str) -> None:
-    if not user_can(actor, "replenishment", action):
-        raise PermissionDenied(_("你的角色不允许此操作。"))
+AREA = "replenishment"
 
 
 def plan_run_request(*, actor, company: Company | None = None, kind: str = "manual", enqueue: bool = True,
                      params: dict | None = None) -> PlanRun:
     """Queue a plan for the actor's company (a plan already queued or running is returned instead)."""
     if actor is not None:
-        _assert_can(actor, "add")
+        assert_can(actor, AREA, "add")
     company = company or actor.company
     with transaction.atomic(), audit_actor(actor):
         active = PlanRun.objects.filter(company=company, status__in=["queued", "running"]).first()
@@ -63,7 +59,7 @@ def plan_run_request(*, actor, company: Company | None = None, kind: str = "manu
 def replenishment_settings_update(*, actor, company: Company | None = None, **fields) -> ReplenishmentSettings:
     """Set the company's replenishment policy (the row is created on first save; validated, audited); the next
     plan run uses it."""
-    _assert_can(actor, "configure")
+    assert_can(actor, AREA, "configure")
     company = company or actor.company
     if company is None or company.pk != actor.company_id:
         raise PermissionDenied(_("该对象不在你的权限范围内。"))
@@ -294,7 +290,7 @@ def _prune(company: Company) -> None:
 
 def proposal_set_quantity(*, actor, proposal: Proposal, quantity: int) -> Proposal:
     """Change the quantity to order: a multiple of the pack size and at least the MOQ, or zero (audited)."""
-    _assert_can(actor, "change")
+    assert_can(actor, AREA, "change")
     with transaction.atomic(), audit_actor(actor):
         proposal = Proposal.objects.for_user(actor, "change").select_for_update().get(pk=proposal.pk)
         if not proposal.is_open:
@@ -338,7 +334,7 @@ def proposals_approve(*, actor, proposal_ids: list[int], notes: str = "") -> App
     """
     from opsdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
 
-    _assert_can(actor, "approve")
+    assert_can(actor, AREA, "approve")
     if len(proposal_ids) > MAX_APPROVAL_LINES:
         raise ValidationError(_("一次最多审批 %(count)s 行，请缩小筛选范围。") % {"count": MAX_APPROVAL_LINES})
     latest = (PlanRun.objects.filter(company_id=actor.company_id, status=PlanRunStatusChoices.DONE)

@@ -122,12 +122,12 @@ def _filter_fields(form: ProposalFilterForm) -> list[dict]:
     return fields
 
 
-def _proposal(request: HttpRequest, pk: int) -> Proposal:
-    """The proposal if it is in the user's view scope, else 404 (never 403)."""
-    _require(request, hidden=True)
+def _proposal(request: HttpRequest, pk: int, action: str = "view") -> Proposal:
+    """The proposal if the user may perform `action` on it, else 404 (never 403: out of scope and not permitted
+    read the same)."""
     try:
-        return selectors.proposal_get(user=request.user, pk=pk)
-    except Proposal.DoesNotExist as error:
+        return selectors.proposal_get(user=request.user, pk=pk, action=action)
+    except (Proposal.DoesNotExist, ValueError) as error:
         raise Http404(_("未找到。")) from error
 
 
@@ -205,8 +205,7 @@ def _layout(title: str) -> dict:
 @require_POST
 def proposal_quantity(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a proposal's quantity (htmx: answers the row again, with the error when the quantity is refused)."""
-    proposal = _proposal(request, pk)
-    _require(request, "change")
+    proposal = _proposal(request, pk, "change")
     form = QuantityForm(request.POST)
     error = None
     if form.is_valid():

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
@@ -105,9 +105,10 @@ def _shift(month: date, delta: int) -> str:
 @require_POST
 def calendar_toggle(request: HttpRequest, store_id: int, day: str) -> HttpResponse:
     """Flip one flag of a planned day (htmx); answers the day's cell."""
-    store = get_object_or_404(Store.objects.for_user(request.user), pk=store_id)
+    # the calendar is a "facts" change of the store: a store the user may not change reads as absent (404)
     if not user_can(request.user, "facts", "change"):
-        raise PermissionDenied
+        raise Http404
+    store = get_object_or_404(Store.objects.for_user(request.user), pk=store_id)
     field = request.POST.get("field", "")
     if field not in {"is_open", "is_promo", "is_school_holiday"}:
         return HttpResponseBadRequest("field must be is_open, is_promo or is_school_holiday")

@@ -46,6 +46,10 @@ def register_all() -> None:
     ]))
     scheduler.register("service_sla_morning", hour=9, minute=30, enqueue=jobs.escalate_tickets.enqueue)
     scheduler.register("service_sla_afternoon", hour=15, minute=30, enqueue=jobs.escalate_tickets.enqueue)
+    from opsdesk.purchasing.selectors import register_complaint_source
+    from opsdesk.service.selectors import supplier_quality_complaints
+
+    register_complaint_source(supplier_quality_complaints)
     _register_extensions()
 
 

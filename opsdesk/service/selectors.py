@@ -81,3 +81,12 @@ def ticket_sla(ticket: Ticket, *, now: datetime | None = None, calendar: Busines
 def open_tickets(*, user) -> QuerySet[Ticket]:
     """Open tickets in the user's scope."""
     return ticket_list(user=user).filter(status__in=OPEN_STATUSES).prefetch_related("pauses")
+
+
+def supplier_quality_complaints(*, company_id: int, supplier_ids: list[int], start, end):
+    """Complaint tickets about a supplier's product quality, as (supplier_id, local date) for the supplier scorecard
+    (registered with purchasing: the ticket itself is the one record of the complaint)."""
+    rows = Ticket.objects.filter(
+        company_id=company_id, supplier_id__in=supplier_ids, type="complaint", category__is_product_quality=True,
+        received_at__date__gte=start, received_at__date__lte=end).values_list("supplier_id", "received_at")
+    return [(supplier_id, timezone.localtime(received).date()) for supplier_id, received in rows]

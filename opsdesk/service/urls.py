@@ -3,7 +3,7 @@
 from django.urls import path
 
 from opsdesk.service import specs
-from opsdesk.service.views import tickets
+from opsdesk.service.views import analysis, tickets
 
 app_name = "service"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("tickets/<int:pk>/log/", tickets.ticket_log, name="ticket_log"),
     # --- public pages (no login) ---
     # --- analysis ---
+    path("analysis/", analysis.analysis, name="analysis"),
 ]

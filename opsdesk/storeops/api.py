@@ -1,7 +1,8 @@
 """REST API of store operations (/api/v1/storeops/): templates, runs, findings, actions, maintenance, compliance.
 
 Lists use the same FilterSets as the pages (query parameters are the list page's filter names); every handler
-reads through `for_user`; out of scope answers 404, a role that may not act answers 403.
+reads through `for_user`; an object out of scope, or one the role may not act on, answers 404; a collection the
+role may not read answers 403.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from opsdesk.core.api_support import require_area
-from opsdesk.core.permissions import user_can
 from opsdesk.storeops import filtersets, selectors, services, specs
 from opsdesk.storeops.models import InspectionAnswer
 
@@ -238,19 +238,18 @@ def actions_get(request: HttpRequest, action_id: int):
 
 
 def _service_errors(call):
+    """A service's refusal as an API answer: on an object it reads as absent (404), bad input is 400."""
     try:
         return call()
     except PermissionDenied as error:
-        raise HttpError(403, str(error) or "Forbidden") from error
+        raise Http404 from error
     except ValidationError as error:
         raise HttpError(400, "; ".join(error.messages)) from error
 
 
 @router.patch("/actions/{action_id}/", response=ActionOut, summary="Change owner, due date, priority or text")
 def actions_update(request: HttpRequest, action_id: int, payload: ActionPatch):
-    action = get_object_or_404(selectors.action_list(user=request.auth), pk=action_id)
-    if not user_can(request.auth, "storeops", "change"):
-        raise HttpError(403, "Your role does not allow this action.")
+    action = get_object_or_404(selectors.action_list(user=request.auth, action="change"), pk=action_id)
     data = payload.dict(exclude_unset=True)
     if "owner_id" in data:
         from opsdesk.core.models import User
@@ -267,7 +266,7 @@ def actions_update(request: HttpRequest, action_id: int, payload: ActionPatch):
 def actions_progress(request: HttpRequest, action_id: int, payload: ActionProgressIn):
     action = get_object_or_404(selectors.action_list(user=request.auth), pk=action_id)
     if not services.can_progress(request.auth, action):
-        raise HttpError(403, "Only the owner or a supervisor may update this action.")
+        raise Http404  # neither its owner nor allowed to change actions: the action reads as absent
     return _service_errors(lambda: services.action_progress(
         actor=request.auth, action=action, status=payload.status, resolution_note=payload.resolution_note))
 

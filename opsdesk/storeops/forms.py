@@ -15,12 +15,19 @@ from opsdesk.storeops.models import (
     TemplateItem,
     TemplateSection,
 )
+from opsdesk.storeops.services.actions import OWNER_ACTION
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _company_users(user):
-    return User.objects.filter(company_id=user.company_id, is_active=True).order_by("username")
+def _assignable(user, *, action: str, store_id=None):
+    """People the user may pick as owner/assignee: the one assignable-people selector of the core."""
+    from opsdesk.core.selectors import assignable_people
+
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    return assignable_people(company_id=user.company_id, area="storeops", action=action, store_id=store_id,
+                             visible_to=user)
 
 
 class ChecklistTemplateForm(ScopedModelForm):
@@ -95,7 +102,8 @@ class InspectionScheduleForm(ScopedModelForm):
         self.fields["template"].queryset = ChecklistTemplate.objects.for_user(self.user).filter(is_active=True)
         self.fields["store"].queryset = Store.objects.for_user(self.user)
         self.fields["region"].queryset = Region.objects.for_user(self.user)
-        self.fields["assignee"].queryset = _company_users(self.user)
+        # the assignee performs the runs (the `add` grant)
+        self.fields["assignee"].queryset = _assignable(self.user, action="add", store_id=self.instance.store_id)
 
 
 class RunStartForm(forms.Form):
@@ -123,17 +131,6 @@ class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("照片"))
 
 
-def _assignable_owners(user, action):
-    """Who may own a corrective action: the one assignable-people selector (the action's store once it has one)."""
-    from opsdesk.core.selectors import assignable_people
-    from opsdesk.storeops.services.actions import OWNER_ACTION
-
-    if not getattr(user, "is_authenticated", False):
-        return User.objects.none()
-    return assignable_people(company_id=user.company_id, area="storeops", action=OWNER_ACTION,
-                             store_id=action.store_id, visible_to=user)
-
-
 class CorrectiveActionForm(ScopedModelForm):
     class Meta:
         model = CorrectiveAction
@@ -143,7 +140,7 @@ class CorrectiveActionForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = Store.objects.for_user(self.user)
-        self.fields["owner"].queryset = _assignable_owners(self.user, self.instance)
+        self.fields["owner"].queryset = _assignable(self.user, action=OWNER_ACTION, store_id=self.instance.store_id)
         if self.instance.pk:
             self.fields["store"].disabled = True
 

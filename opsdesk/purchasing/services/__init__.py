@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import assert_can as _assert_can
 from opsdesk.core.scoping import forget_scope
 from opsdesk.engine.suppliers import compute_scorecards, standing
 from opsdesk.purchasing import selectors
@@ -32,7 +33,6 @@ from opsdesk.purchasing.models import (
     SupplierReturn,
     SupplierScore,
 )
-from opsdesk.purchasing.services._common import assert_can as _assert_can
 
 S = PurchaseOrderStatusChoices
 EDITABLE_STATUSES = (S.DRAFT, S.SENT, S.CONFIRMED)

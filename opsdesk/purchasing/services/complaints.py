@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import assert_can, confirm_in_scope, in_scope_for_update
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.purchasing.choices import ComplaintStatusChoices
 from opsdesk.purchasing.models import PurchaseOrderLine, Receipt, Supplier, SupplierComplaint
-from opsdesk.purchasing.services._common import assert_can, confirm_visible, in_scope_for_update
 
 
 def _source(actor, receipt: Receipt | None, order_line: PurchaseOrderLine | None):
@@ -71,7 +71,7 @@ def complaint_create(*, actor, date: date, severity: str, description: str, prod
                                       description=description, created_by=actor)
         complaint.full_clean()
         complaint.save()
-        confirm_visible(actor, SupplierComplaint, complaint, "add")
+        confirm_in_scope(actor, complaint, "add", model=SupplierComplaint)
     return complaint
 
 

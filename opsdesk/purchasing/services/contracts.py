@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import assert_can, confirm_in_scope, in_scope_for_update
 from opsdesk.purchasing.models import Contract, ContractPrice, Supplier
-from opsdesk.purchasing.services._common import assert_can, confirm_visible, in_scope_for_update
 
 
 def contract_create(*, actor, supplier: Supplier, code: str, title: str, starts_on: date, ends_on: date,
@@ -25,7 +25,7 @@ def contract_create(*, actor, supplier: Supplier, code: str, title: str, starts_
                             starts_on=starts_on, ends_on=ends_on, status=status, terms=terms)
         contract.full_clean()
         contract.save()
-        confirm_visible(actor, Contract, contract, "add")
+        confirm_in_scope(actor, contract, "add", model=Contract)
     return contract
 
 

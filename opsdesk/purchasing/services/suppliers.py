@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import assert_can, confirm_in_scope, in_scope_for_update
 from opsdesk.core.permissions import role_can
 from opsdesk.purchasing.documents import validate_supplier_document
 from opsdesk.purchasing.models import (
@@ -28,7 +29,6 @@ from opsdesk.purchasing.models import (
     SupplierDocumentReminder,
     SupplierStatusChoices,
 )
-from opsdesk.purchasing.services._common import assert_can, confirm_visible, in_scope_for_update
 
 #: Fields of the supplier master a supplier manager edits (contacts and documents have their own writes).
 MASTER_FIELDS = ("code", "name", "status", "payment_terms", "lead_time_days", "min_order_value", "responsible",
@@ -54,7 +54,7 @@ class ContactData:
 
 def _supplier_in_scope(actor, supplier: Supplier, action: str) -> Supplier:
     """The supplier, if supplier management lets the actor `action` it, as a plain (audited) Supplier, locked."""
-    confirm_visible(actor, ManagedSupplier, supplier, action)
+    confirm_in_scope(actor, supplier, action, model=ManagedSupplier)
     return Supplier.objects.select_for_update().get(pk=supplier.pk)
 
 
@@ -79,7 +79,7 @@ def supplier_create(*, actor, categories=(), contact: ContactData | None = None,
         supplier.full_clean()
         supplier.save()
         supplier.categories.set(categories)
-        confirm_visible(actor, ManagedSupplier, supplier, "add")
+        confirm_in_scope(actor, supplier, "add", model=ManagedSupplier)
         if contact is not None and contact.name:
             _save_contact(SupplierContact(supplier=supplier), ContactData(**{**contact.__dict__, "is_primary": True}))
     return supplier

@@ -280,8 +280,7 @@ class PortalOrderConfirmView(ScopedViewMixin, View):
     model = SupplierPurchaseOrder
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:
-        order = self.get_object(request, pk)
-        self.require(request, "change")
+        order = self.get_object(request, pk, "change")
         form = forms.ConfirmForm(request.POST)
         try:
             if not form.is_valid():

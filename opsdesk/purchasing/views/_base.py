@@ -19,7 +19,8 @@ def form_errors(form) -> ValidationError:
 
 
 class ObjectActionView(ScopedViewMixin, View):
-    """POST-only action on one object: 404 out of scope, 403 when the role may not act, then the service."""
+    """POST-only action on one object: 404 when it is out of scope or the role may not perform `action` on it,
+    then the service."""
 
     model = PurchaseOrder
     action = "change"
@@ -31,8 +32,7 @@ class ObjectActionView(ScopedViewMixin, View):
         return obj.get_absolute_url()
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:
-        obj = self.get_object(request, pk)
-        self.require(request, self.action)
+        obj = self.get_object(request, pk, self.action)
         try:
             messages.success(request, self.perform(request, obj))
         except ValidationError as error:

@@ -86,7 +86,7 @@ class SupplierEditView(ObjectEditView):
 
 
 class _SupplierFormPage(ObjectActionView):
-    """A form page about one supplier (GET shows it, POST runs the service): 404 out of scope, 403 without the
+    """A form page about one supplier (GET shows it, POST runs the service): 404 out of scope or without the
     action."""
 
     model = ManagedSupplier
@@ -104,13 +104,11 @@ class _SupplierFormPage(ObjectActionView):
         raise NotImplementedError
 
     def get(self, request: HttpRequest, pk) -> HttpResponse:
-        supplier = self.get_object(request, pk)
-        self.require(request, self.action)
+        supplier = self.get_object(request, pk, self.action)
         return self._render(request, supplier, self.make_form(request))
 
     def post(self, request: HttpRequest, pk) -> HttpResponse:
-        supplier = self.get_object(request, pk)
-        self.require(request, self.action)
+        supplier = self.get_object(request, pk, self.action)
         form = self.make_form(request, request.POST, request.FILES)
         if form.is_valid():
             try:

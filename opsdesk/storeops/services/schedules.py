@@ -15,7 +15,7 @@ from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope,
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.storeops.choices import FrequencyChoices, RunStatusChoices
 from opsdesk.storeops.models import InspectionRun, InspectionSchedule
-from opsdesk.storeops.services.common import TEMPLATE_AREA
+from opsdesk.storeops.services.common import AREA, TEMPLATE_AREA
 
 SCHEDULE_FIELDS = {"template", "store", "region", "frequency", "weekday", "day_of_month", "assignee_role", "assignee",
                    "start_date", "is_active"}
@@ -23,6 +23,7 @@ SCHEDULE_FIELDS = {"template", "store", "region", "frequency", "weekday", "day_o
 
 def _check_targets(actor, schedule: InspectionSchedule) -> None:
     from opsdesk.core.models import Store
+    from opsdesk.core.selectors import is_assignable
 
     if schedule.store_id and schedule.store_id not in visible_store_ids(actor):
         raise ValidationError({"store": _("该门店不在你的权限范围内。")})
@@ -30,8 +31,9 @@ def _check_targets(actor, schedule: InspectionSchedule) -> None:
         region_stores = set(Store.objects.filter(region_id=schedule.region_id).values_list("pk", flat=True))
         if not region_stores or not region_stores <= set(visible_store_ids(actor)):
             raise ValidationError({"region": _("只能为你负责的整个区域排期。")})
-    if schedule.assignee_id and schedule.assignee.company_id != actor.company_id:
-        raise ValidationError({"assignee": _("指派人必须是本公司的用户。")})
+    if not is_assignable(schedule.assignee, company_id=actor.company_id, area=AREA, store_id=schedule.store_id,
+                         action="add"):
+        raise ValidationError({"assignee": _("指派人看不到该门店，或其角色不能执行巡检。")})
 
 
 def schedule_create(*, actor, data: dict[str, Any]) -> InspectionSchedule:
