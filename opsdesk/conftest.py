@@ -14,6 +14,9 @@ def _private_media_root(tmp_path_factory):
     from django.conf import settings
 
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    # Each test process gets its own shared cache (rate-limit counters of one worker never reach another's tests).
+    settings.CACHES = {**settings.CACHES, "shared": {**settings.CACHES["shared"],
+                                                     "LOCATION": str(tmp_path_factory.mktemp("cache"))}}
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from opsdesk.cockpit import selectors
 from opsdesk.cockpit.inbox import inbox_for_user
+from opsdesk.core import extensions
 from opsdesk.core.models import Company, Region, Store, User
 from opsdesk.core.pdf import cjk_font
 
@@ -66,6 +67,7 @@ class Brief:
     movers: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
     scope: str = "company"
+    sections: list[extensions.BriefSection] = field(default_factory=list)  # the domain apps' parts
 
     @property
     def target_pct(self) -> float | None:
@@ -125,11 +127,29 @@ def brief_build(*, company: Company, scope: str = "company", day: date | None = 
         actions = [{"title": item.title, "store": item.store_name, "severity": item.severity_label,
                     "due": item.due, "owner": item.owner.display_name if item.owner else "", "why": item.reasons}
                    for item in items[:TOP_ACTIONS]]
+        store_ids = None if region_id is None and store_id is None else tuple(overview["scope"].store_ids)
         return Brief(company, overview["scope"].label, day, language, sales=float(tiles["today"]["sales"]),
                      target=float(tiles["today"]["target"]), last_year=float(tiles["today"]["last_year"]),
                      previous_week=float(week_before["tiles"]["today"]["sales"]),
                      mtd_sales=float(tiles["mtd"]["sales"]), mtd_target_pct=tiles["mtd"]["target_pct"],
-                     margin_pct=tiles["margin_pct"], movers=_movers(overview, day), actions=actions, scope=scope)
+                     margin_pct=tiles["margin_pct"], movers=_movers(overview, day), actions=actions, scope=scope,
+                     sections=brief_sections(company.pk, store_ids, day, language))
+
+
+def brief_sections(company_id: int, store_ids: tuple[int, ...] | None, day: date, language: str
+                   ) -> list[extensions.BriefSection]:
+    """The sections the domain apps registered, in registration order; one that fails is logged and left out (the
+    brief still goes out)."""
+    sections = []
+    for function in extensions.brief_section_functions():
+        try:
+            section = function(company_id, store_ids, day, language)
+        except Exception:  # a domain app's bug must not stop the brief
+            logger.exception("brief section %s failed", getattr(function, "__qualname__", function))
+            continue
+        if section is not None:
+            sections.append(section)
+    return sections
 
 
 def _pct(value: float | None) -> str:
@@ -149,6 +169,8 @@ def render_markdown(brief: Brief) -> str:
         lines += ["", f"### {_('最优先的待办')}"]
         lines += [f"{i}. [{a['severity']}] {a['title']} · {a['store']} · {a['owner']}"
                   for i, a in enumerate(brief.actions, start=1)] or ["- " + _("没有待办事项。")]
+        for section in brief.sections:
+            lines += ["", f"### {section.title}", *[f"- {line}" for line in section.lines or ["—"]]]
         return "\n".join(lines) + "\n"
 
 

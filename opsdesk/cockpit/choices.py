@@ -3,21 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Severity and inbox status belong to the plain inbox item, which lives in the core so domain apps can build items.
+from opsdesk.core.inbox_items import InboxStatusChoices, SeverityChoices  # noqa: F401 (re-exported)
+
 
 class RollupLevelChoices(models.TextChoices):
     COMPANY = "company", _("公司")
     REGION = "region", _("区域")
     STORE = "store", _("门店")
-
-
-class SeverityChoices(models.IntegerChoices):
-    LOW = 1, _("低")
-    MEDIUM = 2, _("中")
-    HIGH = 3, _("高")
-    CRITICAL = 4, _("紧急")
-
-
-class InboxStatusChoices(models.TextChoices):
-    OPEN = "open", _("待处理")
-    SNOOZED = "snoozed", _("已暂缓")
-    DONE = "done", _("已完成")

@@ -3,7 +3,9 @@
 A provider (one small module in `providers/`) turns its source into `InboxItem`s for a user, through the source's
 own `for_user` selectors, and can fetch one item by key. What people did with an item (assign, comment, snooze,
 done, escalation) is kept in `InboxItemState`, keyed by provider and object key. Ranking is a sum of explained
-points; overdue items climb the organisation one level after 1, 3 and 7 days.
+points; overdue items climb the organisation one level after 1, 3 and 7 days. The plain item, its choices and
+`deferred`/`end_of_day` live in `opsdesk.core.inbox_items` (domain apps build items without importing the cockpit)
+and are re-exported here.
 """
 
 from __future__ import annotations
@@ -11,22 +13,19 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from opsdesk.cockpit.choices import InboxStatusChoices as S
-from opsdesk.cockpit.choices import SeverityChoices
 from opsdesk.cockpit.models import InboxComment, InboxItemState
 from opsdesk.core.choices import RoleChoices as R
+from opsdesk.core.inbox_items import InboxItem, Provider, deferred, end_of_day  # noqa: F401 (re-exported)
 from opsdesk.core.models import Company, Store, User
 from opsdesk.core.permissions import user_can
 from opsdesk.core.scoping import visible_store_ids
@@ -44,56 +43,6 @@ ESCALATION_POINTS = 50
 MINE_POINTS = 20
 
 
-@dataclass
-class InboxItem:
-    """One thing that needs action, as a provider sees it (the state is merged in by the inbox)."""
-
-    provider: str
-    key: str
-    title: str
-    severity: int
-    due: datetime | None
-    store_id: int | None
-    company_id: int
-    link: str
-    detail: str = ""
-    store_name: str = ""
-    source_owner_id: int | None = None
-    # Filled in by the inbox.
-    owner: User | None = None
-    status: str = S.OPEN
-    escalation_level: int = 0
-    score: int = 0
-    points: list[tuple[int, str, int]] = field(default_factory=list)  # (points, reason kind, argument)
-    state: InboxItemState | None = None
-
-    @property
-    def reasons(self) -> list[str]:
-        """Why the item ranks where it does, one line per contribution (formatted only when shown)."""
-        return [f"+{value} {_reason(self, kind, argument)}" for value, kind, argument in self.points]
-
-    @property
-    def severity_label(self) -> str:
-        return SeverityChoices(self.severity).label
-
-    @property
-    def status_label(self) -> str:
-        return S(self.status).label
-
-    @property
-    def item_id(self) -> str:
-        return f"{self.provider}:{self.key}"
-
-
-class Provider(Protocol):
-    name: str
-    label: str
-
-    def items_for_user(self, user, now: datetime) -> list[InboxItem]: ...
-
-    def item_for_user(self, user, key: str, now: datetime) -> InboxItem | None: ...
-
-
 _PROVIDERS: dict[str, Provider] = {}
 
 
@@ -106,23 +55,6 @@ def providers() -> dict[str, Provider]:
     return dict(_PROVIDERS)
 
 
-def _call(function: Callable[[], str]) -> str:
-    return function()
-
-
-_lazy_call = lazy(_call, str)  # one proxy class, built once
-
-
-def deferred(function: Callable[[], str]) -> str:
-    """A string computed only when shown: an inbox ranks hundreds of items but a page shows a few dozen."""
-    return _lazy_call(function)
-
-
-def end_of_day(day) -> datetime:
-    """A due date's deadline: the end of that local day."""
-    return timezone.make_aware(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
-
-
 # ------------------------------------------------------------------------------------------------ ranking
 
 
@@ -132,18 +64,6 @@ def escalation_level(due: datetime | None, now: datetime) -> int:
         return 0
     days = (now - due).total_seconds() / 86400
     return sum(1 for threshold in ESCALATION_DAYS if days >= threshold)
-
-
-def _reason(item: InboxItem, kind: str, argument: int) -> str:
-    if kind == "severity":
-        return _("严重程度 %(label)s") % {"label": item.severity_label}
-    if kind == "overdue":
-        return _("已逾期 %(days)s 天") % {"days": argument}
-    if kind == "due_soon":
-        return _("24 小时内到期")
-    if kind == "escalated":
-        return _("已升级 %(level)s 级") % {"level": argument}
-    return _("由你负责")
 
 
 def rank(item: InboxItem, user, now: datetime) -> None:

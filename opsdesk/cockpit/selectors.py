@@ -344,3 +344,19 @@ def cockpit_overview(*, user, region_id: int | None = None, store_id: int | None
         "heatmap_chart": _heatmap(days, today),
         "skus": sku_rows(user, scope.store) if scope.store else [],
     }
+
+
+def extension_tiles(user, today: date) -> list[dict]:
+    """The tiles the domain apps registered, for the user's scope (live figures, not rollups: each app keeps its
+    function to a few aggregate queries). A function that fails is logged and left out; the cockpit still shows."""
+    import logging
+
+    from opsdesk.core import extensions
+
+    tiles: list[dict] = []
+    for function in extensions.cockpit_tile_functions():
+        try:
+            tiles.extend(function(user, today))
+        except Exception:  # a domain app's bug must not take the cockpit down
+            logging.getLogger(__name__).exception("cockpit tiles %s failed", getattr(function, "__qualname__", ""))
+    return tiles

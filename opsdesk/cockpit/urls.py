@@ -8,6 +8,7 @@ app_name = "cockpit"
 
 urlpatterns = [
     path("", views.cockpit, name="index"),
+    path("tiles/", views.extension_tiles, name="extension_tiles"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/act/", views.inbox_act, name="inbox_act"),
     path("inbox/preview/", views.inbox_preview, name="inbox_preview"),

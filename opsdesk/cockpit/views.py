@@ -86,6 +86,17 @@ def _cockpit_context(request, region_id, store_id) -> dict:
 
 
 @login_required
+def extension_tiles(request: HttpRequest) -> HttpResponse:
+    """The domain apps' tiles of the user's scope (an htmx partial: live figures stay out of the cached body)."""
+    if not user_can(request.user, "cockpit", "view"):
+        raise PermissionDenied
+    from django.utils import timezone
+
+    tiles = selectors.extension_tiles(request.user, timezone.localdate())
+    return render(request, "cockpit/_extension_tiles.html", {"tiles": tiles})
+
+
+@login_required
 def inbox_preview(request: HttpRequest) -> HttpResponse:
     """The top of the inbox for the cockpit's panel (an htmx partial)."""
     if not user_can(request.user, "inbox", "view"):

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.core.choices import RoleChoices, StoreFormatChoices, StoreStatusChoices
+from opsdesk.core.choices import RoleChoices
 from opsdesk.core.models import Employee, Region, Store, User
 
 
@@ -27,26 +27,6 @@ class SearchFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value.strip()})
         return queryset.filter(condition)
-
-
-class StoreFilterSet(SearchFilterSet):
-    search_fields = ("code", "name", "city", "address")
-    region = django_filters.ModelChoiceFilter(queryset=_scoped_regions, label=_("区域"))
-    city = django_filters.CharFilter(lookup_expr="icontains", label=_("城市"))
-    format = django_filters.ChoiceFilter(choices=StoreFormatChoices.choices, label=_("业态"))
-    status = django_filters.ChoiceFilter(choices=StoreStatusChoices.choices, label=_("状态"))
-
-    class Meta:
-        model = Store
-        fields = ["q", "region", "city", "format", "status"]
-
-
-class RegionFilterSet(SearchFilterSet):
-    search_fields = ("code", "name")
-
-    class Meta:
-        model = Region
-        fields = ["q"]
 
 
 class EmployeeFilterSet(SearchFilterSet):

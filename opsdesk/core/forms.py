@@ -38,23 +38,6 @@ class ScopedModelForm(forms.ModelForm):
         bootstrap_widgets(self)
 
 
-class StoreForm(ScopedModelForm):
-    class Meta:
-        model = Store
-        fields = ["code", "name", "region", "city", "address", "opening_date", "format", "floor_area", "status"]
-        widgets = {"opening_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(self.user)
-
-
-class RegionForm(ScopedModelForm):
-    class Meta:
-        model = Region
-        fields = ["code", "name"]
-
-
 class UserForm(ScopedModelForm):
     password = forms.CharField(
         label=_("初始密码"),

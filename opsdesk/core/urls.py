@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from opsdesk.core import specs
 from opsdesk.core.views import core as views
 
 app_name = "core"
@@ -14,16 +15,9 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(success_url="/password/done/"), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("language/", views.set_language, name="set_language"),
-    path("stores/", views.StoreListView.as_view(), name="store_list"),
-    path("stores/add/", views.StoreEditView.as_view(), name="store_add"),
-    path("stores/<int:pk>/", views.StoreDetailView.as_view(), name="store_detail"),
-    path("stores/<int:pk>/edit/", views.StoreEditView.as_view(), name="store_edit"),
-    path("stores/<int:pk>/delete/", views.StoreDeleteView.as_view(), name="store_delete"),
-    path("regions/", views.RegionListView.as_view(), name="region_list"),
-    path("regions/add/", views.RegionEditView.as_view(), name="region_add"),
-    path("regions/<int:pk>/", views.RegionDetailView.as_view(), name="region_detail"),
-    path("regions/<int:pk>/edit/", views.RegionEditView.as_view(), name="region_edit"),
-    path("regions/<int:pk>/delete/", views.RegionDeleteView.as_view(), name="region_delete"),
+    # stores and regions (kit specs)
+    *specs.store.urls(),
+    *specs.region.urls(),
     path("employees/", views.EmployeeListView.as_view(), name="employee_list"),
     path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
     path("admin/users/", views.UserListView.as_view(), name="user_list"),

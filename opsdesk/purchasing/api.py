@@ -18,11 +18,10 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from opsdesk.core.permissions import user_can
-from opsdesk.purchasing import selectors, services
+from opsdesk.purchasing import selectors, services, specs
 from opsdesk.purchasing.filtersets import (
     ContractFilterSet,
     PurchaseOrderFilterSet,
-    SupplierComplaintFilterSet,
     SupplierDocumentFilterSet,
     SupplierReturnFilterSet,
 )
@@ -230,16 +229,9 @@ class DocumentOut(Schema):
     download_url: str
 
 
-class ComplaintIn(Schema):
-    date: date
-    severity: str
-    description: str
-    product_id: int | None = None
-    store_id: int | None = None
-    receipt_id: int | None = None
-
-
 class ComplaintOut(Schema):
+    """A complaint as resolving answers it."""
+
     id: int
     store_id: int | None
     product_id: int
@@ -403,26 +395,9 @@ def documents_list(request: HttpRequest):
                      selectors.supplier_documents_for_user(request.auth).order_by("expires_on", "pk"))
 
 
-@router.get("/complaints/", response=list[ComplaintOut], summary="Complaints about suppliers' products")
-@paginate(PageNumberPagination)
-def complaints_list(request: HttpRequest):
-    _require(request, "supplier_complaints", "view")
-    return _filtered(request, SupplierComplaintFilterSet, selectors.complaints_for_user(request.auth))
-
-
-@router.post("/complaints/", response=ComplaintOut, summary="File a complaint (by product and store, or receipt)")
-def complaints_create(request: HttpRequest, payload: ComplaintIn):
-    from opsdesk.catalog.models import Product
-    from opsdesk.core.models import Store
-
-    _require(request, "supplier_complaints", "add")
-    user = request.auth
-    product = get_object_or_404(Product.objects.for_user(user), pk=payload.product_id) if payload.product_id else None
-    store = get_object_or_404(Store.objects.for_user(user), pk=payload.store_id) if payload.store_id else None
-    receipt = get_object_or_404(Receipt.objects.for_user(user), pk=payload.receipt_id) if payload.receipt_id else None
-    return _service(lambda: services.complaint_create(
-        actor=user, date=payload.date, severity=payload.severity, description=payload.description, product=product,
-        store=store, receipt=receipt))
+# Complaints: the kit's five operations (GET/POST /complaints/, GET/PATCH/DELETE /complaints/{object_id}/), and
+# resolving beside them.
+specs.complaint.register_api(router)
 
 
 @router.post("/complaints/{complaint_id}/resolve/", response=ComplaintOut, summary="Resolve a complaint")

@@ -11,8 +11,6 @@ from opsdesk.catalog.models import ProductCategory
 from opsdesk.core.filtersets import SearchFilterSet
 from opsdesk.core.models import Store
 from opsdesk.purchasing.choices import (
-    ComplaintSeverityChoices,
-    ComplaintStatusChoices,
     ContractStatusChoices,
     DocumentExpiryChoices,
     RejectionReasonChoices,
@@ -24,7 +22,6 @@ from opsdesk.purchasing.models import (
     PurchaseOrder,
     PurchaseOrderStatusChoices,
     Supplier,
-    SupplierComplaint,
     SupplierDocument,
     SupplierReturn,
     SupplierStatusChoices,
@@ -116,16 +113,3 @@ class SupplierReturnFilterSet(SearchFilterSet):
     class Meta:
         model = SupplierReturn
         fields = ["q", "store", "supplier", "reason"]
-
-
-class SupplierComplaintFilterSet(SearchFilterSet):
-    search_fields = ("description", "resolution", "product__sku", "product__name", "supplier__name")
-    store = django_filters.ModelChoiceFilter(queryset=_scoped_stores, label=_("门店"))
-    supplier = django_filters.ModelChoiceFilter(queryset=_scoped_suppliers, label=_("供应商"))
-    status = django_filters.ChoiceFilter(choices=ComplaintStatusChoices.choices, label=_("状态"))
-    severity = django_filters.ChoiceFilter(choices=ComplaintSeverityChoices.choices, label=_("严重程度"))
-    date = django_filters.DateFromToRangeFilter(label=_("投诉日期"))
-
-    class Meta:
-        model = SupplierComplaint
-        fields = ["q", "store", "supplier", "status", "severity"]

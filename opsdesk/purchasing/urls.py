@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from opsdesk.purchasing import views
+from opsdesk.purchasing import specs, views
 
 app_name = "purchasing"
 
@@ -41,9 +41,8 @@ urlpatterns = [
          name="supplier_document_download"),
     path("documents/<int:pk>/delete/", views.SupplierDocumentDeleteView.as_view(), name="supplier_document_delete"),
     path("returns/", views.SupplierReturnListView.as_view(), name="supplier_return_list"),
-    path("complaints/", views.SupplierComplaintListView.as_view(), name="complaint_list"),
-    path("complaints/add/", views.SupplierComplaintCreateView.as_view(), name="complaint_add"),
-    path("complaints/<int:pk>/", views.SupplierComplaintDetailView.as_view(), name="complaint_detail"),
+    # complaints: the kit's pages (the add/edit page is views.SupplierComplaintEditView), and resolving
+    *specs.complaint.urls(),
     path("complaints/<int:pk>/resolve/", views.SupplierComplaintResolveView.as_view(), name="complaint_resolve"),
     path("portal/orders/", views.PortalOrderListView.as_view(), name="portal_order_list"),
     path("portal/orders/<int:pk>/", views.PortalOrderDetailView.as_view(), name="portal_order_detail"),

@@ -95,6 +95,9 @@ def _log(ticket: Ticket, kind: str, text: str, author=None, *, is_customer_conta
 def ticket_create(*, actor, data: dict[str, Any]) -> Ticket:
     """Log a ticket (hotline, counter, e-mail) at a store in scope; the owner defaults to the store's manager."""
     company_defaults_ensure(actor.company_id)
+    if data.get("received_at") is not None and timezone.is_naive(data["received_at"]):
+        # An API body may carry a local time without an offset: read it in the company's time zone, as forms do.
+        data = {**data, "received_at": timezone.make_aware(data["received_at"])}
     with transaction.atomic(), audit_actor(actor):
         received = data.get("received_at") or timezone.now()
         created = kit.object_create(actor=actor, model=Ticket, data=data, fields=TICKET_FIELDS,
@@ -151,7 +154,8 @@ def ticket_transition(*, actor, ticket: Ticket, status: str, note: str = "", res
             raise ValidationError({"resolution": _("解决工单需要填写处理结果。")})
         old = ticket.status
         _close_pause(ticket, now)
-        if status in (S.WAITING_CUSTOMER, S.RESOLVED):
+        # A closed ticket keeps its clock stopped too: a reopening must not count the closed gap.
+        if status in (S.WAITING_CUSTOMER, S.RESOLVED, S.CLOSED):
             TicketPause.objects.create(ticket=ticket, started_at=now, reason=status)
         if ticket.first_response_at is None and status != S.NEW:
             ticket.first_response_at = now
@@ -281,8 +285,14 @@ def csat_answer(*, token: str, score: int, comment: str = "", now: datetime | No
             raise ValidationError(_("此链接已经评价过，谢谢。"))
         if request.expires_at < now:
             raise ValidationError(_("此链接已过期。"))
-        if request.ticket.status not in (S.RESOLVED, S.CLOSED):
+        ticket = request.ticket
+        if ticket.status not in (S.RESOLVED, S.CLOSED):
             raise ValidationError(_("工单处理完毕后才能评价。"))
+        # One rating per resolution: the tracking link and the link sent on closing are two ways to the same one.
+        finished = ticket.resolved_at or ticket.closed_at
+        answered = CsatRequest.objects.filter(ticket=ticket, answered_at__isnull=False)
+        if finished is not None and answered.filter(answered_at__gte=finished).exists():
+            raise ValidationError(_("此工单已经评价过，谢谢。"))
         request.score, request.comment, request.answered_at = score, comment.strip()[:2000], now
         request.save(update_fields=["score", "comment", "answered_at"])
         _log(request.ticket, EventKindChoices.NOTE, _("顾客评分：%(score)s/5") % {"score": score}, None, at=now)

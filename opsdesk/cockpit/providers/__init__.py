@@ -1,4 +1,5 @@
-"""Inbox providers: one small module per source. Adding a source is one new module and one line below."""
+"""Inbox providers: one small module per source here, plus every provider a domain app registered in the core
+registry (`opsdesk.core.extensions.register_inbox_provider`), which is how new apps add theirs."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ def register_builtin() -> None:
         stockout,
         supplier_documents,
     )
+    from opsdesk.core import extensions
 
     for module in (stockout, overstock, proposals, corrective_actions, inspections, supplier_documents):
         register(module.PROVIDER)
     for provider in purchasing.available_providers():
+        register(provider)
+    # The cockpit is the last app to start, so every domain app has registered its providers by now.
+    for provider in extensions.inbox_providers():
         register(provider)

@@ -69,7 +69,8 @@ def _request_choices(model_field, area: str):
 def build_table(spec):
     """Sortable columns; the first links to the detail page; exports keep dates and numbers typed."""
     first, *_rest = spec.columns
-    attributes = {first: tables.Column(linkify=True)}
+    # The row's own page, also when the first column is a relation (linkify=True would link the related row).
+    attributes = {first: tables.Column(linkify=lambda record: record.get_absolute_url())}
     for name in spec.columns:
         model_field = spec.model._meta.get_field(name)
         if isinstance(model_field, models.DateField | models.DecimalField | models.IntegerField):

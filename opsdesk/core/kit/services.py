@@ -42,8 +42,12 @@ def check_assignees(actor, instance: models.Model, names: Iterable[str], area: s
     errors = {}
     for name in names:
         person = getattr(instance, name, None)
-        if person is not None and not is_assignable(person, company_id=actor.company_id, area=area,
-                                                    store_id=store_id_of(instance)):
+        if person is None or is_assignable(person, company_id=actor.company_id, area=area,
+                                           store_id=store_id_of(instance)):
+            continue
+        if person.company_id != actor.company_id:  # another company's account reads like an unknown id
+            errors[name] = _("所选对象不存在或不在你的权限范围内。")
+        else:
             errors[name] = _("此人看不到该对象，或其角色不能处理它。")
     if errors:
         raise ValidationError(errors)
@@ -85,9 +89,14 @@ def _save(actor, instance, single, many, *, area, action, assignee_fields) -> mo
     if hasattr(instance, "company_id") and instance.company_id is None:
         instance.company_id = actor.company_id
     # Scope first: an unknown id and an out-of-scope id must read the same (full_clean would name the first).
-    check_related_in_scope(actor, instance, single)
+    # People are checked by `check_assignees` (assignable: sees the object, holds the role), not by whether the
+    # actor may open their user account (most roles may not).
+    check_related_in_scope(actor, instance, [name for name in single if name not in assignee_fields])
     instance.full_clean()
-    check_assignees(actor, instance, [name for name in assignee_fields if name in single or action == "add"], area)
+    # A row moved to another store keeps only owners who see the new store.
+    scope_root = getattr(instance, "scope_field", "").removesuffix("_id").split("__")[0]
+    recheck = action == "add" or scope_root in single
+    check_assignees(actor, instance, [name for name in assignee_fields if name in single or recheck], area)
     instance.save()
     _set_many(actor, instance, many)
     confirm_in_scope(actor, instance, action)

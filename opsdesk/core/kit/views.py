@@ -37,6 +37,8 @@ class SpecDetailView(SpecMixin, ObjectDetailView):
     def get_extra_context(self, request: HttpRequest, instance) -> dict[str, Any]:
         context = {"edit_url_name": self.spec.url_name("edit"), "delete_url_name": self.spec.url_name("delete"),
                    "list_url_name": self.spec.url_name("list"), "history": _history(request, instance)}
+        if self.spec.read_only:  # no edit or delete page to link to
+            context.update(can_change=False, can_delete=False)
         if self.spec.detail_context is not None:
             context.update(self.spec.detail_context(request, instance))
         return context
@@ -75,7 +77,7 @@ def view_class(spec, kind: str) -> type:
     """A view class of `kind` bound to `spec`."""
     attributes: dict[str, Any] = {"spec": spec, "model": spec.model}
     if kind == "list":
-        attributes.update(add_url_name=spec.url_name("add"), export_filename=spec.path)
+        attributes.update(add_url_name=None if spec.read_only else spec.url_name("add"), export_filename=spec.path)
     if kind == "delete":
         attributes["success_url_name"] = spec.url_name("list")
     return type(f"{spec.model.__name__}{kind.title()}View", (_BASES[kind],), attributes)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.urls import reverse
 
-from opsdesk.core.models import ApiToken, Region, Store, User
-from opsdesk.core.testing.factories import make_token
+from opsdesk.core import specs
+from opsdesk.core.models import ApiToken, User
+from opsdesk.core.testing.factories import RegionFactory, StoreFactory, make_token
+from opsdesk.core.testing.kit import spec_routes
 from opsdesk.core.testing.matrix import Route
 
 
@@ -34,20 +38,29 @@ def _token(org, user, in_scope):
     return make_token(user if in_scope else org.other_user, name="matrix")[0]
 
 
-def _store_data(org, user, store):
-    return {
-        "code": store.code, "name": "changed by the matrix", "region": store.region_id, "city": store.city,
-        "address": store.address, "opening_date": "", "format": store.format, "floor_area": "", "status": store.status,
-    }
+def _empty_store(org, user, in_scope):
+    """A store nothing refers to: in company A (or company B, out of scope) for company-wide users."""
+    if not org.is_company_wide(user):
+        return _store(org, user, in_scope)
+    region = org.region_a if in_scope else org.region_x
+    return StoreFactory(region=region)
+
+
+def _empty_region(org, user, in_scope):
+    """A region without stores: only company-wide users see one."""
+    if not org.is_company_wide(user):
+        return _region(org, user, in_scope)
+    return RegionFactory(company=org.company if in_scope else org.other_company)
+
+
+def _fresh_for_delete(routes: list[Route], make_object) -> list[Route]:
+    return [replace(route, make_object=make_object) if route.name.startswith("DELETE ") else route
+            for route in routes]
 
 
 def _new_store_data(org, user, _store):
     return {"code": "NEW1", "name": "新店", "region": org.region_a.pk, "city": "苏州", "format": "supermarket",
             "status": "open"}
-
-
-def _region_data(org, user, region):
-    return {"code": region.code, "name": "changed by the matrix"}
 
 
 def _new_region_data(org, user, _region):
@@ -66,10 +79,6 @@ def _account_data(org, user, account):
 def _new_account_data(org, user, _account):
     return {"username": "matrix-new", "role": "staff", "password": "a-long-passphrase-9", "language": "",
             "scope_stores": [org.stores["a1"].pk], "is_active": "on"}
-
-
-def _store_patch(org, user, store):
-    return {"name": "patched by the matrix"}
 
 
 def _audit_link(entry):
@@ -97,17 +106,6 @@ ROUTES = [
     Route("core:token_revoke", "self-service", methods=("POST",), make_object=_token, model=ApiToken),
     Route("api-1.0.0:openapi-json", "self-service"),
     Route("api-1.0.0:openapi-view", "self-service"),
-    # Organisation.
-    Route("core:store_list", "list", area="org", make_object=_store),
-    Route("core:store_add", "add", area="org", model=Store, post_data=_new_store_data),
-    Route("core:store_detail", "detail", area="org", make_object=_store),
-    Route("core:store_edit", "edit", area="org", make_object=_store, post_data=_store_data),
-    Route("core:store_delete", "delete", area="org", make_object=_store, model=Store),
-    Route("core:region_list", "list", area="org", make_object=_region),
-    Route("core:region_add", "add", area="org", model=Region, post_data=_new_region_data),
-    Route("core:region_detail", "detail", area="org", make_object=_region),
-    Route("core:region_edit", "edit", area="org", make_object=_region, post_data=_region_data),
-    Route("core:region_delete", "delete", area="org", make_object=_region, model=Region),
     Route("core:employee_list", "list", area="people", make_object=_employee),
     Route("core:employee_detail", "detail", area="people", make_object=_employee),
     # Accounts, roles and the audit trail.
@@ -119,12 +117,13 @@ ROUTES = [
     # audit_detail checks the role before looking the entry up: 403 for every entry, in scope or not.
     Route("core:audit_detail", "detail", area="audit", make_object=_audit_entry, hidden_status=403),
     # REST API.
-    Route("GET /api/v1/regions/", "api-list", area="org", make_object=_region),
-    Route("GET /api/v1/regions/{region_id}/", "api-detail", area="org", make_object=_region),
-    Route("GET /api/v1/stores/", "api-list", area="org", make_object=_store),
-    Route("GET /api/v1/stores/{store_id}/", "api-detail", area="org", make_object=_store),
-    Route("PATCH /api/v1/stores/{store_id}/", "api-write", area="org", action="change", make_object=_store,
-          post_data=_store_patch),
     Route("GET /api/v1/employees/", "api-list", area="people", make_object=_employee),
     Route("GET /api/v1/employees/{employee_id}/", "api-detail", area="people", make_object=_employee),
+]
+
+# Organisation: the kit's pages and REST operations of stores and regions. The API's DELETE gets a row nothing
+# refers to (store a1 has employees, region A has stores: deleting those is refused with a message, 422).
+ROUTES += [
+    *_fresh_for_delete(spec_routes(specs.store, _store, _new_store_data, api_prefix="/api/v1"), _empty_store),
+    *_fresh_for_delete(spec_routes(specs.region, _region, _new_region_data, api_prefix="/api/v1"), _empty_region),
 ]

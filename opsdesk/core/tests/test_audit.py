@@ -4,7 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from opsdesk.core import services
+from opsdesk.core import specs
 from opsdesk.core.audit import audit_actor, audit_bulk
 from opsdesk.core.models import Store
 from opsdesk.core.testing.factories import StoreFactory
@@ -19,7 +19,7 @@ def test_store_create_through_the_service_is_audited(org):
     # given
     coo = org.users["coo"]
     # when
-    store = services.store_create(
+    store = specs.store.create(
         actor=coo, data={"code": "N1", "name": "新店", "region": org.region_b, "city": "厦门"}
     )
     # then
@@ -35,7 +35,7 @@ def test_store_update_through_the_service_records_before_and_after(org):
     manager = org.users["regional_manager"]
     store = org.stores["a2"]
     # when
-    services.store_update(actor=manager, store=store, data={"name": "杭州旗舰店", "city": "杭州"})
+    specs.store.update(actor=manager, instance=store, data={"name": "杭州旗舰店", "city": "杭州"})
     # then
     entry = audit_entry(store, LogEntry.Action.UPDATE)
     assert entry.actor_id == manager.pk
@@ -49,7 +49,7 @@ def test_service_keeps_its_actor_after_an_earlier_audit_block_on_the_thread(org)
     with audit_actor(coo):
         pass
     # when
-    store = services.store_update(actor=coo, store=org.stores["a1"], data={"city": "苏州"})
+    store = specs.store.update(actor=coo, instance=org.stores["a1"], data={"city": "苏州"})
     # then
     assert audit_entry(store, LogEntry.Action.UPDATE).actor_id == coo.pk
 
@@ -60,7 +60,7 @@ def test_store_delete_through_the_service_is_audited(org):
     store = StoreFactory(region=org.region_b, code="GONE")
     ids = _scope_ids(store)
     # when
-    services.store_delete(actor=admin, store=store)
+    specs.store.delete(actor=admin, instance=store)
     # then
     entry = LogEntry.objects.get(object_pk=str(ids["store_id"]), action=LogEntry.Action.DELETE,
                                  content_type__model="store")
@@ -160,7 +160,7 @@ def test_company_wide_auditor_sees_its_company_and_not_the_other(client, org):
 
 def test_audit_list_filters_by_actor_and_action(client, org):
     # given
-    services.store_update(actor=org.users["coo"], store=org.stores["b2"], data={"city": "珠海"})
+    specs.store.update(actor=org.users["coo"], instance=org.stores["b2"], data={"city": "珠海"})
     client.force_login(org.users["admin"])
     # when
     response = client.get(reverse("core:audit_list"), {"actor": "matrix-coo", "action": LogEntry.Action.UPDATE})

@@ -10,7 +10,8 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
 
-from opsdesk.core.forms import StoreForm, bootstrap_widgets
+from opsdesk.core import specs
+from opsdesk.core.forms import bootstrap_widgets
 from opsdesk.core.models import Region
 from opsdesk.core.widgets import SearchableSelect, SearchableSelectMultiple
 
@@ -87,7 +88,7 @@ def test_bootstrap_widgets_marks_only_model_drop_downs_searchable():
 
 def test_a_model_choice_renders_a_searchable_select_and_check_boxes_do_not(org):
     # given
-    store_form = StoreForm(user=org.users["coo"])
+    store_form = specs.store.get_form_class()(user=org.users["coo"])
     regions_form = _RegionsForm()
     regions_form.fields["ticked"].queryset = Region.objects.filter(pk__in=[org.region_a.pk, org.region_b.pk])
     # when

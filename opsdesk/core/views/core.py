@@ -1,4 +1,5 @@
-"""Pages of the core app: home, sign-in helpers, organisation, users, audit trail, API tokens."""
+"""Pages of the core app: home, sign-in helpers, employees, users, audit trail, API tokens (stores and regions are
+kit specs: see specs.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from opsdesk.core import hooks, selectors, services
 from opsdesk.core.choices import RoleChoices
-from opsdesk.core.filtersets import EmployeeFilterSet, RegionFilterSet, StoreFilterSet, UserFilterSet
-from opsdesk.core.forms import ApiTokenForm, RegionForm, StoreForm, UserForm
-from opsdesk.core.models import ApiToken, Employee, Region, Store, User
+from opsdesk.core.filtersets import EmployeeFilterSet, UserFilterSet
+from opsdesk.core.forms import ApiTokenForm, UserForm
+from opsdesk.core.models import ApiToken, Employee, User
 from opsdesk.core.permissions import areas, user_can
-from opsdesk.core.tables import EmployeeTable, RegionTable, StoreTable, UserTable
-from opsdesk.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from opsdesk.core.tables import EmployeeTable, UserTable
+from opsdesk.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView
 
 
 @login_required
@@ -50,85 +51,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = redirect(next_url)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", httponly=True)
     return response
-
-
-class StoreListView(ObjectListView):
-    model = Store
-    filterset_class = StoreFilterSet
-    table_class = StoreTable
-    export_filename = "stores"
-    add_url_name = "core:store_add"
-
-    def get_queryset(self, request, action="view"):
-        return selectors.store_list(user=request.user, action=action)
-
-
-class StoreDetailView(ObjectDetailView):
-    model = Store
-    template_name = "core/store_detail.html"
-    fields = ["code", "name", "region", "city", "address", "opening_date", "format", "floor_area", "status"]
-
-    def get_extra_context(self, request, instance):
-        return selectors.store_overview(user=request.user, store=instance)
-
-
-class StoreEditView(ObjectEditView):
-    model = Store
-    form_class = StoreForm
-
-    def create(self, request, form):
-        return services.store_create(actor=request.user, data=form.cleaned_data)
-
-    def update(self, request, instance, form):
-        return services.store_update(actor=request.user, store=instance, data=form.cleaned_data)
-
-
-class StoreDeleteView(ObjectDeleteView):
-    model = Store
-    success_url_name = "core:store_list"
-
-    def delete(self, request, instance):
-        services.store_delete(actor=request.user, store=instance)
-
-
-class RegionListView(ObjectListView):
-    model = Region
-    filterset_class = RegionFilterSet
-    table_class = RegionTable
-    export_filename = "regions"
-    add_url_name = "core:region_add"
-
-    def get_queryset(self, request, action="view"):
-        return selectors.region_list(user=request.user, action=action)
-
-
-class RegionDetailView(ObjectDetailView):
-    model = Region
-    template_name = "core/region_detail.html"
-    fields = ["code", "name"]
-
-    def get_extra_context(self, request, instance):
-        stores = selectors.store_list(user=request.user).filter(region=instance)
-        return {"stores": stores}
-
-
-class RegionEditView(ObjectEditView):
-    model = Region
-    form_class = RegionForm
-
-    def create(self, request, form):
-        return services.region_create(actor=request.user, data=form.cleaned_data)
-
-    def update(self, request, instance, form):
-        return services.region_update(actor=request.user, region=instance, data=form.cleaned_data)
-
-
-class RegionDeleteView(ObjectDeleteView):
-    model = Region
-    success_url_name = "core:region_list"
-
-    def delete(self, request, instance):
-        services.region_delete(actor=request.user, region=instance)
 
 
 class EmployeeListView(ObjectListView):

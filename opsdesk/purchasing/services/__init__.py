@@ -367,7 +367,7 @@ def _nullable(value) -> float | None:
 
 
 # The writes of suppliers, contracts and complaints live in their own modules; one import path serves them all.
-from opsdesk.purchasing.services.complaints import complaint_create, complaint_resolve  # noqa: E402
+from opsdesk.purchasing.services.complaints import complaint_create, complaint_resolve, complaint_update  # noqa: E402
 from opsdesk.purchasing.services.contracts import (  # noqa: E402
     contract_create,
     contract_price_add,
@@ -388,7 +388,8 @@ from opsdesk.purchasing.services.suppliers import (  # noqa: E402
 )
 
 __all__ = [
-    "complaint_create", "complaint_resolve", "contract_create", "contract_price_add", "contract_price_delete",
+    "complaint_create", "complaint_resolve", "complaint_update", "contract_create", "contract_price_add",
+    "contract_price_delete",
     "contract_price_update", "contract_update", "document_reminders_send", "purchase_order_cancel",
     "purchase_order_confirm", "purchase_order_create", "purchase_order_line_add", "purchase_order_line_update",
     "purchase_order_send", "purchase_order_update", "receipt_create", "scorecards_compute", "supplier_contact_create",

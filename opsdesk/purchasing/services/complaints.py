@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
-from opsdesk.core.kit.guards import assert_can, confirm_in_scope, in_scope_for_update
-from opsdesk.core.scoping import visible_store_ids
+from opsdesk.core.kit.guards import assert_can, in_scope_for_update
+from opsdesk.core.kit.services import object_create, object_update
 from opsdesk.purchasing.choices import ComplaintStatusChoices
 from opsdesk.purchasing.models import PurchaseOrderLine, Receipt, Supplier, SupplierComplaint
 
@@ -50,29 +50,41 @@ def _derive(store, product, supplier: Supplier | None, order_line: PurchaseOrder
     return store, product, supplier
 
 
+#: What the person filing chooses; the supplier, order line, receipt and company are derived.
+COMPLAINT_FIELDS = ("store", "product", "date", "severity", "description")
+
+
+def _check_filing(actor, store, day: date) -> None:
+    if store is None and not actor.has_company_scope:
+        raise ValidationError({"store": _("请选择门店。")})
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({"date": _("投诉日期不能晚于今天。")})
+
+
 def complaint_create(*, actor, date: date, severity: str, description: str, product=None, store=None,
                      supplier: Supplier | None = None, order_line: PurchaseOrderLine | None = None,
                      receipt: Receipt | None = None) -> SupplierComplaint:
-    """File a complaint about a supplier's product; a store user files for a store of their scope."""
+    """File a complaint about a supplier's product; a store user files for a store of their scope.
+
+    The plain part is the kit's `object_create` (related rows in scope, full_clean, audit, re-read in scope)."""
     assert_can(actor, "supplier_complaints", "add")
-    with transaction.atomic(), audit_actor(actor):
+    with transaction.atomic():
         order_line = _source(actor, receipt, order_line)
         store, product, supplier = _derive(store, product, supplier, order_line)
-        if store is not None and store.pk not in visible_store_ids(actor):
-            raise PermissionDenied(_("该对象不在你的权限范围内。"))
-        if store is None and not actor.has_company_scope:
-            raise ValidationError({"store": _("请选择门店。")})
-        if product.company_id != actor.company_id or supplier.company_id != actor.company_id:
-            raise PermissionDenied(_("该对象不在你的权限范围内。"))
-        if date > timezone.localdate():
-            raise ValidationError({"date": _("投诉日期不能晚于今天。")})
-        complaint = SupplierComplaint(company_id=actor.company_id, store=store, product=product, supplier=supplier,
-                                      order_line=order_line, receipt=receipt, date=date, severity=severity,
-                                      description=description, created_by=actor)
-        complaint.full_clean()
-        complaint.save()
-        confirm_in_scope(actor, complaint, "add", model=SupplierComplaint)
-    return complaint
+        _check_filing(actor, store, date)
+        data = {"store": store, "product": product, "date": date, "severity": severity, "description": description}
+        return object_create(actor=actor, model=SupplierComplaint, data=data, fields=COMPLAINT_FIELDS, initial={
+            "supplier": supplier, "order_line": order_line, "receipt": receipt, "created_by": actor})
+
+
+def complaint_update(*, actor, complaint: SupplierComplaint, data: dict) -> SupplierComplaint:
+    """Change what was filed; a new product moves the complaint to that product's supplier (one from an order line
+    keeps the line's store, product and supplier)."""
+    store, product = data.get("store", complaint.store), data.get("product", complaint.product)
+    supplier = _derive(store, product, None, complaint.order_line)[2]
+    _check_filing(actor, store, data.get("date"))
+    changes = {**data, "supplier": supplier} if supplier.pk != complaint.supplier_id else data
+    return object_update(actor=actor, instance=complaint, data=changes, fields=(*COMPLAINT_FIELDS, "supplier"))
 
 
 def complaint_resolve(*, actor, complaint: SupplierComplaint, resolution: str) -> SupplierComplaint:

@@ -10,7 +10,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from opsdesk.core.testing.kit import spec_routes
 from opsdesk.core.testing.matrix import Route
+from opsdesk.purchasing import specs
 from opsdesk.purchasing.models import (
     Contract,
     PurchaseOrder,
@@ -230,7 +232,6 @@ def _product_with_supplier(company):
 
 
 def _complaint(org, user, in_scope):
-    from opsdesk.purchasing.models import SupplierComplaint
 
     store = org.store_for(user, in_scope)
     product = _product_with_supplier(store.company)
@@ -287,11 +288,6 @@ def _new_complaint(org, user, _obj):
             "date": timezone.localdate().isoformat(), "severity": "major", "description": "矩阵投诉"}
 
 
-def _new_complaint_api(org, user, _obj):
-    return {"store_id": org.stores["a1"].pk, "product_id": _product_with_supplier(org.company).pk,
-            "date": timezone.localdate().isoformat(), "severity": "minor", "description": "矩阵投诉"}
-
-
 def _resolve(org, user, complaint):
     return {"resolution": "供应商已补发"}
 
@@ -333,10 +329,7 @@ ROUTES += [
     Route("purchasing:purchase_order_return", "action", area="purchasing", action="receive",
           make_object=_receipt_order, post_data=_return_data),
     Route("purchasing:supplier_return_list", "list", area="purchasing", make_object=_supplier_return),
-    Route("purchasing:complaint_list", "list", area="supplier_complaints", make_object=_complaint),
-    Route("purchasing:complaint_add", "add", area="supplier_complaints", model=SupplierComplaint,
-          post_data=_new_complaint),
-    Route("purchasing:complaint_detail", "detail", area="supplier_complaints", make_object=_complaint),
+    *spec_routes(specs.complaint, _complaint, _new_complaint),
     Route("purchasing:complaint_resolve", "action", area="supplier_complaints", action="resolve",
           make_object=_complaint, post_data=_resolve),
     Route("GET /api/v1/purchasing/returns/", "api-list", area="purchasing", make_object=_supplier_return),
@@ -355,9 +348,6 @@ ROUTES += [
           action="change", make_object=_contact, post_status=204),
     Route("GET /api/v1/purchasing/supplier-documents/", "api-list", area="supplier_management",
           make_object=_document),
-    Route("GET /api/v1/purchasing/complaints/", "api-list", area="supplier_complaints", make_object=_complaint),
-    Route("POST /api/v1/purchasing/complaints/", "api-write", area="supplier_complaints", action="add",
-          model=SupplierComplaint, post_data=_new_complaint_api),
     Route("POST /api/v1/purchasing/complaints/{complaint_id}/resolve/", "api-write", area="supplier_complaints",
           action="resolve", make_object=_complaint, post_data=_resolve),
 ]

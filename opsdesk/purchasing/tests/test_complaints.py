@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,12 +59,14 @@ def test_store_manager_cannot_file_for_a_store_outside_their_scope(client, org):
     response = client.post(reverse("purchasing:complaint_add"), {
         "store": org.stores["b1"].pk, "product": product.pk, "date": TODAY.isoformat(), "severity": "major",
         "description": "越权"})
-    # then: the store is not among the form's choices
+    # then: the store is not among the form's choices, and the service refuses it as a field error
     assert response.status_code == 400
     assert SupplierComplaint.objects.count() == 0
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as error:
         services.complaint_create(actor=org.users["store_manager"], date=TODAY, severity="major", description="x",
                                   product=product, store=org.stores["b1"])
+    assert list(error.value.message_dict) == ["store"]
+    assert SupplierComplaint.objects.count() == 0
 
 
 def test_a_complaint_from_a_receipt_takes_its_order_line_store_and_supplier(client, org):
@@ -120,7 +122,8 @@ def test_supervisor_resolves_and_a_store_manager_may_not(client, org):
     again = client.post(url, {"resolution": "重复"})
     # then
     complaint.refresh_from_db()
-    assert (denied.status_code, empty.status_code, resolved.status_code, again.status_code) == (403, 302, 302, 302)
+    # a complaint the role may not resolve reads as absent (404)
+    assert (denied.status_code, empty.status_code, resolved.status_code, again.status_code) == (404, 302, 302, 302)
     assert (complaint.status, complaint.resolution, complaint.resolved_by) == (
         "resolved", "供应商补发并更换批次", org.users["supervisor"])
 
@@ -154,15 +157,48 @@ def test_api_files_from_a_receipt_and_lists_in_scope(client, org):
     client.force_login(org.users["store_manager"])
     # when
     created = client.post("/api/v1/purchasing/complaints/", {
-        "receipt_id": receipt.pk, "date": TODAY.isoformat(), "severity": "major", "description": "破损"},
-        content_type="application/json")
+        "receipt_id": receipt.pk, "product_id": order.lines.get().product_id, "date": TODAY.isoformat(),
+        "severity": "major", "description": "破损"}, content_type="application/json")
     listed = client.get("/api/v1/purchasing/complaints/").json()
     # then
-    assert created.status_code == 200
+    assert created.status_code == 201
     body = created.json()
-    assert (body["supplier_id"], body["store_id"], body["receipt_id"], body["status"]) == (
-        supplier.pk, org.stores["a1"].pk, receipt.pk, "open")
+    assert (body["supplier"], body["store"], body["receipt"], body["order_line"], body["status"]) == (
+        supplier.pk, org.stores["a1"].pk, receipt.pk, order.lines.get().pk, "open")
     assert [item["id"] for item in listed["items"]] == [body["id"]]
+
+
+def test_editing_the_product_moves_the_complaint_to_that_products_supplier(client, org):
+    # given
+    complaint = _complaint(org.stores["a1"], _product(org.company))
+    other = _product(org.company)
+    client.force_login(org.users["supervisor"])
+    # when
+    response = client.post(reverse("purchasing:complaint_edit", args=[complaint.pk]), {
+        "store": org.stores["a1"].pk, "product": other.pk, "date": TODAY.isoformat(), "severity": "minor",
+        "description": "包装破损"})
+    # then
+    complaint.refresh_from_db()
+    assert response.status_code == 302
+    assert (complaint.product, complaint.supplier, complaint.severity) == (other, other.supplier, "minor")
+
+
+def test_a_complaint_from_an_order_line_keeps_its_product(org):
+    # given
+    supplier = make_supplier(org.company)
+    order = make_order(org.stores["a1"], supplier)
+    receipt = services.receipt_create(actor=org.users["admin"], line=order.lines.get(), received_on=TODAY,
+                                      quantity_received=Decimal(4))
+    complaint = services.complaint_create(actor=org.users["supervisor"], date=TODAY, severity="major",
+                                          description="破损", receipt=receipt)
+    # when
+    with pytest.raises(ValidationError) as error:
+        services.complaint_update(actor=org.users["supervisor"], complaint=complaint,
+                                  data={"product": _product(org.company)})
+    # then
+    complaint.refresh_from_db()
+    assert list(error.value.message_dict) == ["product"]
+    assert (complaint.product_id, complaint.supplier) == (order.lines.get().product_id, supplier)
 
 
 def test_a_product_without_supplier_needs_a_receipt(org):

@@ -296,12 +296,7 @@ class PortalOrderConfirmView(ScopedViewMixin, View):
 
 
 # The pages of supplier management, returns and complaints live in their own modules (urls.py names them here).
-from opsdesk.purchasing.views.complaints import (  # noqa: E402
-    SupplierComplaintCreateView,
-    SupplierComplaintDetailView,
-    SupplierComplaintListView,
-    SupplierComplaintResolveView,
-)
+from opsdesk.purchasing.views.complaints import SupplierComplaintEditView, SupplierComplaintResolveView  # noqa: E402
 from opsdesk.purchasing.views.returns import PurchaseOrderReturnView, SupplierReturnListView  # noqa: E402
 from opsdesk.purchasing.views.suppliers import (  # noqa: E402
     ContractEditView,
@@ -322,8 +317,8 @@ from opsdesk.purchasing.views.suppliers import (  # noqa: E402
 
 __all__ = [
     "ContractEditView", "ContractPriceDeleteView", "ContractPriceEditView", "PurchaseOrderReturnView",
-    "SupplierComplaintCreateView", "SupplierComplaintDetailView", "SupplierComplaintListView",
-    "SupplierComplaintResolveView", "SupplierContactAddView", "SupplierContactDeleteView", "SupplierContactEditView",
+    "SupplierComplaintEditView", "SupplierComplaintResolveView", "SupplierContactAddView",
+    "SupplierContactDeleteView", "SupplierContactEditView",
     "SupplierDocumentAddView", "SupplierDocumentDeleteView", "SupplierDocumentDownloadView",
     "SupplierDocumentEditView", "SupplierDocumentListView", "SupplierEditView", "SupplierListView",
     "SupplierOverviewView", "SupplierReturnListView",

@@ -21,7 +21,8 @@ def test_hotline_ticket_is_logged_numbered_owned_and_shown_with_its_clocks(clien
     assert ticket.created_by == org.users["coo"]
     assert ticket.owner == org.users["store_manager"]
     assert list(TicketEvent.objects.values_list("kind", flat=True)) == ["status"]
-    assert 'id="sla-first"' in page and 'id="sla-resolution"' in page
+    assert 'id="sla-first"' in page
+    assert 'id="sla-resolution"' in page
     assert "酸奶是温的" in page
 
 
@@ -33,6 +34,30 @@ def test_ticket_list_exports_only_the_store_managers_store(client, org):
     # when
     response = client.get(reverse("service:ticket_list") + "?export=csv")
     # then
-    body = response.content.decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response.status_code == 200
-    assert "in scope" in body and "out of scope" not in body
+    assert "in scope" in body
+    assert "out of scope" not in body
+
+
+def test_a_resolution_is_rated_once_through_either_link(org):
+    # given: a public ticket (tracking link) resolved and closed by the store (second link)
+    from django.core.exceptions import ValidationError
+
+    from opsdesk.service import services
+    from opsdesk.service.models import CsatRequest, FeedbackLink
+
+    link = FeedbackLink.objects.create(store=org.stores["a1"])
+    ticket, tracking = services.public_ticket_create(link=link, data={"title": "排队太久"})
+    manager = org.users["store_manager"]
+    services.ticket_transition(actor=manager, ticket=ticket, status="resolved", resolution="加开收银台")
+    _ticket, closing = services.ticket_transition(actor=manager, ticket=ticket, status="closed")
+    services.csat_answer(token=tracking, score=4)
+    # when / then
+    try:
+        services.csat_answer(token=closing, score=1)
+    except ValidationError as error:
+        assert error.messages == ["此工单已经评价过，谢谢。"]
+    else:
+        raise AssertionError("the second link rated the same resolution again")
+    assert list(CsatRequest.objects.filter(answered_at__isnull=False).values_list("score", flat=True)) == [4]

@@ -3,7 +3,6 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-
 from opsdesk.purchasing.models import SupplierComplaint
 from opsdesk.purchasing.selectors import scorecard_complaints
 from opsdesk.purchasing.tests.factories import make_product, make_supplier
