@@ -72,10 +72,14 @@ class KindSpec:
     one_of: tuple[tuple[str, ...], ...] = ()
     future_days: int = 1
     columns: tuple[str, ...] = ()
+    # A kind another app registers (`register_kind`): its own label, and `writer(batch)` -> an object whose
+    # `write(records)` commits a chunk of parsed records (dicts) inside the batch's transaction, idempotently.
+    title: str = ""
+    writer: Callable | None = None
 
     @property
     def label(self) -> str:
-        return K(self.code).label
+        return self.title or K(self.code).label
 
     def field(self, name: str) -> FieldSpec:
         return next(item for item in self.fields if item.name == name)
@@ -538,6 +542,15 @@ _register(
         future_days=3 * 366,
     )
 )
+
+
+def register_kind(spec: KindSpec) -> None:
+    """Add a fact kind defined by another app (called from its AppConfig.ready()); it must name a `writer`."""
+    if spec.writer is None or spec.is_master:
+        raise ValueError(f"{spec.code}: a kind registered from outside the imports app is a fact kind with a writer")
+    if spec.code in KINDS and KINDS[spec.code] != spec:
+        raise ValueError(f"import kind {spec.code!r} is already registered")
+    KINDS[spec.code] = spec
 
 
 def kind_spec(code: str) -> KindSpec:

@@ -130,6 +130,12 @@ class RowBuilder:
         self.build = eval(f"lambda r: ({', '.join(parts)},)", namespace)  # noqa: S307 - built from field names
 
 
+class _RecordBuilder:
+    """The records themselves, for kinds whose writer is not a table upsert (`KindSpec.writer`)."""
+
+    build = staticmethod(dict)
+
+
 def _converter(field, is_sqlite: bool):
     """How one column's Python value becomes a database parameter (None: as it is)."""
     if isinstance(field, models.DateTimeField):
@@ -213,11 +219,15 @@ def run_facts(
     database connection, so validation and writing use both cores (a thread would not: the GIL hand-offs of
     executemany starve it). Inside one (tests, callers that want the import in their transaction) everything runs
     in the calling process."""
-    counts, key_set, builder = Counts(), KeySet(), RowBuilder(spec)
+    counts, key_set = Counts(), KeySet()
     key_fields = _duplicate_key(spec, validator)
-    upserter = Upserter(
-        apps.get_model(spec.model), db_columns(spec), spec.key, _update_columns(spec, batch.mapping, batch.defaults)
-    )
+    if spec.writer is not None:  # a kind of another app: its writer takes the parsed records
+        builder, upserter = _RecordBuilder(), spec.writer(batch)
+    else:
+        builder = RowBuilder(spec)
+        upserter = Upserter(
+            apps.get_model(spec.model), db_columns(spec), spec.key, _update_columns(spec, batch.mapping, batch.defaults)
+        )
     writer = _ChunkWriter(batch, upserter, counts)
 
     def produce() -> Iterator[tuple[list, list]]:

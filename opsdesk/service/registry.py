@@ -56,11 +56,9 @@ def register_all() -> None:
 def _register_extensions() -> None:
     """Demo builder and import kinds (the inbox provider, KPIs and cockpit tiles register in their modules)."""
     from opsdesk.core.demo import extensions
-    from opsdesk.service import kpis
+    from opsdesk.service import imports, kpis
+    from opsdesk.service.demo import demo_builder
 
-    kpis.register_extensions()  # KPIs, inbox provider, cockpit tiles, brief section (before the demo's early return)
-    try:
-        from opsdesk.service.demo import demo_builder
-    except ImportError:  # the demo module lands with its own change
-        return
+    kpis.register_extensions()  # KPIs, inbox provider, cockpit tiles, brief section
     extensions.register("service", demo_builder)
+    imports.register()

@@ -24,6 +24,7 @@ def _comment(org, user, action):
 
 ROUTES = [
     Route("cockpit:index", "list", area="cockpit"),
+    Route("cockpit:extension_tiles", "list", area="cockpit"),
     Route("cockpit:inbox", "list", area="inbox"),
     Route("cockpit:inbox_preview", "list", area="inbox"),
     Route("cockpit:inbox_item", "detail", area="inbox", make_object=overdue_action,

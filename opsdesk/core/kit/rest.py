@@ -84,10 +84,13 @@ def _filter_schema(spec) -> type[Schema]:
     return pydantic.create_model(f"{spec.model.__name__}Filters", __base__=Schema, **fields)
 
 
-def _call(function, *args, **kwargs):
+def _call(function, *args, denied_status: int = 404, **kwargs):
+    """Run a write: a scope refusal is 404 on an object (403 on the collection), a validation error 422."""
     try:
         return function(*args, **kwargs)
     except PermissionDenied as error:
+        if denied_status == 403:
+            raise HttpError(403, str(error) or "Forbidden") from error
         raise Http404 from error
     except DjangoValidationError as error:
         raise validation_error(error) from error
@@ -112,7 +115,7 @@ def register(router, spec) -> None:
             raise Http404
         return spec.get_queryset(request.auth, action).get(pk=found.pk)
 
-    @router.get(collection, response=list[out], summary=f"List {plural}", operation_id=f"{op}_list")
+    @router.get(collection, response=list[out], by_alias=True, summary=f"List {plural}", operation_id=f"{op}_list")
     @paginate(PageNumberPagination)
     def list_objects(request: HttpRequest, filters: Query[filters_schema]):
         require_area(request, spec.area, "view")
@@ -122,7 +125,7 @@ def register(router, spec) -> None:
             raise HttpError(400, "; ".join(f"{key}: {' '.join(value)}" for key, value in filterset.errors.items()))
         return filterset.qs
 
-    @router.get(item, response=out, summary=f"One of {plural}", operation_id=f"{op}_get")
+    @router.get(item, response=out, by_alias=True, summary=f"One of {plural}", operation_id=f"{op}_get")
     def get_object(request: HttpRequest, object_id: int):
         return get_in_scope(request, object_id, "view")
 
@@ -132,13 +135,14 @@ def register(router, spec) -> None:
     patch_in = create_schema(model, name=f"{label}Patch", fields=list(spec.fields), optional_fields="__all__",
                              base_class=StrictSchema)
 
-    @router.post(collection, response={201: out}, summary=f"Create ({plural})", operation_id=f"{op}_create")
+    @router.post(collection, response={201: out}, by_alias=True, summary=f"Create ({plural})",
+                 operation_id=f"{op}_create")
     def create_object(request: HttpRequest, payload: create_in):
         require_area(request, spec.area, "add")
         data = _call(_prepare, model, payload.dict(exclude_unset=True))
-        return 201, _call(spec.create, actor=request.auth, data=data)
+        return 201, _call(spec.create, actor=request.auth, data=data, denied_status=403)
 
-    @router.patch(item, response=out, summary=f"Change ({plural})", operation_id=f"{op}_update")
+    @router.patch(item, response=out, by_alias=True, summary=f"Change ({plural})", operation_id=f"{op}_update")
     def update_object(request: HttpRequest, object_id: int, payload: patch_in):
         instance = get_in_scope(request, object_id, "change")
         data = _call(_prepare, model, payload.dict(exclude_unset=True))

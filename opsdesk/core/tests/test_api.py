@@ -124,7 +124,7 @@ def test_store_detail_shape(client, org, coo_key):
     response = client.get(f"/api/v1/stores/{store.pk}/", **_bearer(coo_key))
     # then
     assert response.json() == {
-        "id": store.pk, "code": "A1", "name": "上海一店", "region": org.region_a.pk, "city": "上海", "address": "",
+        "id": store.pk, "code": "A1", "name": "上海一店", "region_id": org.region_a.pk, "city": "上海", "address": "",
         "opening_date": None, "format": "supermarket", "floor_area": None, "status": "open", "display": str(store),
     }
 

@@ -163,7 +163,7 @@ def test_api_files_from_a_receipt_and_lists_in_scope(client, org):
     # then
     assert created.status_code == 201
     body = created.json()
-    assert (body["supplier"], body["store"], body["receipt"], body["order_line"], body["status"]) == (
+    assert (body["supplier_id"], body["store_id"], body["receipt_id"], body["order_line_id"], body["status"]) == (
         supplier.pk, org.stores["a1"].pk, receipt.pk, order.lines.get().pk, "open")
     assert [item["id"] for item in listed["items"]] == [body["id"]]
 

@@ -1,5 +1,6 @@
 """The ticket pages built on the kit: add through the ticket service, detail with both SLA clocks, list export."""
 
+import pytest
 from django.urls import reverse
 
 from opsdesk.service.models import Ticket, TicketEvent
@@ -54,10 +55,7 @@ def test_a_resolution_is_rated_once_through_either_link(org):
     _ticket, closing = services.ticket_transition(actor=manager, ticket=ticket, status="closed")
     services.csat_answer(token=tracking, score=4)
     # when / then
-    try:
+    with pytest.raises(ValidationError) as raised:
         services.csat_answer(token=closing, score=1)
-    except ValidationError as error:
-        assert error.messages == ["此工单已经评价过，谢谢。"]
-    else:
-        raise AssertionError("the second link rated the same resolution again")
+    assert raised.value.messages == ["此工单已经评价过，谢谢。"]
     assert list(CsatRequest.objects.filter(answered_at__isnull=False).values_list("score", flat=True)) == [4]

@@ -160,7 +160,7 @@ def test_escalation_climbs_one_level_per_breach(svc, make_ticket):
     assert services.tickets_escalate(now=local(2025, 3, 13, 20)) == 1
     ticket.refresh_from_db()
     assert ticket.escalation_level == 3
-    assert _escalations(ticket) == ["SLA 超时，升级至第 1 级。", "SLA 超时，升级至第 2 级。", "SLA 超时，升级至第 3 级。"]
+    assert _escalations(ticket) == [f"SLA 超时，升级至第 {level} 级。" for level in (1, 2, 3)]
     assert [message.to for message in mail.outbox] == [["sup@example.com"], ["rm@example.com"], ["coo@example.com"]]
 
 

@@ -8,7 +8,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from opsdesk.storeops import selectors, services
+from opsdesk.core.choices import RoleChoices as R
+from opsdesk.core.testing.factories import make_user
+from opsdesk.storeops import selectors, services, specs
 from opsdesk.storeops.choices import ActionStatusChoices, PriorityChoices, RunStatusChoices
 from opsdesk.storeops.models import (
     CorrectiveAction,
@@ -154,6 +156,25 @@ def test_owner_progresses_and_supervisor_verifies(ops, template):
     assert "现场确认" in action.resolution_note
 
 
+@pytest.mark.parametrize("owner_key", ["supplier", "manager_b"])
+def test_an_owner_who_may_not_see_the_store_is_refused(ops, owner_key):
+    # given: a supplier-portal account of the company, and the manager of another region's store
+    from opsdesk.storeops.forms import CorrectiveActionForm
+
+    ops["supplier"] = make_user(R.SUPPLIER, company=ops["company"], username="supplier-portal")
+    owner = ops[owner_key]
+    # when
+    with pytest.raises(ValidationError) as error:
+        services.action_create(actor=ops["supervisor"], store=ops["a1"], data={
+            "title": "补齐价签", "owner": owner, "due_date": date(2030, 1, 1)})
+    choices = CorrectiveActionForm(user=ops["supervisor"]).fields["owner"].queryset
+    # then
+    assert list(error.value.message_dict) == ["owner"]
+    assert CorrectiveAction.objects.count() == 0
+    assert owner not in choices
+    assert {ops["manager"], ops["staff"], ops["supervisor"]} <= set(choices)
+
+
 def test_staff_updates_only_their_own_actions(ops, template):
     # given: one action owned by staff, one by the manager
     own = _failed_action(ops, template)
@@ -238,7 +259,7 @@ def test_weekly_region_schedule_generates_due_runs_once(ops, template):
 def test_compliance_reminder_is_sent_once_per_expiry(ops):
     # given: a licence expiring in 10 days with a 30-day reminder window
     today = date(2025, 6, 1)
-    services.compliance_create(actor=ops["manager"], data={
+    specs.compliance.create(actor=ops["manager"], data={
         "store": ops["a1"], "kind": "food_licence", "name": "食品经营许可证", "expiry_date": today + timedelta(days=10),
         "reminder_days": 30})
     # when
@@ -252,11 +273,12 @@ def test_compliance_reminder_is_sent_once_per_expiry(ops):
 
 def test_maintenance_request_in_scope_only(ops):
     # given / when
-    request = services.maintenance_create(actor=ops["staff"], data={
+    request = specs.maintenance.create(actor=ops["staff"], data={
         "store": ops["a1"], "title": "冷柜不制冷", "equipment": "冷藏柜", "priority": "high"})
-    # then
+    # then: a store out of scope is a field error; staff may report but not change
     assert request.reported_by == ops["staff"]
+    with pytest.raises(ValidationError) as error:
+        specs.maintenance.create(actor=ops["staff"], data={"store": ops["b1"], "title": "x", "equipment": "y"})
+    assert list(error.value.message_dict) == ["store"]
     with pytest.raises(PermissionDenied):
-        services.maintenance_create(actor=ops["staff"], data={"store": ops["b1"], "title": "x", "equipment": "y"})
-    with pytest.raises(PermissionDenied):
-        services.maintenance_update(actor=ops["staff"], request=request, data={"status": "done"})
+        specs.maintenance.update(actor=ops["staff"], instance=request, data={"status": "done"})
