@@ -4,16 +4,15 @@ Each review row (date, store code, 1-5 rating, text, optional platform and revie
 online_review in category "other": praise for 4 or 5 stars, a complaint below. Rows go through the imports
 framework (mapping, validation, quarantine with row/column/reason, batch accounting, one transaction).
 
-The natural key is (store, platform, review id) when the file has review ids, else (store, date, text hash). The
-Ticket table has no column for it, so each imported ticket's first log line carries the key's fingerprint
-(`[review:<16 hex>]`) and a re-import skips the reviews already there. A dedicated indexed `Ticket.external_ref`
-would be the better home (it needs a migration of the service models).
+The natural key is (store, platform, review id) when the file has review ids, else (store, date, text hash); its
+fingerprint is the ticket's `external_ref` ("review:<16 hex>", unique per company), so a re-import skips the
+reviews already there. A review is received on its date (trends count it there) but its SLA clocks start when the
+import brings it to the store (`sla_started_at`): a past review is not overdue the moment it arrives.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime, time
 
 from django.utils import timezone
@@ -24,7 +23,6 @@ from opsdesk.imports.kinds import STORE, F, KindSpec, register_kind
 from opsdesk.service.choices import EventKindChoices, TicketChannelChoices, TicketTypeChoices
 
 KIND = "online_reviews"
-_MARK = re.compile(r"\[review:([0-9a-f]{16})\]")
 
 
 def review_key(record: dict) -> str:
@@ -61,19 +59,18 @@ class ReviewWriter:
         services.company_defaults_ensure(self.company_id)
         category = TicketCategory.objects.get(company_id=self.company_id, code="other")
         store_ids = {record["store"] for record in records}
-        known = {match.group(1) for text in TicketEvent.objects.filter(
-            ticket__store_id__in=store_ids, ticket__channel=TicketChannelChoices.ONLINE_REVIEW,
-            kind=EventKindChoices.STATUS, text__contains="[review:").values_list("text", flat=True)
-            for match in [_MARK.search(text)] if match}
-        fresh = [record for record in records if record["review_key"] not in known]
+        refs = {f"review:{record['review_key']}" for record in records}
+        known = set(Ticket.objects.filter(company_id=self.company_id, external_ref__in=refs)
+                    .values_list("external_ref", flat=True))
+        fresh = list({record["review_key"]: record for record in records
+                      if f"review:{record['review_key']}" not in known}.values())
         stores = Store.objects.in_bulk(store_ids)
         tickets = [self._ticket(record, stores[record["store"]], category) for record in fresh]
         self._number(tickets)
         Ticket.objects.bulk_create(tickets)
         TicketEvent.objects.bulk_create([
             TicketEvent(ticket=ticket, kind=EventKindChoices.STATUS, author=self.actor, at=ticket.received_at,
-                        text=_("线上评价导入（%(source)s）。") % {"source": _source(record)}
-                        + f" [review:{record['review_key']}]")
+                        text=_("线上评价导入（%(source)s）。") % {"source": _source(record)})
             for ticket, record in zip(tickets, fresh, strict=True)])
 
     def _ticket(self, record: dict, store, category):
@@ -90,7 +87,8 @@ class ReviewWriter:
                       type=TicketTypeChoices.PRAISE if rating >= 4 else TicketTypeChoices.COMPLAINT,
                       category=category, rating=rating, title=f"{_source(record)}：{text[:60]}"[:200],
                       description=text[:4000], received_at=received, owner=self.owners[store.pk],
-                      created_by=self.actor)
+                      created_by=self.actor, sla_started_at=max(received, timezone.now()),
+                      external_ref=f"review:{record['review_key']}")
 
     def _number(self, tickets) -> None:
         from opsdesk.service.models import Ticket

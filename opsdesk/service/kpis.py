@@ -77,7 +77,7 @@ def sla_states(tickets: Iterable[Ticket], *, now: datetime | None = None) -> dic
     for ticket in tickets:
         by_store.setdefault(ticket.store_id, []).append(ticket)
     for store_tickets in by_store.values():
-        start = min(timezone.localtime(ticket.received_at).date() for ticket in store_tickets)
+        start = min(timezone.localtime(ticket.sla_start).date() for ticket in store_tickets)
         last_stop = max([now, *[ticket.resolved_at or ticket.closed_at or now for ticket in store_tickets]])
         calendars[store_tickets[0].store_id] = store_calendar(
             store_tickets[0].store, start=start, end=timezone.localtime(last_stop + CALENDAR_HORIZON).date())
@@ -86,9 +86,9 @@ def sla_states(tickets: Iterable[Ticket], *, now: datetime | None = None) -> dic
         first_minutes, resolution_minutes = targets[(ticket.company_id, ticket.priority)]
         pauses = [(pause.started_at, pause.ended_at) for pause in ticket.pauses.all()]
         calendar = calendars[ticket.store_id]
-        first = sla_status(calendar, ticket.received_at, first_minutes * 60.0, now, pauses=pauses,
+        first = sla_status(calendar, ticket.sla_start, first_minutes * 60.0, now, pauses=pauses,
                            stopped_at=ticket.first_response_at)
-        resolution = sla_status(calendar, ticket.received_at, resolution_minutes * 60.0, now, pauses=pauses,
+        resolution = sla_status(calendar, ticket.sla_start, resolution_minutes * 60.0, now, pauses=pauses,
                                 stopped_at=ticket.resolved_at or ticket.closed_at)
         states[ticket.pk] = (first, resolution)
     return states

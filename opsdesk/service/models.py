@@ -202,6 +202,10 @@ class Ticket(models.Model):
                                               validators=[MinValueValidator(0)])
     photo = models.ImageField(_("照片"), upload_to="service/photos/", blank=True)
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now)
+    sla_started_at = models.DateTimeField(_("SLA 起算时间"), null=True, blank=True, editable=False,
+                                          help_text=_("空表示从受理时间起算；导入的历史评价从导入时起算。"))
+    external_ref = models.CharField(_("外部编号"), max_length=120, blank=True, editable=False,
+                                    help_text=_("导入来源中的唯一编号（如线上评价），重复导入时据此去重。"))
     first_response_at = models.DateTimeField(_("首次响应时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
@@ -224,6 +228,8 @@ class Ticket(models.Model):
         ordering = ["-received_at", "-pk"]
         indexes = [models.Index(fields=["store", "status"]), models.Index(fields=["company", "received_at"]),
                    models.Index(fields=["supplier", "received_at"])]
+        constraints = [models.UniqueConstraint(fields=["company", "external_ref"], condition=~models.Q(external_ref=""),
+                                               name="ticket_unique_external_ref")]
 
     def __str__(self) -> str:
         return f"{self.number or self.pk} · {self.title}"
@@ -234,6 +240,11 @@ class Ticket(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def sla_start(self):
+        """When the SLA clocks start: on receipt, or when an imported past review reached the store."""
+        return self.sla_started_at or self.received_at
 
     def clean(self) -> None:
         if self.store_id and self.company_id and self.store.company_id != self.company_id:

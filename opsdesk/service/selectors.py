@@ -68,12 +68,12 @@ def ticket_sla(ticket: Ticket, *, now: datetime | None = None, calendar: Busines
     first_minutes, resolution_minutes = sla_minutes(company_id=ticket.company_id, priority=ticket.priority)
     stop = ticket.resolved_at or ticket.closed_at
     horizon = max(now, stop or now) + timedelta(days=60)
-    calendar = calendar or store_calendar(ticket.store, start=timezone.localtime(ticket.received_at).date(),
+    calendar = calendar or store_calendar(ticket.store, start=timezone.localtime(ticket.sla_start).date(),
                                           end=timezone.localtime(horizon).date())
     pauses = ticket_pauses(ticket)
-    first = sla_status(calendar, ticket.received_at, first_minutes * 60.0, now, pauses=pauses,
+    first = sla_status(calendar, ticket.sla_start, first_minutes * 60.0, now, pauses=pauses,
                        stopped_at=ticket.first_response_at)
-    resolution = sla_status(calendar, ticket.received_at, resolution_minutes * 60.0, now, pauses=pauses,
+    resolution = sla_status(calendar, ticket.sla_start, resolution_minutes * 60.0, now, pauses=pauses,
                             stopped_at=stop)
     return first, resolution
 

@@ -19,6 +19,7 @@ from opsdesk.service.models import (
     Ticket,
     TicketCategory,
 )
+from opsdesk.service.tests.routes_analysis import ANALYSIS_ROUTES
 from opsdesk.service.tests.routes_public import PUBLIC_ROUTES
 
 A = "service"
@@ -123,3 +124,4 @@ ROUTES = [
 ]
 
 ROUTES += PUBLIC_ROUTES
+ROUTES += ANALYSIS_ROUTES

@@ -92,3 +92,31 @@ def test_store_manager_imports_only_their_stores_reviews(svc, review_file):
     # then
     assert list(batch.quarantine.values_list("row_number", "reason")) == [(4, "门店不在你的权限范围内")]
     assert set(Ticket.objects.values_list("store__code", flat=True)) == {"A1"}
+
+
+def test_an_imported_past_review_is_received_on_its_date_but_its_sla_starts_on_import(org):
+    # given: a two-week-old one-star review
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opsdesk.service.imports import ReviewWriter, review_key
+    from opsdesk.service.models import Ticket
+    from opsdesk.service.selectors import ticket_sla
+
+    day = timezone.localdate() - timedelta(days=14)
+    record = {"date": day, "store": org.stores["a1"].pk, "rating": 1, "text": "菜是凉的", "platform": "美团",
+              "review_id": "R1"}
+    record["review_key"] = review_key(record)
+    batch = type("Batch", (), {"company_id": org.company.pk, "created_by": org.users["coo"]})()
+    # when: imported twice
+    ReviewWriter(batch).write([record])
+    ReviewWriter(batch).write([record])
+    # then
+    ticket = Ticket.objects.get()
+    first, resolution = ticket_sla(ticket)
+    assert timezone.localtime(ticket.received_at).date() == day
+    assert ticket.external_ref == f"review:{record['review_key']}"
+    assert ticket.sla_started_at >= timezone.now() - timedelta(minutes=5)
+    assert not first.is_breached
+    assert not resolution.is_breached
