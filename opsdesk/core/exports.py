@@ -1,9 +1,10 @@
-"""CSV and XLSX exports with formula escaping (a cell starting with = + - @ tab or CR is prefixed with ')."""
+"""CSV and XLSX exports with formula escaping (see `escape_cell`)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,18 +12,28 @@ from decimal import Decimal
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet may read as the start of a formula or a DDE call, after any leading white space (ASCII or
+#: full-width): = + - @ |, and their full-width forms.
+FORMULA_STARTS = frozenset("=+-@|＝＋－＠｜")
+#: Leading characters a spreadsheet skips before reading a formula (tab, line breaks, spaces, ideographic space).
+LEADING_SPACE = " \t\r\n\u3000\u00a0\u200b\ufeff"
+#: A number as text ("-4", "+3.5", "-1,000.25", "-12%"): never escaped, so it round-trips as a number.
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def escape_cell(value):
-    """Neutralise spreadsheet formulas in text cells; numbers and dates pass through unchanged."""
+    """Neutralise spreadsheet formulas in text cells (prefix '); numbers, dates and numbers written as text pass
+    through unchanged."""
     if value is None:
         return ""
     if isinstance(value, bool | int | float | Decimal | date | datetime):
         return value
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if _NUMBER.fullmatch(text):
+        return text
+    stripped = text.lstrip(LEADING_SPACE)
+    if (stripped and stripped[0] in FORMULA_STARTS) or text[:1] in ("\t", "\r", "\n"):
         return "'" + text
     return text
 

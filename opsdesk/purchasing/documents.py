@@ -97,16 +97,26 @@ def validate_supplier_document(upload) -> str:
     upload.seek(0)
     detected = "application/pdf" if head.startswith(b"%PDF-") else _image_type(upload)
     upload.seek(0)
+    if detected == "too_many_pixels":
+        raise ValidationError(_("图片像素过多（上限 %(megapixels)d 百万像素）。") % {
+            "megapixels": MAX_DOCUMENT_PIXELS // 1_000_000}, code="too_many_pixels")
     if detected != expected:
         raise ValidationError(_("文件内容与类型不符。"), code="content")
     return expected
 
 
+#: The most pixels an image document may have (a 144-megapixel PNG is a memory bomb for every viewer).
+MAX_DOCUMENT_PIXELS = 40_000_000
+
+
 def _image_type(upload) -> str | None:
+    """The content type an image's bytes prove, "too_many_pixels" for an oversized one, None if not an image."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(upload) as image:
+            if image.width * image.height > MAX_DOCUMENT_PIXELS:
+                return "too_many_pixels"
             image.verify()
             return _IMAGE_FORMATS.get(image.format or "")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

@@ -237,3 +237,29 @@ def test_the_reminder_job_is_registered_daily_and_reminds_each_company(org, sett
     assert (job.hour, job.minute, job.enqueue) == (7, 30, jobs.enqueue_document_reminders)
     assert sorted(message.to[0] for message in mail.outbox) == ["matrix-coo@example.com", "matrix-other@example.com"]
     assert SupplierDocumentReminder.objects.count() == 2
+
+
+def test_a_document_is_served_sandboxed_inline_only_when_its_bytes_proved_its_type(client, org, media):
+    # given: a PDF whose bytes after the header are a web page with script
+    page = PDF[:9] + b"<html><script>alert(document.cookie)</script></html>"
+    document = _upload(org.users["coo"], make_supplier(org.company), data=page)
+    url = reverse("purchasing:supplier_document_download", args=[document.pk])
+    client.force_login(org.users["coo"])
+    # when
+    inline = client.get(url, {"inline": "1"})
+    # then: inline as a PDF (the PDF viewer, never this site's page), in a sandbox without script
+    assert inline["Content-Type"] == "application/pdf"
+    assert inline["Content-Disposition"].startswith("inline;")
+    assert inline["Content-Security-Policy"] == "sandbox"
+    assert inline["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_image_document_with_too_many_pixels_is_refused():
+    # given: a 12,000 x 12,000 (144-megapixel) one-bit PNG, a few kilobytes on disk
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(buffer, format="PNG")
+    # when
+    with pytest.raises(ValidationError) as raised:
+        validate_supplier_document(SimpleUploadedFile("scan.png", buffer.getvalue()))
+    # then
+    assert raised.value.code == "too_many_pixels"

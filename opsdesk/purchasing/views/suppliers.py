@@ -11,9 +11,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from opsdesk.core.files import harden_file_response
 from opsdesk.core.permissions import user_can
 from opsdesk.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from opsdesk.purchasing import forms, selectors, services
+from opsdesk.purchasing.documents import DOCUMENT_TYPES
 from opsdesk.purchasing.filtersets import SupplierDocumentFilterSet, SupplierFilterSet
 from opsdesk.purchasing.models import Contract, ContractPrice, ManagedSupplier, SupplierContact, SupplierDocument
 from opsdesk.purchasing.services.suppliers import ContactData
@@ -222,12 +224,11 @@ class SupplierDocumentDownloadView(ObjectDetailView):
         except FileNotFoundError as error:
             raise Http404(_("未找到。")) from error
         content_type = document.content_type or mimetypes.guess_type(document.file.name)[0] or "application/pdf"
-        inline = request.GET.get("inline") == "1"
+        # Inline only for the types the upload check proved from the bytes; anything else downloads.
+        inline = request.GET.get("inline") == "1" and content_type in DOCUMENT_TYPES.values()
         response = FileResponse(handle, content_type=content_type, as_attachment=not inline,
                                 filename=document.original_name or document.file.name.rsplit("/", 1)[-1])
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return harden_file_response(response, cache="private, no-store")
 
 
 class SupplierDocumentDeleteView(ObjectDeleteView):
