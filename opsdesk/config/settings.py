@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "opsdesk.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,7 +182,10 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(os.environ.get("OPSDESK_SESSION_SECONDS", 8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# Sliding expiry without a write per request: opsdesk.core.middleware.SessionRefreshMiddleware saves a session at
+# most once per OPSDESK_SESSION_REFRESH_SECONDS.
+SESSION_SAVE_EVERY_REQUEST = False
+OPSDESK_SESSION_REFRESH_SECONDS = int(os.environ.get("OPSDESK_SESSION_REFRESH_SECONDS", 300))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

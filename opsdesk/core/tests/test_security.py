@@ -2,12 +2,15 @@
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from opsdesk.core import services
 from opsdesk.core.choices import RoleChoices
@@ -231,3 +234,22 @@ def test_openapi_docs_are_for_signed_in_users_only(client, org, url_name):
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(LOGIN_URL)
     assert signed_in.status_code == 200
+
+
+def test_a_session_is_written_at_most_once_per_refresh_interval(client, org):
+    # given: a signed-in user whose session was refreshed just now
+    from django.contrib.sessions.models import Session
+
+    client.force_login(org.users["coo"])
+    client.get(reverse("core:store_list"))
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    # when: more pages within the interval, then a page after it
+    client.get(reverse("core:store_list"))
+    unchanged = Session.objects.get(session_key=key).expire_date
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.OPSDESK_SESSION_REFRESH_SECONDS + 60)):
+        client.get(reverse("core:store_list"))
+        refreshed = Session.objects.get(session_key=key).expire_date
+    # then
+    assert unchanged == first
+    assert refreshed > first
