@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TicketTypeChoices(models.TextChoices):
-    COMPLAINT = "complaint", _("投诉")
-    SUGGESTION = "suggestion", _("建议")
+    COMPLAINT = "complaint", pgettext_lazy("ticket type", "投诉")
+    SUGGESTION = "suggestion", pgettext_lazy("ticket type", "建议")
     PRAISE = "praise", _("表扬")
     INQUIRY = "inquiry", _("咨询")
 
@@ -19,7 +20,7 @@ class TicketPriorityChoices(models.TextChoices):
 
 
 class TicketStatusChoices(models.TextChoices):
-    NEW = "new", _("新建")
+    NEW = "new", pgettext_lazy("ticket status", "新建")
     ACKNOWLEDGED = "acknowledged", _("已受理")
     IN_PROGRESS = "in_progress", _("处理中")
     WAITING_CUSTOMER = "waiting_customer", _("等待顾客")

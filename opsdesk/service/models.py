@@ -172,7 +172,7 @@ class Ticket(models.Model):
     number = models.CharField(_("编号"), max_length=20, blank=True, editable=False)
     type = models.CharField(_("类型"), max_length=20, choices=TicketTypeChoices, default=TicketTypeChoices.COMPLAINT)
     category = models.ForeignKey(TicketCategory, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="tickets", verbose_name=_("类别"))
+                                 related_name="tickets", verbose_name=pgettext_lazy("ticket", "类别"))
     priority = models.CharField(_("优先级"), max_length=20, choices=TicketPriorityChoices,
                                 default=TicketPriorityChoices.MEDIUM)
     channel = models.CharField(_("渠道"), max_length=20, choices=TicketChannelChoices,
@@ -186,7 +186,7 @@ class Ticket(models.Model):
     customer_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     customer_email = models.EmailField(_("电子邮件"), blank=True)
     product = models.ForeignKey("catalog.Product", on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name=_("商品"))
+                                related_name="+", verbose_name=pgettext_lazy("ticket", "商品"))
     supplier = models.ForeignKey("purchasing.Supplier", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("供应商"))
     employee = models.ForeignKey("core.Employee", on_delete=models.SET_NULL, null=True, blank=True,

@@ -1,6 +1,7 @@
 """What customer service adds at start-up: permission areas, audited models, the menu, jobs and extensions."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.choices import RoleChoices as R
 from opsdesk.core.permissions import ADD, ALL, READ, VIEW, WRITE, register_area
@@ -36,12 +37,12 @@ def register_all() -> None:
                   models.Ticket, models.TicketEvent, models.Survey, models.SurveyQuestion):
         audit.register(model)
     register_group(MenuGroup(_("客户服务"), [
-        MenuItem(_("客服工单"), "service:ticket_list", "service"),
+        MenuItem(pgettext_lazy("plural", "客服工单"), "service:ticket_list", "service"),
         MenuItem(_("服务分析"), "service:analysis", "service"),
-        MenuItem(_("问卷答复"), "service:response_list", "service"),
-        MenuItem(_("问卷"), "service:survey_list", "service_config"),
-        MenuItem(_("工单类别"), "service:category_list", "service_config"),
-        MenuItem(_("SLA 时限"), "service:slatarget_list", "service_config"),
+        MenuItem(pgettext_lazy("plural", "问卷答复"), "service:response_list", "service"),
+        MenuItem(pgettext_lazy("plural", "问卷"), "service:survey_list", "service_config"),
+        MenuItem(pgettext_lazy("plural", "工单类别"), "service:category_list", "service_config"),
+        MenuItem(pgettext_lazy("plural", "SLA 时限"), "service:slatarget_list", "service_config"),
         MenuItem(_("营业时间"), "service:businesshours_list", "service_hours"),
     ]))
     scheduler.register("service_sla_morning", hour=9, minute=30, enqueue=jobs.escalate_tickets.enqueue)

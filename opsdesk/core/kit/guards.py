@@ -12,9 +12,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from opsdesk.core.permissions import user_can
 from opsdesk.core.scoping import forget_scope, visible_store_ids
+
+#: One message for an unknown, invalid or out-of-scope related row (an error never tells which ids exist).
+NOT_FOUND_MESSAGE = _lazy("所选对象不存在或不在你的权限范围内。")
 
 # The largest primary key a database stores (64-bit signed); larger ids are unknown, never an overflow.
 MAX_ID = 2**63 - 1
@@ -90,6 +94,6 @@ def check_related_in_scope(actor, instance: models.Model, names) -> None:
         if value_id is None or not hasattr(related.objects, "for_user"):
             continue
         if not related.objects.for_user(actor, "view").filter(pk=value_id).exists():
-            errors[name] = _("所选对象不存在或不在你的权限范围内。")
+            errors[name] = NOT_FOUND_MESSAGE
     if errors:
         raise ValidationError(errors)

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -26,7 +27,7 @@ from ninja.orm import create_schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from opsdesk.core.api_support import require_area
-from opsdesk.core.kit.guards import is_valid_id, scoped_or_none
+from opsdesk.core.kit.guards import NOT_FOUND_MESSAGE, is_valid_id, scoped_or_none
 
 
 class StrictSchema(Schema):
@@ -57,17 +58,17 @@ def _prepare(model, data: dict[str, Any]) -> dict[str, Any]:
             if field.blank and isinstance(field, models.CharField | models.TextField):
                 resolved[name] = ""
                 continue
-            raise DjangoValidationError({name: "此字段不能为空。"})
+            raise DjangoValidationError({name: _("此字段不能为空。")})
         if not field.is_relation:
             continue
         values = value if field.many_to_many else [value]
         if any(not is_valid_id(item) for item in values):
-            raise DjangoValidationError({name: "所选对象不存在或不在你的权限范围内。"})
+            raise DjangoValidationError({name: NOT_FOUND_MESSAGE})
         if field.many_to_many:
             continue  # ids; the write checks their scope
         row = field.related_model._base_manager.filter(pk=int(value)).first()
         if row is None:
-            raise DjangoValidationError({name: "所选对象不存在或不在你的权限范围内。"})
+            raise DjangoValidationError({name: NOT_FOUND_MESSAGE})
         resolved[name] = row
     return resolved
 

@@ -137,4 +137,5 @@ def object_delete(*, actor, instance: models.Model) -> None:
             current.delete()
         except models.ProtectedError as error:
             names = sorted({str(item._meta.verbose_name) for item in error.protected_objects})
-            raise ValidationError(_("仍有关联数据（%(names)s），不能删除。") % {"names": "、".join(names)}) from error
+            raise ValidationError(_("仍有关联数据（%(names)s），不能删除。") % {
+                "names": _("、").join(names)}) from error

@@ -135,6 +135,9 @@ class ObjectDetailView(ScopedViewMixin, View):
 
 
 def _display(instance, name: str):
+    value = getattr(instance, name, None)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
     getter = getattr(instance, f"get_{name}_display", None)
     return getter() if callable(getter) else getattr(instance, name)
 
