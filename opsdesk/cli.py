@@ -1,4 +1,4 @@
-"""The `opsdesk` command: demo | serve | worker | manage (thin: it calls services and Django commands)."""
+"""The `opsdesk` command: demo | serve | worker | backup | restore | manage | ... (thin: it calls services)."""
 
 from __future__ import annotations
 
@@ -135,6 +135,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from opsdesk.core import scheduler
 
+    _recover_runs()  # runs left "running" by a worker that was killed: fail them and queue their retry
     if args.batch:
         scheduler.tick()
         call_command("db_worker", "--batch")
@@ -146,6 +147,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
         while not stop.is_set():
             try:
+                _recover_runs()  # another worker of the same database may have died since
                 scheduler.tick()
             finally:
                 close_old_connections()
@@ -157,6 +159,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     finally:
         stop.set()
     return 0
+
+
+def _recover_runs() -> None:
+    """Fail the forecast and plan runs whose worker stopped sending heartbeats, and queue one retry of each."""
+    import logging
+
+    from opsdesk.forecasting.services import forecast_runs_recover
+    from opsdesk.replenishment.services import plan_runs_recover
+
+    try:
+        retries = [*forecast_runs_recover(), *plan_runs_recover()]
+    except Exception:  # the sweep must never stop the worker; the next tick tries again
+        logging.getLogger(__name__).exception("recovering abandoned runs failed")
+        return
+    for run in retries:
+        print(f"worker: {type(run).__name__} #{run.retry_of_id} had no heartbeat; retrying as #{run.pk}", flush=True)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -300,6 +318,36 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up the database, the uploads and the secret key into one archive with SHA-256 checksums."""
+    _setup_django()
+    from opsdesk.core.backup import BackupError, backup_create
+
+    try:
+        summary = backup_create(args.output)
+    except BackupError as error:
+        raise SystemExit(f"backup failed: {error}") from error
+    key = ", the secret key" if summary.has_secret_key else ""
+    print(f"{summary.path}: {summary.engine} database, {summary.media_files} uploaded files{key} "
+          f"({summary.size / 1e6:,.1f} MB)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore database, uploads and secret key from an `opsdesk backup` archive (verified before anything)."""
+    _setup_django()
+    from opsdesk.core.backup import BackupError, backup_restore
+
+    try:
+        summary = backup_restore(args.archive)
+    except BackupError as error:
+        raise SystemExit(f"restore refused: {error}") from error
+    key = ", the secret key" if summary.has_secret_key else ""
+    print(f"restored from {summary.path}: {summary.engine} database, {summary.media_files} uploaded files{key}. "
+          "Run `opsdesk manage migrate` if the backup comes from an older OpsDesk, then start the server.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="opsdesk", description="OpsDesk 营运台: operations for multi-store chains")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -322,6 +370,14 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run the background task worker")
     worker.add_argument("--batch", action="store_true", help="run the queued tasks, then exit")
     worker.set_defaults(func=cmd_worker)
+
+    backup = commands.add_parser("backup", help="back up database, uploads and secret key into one archive")
+    backup.add_argument("--output", required=True, help="archive to write (e.g. opsdesk-2026-03-02.tar.gz)")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser("restore", help="restore an `opsdesk backup` archive (stop serve/worker first)")
+    restore.add_argument("archive")
+    restore.set_defaults(func=cmd_restore)
 
     forecast = commands.add_parser("forecast", help="forecast every store and store x SKU now")
     forecast.add_argument("--horizon", type=int, default=28)

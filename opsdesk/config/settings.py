@@ -185,6 +185,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Sliding expiry without a write per request: opsdesk.core.middleware.SessionRefreshMiddleware saves a session at
 # most once per OPSDESK_SESSION_REFRESH_SECONDS.
 SESSION_SAVE_EVERY_REQUEST = False
+# A background run (forecast, plan) whose worker has not written a heartbeat for this long is failed and retried.
+RUN_HEARTBEAT_TIMEOUT = int(os.environ.get("OPSDESK_RUN_HEARTBEAT_SECONDS", 600))
 OPSDESK_SESSION_REFRESH_SECONDS = int(os.environ.get("OPSDESK_SESSION_REFRESH_SECONDS", 300))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -355,6 +357,12 @@ class BackgroundRun(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The worker's lease: written whenever the run reports progress. A running run whose heartbeat is older than
+    # settings.RUN_HEARTBEAT_TIMEOUT lost its worker (kill -9, power cut) and is failed and retried once.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("重试自"),
+    )
 
     scope_kind = "company"
     scope_field = "company_id"
@@ -373,3 +381,41 @@ class BackgroundRun(models.Model):
     def is_active(self) -> bool:
         """Queued or running (both run kinds use these two status values)."""
         return self.status in {"queued", "running"}
+
+    @staticmethod
+    def heartbeat_timeout() -> timedelta:
+        """How long a running run may go without a heartbeat before it counts as dead (default 10 minutes)."""
+        return timedelta(seconds=float(getattr(settings, "RUN_HEARTBEAT_TIMEOUT", 600)))
+
+    @property
+    def last_sign_of_life(self) -> datetime:
+        return self.heartbeat_at or self.started_at or self.created_at
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but its worker has not written a heartbeat within the timeout."""
+        return self.status == "running" and self.last_sign_of_life < timezone.now() - self.heartbeat_timeout()
+
+    @classmethod
+    def stale_runs(cls, *, company=None) -> models.QuerySet:
+        """Running runs whose heartbeat (or start, before the first one) is older than the timeout."""
+        limit = timezone.now() - cls.heartbeat_timeout()
+        runs = cls._default_manager.filter(status="running").filter(
+            Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+            | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=limit)
+        )
+        return runs.filter(company=company) if company is not None else runs
+
+    def mark_dead(self) -> bool:
+        """Fail this run as abandoned by its worker; False when another process got there first (or it lived)."""
+        since = timezone.localtime(self.last_sign_of_life)
+        error = _("工作进程已停止（自 %(since)s 起无心跳）") % {"since": f"{since:%Y-%m-%d %H:%M:%S %Z}"}
+        now = timezone.now()
+        # Conditional on the heartbeat we judged: a worker that beat meanwhile, or a sweeper that already failed
+        # the run, makes this a no-op, so two sweepers never both retry it.
+        changed = type(self)._default_manager.filter(
+            pk=self.pk, status="running", heartbeat_at=self.heartbeat_at,
+        ).update(status="failed", error=str(error), finished_at=now)
+        if changed:
+            self.status, self.error, self.finished_at = "failed", str(error), now
+        return bool(changed)

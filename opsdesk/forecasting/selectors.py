@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.db import connection
-from django.db.models import F, Max, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from opsdesk.core.models import Company, Store
 from opsdesk.engine.forecast import FutureCovariates, SeriesPanel
@@ -268,6 +268,44 @@ def _planned_promotions(company: Company, origin: date, horizon: int) -> list[Pr
 def run_list(*, user) -> QuerySet[ForecastRun]:
     """Forecast runs of the user's company."""
     return ForecastRun.objects.for_user(user).select_related("requested_by")
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """What a user may see of a run's size and validation accuracy (see `run_figures`)."""
+
+    series_count: int
+    accuracy: dict  # {measure: {"series": int, "relative_rmse": float | None, "models": {name: count}}}
+
+
+def run_figures(*, user, runs) -> dict[int, RunFigures]:
+    """Per run id: the series count and validation accuracy the user may see.
+
+    A run covers the whole company. Company-scope users see its stored figures; everyone else sees the figures of
+    their own stores, recomputed from the stored series with the formula of `services._accuracy` (RMSE summed
+    over the series with an RMSE, divided by their summed recent mean demand). Two grouped queries for all runs.
+    """
+    runs = list(runs)
+    if getattr(user, "has_company_scope", False):
+        return {run.pk: RunFigures(run.series_count, run.accuracy or {}) for run in runs}
+    series = ForecastSeries.objects.for_user(user).filter(run_id__in=[run.pk for run in runs])
+    has_error = Q(validation_rmse__isnull=False)
+    accuracy: dict[int, dict] = {run.pk: {} for run in runs}
+    for row in series.values("run_id", "measure").annotate(
+        n=Count("pk"), rmse=Sum("validation_rmse", filter=has_error), volume=Sum("mean_demand", filter=has_error)
+    ).order_by("run_id", "measure"):
+        volume = row["volume"] or 0
+        accuracy[row["run_id"]][row["measure"]] = {
+            "series": row["n"], "relative_rmse": round(row["rmse"] / volume, 4) if volume > 0 else None, "models": {},
+        }
+    for row in series.values("run_id", "measure", "model_name").annotate(n=Count("pk")).order_by(
+        "run_id", "measure", "-n", "model_name"
+    ):
+        accuracy[row["run_id"]][row["measure"]]["models"][row["model_name"]] = row["n"]
+    return {
+        run_id: RunFigures(sum(item["series"] for item in figures.values()), figures)
+        for run_id, figures in accuracy.items()
+    }
 
 
 def latest_run(*, user) -> ForecastRun | None:

@@ -32,16 +32,40 @@ def forecast_run_request(*, actor, company: Company | None = None, horizon: int 
         raise PermissionDenied(_("你的角色不允许此操作。"))
     company = company or actor.company
     with transaction.atomic(), audit_actor(actor):
+        # A run whose worker died holds no lease any more: fail it (and queue its one retry) before looking.
+        forecast_runs_recover(company=company, enqueue=enqueue)
         active = ForecastRun.objects.filter(company=company, status__in=["queued", "running"]).first()
         if active is not None:
             return active
-        run = ForecastRun.objects.create(company=company, kind=kind, horizon=horizon, requested_by=actor,
-                                         params={"horizon": horizon, "quantiles": list(QUANTILES)})
-        if enqueue:
-            from opsdesk.forecasting.jobs import execute_forecast_run
-
-            transaction.on_commit(lambda: execute_forecast_run.enqueue(run.pk))
+        run = _create_run(company=company, kind=kind, horizon=horizon, requested_by=actor, enqueue=enqueue)
     return run
+
+
+def _create_run(*, company: Company, kind: str, horizon: int, requested_by, enqueue: bool,
+                retry_of: ForecastRun | None = None) -> ForecastRun:
+    run = ForecastRun.objects.create(company=company, kind=kind, horizon=horizon, requested_by=requested_by,
+                                     retry_of=retry_of, params={"horizon": horizon, "quantiles": list(QUANTILES)})
+    if enqueue:
+        from opsdesk.forecasting.jobs import execute_forecast_run
+
+        transaction.on_commit(lambda: execute_forecast_run.enqueue(run.pk))
+    return run
+
+
+def forecast_runs_recover(*, company: Company | None = None, enqueue: bool = True) -> list[ForecastRun]:
+    """Fail the running runs whose worker stopped (no heartbeat within the timeout) and queue one retry of each
+    (a retry that dies too is only failed); returns the retries queued."""
+    retries = []
+    with transaction.atomic():
+        for dead in ForecastRun.stale_runs(company=company).select_related("company"):
+            if not dead.mark_dead():
+                continue  # it beat meanwhile, or another sweeper failed it first
+            logger.warning("forecast run %s: %s", dead.pk, dead.error)
+            if dead.retry_of_id is not None:
+                continue
+            retries.append(_create_run(company=dead.company, kind=dead.kind, horizon=dead.horizon,
+                                       requested_by=dead.requested_by, enqueue=enqueue, retry_of=dead))
+    return retries
 
 
 class _Progress:
@@ -51,7 +75,7 @@ class _Progress:
         self.run, self.listener = run, listener
 
     def __call__(self, percent: int, stage: str) -> None:
-        ForecastRun.objects.filter(pk=self.run.pk).update(progress=percent, stage=stage)
+        ForecastRun.objects.filter(pk=self.run.pk).update(progress=percent, stage=stage, heartbeat_at=timezone.now())
         self.run.progress, self.run.stage = percent, stage
         if self.listener is not None:
             self.listener(percent, stage)
@@ -93,7 +117,8 @@ def forecast_run_execute(run_id: int, *, on_progress=None) -> ForecastRun:
         return run
     started = time.perf_counter()
     progress = _Progress(run, on_progress)
-    ForecastRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now(), error="")
+    now = timezone.now()
+    ForecastRun.objects.filter(pk=run.pk).update(status="running", started_at=now, heartbeat_at=now, error="")
     try:
         levels, extract = _compute(run, progress)
         progress(85, _("保存预测结果"))

@@ -30,9 +30,10 @@ def _require_view(request: HttpRequest, *, hidden: bool = False) -> None:
 def run_list(request: HttpRequest) -> HttpResponse:
     """All runs of the company, the newest first; active runs show a live progress bar."""
     _require_view(request)
-    runs = selectors.run_list(user=request.user)[:50]
+    runs = list(selectors.run_list(user=request.user)[:50])
+    figures = selectors.run_figures(user=request.user, runs=runs)
     return render(request, "forecasting/run_list.html", {
-        "runs": runs, "can_run": user_can(request.user, "forecasting", "add"),
+        "rows": [(run, figures[run.pk]) for run in runs], "can_run": user_can(request.user, "forecasting", "add"),
     })
 
 
@@ -55,14 +56,16 @@ def _run(request: HttpRequest, pk: int) -> ForecastRun:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
+    # a run covers the whole company: below company scope only the user's stores' figures are shown
+    figures = selectors.run_figures(user=request.user, runs=[run])[run.pk]
     chart = None
-    units = run.accuracy.get(MeasureChoices.UNITS, {}) if run.accuracy else {}
+    units = figures.accuracy.get(MeasureChoices.UNITS, {})
     if units.get("models"):
         chart = {"data": [{"type": "bar", "x": list(units["models"]), "y": list(units["models"].values()),
                            "marker": {"color": PALETTE[0]}}],
                  "layout": {"title": {"text": _("各模型被选用的商品序列数")}, "height": 300,
                             "margin": {"l": 50, "r": 20, "t": 40, "b": 60}}}
-    return render(request, "forecasting/run_detail.html", {"run": run, "chart": chart})
+    return render(request, "forecasting/run_detail.html", {"run": run, "figures": figures, "chart": chart})
 
 
 @login_required

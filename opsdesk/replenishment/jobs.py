@@ -19,10 +19,14 @@ def execute_plan_run(run_id: int, waits: int = 0) -> int:
     the plan waits (re-queued a few minutes later) so that it plans on tonight's forecast, not yesterday's.
     """
     from opsdesk.forecasting.models import ForecastRun
+    from opsdesk.forecasting.services import forecast_runs_recover
     from opsdesk.replenishment.models import PlanRun
     from opsdesk.replenishment.services import plan_run_execute
 
     run = PlanRun.objects.get(pk=run_id)
+    # A forecast whose worker died would otherwise hold the plan for two hours: fail it (its retry is queued,
+    # and the plan waits for that one instead).
+    forecast_runs_recover(company=run.company)
     forecasting = ForecastRun.objects.filter(company_id=run.company_id, status__in=["queued", "running"]).exists()
     if forecasting and waits < MAX_WAITS:
         execute_plan_run.using(run_after=timezone.now() + WAIT_FOR_FORECAST).enqueue(run_id, waits + 1)

@@ -42,18 +42,43 @@ def plan_run_request(*, actor, company: Company | None = None, kind: str = "manu
         assert_can(actor, AREA, "add")
     company = company or actor.company
     with transaction.atomic(), audit_actor(actor):
+        # A plan whose worker died holds no lease any more: fail it (and queue its one retry) before looking.
+        plan_runs_recover(company=company, enqueue=enqueue)
         active = PlanRun.objects.filter(company=company, status__in=["queued", "running"]).first()
         if active is not None:
             return active
         # The company's policy settings (or the defaults), explicit parameters winning: nightly, CLI and manual
         # runs all come through here.
-        run = PlanRun.objects.create(company=company, kind=kind, requested_by=actor,
-                                     params={**selectors.plan_params(company), **(params or {})})
-        if enqueue:
-            from opsdesk.replenishment.jobs import execute_plan_run
-
-            transaction.on_commit(lambda: execute_plan_run.enqueue(run.pk))
+        run = _create_run(company=company, kind=kind, requested_by=actor, enqueue=enqueue,
+                          params={**selectors.plan_params(company), **(params or {})})
     return run
+
+
+def _create_run(*, company: Company, kind: str, requested_by, params: dict, enqueue: bool,
+                retry_of: PlanRun | None = None) -> PlanRun:
+    run = PlanRun.objects.create(company=company, kind=kind, requested_by=requested_by, params=params,
+                                 retry_of=retry_of)
+    if enqueue:
+        from opsdesk.replenishment.jobs import execute_plan_run
+
+        transaction.on_commit(lambda: execute_plan_run.enqueue(run.pk))
+    return run
+
+
+def plan_runs_recover(*, company: Company | None = None, enqueue: bool = True) -> list[PlanRun]:
+    """Fail the running plans whose worker stopped (no heartbeat within the timeout) and queue one retry of each
+    with the same parameters (a retry that dies too is only failed); returns the retries queued."""
+    retries = []
+    with transaction.atomic():
+        for dead in PlanRun.stale_runs(company=company).select_related("company"):
+            if not dead.mark_dead():
+                continue  # it beat meanwhile, or another sweeper failed it first
+            logger.warning("plan run %s: %s", dead.pk, dead.error)
+            if dead.retry_of_id is not None:
+                continue
+            retries.append(_create_run(company=dead.company, kind=dead.kind, requested_by=dead.requested_by,
+                                       params=dead.params, enqueue=enqueue, retry_of=dead))
+    return retries
 
 
 def replenishment_settings_update(*, actor, company: Company | None = None, **fields) -> ReplenishmentSettings:
@@ -86,7 +111,7 @@ class _Progress:
         self.run, self.listener = run, listener
 
     def __call__(self, percent: int, stage: str) -> None:
-        PlanRun.objects.filter(pk=self.run.pk).update(progress=percent, stage=stage)
+        PlanRun.objects.filter(pk=self.run.pk).update(progress=percent, stage=stage, heartbeat_at=timezone.now())
         if self.listener is not None:
             self.listener(percent, stage)
 
@@ -98,7 +123,8 @@ def plan_run_execute(run_id: int, *, on_progress: Callable[[int, str], None] | N
         return run
     started = time.perf_counter()
     progress = _Progress(run, on_progress)
-    PlanRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now(), error="")
+    now = timezone.now()
+    PlanRun.objects.filter(pk=run.pk).update(status="running", started_at=now, heartbeat_at=now, error="")
     try:
         progress(5, _("读取预测"))
         stages = {25: _("读取库存与在途"), 40: _("读取销售与交期")}

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from opsdesk.core.choices import RoleChoices as R
-from opsdesk.core.testing.factories import CompanyFactory, RegionFactory, StoreFactory, make_user
+from opsdesk.core.testing.factories import build_small_company
 from opsdesk.service import services
 from opsdesk.service.models import BusinessHours, Ticket
 
@@ -37,24 +36,11 @@ def _mail(settings, tmp_path):
 @pytest.fixture
 def svc(db):
     """Company DEMO: region east (stores a1, a2), region south (store b1); users for every role, with e-mail."""
-    company = CompanyFactory(code="DEMO", name="演示连锁")
-    east = RegionFactory(company=company, code="E", name="华东区")
-    south = RegionFactory(company=company, code="S", name="华南区")
-    a1 = StoreFactory(region=east, code="A1", name="上海一店")
-    a2 = StoreFactory(region=east, code="A2", name="上海二店")
-    b1 = StoreFactory(region=south, code="B1", name="广州一店")
-    users = {
-        "admin": make_user(R.ADMIN, company=company, username="admin", email="admin@example.com"),
-        "coo": make_user(R.COO, company=company, username="coo", email="coo@example.com"),
-        "auditor": make_user(R.AUDITOR, company=company, username="auditor"),
-        "regional": make_user(R.REGIONAL_MANAGER, regions=[east], username="regional", email="rm@example.com"),
-        "supervisor": make_user(R.SUPERVISOR, stores=[a1, a2], username="supervisor", email="sup@example.com"),
-        "manager": make_user(R.STORE_MANAGER, stores=[a1], username="manager", email="sm@example.com"),
-        "staff": make_user(R.STAFF, stores=[a1], username="staff"),
-        "manager_b": make_user(R.STORE_MANAGER, stores=[b1], username="manager_b", email="smb@example.com"),
-    }
-    services.company_defaults_ensure(company.pk)
-    return {"company": company, "east": east, "south": south, "a1": a1, "a2": a2, "b1": b1, **users}
+    svc = build_small_company()
+    svc["manager_b"].email = "smb@example.com"
+    svc["manager_b"].save(update_fields=["email"])
+    services.company_defaults_ensure(svc["company"].pk)
+    return svc
 
 
 @pytest.fixture
