@@ -419,3 +419,21 @@ class BackgroundRun(models.Model):
         if changed:
             self.status, self.error, self.finished_at = "failed", str(error), now
         return bool(changed)
+
+    @classmethod
+    def recover_dead(cls, *, retry, company=None) -> list:
+        """Fail the running runs whose worker stopped (no heartbeat within the timeout) and start one retry of each
+        through `retry(dead_run)` (a retry that dies too is only failed); returns the retries."""
+        import logging
+
+        from django.db import transaction
+
+        retries = []
+        with transaction.atomic():
+            for dead in cls.stale_runs(company=company).select_related("company"):
+                if not dead.mark_dead():
+                    continue  # it beat meanwhile, or another sweeper failed it first
+                logging.getLogger(cls.__module__).warning("%s %s: %s", cls.__name__, dead.pk, dead.error)
+                if dead.retry_of_id is None:
+                    retries.append(retry(dead))
+        return retries

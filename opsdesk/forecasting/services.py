@@ -55,17 +55,9 @@ def _create_run(*, company: Company, kind: str, horizon: int, requested_by, enqu
 def forecast_runs_recover(*, company: Company | None = None, enqueue: bool = True) -> list[ForecastRun]:
     """Fail the running runs whose worker stopped (no heartbeat within the timeout) and queue one retry of each
     (a retry that dies too is only failed); returns the retries queued."""
-    retries = []
-    with transaction.atomic():
-        for dead in ForecastRun.stale_runs(company=company).select_related("company"):
-            if not dead.mark_dead():
-                continue  # it beat meanwhile, or another sweeper failed it first
-            logger.warning("forecast run %s: %s", dead.pk, dead.error)
-            if dead.retry_of_id is not None:
-                continue
-            retries.append(_create_run(company=dead.company, kind=dead.kind, horizon=dead.horizon,
-                                       requested_by=dead.requested_by, enqueue=enqueue, retry_of=dead))
-    return retries
+    return ForecastRun.recover_dead(company=company, retry=lambda dead: _create_run(
+        company=dead.company, kind=dead.kind, horizon=dead.horizon, requested_by=dead.requested_by, enqueue=enqueue,
+        retry_of=dead))
 
 
 class _Progress:

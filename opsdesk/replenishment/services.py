@@ -68,17 +68,9 @@ def _create_run(*, company: Company, kind: str, requested_by, params: dict, enqu
 def plan_runs_recover(*, company: Company | None = None, enqueue: bool = True) -> list[PlanRun]:
     """Fail the running plans whose worker stopped (no heartbeat within the timeout) and queue one retry of each
     with the same parameters (a retry that dies too is only failed); returns the retries queued."""
-    retries = []
-    with transaction.atomic():
-        for dead in PlanRun.stale_runs(company=company).select_related("company"):
-            if not dead.mark_dead():
-                continue  # it beat meanwhile, or another sweeper failed it first
-            logger.warning("plan run %s: %s", dead.pk, dead.error)
-            if dead.retry_of_id is not None:
-                continue
-            retries.append(_create_run(company=dead.company, kind=dead.kind, requested_by=dead.requested_by,
-                                       params=dead.params, enqueue=enqueue, retry_of=dead))
-    return retries
+    return PlanRun.recover_dead(company=company, retry=lambda dead: _create_run(
+        company=dead.company, kind=dead.kind, requested_by=dead.requested_by, params=dead.params, enqueue=enqueue,
+        retry_of=dead))
 
 
 def replenishment_settings_update(*, actor, company: Company | None = None, **fields) -> ReplenishmentSettings:
