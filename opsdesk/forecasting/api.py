@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from opsdesk.core.api_support import PageNumberPagination
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
 from opsdesk.forecasting import selectors, services
@@ -29,6 +30,23 @@ class RunOut(Schema):
     seconds: float | None
     created_at: datetime
     finished_at: datetime | None
+
+    # A run covers the company: a store role sees the figures of its own stores only (one selector for pages and API).
+    @staticmethod
+    def resolve_accuracy(obj, context) -> dict:
+        return _figures(obj, context).accuracy
+
+    @staticmethod
+    def resolve_series_count(obj, context) -> int:
+        return _figures(obj, context).series_count
+
+
+def _figures(run, context):
+    request = context["request"]
+    cache = request.__dict__.setdefault("_run_figures", {})
+    if run.pk not in cache:
+        cache.update(selectors.run_figures(user=request.auth, runs=[run]))
+    return cache[run.pk]
 
 
 class RunIn(Schema):

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from opsdesk.catalog.models import Product, ProductCategory
 from opsdesk.core.models import Company, Store
-from opsdesk.core.scoping import ScopedManager
+from opsdesk.core.scoping import ScopedManager, ScopedQuerySet, visible_store_ids
 
 HOLIDAY_HELP = _("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆")
 
@@ -75,6 +75,20 @@ class SkuDaySales(models.Model):
         return f"{self.store_id}/{self.product_id} {self.date}"
 
 
+class PromotionQuerySet(ScopedQuerySet):
+    """Promotions reachable by a user; one that spans more than the user's stores is read-only to them."""
+
+    def for_user(self, user, action: str = "view") -> ScopedQuerySet:
+        queryset = super().for_user(user, action)
+        if action == "view" or getattr(user, "has_company_scope", False):
+            return queryset
+        # Changing or deleting a promotion that also runs in stores the user cannot see (or in every store: no
+        # stores chosen) would change other regions' plans: such a promotion reads as absent for writes.
+        links = Promotion.stores.through.objects
+        outside = links.exclude(store_id__in=visible_store_ids(user)).values("promotion_id")
+        return queryset.filter(pk__in=links.values("promotion_id")).exclude(pk__in=outside)
+
+
 class Promotion(models.Model):
     """A planned promotion: a discount on a category (or everything) in some stores over a date range."""
 
@@ -92,7 +106,7 @@ class Promotion(models.Model):
     permission_area = "promotions"
     scope_kind = "company"
     scope_field = "company_id"
-    objects = ScopedManager()
+    objects = ScopedManager.from_queryset(PromotionQuerySet)()
 
     class Meta:
         verbose_name = _("促销")

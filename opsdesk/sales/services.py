@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
+from opsdesk.core.kit.guards import check_related_in_scope, confirm_in_scope, in_scope_for_update
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
 from opsdesk.sales.models import Promotion, StoreCalendarDay
@@ -29,30 +30,39 @@ def _check_stores(actor, stores) -> None:
 
 
 def promotion_save(*, actor, data: dict[str, Any], stores, promotion: Promotion | None = None) -> Promotion:
-    """Create or change a planned promotion (a category, or everything, in some or all stores)."""
-    _check(actor, "promotions", "add" if promotion is None else "change")
+    """Create or change a planned promotion (a category, or everything, in some or all stores).
+
+    A user without company scope plans only for their own stores: "every store" (no store chosen) is refused, and
+    a promotion that also runs in stores they cannot see is not theirs to change (it reads as absent).
+    """
+    action = "add" if promotion is None else "change"
+    _check(actor, "promotions", action)
     _check_stores(actor, stores)
+    if not actor.has_company_scope and not stores:
+        raise ValidationError({"stores": _("请选择门店：只有公司级用户可以设置全部门店的促销。")})
     with transaction.atomic(), audit_actor(actor):
         if promotion is None:
             promotion = Promotion(company_id=actor.company_id)
         else:
-            promotion = Promotion.objects.for_user(actor, "change").select_for_update().get(pk=promotion.pk)
+            promotion = in_scope_for_update(actor, Promotion, promotion, "change")
         for name, value in data.items():
             if name in PROMOTION_FIELDS:
                 setattr(promotion, name, value)
+        check_related_in_scope(actor, promotion, ["category"])
         if promotion.end_date and promotion.start_date and promotion.end_date < promotion.start_date:
             raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
         promotion.full_clean()
         promotion.save()
         promotion.stores.set(stores)
+        confirm_in_scope(actor, promotion, action)
     return promotion
 
 
 def promotion_delete(*, actor, promotion: Promotion) -> None:
-    """Delete a planned promotion."""
+    """Delete a planned promotion (only one that lies within the actor's stores, or any with company scope)."""
     _check(actor, "promotions", "delete")
     with transaction.atomic(), audit_actor(actor):
-        Promotion.objects.for_user(actor, "delete").get(pk=promotion.pk).delete()
+        in_scope_for_update(actor, Promotion, promotion, "delete").delete()
 
 
 CALENDAR_FIELDS = {"is_open", "is_promo", "state_holiday", "is_school_holiday"}

@@ -19,8 +19,14 @@ class PromotionTable(tables.Table):
         order_by = ("-start_date",)
 
     def render_stores(self, record):
-        names = [store.code for store in record.stores.all()]
-        return ", ".join(names) if names else _("全部门店")
+        # `visible_stores` and `store_count` come from selectors.promotion_list: other regions' codes never show.
+        if not record.store_count:
+            return _("全部门店")
+        names = [store.code for store in record.visible_stores]
+        hidden = record.store_count - len(names)
+        if hidden:
+            names.append(_("+%(n)s 其他门店") % {"n": hidden})
+        return ", ".join(names)
 
     def value_stores(self, record):
         return self.render_stores(record)

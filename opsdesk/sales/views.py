@@ -11,10 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from opsdesk.core.kit.guards import is_valid_id
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
 from opsdesk.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
-from opsdesk.sales import services
+from opsdesk.sales import selectors, services
 from opsdesk.sales.filtersets import PromotionFilterSet
 from opsdesk.sales.forms import PromotionForm
 from opsdesk.sales.models import Promotion, StoreCalendarDay, StoreDaySales
@@ -29,7 +30,7 @@ class PromotionListView(ObjectListView):
     add_url_name = "sales:promotion_add"
 
     def get_queryset(self, request, action="view"):
-        return super().get_queryset(request, action).select_related("category").prefetch_related("stores")
+        return selectors.promotion_list(user=request.user, action=action)
 
 
 class PromotionDetailView(ObjectDetailView):
@@ -38,7 +39,13 @@ class PromotionDetailView(ObjectDetailView):
     fields = ["code", "name", "start_date", "end_date", "discount_percent", "category"]
 
     def get_extra_context(self, request, instance):
-        return {"stores": instance.stores.filter(pk__in=Store.objects.for_user(request.user).values("pk"))}
+        stores, hidden_count = selectors.promotion_stores(user=request.user, promotion=instance)
+        return {
+            "stores": stores, "hidden_store_count": hidden_count,
+            # a promotion spanning more than the user's stores is read-only to them (its edit page answers 404)
+            "can_change": selectors.promotion_is_writable(user=request.user, promotion=instance),
+            "can_delete": selectors.promotion_is_writable(user=request.user, promotion=instance, action="delete"),
+        }
 
 
 class PromotionEditView(ObjectEditView):
@@ -65,7 +72,7 @@ def _month(request: HttpRequest) -> date:
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
         return date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # ?month=abc, 2024-13, 10**25-01
         today = date.today()
         return date(today.year, today.month, 1)
 
@@ -77,7 +84,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     stores = Store.objects.for_user(request.user).order_by("code")
     store_id = request.GET.get("store")
-    store = get_object_or_404(stores, pk=store_id) if store_id else stores.first()
+    if store_id and not is_valid_id(store_id):
+        raise Http404  # a malformed id reads as an unknown store
+    store = get_object_or_404(stores, pk=int(store_id)) if store_id else stores.first()
     month = _month(request)
     weeks = []
     if store is not None:

@@ -15,9 +15,9 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from opsdesk.core.api_support import require_area
+from opsdesk.core.api_support import Id, PageNumberPagination, require_area
 from opsdesk.storeops import filtersets, selectors, services, specs
 from opsdesk.storeops.models import InspectionAnswer
 
@@ -178,7 +178,7 @@ class ActionOut(Schema):
 class ActionPatch(Schema):
     title: str | None = None
     description: str | None = None
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_date: date | None = None
     priority: str | None = None
 

@@ -13,8 +13,11 @@ _counter = {"n": 0}
 def _promotion(org, user, in_scope):
     _counter["n"] += 1
     company = org.company if in_scope else org.other_company
-    return Promotion.objects.create(company=company, code=f"MX{_counter['n']}", name="矩阵促销",
-                                    start_date=date(2026, 12, 1), end_date=date(2026, 12, 3))
+    promotion = Promotion.objects.create(company=company, code=f"MX{_counter['n']}", name="矩阵促销",
+                                         start_date=date(2026, 12, 1), end_date=date(2026, 12, 3))
+    # in store a1 only: within every role's scope, so the roles that may change promotions may change this one
+    promotion.stores.set([org.stores["a1"]] if in_scope else [org.stores["x1"]])
+    return promotion
 
 
 def _promotion_data(org, user, promotion):

@@ -20,6 +20,7 @@ from opsdesk.storeops.services.checklists import (
     template_create,
     template_delete,
     template_draft,
+    template_is_used_beyond,
     template_publish,
     template_update,
     version_update,
@@ -54,5 +55,6 @@ __all__ = [
     "photo_add", "photo_delete", "run_begin", "run_cancel", "run_complete", "run_delete",
     "run_score", "run_start", "schedule_create", "schedule_delete", "schedule_update", "schedules_generate_runs",
     "section_add", "stock_check_close", "stock_check_raise", "template_build", "template_create", "template_delete",
-    "template_draft", "template_publish", "template_update", "training_decide", "training_suggest", "version_update",
+    "template_draft", "template_is_used_beyond", "template_publish", "template_update", "training_decide",
+    "training_suggest", "version_update",
 ]

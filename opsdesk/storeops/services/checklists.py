@@ -7,14 +7,23 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope, in_scope_for_update
+from opsdesk.core.models import Store
+from opsdesk.core.scoping import visible_store_ids
 from opsdesk.storeops.choices import VersionStatusChoices
-from opsdesk.storeops.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion
+from opsdesk.storeops.models import (
+    ChecklistTemplate,
+    InspectionRun,
+    InspectionSchedule,
+    TemplateItem,
+    TemplateSection,
+    TemplateVersion,
+)
 from opsdesk.storeops.services.common import TEMPLATE_AREA
 
 TEMPLATE_FIELDS = {"code", "name", "description", "language", "is_active"}
@@ -22,6 +31,30 @@ ITEM_FIELDS = {
     "section", "position", "code", "text", "guidance", "kind", "topic", "weight", "is_critical", "is_photo_required",
     "pass_score", "min_value", "max_value", "unit", "options",
 }
+
+
+def template_is_used_beyond(*, actor, template: ChecklistTemplate) -> bool:
+    """Whether a run or schedule uses the template in a store outside the actor's scope (another region...)."""
+    if actor.has_company_scope:
+        return False
+    visible = visible_store_ids(actor)
+    if InspectionRun.objects.filter(template_version__template=template).exclude(store_id__in=visible).exists():
+        return True
+    hidden_regions = Store.objects.filter(company_id=template.company_id).exclude(pk__in=visible).values("region_id")
+    outside = (Q(store__isnull=False) & ~Q(store_id__in=visible)) | Q(region_id__in=hidden_regions)
+    return InspectionSchedule.objects.filter(template=template).filter(outside).exists()
+
+
+def _template_for_change(actor, template: ChecklistTemplate | int, action: str = "change") -> ChecklistTemplate:
+    """The template locked for a change; one used beyond the actor's stores is read-only to them.
+
+    A template is company master data, but its content decides every inspection that uses it: changing or
+    publishing one used across regions is for company-scope users (with the templates change permission) only.
+    """
+    template = in_scope_for_update(actor, ChecklistTemplate, template, action)
+    if template_is_used_beyond(actor=actor, template=template):
+        raise PermissionDenied(_("该模板也用于你权限范围以外的门店，只有公司级用户可以修改。"))
+    return template
 
 
 def template_create(*, actor, data: dict[str, Any], pass_threshold: Decimal = Decimal("80")) -> ChecklistTemplate:
@@ -43,7 +76,7 @@ def template_update(*, actor, template: ChecklistTemplate, data: dict[str, Any])
     """Change a template's name, description, language or active flag (content changes go through drafts)."""
     assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        template = in_scope_for_update(actor, ChecklistTemplate, template, "change")
+        template = _template_for_change(actor, template)
         assign_fields(template, data, TEMPLATE_FIELDS)
         template.full_clean()
         template.save()
@@ -54,7 +87,7 @@ def template_delete(*, actor, template: ChecklistTemplate) -> None:
     """Delete a template that no run or schedule uses (otherwise deactivate it)."""
     assert_can(actor, TEMPLATE_AREA, "delete")
     with transaction.atomic(), audit_actor(actor):
-        template = ChecklistTemplate.objects.for_user(actor, "delete").get(pk=template.pk)
+        template = _template_for_change(actor, template, "delete")
         try:
             ChecklistTemplate.objects.filter(pk=template.pk).update(current_version=None)
             template.delete()
@@ -66,7 +99,7 @@ def template_draft(*, actor, template: ChecklistTemplate) -> TemplateVersion:
     """The template's draft version: the open one, or a copy of the current version (copy-on-write)."""
     assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        template = in_scope_for_update(actor, ChecklistTemplate, template, "change")
+        template = _template_for_change(actor, template)
         draft = template.versions.filter(status=VersionStatusChoices.DRAFT).first()
         if draft is not None:
             return draft
@@ -154,6 +187,7 @@ def item_delete(*, actor, item: TemplateItem) -> None:
     assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
         item = TemplateItem.objects.for_user(actor, "change").select_related("section__version").get(pk=item.pk)
+        _template_for_change(actor, item.section.version.template_id)
         if not item.section.version.is_editable:
             raise ValidationError(_("只能修改草稿版本。"))
         item.delete()
@@ -163,7 +197,7 @@ def template_publish(*, actor, template: ChecklistTemplate, change_note: str = "
     """Freeze the draft and make it the current version; runs already started keep the version they used."""
     assert_can(actor, TEMPLATE_AREA, "change")
     with transaction.atomic(), audit_actor(actor):
-        template = in_scope_for_update(actor, ChecklistTemplate, template, "change")
+        template = _template_for_change(actor, template)
         draft = template.versions.filter(status=VersionStatusChoices.DRAFT).first()
         if draft is None:
             raise ValidationError(_("没有待发布的草稿。"))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -156,9 +156,13 @@ def photo_add(*, actor, run: InspectionRun, item: TemplateItem | None, upload) -
 
 
 def photo_delete(*, actor, photo: InspectionPhoto) -> None:
-    """Remove a photo from an open run."""
+    """Remove a photo from an open run: the uploader's own, or any with change permission on the run's store."""
     with transaction.atomic(), audit_actor(actor):
-        photo = InspectionPhoto.objects.for_user(actor, "add").get(pk=photo.pk)
+        photo = InspectionPhoto.objects.for_user(actor, "add").select_for_update().get(pk=photo.pk)
+        # checked before the run is touched: a refused delete must not even start a scheduled run
+        is_uploader = photo.uploaded_by_id is not None and photo.uploaded_by_id == actor.pk
+        if not is_uploader and not InspectionRun.objects.for_user(actor, "change").filter(pk=photo.run_id).exists():
+            raise PermissionDenied(_("只有上传人或可修改该门店巡检的角色可以删除这张照片。"))
         _open_run(actor, photo.run)
         storage, name = photo.image.storage, photo.image.name
         photo.delete()

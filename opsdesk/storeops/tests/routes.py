@@ -145,8 +145,9 @@ def _run_photo_data(org, user, run):
 def _photo(org, user, in_scope):
     run = _run(org, user, in_scope)
     item = TemplateItem.objects.get(section__version=run.template_version)
+    # the user's own photo: deleting another's needs the change grant (test_scope_hardening covers that rule)
     return InspectionPhoto.objects.create(run=run, item=item, image=_stored_image("storeops/matrix/photo.jpg"),
-                                          width=8, height=8)
+                                          width=8, height=8, uploaded_by=user)
 
 
 def _new_run_data(org, user, _obj):

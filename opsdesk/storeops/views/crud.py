@@ -46,7 +46,10 @@ class ChecklistTemplateDetailView(ObjectDetailView):
     def get_extra_context(self, request, instance):
         draft = instance.versions.filter(status="draft").first()
         current = instance.current_version
+        shared = services.template_is_used_beyond(actor=request.user, template=instance)
         return {
+            # A template used beyond the user's stores is read-only to them (its buttons are not offered).
+            **({"can_change": False, "can_delete": False} if shared else {}),
             "current_items": _version_sections(current) if current else [],
             "draft": draft,
             "draft_items": _version_sections(draft) if draft else [],
@@ -64,7 +67,17 @@ def _version_sections(version):
     return sections
 
 
-class ChecklistTemplateEditView(ObjectEditView):
+class _ChangeableTemplateMixin:
+    """Changing or deleting a template used beyond the user's stores reads as absent (404)."""
+
+    def get_object(self, request, pk, action="view"):
+        template = super().get_object(request, pk, action)
+        if action != "view" and services.template_is_used_beyond(actor=request.user, template=template):
+            raise Http404
+        return template
+
+
+class ChecklistTemplateEditView(_ChangeableTemplateMixin, ObjectEditView):
     model = ChecklistTemplate
     form_class = forms.ChecklistTemplateForm
 
@@ -75,7 +88,7 @@ class ChecklistTemplateEditView(ObjectEditView):
         return services.template_update(actor=request.user, template=instance, data=form.cleaned_data)
 
 
-class ChecklistTemplateDeleteView(ObjectDeleteView):
+class ChecklistTemplateDeleteView(_ChangeableTemplateMixin, ObjectDeleteView):
     model = ChecklistTemplate
     success_url_name = "storeops:template_list"
 
@@ -84,8 +97,12 @@ class ChecklistTemplateDeleteView(ObjectDeleteView):
 
 
 def _template_for_change(request, pk) -> ChecklistTemplate:
-    """The template if the user may change it, else 404 (out of scope and not permitted read the same)."""
-    return get_object_or_404(ChecklistTemplate.objects.for_user(request.user, "change"), pk=pk)
+    """The template if the user may change it, else 404 (out of scope, not permitted, or used beyond the user's
+    stores read the same)."""
+    template = get_object_or_404(ChecklistTemplate.objects.for_user(request.user, "change"), pk=pk)
+    if services.template_is_used_beyond(actor=request.user, template=template):
+        raise Http404
+    return template
 
 
 def _item_form_page(request, template, item) -> HttpResponse:
@@ -114,8 +131,11 @@ def template_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_for_change(request, pk) -> TemplateItem:
-    return get_object_or_404(
+    item = get_object_or_404(
         TemplateItem.objects.for_user(request.user, "change").select_related("section__version__template"), pk=pk)
+    if services.template_is_used_beyond(actor=request.user, template=item.section.version.template):
+        raise Http404
+    return item
 
 
 @login_required
@@ -178,6 +198,9 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = services.template_publish(actor=request.user, template=template,
                                             change_note=request.POST.get("change_note", "")[:300])
+    except PermissionDenied as error:
+        # a template also used beyond the user's stores is not theirs to publish: it reads as absent
+        raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

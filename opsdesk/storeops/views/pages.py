@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from opsdesk.core.kit.guards import is_valid_id
 from opsdesk.core.models import Region
 from opsdesk.core.permissions import user_can
 from opsdesk.storeops import forms, selectors
@@ -42,7 +43,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     except ValueError:
         weeks = 8
     region_id = request.GET.get("region")
-    region = regions.filter(pk=region_id).first() if region_id and region_id.isdigit() else None
+    region = regions.filter(pk=int(region_id)).first() if is_valid_id(region_id) else None
     card = selectors.scorecard(user=request.user, weeks=weeks, region_id=region.pk if region else None)
     context = {
         "card": card, "regions": regions, "region": region, "weeks": weeks,

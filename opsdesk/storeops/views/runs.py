@@ -175,6 +175,8 @@ def run_photo_delete(request: HttpRequest, photo_pk: int) -> HttpResponse:
     run = _performable(request, photo.run_id)
     try:
         services.photo_delete(actor=request.user, photo=photo)
+    except PermissionDenied as error:  # not the uploader and may not change the store's runs: reads as absent
+        raise Http404 from error
     except ValidationError as exc:
         return _card(request, run, photo.item, " ".join(exc.messages))
     if photo.item_id:
