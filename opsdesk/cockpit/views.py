@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from opsdesk.cockpit import inbox as inbox_service
 from opsdesk.cockpit import selectors
 from opsdesk.cockpit.forms import InboxActionForm
+from opsdesk.core.kit.guards import is_valid_id
 from opsdesk.core.models import User
 from opsdesk.core.permissions import user_can
 
@@ -38,7 +39,8 @@ COCKPIT_CACHE_SECONDS = 600
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    """A drill-down id from the query string; a malformed or impossible one (``abc``, 10**25) is ignored."""
+    return int(value) if is_valid_id(value) else None
 
 
 def _cockpit_cache_key(request, scope, region_id, store_id) -> str:

@@ -6,11 +6,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import APIKeyCookie, HttpBearer
 
 from opsdesk.core import selectors, specs
-from opsdesk.core.api_support import require_area
+from opsdesk.core.api_support import Id, PageNumberPagination, require_area
 from opsdesk.core.models import ApiToken
 
 
@@ -72,7 +72,7 @@ specs.region.register_api(router)
 
 @router.get("/employees/", response=list[EmployeeOut], summary="List employees in your scope")
 @paginate(PageNumberPagination)
-def employees_list(request: HttpRequest, store_id: int | None = None):
+def employees_list(request: HttpRequest, store_id: Id | None = None):
     _require(request, "people", "view")
     queryset = selectors.employee_list(user=request.auth)
     if store_id is not None:

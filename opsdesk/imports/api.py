@@ -17,8 +17,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from opsdesk.core.api_support import PageNumberPagination
 from opsdesk.core.permissions import user_can
 from opsdesk.imports import selectors, services
 from opsdesk.imports.kinds import KINDS
@@ -62,6 +63,9 @@ class BatchOut(Schema):
     rows_quarantined: int
     rows_skipped_duplicates: int
     rows_invalid: int
+    rows_inserted: int
+    rows_updated: int
+    rows_unchanged: int
     is_balanced: bool
     message: str
     duplicate_of_id: int | None

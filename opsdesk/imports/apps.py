@@ -8,10 +8,12 @@ class ImportsConfig(AppConfig):
     verbose_name = _("数据导入")
 
     def ready(self) -> None:
+        from opsdesk.core import scheduler
         from opsdesk.core.audit import register
         from opsdesk.core.choices import RoleChoices as R
         from opsdesk.core.navigation import MenuGroup, MenuItem, register_group
         from opsdesk.core.permissions import ALL, READ, WRITE, register_area
+        from opsdesk.imports import jobs
         from opsdesk.imports.models import MappingProfile
 
         # Who may import: facts in their scope for managers and supervisors; master data only admin and COO.
@@ -38,3 +40,5 @@ class ImportsConfig(AppConfig):
                 ],
             )
         )
+        # Retention: stored files of refused, failed and abandoned batches (IMPORT_RETENTION_DAYS, default 30).
+        scheduler.register("imports_retention", hour=3, minute=30, enqueue=jobs.purge_expired_import_files.enqueue)

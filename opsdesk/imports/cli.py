@@ -100,6 +100,10 @@ def print_report(batch) -> None:
         return
     _echo(f"  rows read {batch.rows_read:>10,}")
     _echo(f"  committed {batch.rows_committed:>10,}" + ("  (would be written)" if batch.is_dry_run else ""))
+    if batch.has_change_counts:
+        _echo(f"    inserted {batch.rows_inserted:>9,}")
+        _echo(f"    updated {batch.rows_updated:>10,}  (previous values in the audit trail)")
+        _echo(f"    unchanged {batch.rows_unchanged:>8,}")
     _echo(f"  quarantined {batch.rows_quarantined:>8,}  (with errors: {batch.rows_invalid:,})")
     _echo(f"  skipped duplicates {batch.rows_skipped_duplicates:>,}")
     _echo(f"  read = committed + quarantined + skipped duplicates: {'OK' if batch.is_balanced else 'MISMATCH'}")
@@ -139,7 +143,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     print_report(batch)
-    return 1 if batch.status in ("failed", "rejected") else 0
+    if batch.status == "failed":  # a refused file (a limit, an unreadable part): the reason, once more, on stderr
+        _echo(f"error: {batch.message}", file=sys.stderr)
+        return 2
+    return 1 if batch.status == "rejected" else 0
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
@@ -152,6 +159,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
             _echo(
                 f"#{batch.pk:<5} {batch.company.code:<8} {batch.kind:<16} {batch.status:<10} "
                 f"read {batch.rows_read:>9,} committed {batch.rows_committed:>9,} "
+                f"(+{batch.rows_inserted:,} ~{batch.rows_updated:,} ={batch.rows_unchanged:,}) "
                 f"quarantined {batch.rows_quarantined:>7,} dup {batch.rows_skipped_duplicates:>6,}  "
                 f"{batch.file.original_name}"
             )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from opsdesk.core.audit import audit_bulk
 from opsdesk.core.choices import StoreFormatChoices, StoreStatusChoices
 from opsdesk.imports.choices import ImportKindChoices as K
+from opsdesk.imports.upsert import ChangeCounts
 
 Problems = dict[int, list[tuple[str, str, str]]]  # record index -> [(field, value, reason)]
 
@@ -28,6 +29,7 @@ class MasterWriter:
         self.company = company
         self.actor = actor
         self.model = apps.get_model(self.model_label)
+        self.changes = ChangeCounts()
 
     def resolve(self, records: list[dict]) -> Problems:
         """Check references (region, category, ...) and choices; fills *_id fields. Returns problems by index."""
@@ -56,6 +58,7 @@ class MasterWriter:
         audit_bulk("create", [(None, row) for row in created], actor=self.actor)
         audit_bulk("update", changed, actor=self.actor)
         self.after_write(records)
+        self.changes = ChangeCounts(len(created), len(changed), len(records) - len(created) - len(changed))
         return len(created) + len(changed)
 
     def after_write(self, records: list[dict]) -> None:

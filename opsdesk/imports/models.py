@@ -43,6 +43,9 @@ class ImportFile(models.Model):
     stored_path = models.CharField(_("存储路径"), max_length=500, help_text=_("相对于 MEDIA_ROOT"))
     size_bytes = models.BigIntegerField(_("大小（字节）"))
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    purged_at = models.DateTimeField(
+        _("文件删除时间"), null=True, blank=True, help_text=_("保留期满后删除了存储的文件（批次及报告保留）")
+    )
 
     class Meta:
         verbose_name = _("导入文件")
@@ -132,6 +135,10 @@ class ImportBatch(models.Model):
     rows_quarantined = models.PositiveIntegerField(_("隔离行数"), default=0)
     rows_skipped_duplicates = models.PositiveIntegerField(_("跳过重复行"), default=0)
     rows_invalid = models.PositiveIntegerField(_("有错误的行"), default=0)
+    # The committed rows split by what they did to the table (committed = inserted + updated + unchanged).
+    rows_inserted = models.PositiveIntegerField(_("新增行数"), default=0)
+    rows_updated = models.PositiveIntegerField(_("更新行数"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("未变化行数"), default=0)
     message = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,6 +180,12 @@ class ImportBatch(models.Model):
     def is_balanced(self) -> bool:
         """The row-accounting identity every finished batch satisfies."""
         return self.rows_read == self.rows_committed + self.rows_quarantined + self.rows_skipped_duplicates
+
+    @property
+    def has_change_counts(self) -> bool:
+        """Whether the committed rows are split into inserted / updated / unchanged (a kind with its own writer
+        may not report the split)."""
+        return self.rows_committed == self.rows_inserted + self.rows_updated + self.rows_unchanged
 
 
 class QuarantineRow(models.Model):

@@ -21,6 +21,8 @@ _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2})(\d{2})(\d{2})?)
 _SERIAL_RE = re.compile(r"^\d{1,7}(?:\.\d+)?$")
 _CURRENCY_RE = re.compile(r"[¥￥$£€\s\u00a0]|元|RMB|CNY|USD|GBP|EUR", re.IGNORECASE)
 _GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+# A number as a person writes it: no exponent (1e3), no digit-group underscores (1_000), no inf/nan.
+_PLAIN_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "是", "开", "营业", "open", "x", "√", "1.0"})
 FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "否", "关", "停业", "closed", "", "0.0"})
@@ -73,10 +75,11 @@ def parse_month_or_date(text: str) -> tuple[date, bool]:
 
 
 def parse_number(text: str) -> float:
-    """A finite number; accepts 1,234.50, ¥1234, 1234元, £3.5, (12.00) and full-width minus."""
-    try:
+    """A finite number; accepts 1,234.50, ¥1234, 1234元, £3.5, (12.00) and full-width minus; refuses what Python
+    reads but a person does not write (1e3, 1_000, inf)."""
+    if _PLAIN_RE.match(text):
         number = float(text)
-    except ValueError:
+    else:
         number = _parse_messy_number(text)
     if not math.isfinite(number):
         raise CellError(_("不是有效数字"))
@@ -94,10 +97,11 @@ def _parse_messy_number(text: str) -> float:
         value = value.replace(",", "")
     if not value:
         raise CellError(_("缺少数值"))
-    try:
-        number = float(value)
-    except ValueError as error:
-        raise CellError(_("不是有效数字")) from error
+    if not _PLAIN_RE.match(value):
+        if "_" in value or re.match(r"^[+-]?[\d.]+[eE][+-]?\d+$", value):
+            raise CellError(_("不是常规写法的数字（不接受科学计数法如 1e3 或下划线如 1_000）"))
+        raise CellError(_("不是有效数字"))
+    number = float(value)
     return -number if negative else number
 
 

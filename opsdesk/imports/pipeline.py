@@ -25,7 +25,7 @@ from opsdesk.imports.choices import BatchStatusChoices, QuarantineKindChoices
 from opsdesk.imports.kinds import KindSpec, db_columns
 from opsdesk.imports.models import ImportBatch, QuarantineRow
 from opsdesk.imports.sources import Source
-from opsdesk.imports.upsert import Upserter
+from opsdesk.imports.upsert import ChangeCounts, Upserter
 from opsdesk.imports.validation import KeySet, RowValidator
 
 CHUNK_ROWS = 10_000
@@ -41,6 +41,18 @@ class Counts:
     quarantined: int = 0
     duplicates: int = 0
     invalid: int = 0
+    # committed = inserted + updated + unchanged (counted by the writer, against the table)
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add_changes(self, changes: ChangeCounts) -> None:
+        self.inserted += changes.inserted
+        self.updated += changes.updated
+        self.unchanged += changes.unchanged
+
+
+WRITER_COUNTS = frozenset({"inserted", "updated", "unchanged"})
 
 
 # ---------------------------------------------------------------- progress (a file, readable during the transaction)
@@ -142,6 +154,10 @@ def _converter(field, is_sqlite: bool):
         return _aware_datetime
     if isinstance(field, models.DateField) and is_sqlite:
         return _isoformat
+    if isinstance(field, models.DecimalField) and is_sqlite:
+        # Stored at the column's scale, as PostgreSQL does, so an unchanged row compares equal when imported again.
+        places = field.decimal_places
+        return lambda value: value if value is None else round(value, places)
     return None
 
 
@@ -226,7 +242,13 @@ def run_facts(
     else:
         builder = RowBuilder(spec)
         upserter = Upserter(
-            apps.get_model(spec.model), db_columns(spec), spec.key, _update_columns(spec, batch.mapping, batch.defaults)
+            apps.get_model(spec.model),
+            db_columns(spec),
+            spec.key,
+            _update_columns(spec, batch.mapping, batch.defaults),
+            actor=batch.created_by,
+            company_id=batch.company_id,
+            batch_id=batch.pk,
         )
     writer = _ChunkWriter(batch, upserter, counts)
 
@@ -254,8 +276,7 @@ class _ChunkWriter:
         with transaction.atomic():
             QuarantineRow.objects.filter(batch=batch).delete()
             for rows, quarantine in chunks:
-                if not batch.is_dry_run:
-                    self.upserter.write(rows)
+                self._write(rows)
                 QuarantineRow.objects.bulk_create(
                     [QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine], batch_size=2000
                 )
@@ -264,6 +285,17 @@ class _ChunkWriter:
                     on_chunk()
             status = BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.COMMITTED
             finish_batch(batch, self.counts, status)
+
+
+    def _write(self, rows: list) -> None:
+        """Upsert a chunk (a dry run only counts what it would change); a kind's own writer may report the split
+        by returning ChangeCounts."""
+        if isinstance(self.upserter, Upserter):
+            self.counts.add_changes(self.upserter.write(rows, apply=not self.batch.is_dry_run))
+        elif not self.batch.is_dry_run:
+            changes = self.upserter.write(rows)
+            if isinstance(changes, ChangeCounts):
+                self.counts.add_changes(changes)
 
 
 IN_FLIGHT = 3  # chunks sent but not yet written: memory stays flat however large the file
@@ -328,7 +360,8 @@ def _writer_main(pipe, importer_end, writer: _ChunkWriter) -> None:
                 kind, value = pipe.recv()  # EOFError when the importer died: the transaction rolls back
                 if kind == "end":
                     for name, number in value.items():
-                        setattr(writer.counts, name, number)
+                        if name not in WRITER_COUNTS:  # those the writer counted itself
+                            setattr(writer.counts, name, number)
                     return
                 yield value
 
@@ -352,6 +385,9 @@ def finish_batch(batch: ImportBatch, counts: Counts, status: str, message: str =
     batch.rows_quarantined = counts.quarantined
     batch.rows_skipped_duplicates = counts.duplicates
     batch.rows_invalid = counts.invalid
+    batch.rows_inserted = counts.inserted
+    batch.rows_updated = counts.updated
+    batch.rows_unchanged = counts.unchanged
     batch.status = status
     batch.message = message
     batch.finished_at = timezone.now()
@@ -402,6 +438,7 @@ def run_master(
             QuarantineRow.objects.bulk_create([QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine])
             if not batch.is_dry_run:
                 writer.write([record for _n, _c, record in accepted])
+                counts.add_changes(writer.changes)
             counts.committed = len(accepted)
             finish_batch(
                 batch, counts, BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.COMMITTED

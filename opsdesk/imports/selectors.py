@@ -42,6 +42,10 @@ def batch_report(batch: ImportBatch) -> dict:
         "rows_quarantined": batch.rows_quarantined,
         "rows_skipped_duplicates": batch.rows_skipped_duplicates,
         "rows_invalid": batch.rows_invalid,
+        "rows_inserted": batch.rows_inserted,
+        "rows_updated": batch.rows_updated,
+        "rows_unchanged": batch.rows_unchanged,
+        "has_change_counts": batch.has_change_counts,
         "is_balanced": batch.is_balanced,
         "progress": progress,
     }

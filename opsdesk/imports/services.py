@@ -13,12 +13,14 @@ import logging
 import re
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ from opsdesk.core.permissions import user_can
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.imports.choices import BatchStatusChoices as S
 from opsdesk.imports.kinds import KINDS, kind_spec
+from opsdesk.imports.limits import limit
 from opsdesk.imports.mapping import guess_mapping, mapping_problems
 from opsdesk.imports.models import ImportBatch, ImportFile, MappingProfile
 from opsdesk.imports.pipeline import Progress, run_facts, run_master
@@ -83,6 +86,9 @@ def import_file_store(*, company: Company, stream: BinaryIO, name: str) -> Impor
         sha256=sha,
         defaults={"original_name": Path(name).name[:255], "stored_path": str(relative), "size_bytes": size},
     )
+    if stored.purged_at is not None:  # the same bytes again after the retention job deleted them: kept anew
+        ImportFile.objects.filter(pk=stored.pk).update(purged_at=None)
+        stored.purged_at = None
     return stored
 
 
@@ -106,8 +112,9 @@ def import_batch_create(
     """A draft batch with the file's header and a mapping from the profile or guessed from header synonyms."""
     _assert_can_import(actor, kind)
     encoding = encoding or (profile.encoding if profile else "")
+    _assert_file_kept(import_file)
     try:
-        with open_source(import_file.path, encoding or None) as source:
+        with open_source(import_file.path, encoding or None, name=import_file.original_name) as source:
             header, detected = source.header, source.encoding
     except SourceError as error:
         raise ValidationError(str(error)) from error
@@ -125,6 +132,13 @@ def import_batch_create(
             encoding=encoding or ("" if detected == "xlsx" else detected),
             header=header,
             created_by=actor,
+        )
+
+
+def _assert_file_kept(import_file: ImportFile) -> None:
+    if import_file.purged_at is not None or not import_file.path.exists():
+        raise ValidationError(
+            _("%(name)s：文件已按保留期限删除，请重新上传。") % {"name": import_file.original_name}
         )
 
 
@@ -220,7 +234,11 @@ def import_batch_run(*, batch_id: int, callback=None) -> ImportBatch:
     progress = Progress(batch.pk, batch.file.size_bytes, callback)
     try:
         _assert_can_import(batch.created_by, batch.kind)
-        with audit_actor(batch.created_by), open_source(batch.file.path, batch.encoding or None) as source:
+        _assert_file_kept(batch.file)
+        with (
+            audit_actor(batch.created_by),
+            open_source(batch.file.path, batch.encoding or None, name=batch.file.original_name) as source,
+        ):
             _run_source(batch, source, progress)
     except (SourceError, MappingError, PermissionDenied, ValidationError) as error:
         _fail(batch, " ".join(getattr(error, "messages", [str(error)])))
@@ -252,6 +270,49 @@ def _run_source(batch: ImportBatch, source, progress: Progress) -> None:
 
 def _fail(batch: ImportBatch, message: str) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(status=S.FAILED, message=message[:2000], finished_at=timezone.now())
+
+
+def _retention_expired(cutoff) -> Q:
+    """Batches whose file need not be kept: refused or failed ones, and drafts never configured, older than cutoff."""
+    return Q(status__in=(S.REJECTED, S.FAILED, S.DRAFT), created_at__lt=cutoff) & (
+        Q(finished_at__isnull=True) | Q(finished_at__lt=cutoff)
+    )
+
+
+def import_files_purge(*, now=None, days: int | None = None) -> list[ImportFile]:
+    """Delete the stored files that only refused, failed or abandoned draft batches use (or no batch at all: an
+    upload refused before a batch existed) once older than `days` (IMPORT_RETENTION_DAYS). The batch rows, their
+    reports and quarantines stay; the file row records `purged_at`. Returns the files purged."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=limit("IMPORT_RETENTION_DAYS") if days is None else days)
+    kept = ImportBatch.objects.filter(file=OuterRef("pk")).exclude(_retention_expired(cutoff))
+    candidates = ImportFile.objects.filter(purged_at=None, uploaded_at__lt=cutoff).exclude(Exists(kept))
+    purged = []
+    for import_file in candidates.order_by("pk"):
+        with transaction.atomic():
+            locked = ImportFile.objects.select_for_update().filter(pk=import_file.pk, purged_at=None).first()
+            if locked is None or ImportBatch.objects.filter(file=locked).exclude(_retention_expired(cutoff)).exists():
+                continue  # purged meanwhile, or a new batch started on it
+            locked.purged_at = now
+            locked.save(update_fields=["purged_at"])
+            ImportBatch.objects.filter(file=locked, status=S.DRAFT).update(
+                message=_("文件已按保留期限（%(days)s 天）删除，请重新上传。") % {"days": (now - cutoff).days}
+            )
+            locked.path.unlink(missing_ok=True)
+        purged.append(locked)
+    _purge_temporary_files(cutoff)
+    logger.info("import retention: %s stored files deleted", len(purged))
+    return purged
+
+
+def _purge_temporary_files(cutoff) -> None:
+    """Half-written uploads (a request that died mid-upload) under MEDIA_ROOT/imports/tmp."""
+    folder = Path(settings.MEDIA_ROOT) / "imports" / "tmp"
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
 
 
 def mapping_profile_save(

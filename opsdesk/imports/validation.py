@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from opsdesk.imports import parsing
 from opsdesk.imports.choices import ImportKindChoices as K
 from opsdesk.imports.kinds import KindSpec, date_window_problem
+from opsdesk.imports.sources import UndecodedRow
 
 #: Codes that are charges, postage or manual adjustments rather than products (e.g. UCI Online Retail).
 NON_PRODUCT_CODES = frozenset(
@@ -109,6 +110,8 @@ class RowValidator:
 
     def validate(self, cells: Sequence[str]) -> tuple[dict, list[Problem]]:
         """(record, problems); the record is complete only when there are no problems."""
+        if type(cells) is UndecodedRow:
+            return {}, [("", "", cells.reason)]
         record = dict(self.constants)
         problems: list[Problem] = []
         width = len(cells)

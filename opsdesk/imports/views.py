@@ -25,6 +25,8 @@ from opsdesk.imports.sources import SourceError, open_source
 from opsdesk.imports.tables import ImportBatchTable, MappingProfileTable
 
 SAMPLE_ROWS = 5
+SAMPLE_RECORDS = 100
+SAMPLE_CELL_CHARS = 100  # the preview shows what a column holds, not all of a long cell
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -120,9 +122,16 @@ def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _samples(batch: ImportBatch) -> list[list[str]]:
     try:
-        with open_source(batch.file.path, batch.encoding or None) as source:
-            return [cells for _number, cells in itertools.islice(source.rows, SAMPLE_ROWS)]
-    except SourceError:
+        # Only the first records are read (blank lines count): a preview never walks a whole file.
+        with open_source(
+            batch.file.path, batch.encoding or None, name=batch.file.original_name, max_records=SAMPLE_RECORDS
+        ) as source:
+            width = len(source.header)
+            return [
+                [cell[:SAMPLE_CELL_CHARS] for cell in cells[:width]]
+                for _number, cells in itertools.islice(source.rows, SAMPLE_ROWS)
+            ]
+    except (SourceError, OSError):
         return []
 
 

@@ -15,8 +15,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from opsdesk.core.api_support import PageNumberPagination, require_valid_id
 from opsdesk.core.permissions import user_can
 from opsdesk.purchasing import selectors, services, specs
 from opsdesk.purchasing.filtersets import (
@@ -312,6 +313,7 @@ def contracts_list(request: HttpRequest):
 @paginate(PageNumberPagination)
 def scorecards_list(request: HttpRequest, supplier_id: int | None = None):
     _require(request, "supplier_management", "view")
+    require_valid_id("supplier_id", supplier_id)
     scores = SupplierScore.objects.for_user(request.auth).order_by("supplier_id", "period")
     return scores.filter(supplier_id=supplier_id) if supplier_id else scores
 
@@ -360,6 +362,7 @@ def contract_prices_delete(request: HttpRequest, price_id: int):
 @paginate(PageNumberPagination)
 def contacts_list(request: HttpRequest, supplier_id: int | None = None):
     _require(request, "supplier_management", "view")
+    require_valid_id("supplier_id", supplier_id)
     contacts = SupplierContact.objects.for_user(request.auth).order_by("supplier_id", "-is_primary", "name", "pk")
     return contacts.filter(supplier_id=supplier_id) if supplier_id else contacts
 

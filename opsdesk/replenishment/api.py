@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from opsdesk.core.api_support import Id
 from opsdesk.core.permissions import user_can
 from opsdesk.replenishment import selectors, services
 from opsdesk.replenishment.choices import ServiceMeasureChoices
@@ -50,9 +51,9 @@ class ProposalPageOut(Schema):
 
 
 class ProposalQuery(Schema):
-    store: int | None = None
-    supplier: int | None = None
-    category: int | None = None
+    store: Id | None = None
+    supplier: Id | None = None
+    category: Id | None = None
     reason: str | None = "below_reorder_point"
     urgency: str | None = None
     after: str = ""
@@ -64,7 +65,7 @@ class QuantityIn(Schema):
 
 
 class ApproveIn(Schema):
-    ids: list[int]
+    ids: list[Id]
     notes: str = ""
 
 

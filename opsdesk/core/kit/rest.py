@@ -24,9 +24,9 @@ from ninja import Query, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.orm import create_schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from opsdesk.core.api_support import require_area
+from opsdesk.core.api_support import PageNumberPagination, require_area
 from opsdesk.core.kit.guards import NOT_FOUND_MESSAGE, is_valid_id, scoped_or_none
 
 

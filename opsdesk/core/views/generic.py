@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -88,7 +89,9 @@ class ObjectListView(ScopedViewMixin, View):
         if export_format:
             return self.export(request, export_format, queryset)
         table = self.table_class(queryset)
-        RequestConfig(request, paginate={"per_page": self._per_page(request)}).configure(table)
+        # django-tables2 would read ?page= and ?per_page= itself and fail on a negative size; sorting only here.
+        RequestConfig(request, paginate=False).configure(table)
+        self._paginate(request, table)
         context = {
             **self.base_context(request),
             "table": table,
@@ -101,10 +104,17 @@ class ObjectListView(ScopedViewMixin, View):
         return render(request, self.template_name, context)
 
     def _per_page(self, request: HttpRequest) -> int:
+        """?per_page= clamped to 1..500; anything that is not a number gives the default."""
+        return max(1, min(_query_int(request, "per_page", self.per_page), 500))
+
+    def _paginate(self, request: HttpRequest, table) -> None:
+        """Page ?page= of the table; a page before the first shows the first, one past the last the last."""
+        per_page = self._per_page(request)
+        page = max(1, _query_int(request, "page", 1))
         try:
-            return max(1, min(int(request.GET.get("per_page", self.per_page)), 500))
-        except ValueError:
-            return self.per_page
+            table.paginate(page=page, per_page=per_page)
+        except EmptyPage:
+            table.paginate(page=table.paginator.num_pages, per_page=per_page)
 
     def export(self, request: HttpRequest, export_format: str, queryset) -> HttpResponse:
         table = self.table_class(queryset, exclude=getattr(self.table_class.Meta, "export_exclude", ()))
@@ -132,6 +142,14 @@ class ObjectDetailView(ScopedViewMixin, View):
         context = {**self.base_context(request), "object": instance, "rows": rows}
         context.update(self.get_extra_context(request, instance))
         return render(request, self.template_name, context)
+
+
+def _query_int(request: HttpRequest, name: str, default: int) -> int:
+    """An integer query parameter, or `default` when it is missing or not a (reasonably sized) integer."""
+    value = request.GET.get(name, "").strip()
+    if not value.lstrip("-").isdigit() or len(value) > 18:
+        return default
+    return int(value)
 
 
 def _display(instance, name: str):

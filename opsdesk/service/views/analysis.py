@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from opsdesk.core.kit.guards import is_valid_id
 from opsdesk.core.models import Region, Store
 from opsdesk.core.permissions import user_can
 from opsdesk.service import analysis as selectors
@@ -38,8 +39,8 @@ def _filters(request: HttpRequest, stores, regions) -> selectors.AnalysisFilters
     if len(selectors.AnalysisFilters(start, end).months) > MAX_MONTHS:
         start = selectors.next_month(date(end.year - MAX_MONTHS // 12, end.month, 1))
     store_id, region_id = request.GET.get("store", ""), request.GET.get("region", "")
-    store = stores.filter(pk=int(store_id)).first() if store_id.isdigit() else None
-    region = regions.filter(pk=int(region_id)).first() if region_id.isdigit() else None
+    store = stores.filter(pk=int(store_id)).first() if is_valid_id(store_id) else None
+    region = regions.filter(pk=int(region_id)).first() if is_valid_id(region_id) else None
     return selectors.AnalysisFilters(start=start, end=end, store_id=store.pk if store else None,
                                      region_id=region.pk if region else None)
 
