@@ -281,8 +281,10 @@ def _open_text(
         raise SourceError(_("不支持的编码：%(encoding)s") % {"encoding": encoding}) from error
     stream.seek(0)
     csv.field_size_limit(limit("IMPORT_MAX_FIELD_BYTES"))
-    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
-        # Not ASCII-compatible: lines cannot be split as bytes, so the file is decoded as a whole (strictly).
+    is_cr_only = b"\r" in sample and b"\n" not in sample  # "CSV (Macintosh)": lines end with CR alone
+    if is_cr_only or codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        # Not ASCII-compatible, or lines not ending in LF: lines cannot be split as bytes, so the file is decoded
+        # by the text layer (strictly: a bad byte fails the file, with the row where it was found).
         text = io.TextIOWrapper(stream, encoding=encoding, newline="", errors="strict")
         stack.callback(text.close)  # holds the wrapper: the row generator must not close the file early
         lines = _wide_lines(text)
