@@ -23,6 +23,10 @@ PAGES = [
     ("coo", "supplier-scorecards", "/purchasing/scorecards/"),
     ("coo", "supplier-overview", "/purchasing/suppliers/31/"),
     ("coo", "supplier-complaints", "/purchasing/complaints/"),
+    ("coo", "service-tickets", "/service/tickets/"),
+    ("coo", "service-ticket", "/service/tickets/2460/"),
+    ("coo", "service-analysis", "/service/analysis/"),
+    ("manager_sh001", "service-store-qr", "/service/stores/1/qr/"),
     ("supervisor", "storeops-my", "/storeops/"),
     ("manager_sh001", "store-list-manager", "/stores/"),
 ]
@@ -34,13 +38,15 @@ def main() -> None:
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--password", default="opsdesk-demo-2026")
     parser.add_argument("--language", default="zh-hans")
+    parser.add_argument("--only", nargs="*", default=None, help="take only these screenshots (names)")
     args = parser.parse_args()
+    pages = [page for page in PAGES if args.only is None or page[1] in args.only]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=os.environ.get("OPSDESK_CHROMIUM", "/usr/bin/chromium"),
                                              headless=True, args=ARGS)
-        for username in dict.fromkeys(user for user, _name, _path in PAGES):
+        for username in dict.fromkeys(user for user, _name, _path in pages):
             context = browser.new_context(base_url=args.base, viewport={"width": 1360, "height": 900})
             page = context.new_page()
             page.goto("/login/")
@@ -51,7 +57,7 @@ def main() -> None:
             if args.language != "zh-hans":
                 page.select_option("#language-form select", args.language)
                 page.wait_for_load_state("networkidle")
-            for user, name, path in PAGES:
+            for user, name, path in pages:
                 if user != username:
                     continue
                 page.goto(path)

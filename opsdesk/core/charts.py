@@ -16,6 +16,9 @@ def _layout(title: str, **extra) -> dict:
         "legend": {"orientation": "h", "y": -0.2},
     }
     layout.update(extra)
+    # Axis labels are never cut: Plotly widens the margins to fit them (long store and supplier names).
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {"automargin": True, **layout.get(axis, {})}
     return layout
 
 

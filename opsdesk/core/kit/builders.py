@@ -75,12 +75,23 @@ def build_table(spec):
         model_field = spec.model._meta.get_field(name)
         if isinstance(model_field, models.DateField | models.DecimalField | models.IntegerField):
             attributes[f"value_{name}"] = _typed_value
+        if _is_person(model_field):
+            attributes[f"render_{name}"] = attributes[f"value_{name}"] = _person_name
     attributes["Meta"] = type("Meta", (), {"model": spec.model, "fields": spec.columns, "attrs": TABLE_ATTRS})
     return type(f"{spec.model.__name__}Table", (tables.Table,), attributes)
 
 
 def _typed_value(self, value):
     return value
+
+
+def _person_name(self, value):
+    return value.display_name
+
+
+def _is_person(model_field) -> bool:
+    return bool(model_field.is_relation and model_field.related_model
+                and model_field.related_model._meta.label == settings.AUTH_USER_MODEL)
 
 
 class KitModelForm(ScopedModelForm):
@@ -94,6 +105,8 @@ class KitModelForm(ScopedModelForm):
             model_field = self._meta.model._meta.get_field(name) if name in _names(self._meta.model) else None
             if model_field is not None and model_field.is_relation and hasattr(form_field, "queryset"):
                 form_field.queryset = scoped_choices(model_field, self.user, self.kit_area)
+                if _is_person(model_field):
+                    form_field.label_from_instance = lambda person: person.display_name
 
 
 def _names(model) -> set[str]:

@@ -156,6 +156,8 @@ def _display(instance, name: str):
     value = getattr(instance, name, None)
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if hasattr(value, "display_name"):  # people by their name, never their login
+        return value.display_name
     getter = getattr(instance, f"get_{name}_display", None)
     return getter() if callable(getter) else getattr(instance, name)
 
