@@ -251,6 +251,11 @@ def _service_errors(call):
 def actions_update(request: HttpRequest, action_id: int, payload: ActionPatch):
     action = get_object_or_404(selectors.action_list(user=request.auth, action="change"), pk=action_id)
     data = payload.dict(exclude_unset=True)
+    if "description" in data and data["description"] is None:
+        data["description"] = ""  # optional text: null clears it
+    missing = sorted(name for name in ("title", "due_date", "priority") if name in data and data[name] is None)
+    if missing:
+        raise HttpError(422, "; ".join(f"{name}: may not be null" for name in missing))
     if "owner_id" in data:
         from opsdesk.core.models import User
 
