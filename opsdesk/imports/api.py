@@ -74,6 +74,11 @@ class BatchOut(Schema):
     progress: dict | None = None
 
     @staticmethod
+    def resolve_duplicate_of_id(batch, context) -> int | None:
+        """Named only to a caller who may open that batch (existence outside the scope is not disclosed)."""
+        return batch.duplicate_of_id if services.duplicate_visible(batch, context["request"].auth) else None
+
+    @staticmethod
     def resolve_file_name(batch) -> str:
         return batch.file.original_name
 

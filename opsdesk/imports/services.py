@@ -197,7 +197,10 @@ def import_batch_configure(
             )
         if earlier is not None:
             batch.status, batch.duplicate_of, batch.finished_at = S.DUPLICATE, earlier, timezone.now()
-            batch.message = _("同一文件已按相同映射导入（批次 #%(pk)s），本次未写入任何数据。") % {"pk": earlier.pk}
+            if batch.created_by is not None and duplicate_visible(batch, batch.created_by):
+                batch.message = _("同一文件已按相同映射导入（批次 #%(pk)s），本次未写入任何数据。") % {"pk": earlier.pk}
+            else:  # the earlier batch is someone else's, outside this importer's scope: never named
+                batch.message = _("同一文件已按相同映射导入过，本次未写入任何数据。")
         else:
             batch.status = S.PENDING
         batch.save()
@@ -407,3 +410,8 @@ def import_run(
         batch.delete()
         batch = unfinished
     return import_batch_run(batch_id=batch.pk, callback=callback)
+
+
+def duplicate_visible(batch: ImportBatch, user) -> bool:
+    """Whether `user` may open the batch that `batch` duplicates (pages and API name it only then)."""
+    return bool(batch.duplicate_of_id) and ImportBatch.objects.for_user(user).filter(pk=batch.duplicate_of_id).exists()

@@ -185,11 +185,11 @@ class RowValidator:
 
     def _store(self, code: str) -> int:
         store_id = self.lookups.stores.get(code)
-        if store_id is None:
-            raise parsing.CellError(_("未知门店编号"))
         allowed = self.lookups.allowed_store_ids
-        if allowed is not None and store_id not in allowed:
-            raise parsing.CellError(_("门店不在你的权限范围内"))
+        # A store outside the importer's scope reads exactly like an unknown one: a quarantine reason never tells
+        # which store codes exist elsewhere in the company.
+        if store_id is None or (allowed is not None and store_id not in allowed):
+            raise parsing.CellError(_("未知门店编号"))
         return store_id
 
     def _product(self, code: str) -> int:

@@ -148,6 +148,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "kind": kind,
         "can_retry": user_can(request.user, "imports", "change") and batch.status in services.UNFINISHED,
+        "duplicate_visible": services.duplicate_visible(batch, request.user),
     }
     return render(request, "imports/batch_detail.html", context)
 

@@ -216,7 +216,7 @@ def test_importer_writes_only_stores_in_scope(chain, write_file):
     batch = _run(chain, path, actor=manager)
     # then
     assert (batch.rows_committed, batch.rows_quarantined) == (1, 1)
-    assert _reasons(batch) == [(3, "门店编号", "S3", "门店不在你的权限范围内")]
+    assert _reasons(batch) == [(3, "门店编号", "S3", "未知门店编号")]
     assert list(SkuDaySales.objects.values_list("store__code", flat=True)) == ["S1"]
 
 
@@ -333,3 +333,19 @@ def test_xlsx_with_date_cells_and_excel_serials_and_gzip_csv(chain, tmp_path):
         ("S2", date(2024, 5, 1), Decimal("99.50"), 12),
         ("S3", date(2024, 5, 1), Decimal("2000.00"), 5),
     ]
+
+
+def test_a_duplicate_names_the_earlier_batch_only_to_someone_who_may_open_it(chain, write_file):
+    # given: the COO imported a file; a store manager and the COO bring the very same file again
+    coo = make_user("coo", company=chain["company"])
+    manager = make_user("store_manager", stores=[chain["stores"]["S1"]])
+    path = write_file("sales.csv", [SKU_HEADER, ["S1", "P1", "2024-05-01", "1", "2"]])
+    first = _run(chain, path, actor=coo)
+    # when
+    by_manager = _run(chain, path, actor=manager)
+    by_coo = _run(chain, path, actor=coo)
+    # then
+    assert by_manager.status == by_coo.status == "duplicate"
+    assert by_manager.message == "同一文件已按相同映射导入过，本次未写入任何数据。"
+    assert by_coo.message == f"同一文件已按相同映射导入（批次 #{first.pk}），本次未写入任何数据。"
+    assert SkuDaySales.objects.count() == 1

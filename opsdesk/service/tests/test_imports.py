@@ -90,7 +90,7 @@ def test_store_manager_imports_only_their_stores_reviews(svc, review_file):
     with time_machine.travel(local(2025, 3, 10, 12), tick=False):
         batch = import_run(actor=svc["manager"], company=svc["company"], kind="online_reviews", path=path)
     # then
-    assert list(batch.quarantine.values_list("row_number", "reason")) == [(4, "门店不在你的权限范围内")]
+    assert list(batch.quarantine.values_list("row_number", "reason")) == [(4, "未知门店编号")]
     assert set(Ticket.objects.values_list("store__code", flat=True)) == {"A1"}
 
 
