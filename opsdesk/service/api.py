@@ -3,7 +3,7 @@ hours, surveys, questions and responses. Lists take the list pages' filters; out
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from opsdesk.core.kit.guards import scoped_or_none
 from opsdesk.core.kit.rest import validation_error
@@ -67,4 +67,4 @@ def ticket_log(request: HttpRequest, object_id: int, payload: LogIn):
         raise Http404 from error
     except ValidationError as error:
         raise validation_error(error) from error
-    return 201, event
+    return Status(201, event)

@@ -95,9 +95,7 @@ def _log(ticket: Ticket, kind: str, text: str, author=None, *, is_customer_conta
 def ticket_create(*, actor, data: dict[str, Any]) -> Ticket:
     """Log a ticket (hotline, counter, e-mail) at a store in scope; the owner defaults to the store's manager."""
     company_defaults_ensure(actor.company_id)
-    if data.get("received_at") is not None and timezone.is_naive(data["received_at"]):
-        # An API body may carry a local time without an offset: read it in the company's time zone, as forms do.
-        data = {**data, "received_at": timezone.make_aware(data["received_at"])}
+    data = _aware(data)
     with transaction.atomic(), audit_actor(actor):
         received = data.get("received_at") or timezone.now()
         created = kit.object_create(actor=actor, model=Ticket, data=data, fields=TICKET_FIELDS,
@@ -126,8 +124,16 @@ def default_owner(store):
     return None
 
 
+def _aware(data: dict[str, Any]) -> dict[str, Any]:
+    """An API body may carry a local time without an offset: read it in the company's time zone, as forms do."""
+    if data.get("received_at") is not None and timezone.is_naive(data["received_at"]):
+        return {**data, "received_at": timezone.make_aware(data["received_at"])}
+    return data
+
+
 def ticket_update(*, actor, ticket: Ticket, data: dict[str, Any]) -> Ticket:
     """Change a ticket's plain fields (the status moves only through `ticket_transition`)."""
+    data = _aware(data)
     with transaction.atomic(), audit_actor(actor):
         updated = kit.object_update(actor=actor, instance=ticket, data=data, fields=TICKET_FIELDS,
                                     assignee_fields=("owner",))

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Schema
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.orm import create_schema
@@ -141,7 +141,7 @@ def register(router, spec) -> None:
     def create_object(request: HttpRequest, payload: create_in):
         require_area(request, spec.area, "add")
         data = _call(_prepare, model, payload.dict(exclude_unset=True))
-        return 201, _call(spec.create, actor=request.auth, data=data, denied_status=403)
+        return Status(201, _call(spec.create, actor=request.auth, data=data, denied_status=403))
 
     @router.patch(item, response=out, by_alias=True, summary=f"Change ({plural})", operation_id=f"{op}_update")
     def update_object(request: HttpRequest, object_id: int, payload: patch_in):
@@ -153,7 +153,7 @@ def register(router, spec) -> None:
     def delete_object(request: HttpRequest, object_id: int):
         instance = get_in_scope(request, object_id, "delete")
         _call(spec.delete, actor=request.auth, instance=instance)
-        return 204, None
+        return Status(204, None)
 
 
 def _is_field(model, name: str) -> bool:
