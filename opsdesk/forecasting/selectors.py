@@ -278,6 +278,13 @@ class RunFigures:
     accuracy: dict  # {measure: {"series": int, "relative_rmse": float | None, "models": {name: count}}}
 
 
+def _models_by_count(accuracy: dict) -> dict:
+    """The stored accuracy with each measure's models most used first (PostgreSQL's jsonb keeps no key order)."""
+    return {measure: {**item, "models": dict(sorted((item.get("models") or {}).items(),
+                                                    key=lambda pair: (-pair[1], pair[0])))}
+            for measure, item in accuracy.items()}
+
+
 def run_figures(*, user, runs) -> dict[int, RunFigures]:
     """Per run id: the series count and validation accuracy the user may see.
 
@@ -287,7 +294,7 @@ def run_figures(*, user, runs) -> dict[int, RunFigures]:
     """
     runs = list(runs)
     if getattr(user, "has_company_scope", False):
-        return {run.pk: RunFigures(run.series_count, run.accuracy or {}) for run in runs}
+        return {run.pk: RunFigures(run.series_count, _models_by_count(run.accuracy or {})) for run in runs}
     series = ForecastSeries.objects.for_user(user).filter(run_id__in=[run.pk for run in runs])
     has_error = Q(validation_rmse__isnull=False)
     accuracy: dict[int, dict] = {run.pk: {} for run in runs}
