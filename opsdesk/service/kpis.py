@@ -7,7 +7,6 @@ Everything registers in the core registries (`register_extensions`, called from 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -17,15 +16,15 @@ from django.utils.translation import gettext as _
 
 from opsdesk.core import extensions
 from opsdesk.core.extensions import BriefSection, KpiDefinition, KpiScope, Period, Tile
-from opsdesk.engine.sla import BusinessCalendar, SlaStatus, sla_status
+from opsdesk.engine.sla import SlaStatus
 from opsdesk.service.choices import OPEN_STATUSES, TicketTypeChoices
-from opsdesk.service.models import CsatRequest, SlaTarget, SurveyResponse, Ticket
+from opsdesk.service.models import CsatRequest, SurveyResponse, Ticket
+from opsdesk.service.selectors import sla_states
 
 #: CSAT answers counted as satisfied; NPS promoters and detractors (0-10 scale).
 SATISFIED_SCORES = (4, 5)
 PROMOTER_MIN, DETRACTOR_MAX = 9, 6
 #: How far past the last stop the store calendar reaches (as `selectors.ticket_sla` does).
-CALENDAR_HORIZON = timedelta(days=60)
 
 
 def period_bounds(period: Period) -> tuple[datetime, datetime]:
@@ -47,51 +46,6 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 # ------------------------------------------------------------------------------------------------ the SLA clock
-
-
-def sla_targets(company_ids: Iterable[int]) -> dict[tuple[int, str], tuple[int, int]]:
-    """(company, priority) -> (first-response, resolution) business minutes, defaults filled in (one query)."""
-    from opsdesk.service.selectors import DEFAULT_TARGETS
-
-    company_ids = set(company_ids)
-    targets = {(company_id, str(priority)): minutes for company_id in company_ids
-               for priority, minutes in DEFAULT_TARGETS.items()}
-    for row in SlaTarget.objects.filter(company_id__in=company_ids):
-        targets[(row.company_id, row.priority)] = (row.first_response_minutes, row.resolution_minutes)
-    return targets
-
-
-def sla_states(tickets: Iterable[Ticket], *, now: datetime | None = None) -> dict[int, tuple[SlaStatus, SlaStatus]]:
-    """Ticket pk -> (first-response, resolution) SLA states at `now`, exactly as `selectors.ticket_sla` computes
-    them, but with one calendar per store and one target query per call instead of several queries per ticket.
-
-    The tickets need `store` loaded and `pauses` prefetched.
-    """
-    from opsdesk.service.selectors import store_calendar
-
-    now = now or timezone.now()
-    tickets = list(tickets)
-    targets = sla_targets({ticket.company_id for ticket in tickets})
-    calendars: dict[int, BusinessCalendar] = {}
-    by_store: dict[int, list[Ticket]] = {}
-    for ticket in tickets:
-        by_store.setdefault(ticket.store_id, []).append(ticket)
-    for store_tickets in by_store.values():
-        start = min(timezone.localtime(ticket.sla_start).date() for ticket in store_tickets)
-        last_stop = max([now, *[ticket.resolved_at or ticket.closed_at or now for ticket in store_tickets]])
-        calendars[store_tickets[0].store_id] = store_calendar(
-            store_tickets[0].store, start=start, end=timezone.localtime(last_stop + CALENDAR_HORIZON).date())
-    states = {}
-    for ticket in tickets:
-        first_minutes, resolution_minutes = targets[(ticket.company_id, ticket.priority)]
-        pauses = [(pause.started_at, pause.ended_at) for pause in ticket.pauses.all()]
-        calendar = calendars[ticket.store_id]
-        first = sla_status(calendar, ticket.sla_start, first_minutes * 60.0, now, pauses=pauses,
-                           stopped_at=ticket.first_response_at)
-        resolution = sla_status(calendar, ticket.sla_start, resolution_minutes * 60.0, now, pauses=pauses,
-                                stopped_at=ticket.resolved_at or ticket.closed_at)
-        states[ticket.pk] = (first, resolution)
-    return states
 
 
 def sla_met(ticket: Ticket, first: SlaStatus, resolution: SlaStatus) -> bool:

@@ -375,12 +375,14 @@ def escalation_target_level(first, resolution) -> int:
 def tickets_escalate(*, now: datetime | None = None) -> int:
     """The SLA sweep: flag breaches and raise each open ticket to its escalation level (never down); returns how
     many tickets climbed. Each climb is in the contact log and mailed to the people of the new level."""
-    from opsdesk.service.selectors import ticket_sla
+    from opsdesk.service.selectors import sla_states
 
     now = now or timezone.now()
     climbed = 0
-    for ticket in Ticket.objects.filter(status__in=OPEN_STATUSES).select_related("store").prefetch_related("pauses"):
-        first, resolution = ticket_sla(ticket, now=now)
+    tickets = list(Ticket.objects.filter(status__in=OPEN_STATUSES).select_related("store").prefetch_related("pauses"))
+    states = sla_states(tickets, now=now)
+    for ticket in tickets:
+        first, resolution = states[ticket.pk]
         level = escalation_target_level(first, resolution)
         changed = {}
         if first.is_breached and not ticket.first_response_breached:
