@@ -28,6 +28,7 @@ from ninja.pagination import paginate
 
 from opsdesk.core.api_support import PageNumberPagination, require_area
 from opsdesk.core.kit.guards import NOT_FOUND_MESSAGE, is_valid_id, scoped_or_none
+from opsdesk.core.kit.spec import model_field
 
 
 class StrictSchema(Schema):
@@ -101,7 +102,7 @@ def register(router, spec) -> None:
     """Add the five operations of `spec` to `router` (see the module docstring)."""
     model, label = spec.model, spec.model.__name__
     out_fields = ["id", *(spec.api_out_fields or dict.fromkeys((*spec.columns, *spec.fields, *spec.detail_fields)))]
-    out_fields = [name for name in out_fields if name == "id" or _is_field(model, name)]
+    out_fields = [name for name in out_fields if name == "id" or model_field(model, name) is not None]
     base_out = create_schema(model, name=f"{label}Out", fields=out_fields)
     out = type(f"{label}Out", (base_out,), {"__annotations__": {"display": str},
                                            "resolve_display": staticmethod(lambda obj: str(obj))})
@@ -154,11 +155,3 @@ def register(router, spec) -> None:
         instance = get_in_scope(request, object_id, "delete")
         _call(spec.delete, actor=request.auth, instance=instance)
         return Status(204, None)
-
-
-def _is_field(model, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - properties are not API fields
-        return False
-    return True

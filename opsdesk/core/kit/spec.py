@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import django_filters
-import django_tables2 as tables
-from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import path
 
@@ -92,8 +90,7 @@ class ObjectSpec:
         if self.select_related is not None:
             return self.select_related
         names = dict.fromkeys((*self.columns, *self.detail_fields))
-        return tuple(name for name in names if _field(self.model, name) is not None
-                     and _field(self.model, name).many_to_one)
+        return tuple(name for name in names if getattr(model_field(self.model, name), "many_to_one", False))
 
     # ------------------------------------------------------------------ writes
 
@@ -161,16 +158,9 @@ class ObjectSpec:
         register(router, self)
 
 
-def _field(model, name: str):
+def model_field(model, name: str):
+    """A model's field by name, or None for properties and annotations (a column need not be a field)."""
     try:
         return model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - a column may be a property or an annotation, not a field
+    except FieldDoesNotExist:
         return None
-
-
-def model_field(model, name: str):
-    """A model's field by name, or None for properties and annotations."""
-    return _field(model, name)
-
-
-__all__ = ["ObjectSpec", "django_filters", "forms", "model_field", "tables"]
