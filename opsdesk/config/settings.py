@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     # ninja serves the API docs' Swagger UI from its own static files (the CDN otherwise).
     "ninja",
     "opsdesk.core",
+    "opsdesk.people",
     "opsdesk.catalog",
     "opsdesk.purchasing",
     "opsdesk.sales",

@@ -1,16 +1,13 @@
 """REST API of the core app: regions and stores (kit specs), employees. Every handler reads through `for_user`."""
 
-from datetime import date
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Router
 from ninja.security import APIKeyCookie, HttpBearer
 
-from opsdesk.core import selectors, specs
-from opsdesk.core.api_support import Id, PageNumberPagination, require_area
+from opsdesk.core import specs
+from opsdesk.core.api_support import require_area
 from opsdesk.core.models import ApiToken
 
 
@@ -54,32 +51,9 @@ router = Router(tags=["organisation"])
 _require = require_area
 
 
-class EmployeeOut(Schema):
-    id: int
-    employee_no: str
-    name: str
-    store_id: int | None
-    position_id: int | None
-    department_id: int | None
-    hire_date: date | None
-    status: str
-
-
 # Stores and regions: the kit's five operations each (GET/POST /stores/, GET/PATCH/DELETE /stores/{object_id}/).
 specs.store.register_api(router)
 specs.region.register_api(router)
 
 
-@router.get("/employees/", response=list[EmployeeOut], summary="List employees in your scope")
-@paginate(PageNumberPagination)
-def employees_list(request: HttpRequest, store_id: Id | None = None):
-    _require(request, "people", "view")
-    queryset = selectors.employee_list(user=request.auth)
-    if store_id is not None:
-        queryset = queryset.filter(store_id=store_id)
-    return queryset
 
-
-@router.get("/employees/{employee_id}/", response=EmployeeOut, summary="One employee")
-def employees_get(request: HttpRequest, employee_id: int):
-    return get_object_or_404(selectors.employee_list(user=request.auth), pk=employee_id)

@@ -33,9 +33,6 @@ def register_models() -> None:
         core_models.Company,
         core_models.Region,
         core_models.Store,
-        core_models.Department,
-        core_models.Position,
-        core_models.Employee,
     ):
         register(model)
     register(core_models.User, m2m_fields={"scope_regions", "scope_stores"})

@@ -11,6 +11,7 @@ class RoleChoices(models.TextChoices):
     STORE_MANAGER = "store_manager", _("店长")
     STAFF = "staff", _("店员")
     AUDITOR = "auditor", _("审计（只读）")
+    HR = "hr", _("人力资源")
     ADMIN = "admin", _("系统管理员")
     SUPPLIER = "supplier", _("供应商")
 

@@ -22,9 +22,9 @@ from typing import Literal, TypedDict
 from opsdesk.core.inbox_items import Provider
 
 Period = tuple[date, date]  # (start, end), both days included
-Unit = Literal["%", "count", "score", "per10k"]
+Unit = Literal["%", "count", "score", "per10k", "currency", "days"]
 Direction = Literal["higher", "lower"]
-UNITS = ("%", "count", "score", "per10k")
+UNITS = ("%", "count", "score", "per10k", "currency", "days")
 DIRECTIONS = ("higher", "lower")
 
 
@@ -34,6 +34,13 @@ class KpiScope:
 
     company_id: int
     store_ids: tuple[int, ...] | None = None
+
+    def restrict(self, queryset, *, company_field: str = "store__company_id", store_field: str = "store_id"):
+        """The queryset's rows in this scope: the company's, and only the listed stores' when there is a list."""
+        queryset = queryset.filter(**{company_field: self.company_id})
+        if self.store_ids is not None:
+            queryset = queryset.filter(**{f"{store_field}__in": self.store_ids})
+        return queryset
 
 
 def kpi_scope_for_user(user) -> KpiScope:
@@ -52,7 +59,8 @@ class KpiDefinition:
     Attributes:
         code: unique code, "<app>_<name>" (e.g. "service_csat").
         name_zh, name_en: display names.
-        unit: "%", "count", "score" (e.g. NPS, -100..100) or "per10k" (per 10,000 of a base).
+        unit: "%", "count", "score" (e.g. NPS, -100..100), "per10k" (per 10,000 of a base), "currency" (an amount
+            in the company's money) or "days".
         direction: "higher" or "lower" is better.
         aggregation: how the value of a larger scope or a longer period is formed, in plain words.
         description_zh, description_en: the formula in plain words (numerator, denominator, which dates).

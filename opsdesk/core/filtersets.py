@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.choices import RoleChoices
-from opsdesk.core.models import Employee, Region, Store, User
+from opsdesk.core.models import Region, Store, User
 
 
 def _scoped_regions(request):
@@ -27,15 +27,6 @@ class SearchFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value.strip()})
         return queryset.filter(condition)
-
-
-class EmployeeFilterSet(SearchFilterSet):
-    search_fields = ("employee_no", "name", "phone")
-    store = django_filters.ModelChoiceFilter(queryset=_scoped_stores, label=_("门店"))
-
-    class Meta:
-        model = Employee
-        fields = ["q", "store", "status"]
 
 
 class UserFilterSet(SearchFilterSet):

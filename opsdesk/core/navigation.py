@@ -30,7 +30,6 @@ MENU: list[MenuGroup] = [
         [
             MenuItem(_("门店"), "core:store_list", "org"),
             MenuItem(_("区域"), "core:region_list", "org"),
-            MenuItem(_("员工"), "core:employee_list", "people"),
         ],
     ),
     MenuGroup(

@@ -21,11 +21,13 @@ _MATRIX: dict[str, dict[str, frozenset[str]]] = {
         R.STORE_MANAGER: READ,
         R.STAFF: READ,
         R.AUDITOR: READ,
+        R.HR: READ,
     },
     # Departments, positions and employees.
     "people": {
         R.ADMIN: ALL,
         R.COO: ALL,
+        R.HR: ALL,
         R.REGIONAL_MANAGER: ALL,
         R.SUPERVISOR: WRITE,
         R.STORE_MANAGER: WRITE,
@@ -55,7 +57,7 @@ _MATRIX: dict[str, dict[str, frozenset[str]]] = {
     # User accounts, roles and scopes.
     "users": {R.ADMIN: ALL},
     # The audit trail.
-    "audit": {R.ADMIN: READ, R.COO: READ, R.AUDITOR: READ, R.REGIONAL_MANAGER: READ},
+    "audit": {R.ADMIN: READ, R.COO: READ, R.AUDITOR: READ, R.REGIONAL_MANAGER: READ, R.HR: READ},
 }
 
 

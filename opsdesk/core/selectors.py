@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from opsdesk.core.models import Employee, Region, Store, User
+from opsdesk.core.models import Region, Store, User
 from opsdesk.core.scoping import visible_store_ids
 
 
@@ -48,11 +48,6 @@ def store_get(*, user, pk: int, action: str = "view") -> Store:
 def region_list(*, user, action: str = "view") -> QuerySet[Region]:
     """Regions the user may see, with the number of stores in each."""
     return Region.objects.for_user(user, action).annotate(store_count=Count("stores")).order_by("code")
-
-
-def employee_list(*, user, action: str = "view") -> QuerySet[Employee]:
-    """Employees the user may see."""
-    return Employee.objects.for_user(user, action).select_related("store", "position", "department")
 
 
 def user_list(*, user, action: str = "view") -> QuerySet[User]:
@@ -117,7 +112,7 @@ def home_summary(*, user) -> dict:
     return {
         "store_count": stores.count(),
         "region_count": Region.objects.for_user(user).count(),
-        "employee_count": Employee.objects.for_user(user).count(),
+        "employee_count": Store.employees.rel.related_model.objects.for_user(user).count(),
         "last_day": last_day,
         "sales_28d": totals["sales"],
         "customers_28d": totals["customers"],
@@ -149,7 +144,8 @@ def store_overview(*, user, store: Store) -> dict:
             [row["date"].isoformat() for row in rows],
             {_("销售额"): [float(row["sales_amount"]) for row in rows], _("客流"): [row["customers"] for row in rows]},
         )
-    employees = employee_list(user=user).filter(store=store)[:50]
+    employees = (Store.employees.rel.related_model.objects.for_user(user).filter(store=store)
+                 .select_related("position", "department")[:50])
     return {"chart": chart, "employees": employees, "last_day": last_day}
 
 

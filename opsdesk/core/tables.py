@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.core.models import Employee, Region, Store, User
+from opsdesk.core.models import Region, Store, User
 
 
 class StoreTable(tables.Table):
@@ -31,20 +31,6 @@ class RegionTable(tables.Table):
         model = Region
         fields = ("code", "name", "store_count")
         attrs = {"class": "table table-sm table-hover align-middle"}
-
-
-class EmployeeTable(tables.Table):
-    employee_no = tables.Column(linkify=("core:employee_detail", [tables.A("pk")]))
-    store = tables.Column(accessor="store__name", verbose_name=_("门店"), default="—")
-    position = tables.Column(accessor="position__name", verbose_name=_("职位"), default="—")
-
-    class Meta:
-        model = Employee
-        fields = ("employee_no", "name", "store", "position", "hire_date", "status")
-        attrs = {"class": "table table-sm table-hover align-middle"}
-
-    def value_hire_date(self, value):
-        return value
 
 
 class UserTable(tables.Table):

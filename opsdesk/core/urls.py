@@ -18,8 +18,6 @@ urlpatterns = [
     # stores and regions (kit specs)
     *specs.store.urls(),
     *specs.region.urls(),
-    path("employees/", views.EmployeeListView.as_view(), name="employee_list"),
-    path("employees/<int:pk>/", views.EmployeeDetailView.as_view(), name="employee_detail"),
     path("admin/users/", views.UserListView.as_view(), name="user_list"),
     path("admin/users/add/", views.UserEditView.as_view(), name="user_add"),
     path("admin/users/<int:pk>/", views.UserEditView.as_view(), name="user_edit"),

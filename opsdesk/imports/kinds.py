@@ -282,7 +282,7 @@ _register(
             F("email", "邮箱", "text", False, ("邮箱", "email"), ""),
         ),
         key=("employee_no",),
-        model="core.Employee",
+        model="people.Employee",
         is_master=True,
     )
 )

@@ -1,4 +1,5 @@
-"""Limits an import file must respect (decompression bombs, huge lines, huge sheets, retention).
+"""Limits an import file must respect (decompression bombs, huge lines, huge sheets, retention), and the size of
+an import's write transactions.
 
 Each value is read when used: Django settings (`IMPORT_MAX_LINE_BYTES = ...`), else the environment
 (`OPSDESK_IMPORT_MAX_LINE_BYTES=...`; the settings module belongs to config/, so the environment is the way to
@@ -30,6 +31,9 @@ DEFAULTS = {
     "IMPORT_XLSX_MAX_SHEET": 1024 * MiB,
     # retention: stored files of refused/failed batches and of draft batches older than this are deleted.
     "IMPORT_RETENTION_DAYS": 30,
+    # rows per write transaction: short enough that the web and a second import wait a fraction of a second for
+    # SQLite's single writer lock, long enough that commits cost nothing next to the upserts.
+    "IMPORT_CHUNK_ROWS": 10_000,
 }
 
 

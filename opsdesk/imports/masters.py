@@ -168,7 +168,7 @@ class ProductWriter(MasterWriter):
 
 
 class EmployeeWriter(MasterWriter):
-    model_label = "core.Employee"
+    model_label = "people.Employee"
     key = "employee_no"
     fields = ("name", "store_id", "hire_date", "phone", "email")
 

@@ -1,34 +1,41 @@
-"""Running a batch. Facts: validate the stream in chunks of 10,000 rows, spill valid rows and quarantine to a
-temporary file, then write everything in ONE transaction that also marks the batch committed, so a killed
-process leaves no partial batch. Master data: validate all rows, then write all of them or none.
+"""Running a batch. Facts: validate the stream in chunks (IMPORT_CHUNK_ROWS, 10,000 rows) and write each chunk in
+its own short transaction together with the batch's counts so far: SQLite's single writer lock is held a fraction of
+a second at a time, so the web and a second import keep writing meanwhile. A killed process leaves whole chunks and
+counts that match them; the next run of the batch resumes after the last committed chunk, and the batch is
+COMMITTED only in the transaction after the last chunk. Master data: validate all rows, then write all or none.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.imports.choices import BatchStatusChoices, QuarantineKindChoices
 from opsdesk.imports.kinds import KindSpec, db_columns
+from opsdesk.imports.limits import limit
 from opsdesk.imports.models import ImportBatch, QuarantineRow
 from opsdesk.imports.sources import Source
 from opsdesk.imports.upsert import ChangeCounts, Upserter
 from opsdesk.imports.validation import KeySet, RowValidator
 
-CHUNK_ROWS = 10_000
+logger = logging.getLogger(__name__)
+CHUNK_ROWS = 10_000  # master data: progress is reported every this many rows
 SALES_LINE_CONTENT_KEY = ("store", "invoice", "product", "sold_at", "quantity", "unit_price", "customer_id")
 
 
@@ -51,8 +58,31 @@ class Counts:
         self.updated += changes.updated
         self.unchanged += changes.unchanged
 
+    @classmethod
+    def of_batch(cls, batch: ImportBatch) -> Counts:
+        """The counts a batch recorded with its last committed chunk (where a resumed run starts)."""
+        return cls(**{name: getattr(batch, column) for name, column in BATCH_COLUMNS.items()})
 
-WRITER_COUNTS = frozenset({"inserted", "updated", "unchanged"})
+    def source_part(self) -> dict:
+        """The counts the validating side keeps (the writer adds inserted / updated / unchanged itself)."""
+        return {name: getattr(self, name) for name in SOURCE_COUNTS}
+
+
+BATCH_COLUMNS = {
+    "rows_read": "rows_read",
+    "committed": "rows_committed",
+    "quarantined": "rows_quarantined",
+    "duplicates": "rows_skipped_duplicates",
+    "invalid": "rows_invalid",
+    "inserted": "rows_inserted",
+    "updated": "rows_updated",
+    "unchanged": "rows_unchanged",
+}
+SOURCE_COUNTS = tuple(field.name for field in fields(Counts) if field.name not in {"inserted", "updated", "unchanged"})
+
+
+class BatchMovedOn(Exception):
+    """Another run of the same batch committed a chunk first: this run stops and leaves the batch to it."""
 
 
 # ---------------------------------------------------------------- progress (a file, readable during the transaction)
@@ -228,14 +258,15 @@ def _with_line_no(cells, record: dict, validator: RowValidator) -> list:
 def run_facts(
     batch: ImportBatch, spec: KindSpec, source: Source, validator: RowValidator, progress: Progress
 ) -> Counts:
-    """Validate chunk by chunk while a writer upserts the valid rows and stores the quarantine, all inside ONE
-    transaction that also marks the batch finished: a killed process leaves nothing behind.
+    """Validate chunk by chunk while a writer commits each chunk (rows, quarantine, the batch's counts so far) in
+    its own transaction, then marks the batch finished. A batch that already has chunks in resumes after them: the
+    rows before are validated again only to know their keys (a later duplicate of one is still a duplicate).
 
     Outside a surrounding transaction (command line, worker) the writer is a forked child process with its own
     database connection, so validation and writing use both cores (a thread would not: the GIL hand-offs of
     executemany starve it). Inside one (tests, callers that want the import in their transaction) everything runs
     in the calling process."""
-    counts, key_set = Counts(), KeySet()
+    counts, key_set = Counts.of_batch(batch), KeySet()
     key_fields = _duplicate_key(spec, validator)
     if spec.writer is not None:  # a kind of another app: its writer takes the parsed records
         builder, upserter = _RecordBuilder(), spec.writer(batch)
@@ -251,10 +282,15 @@ def run_facts(
             batch_id=batch.pk,
         )
     writer = _ChunkWriter(batch, upserter, counts)
+    size = limit("IMPORT_CHUNK_ROWS")
 
-    def produce() -> Iterator[tuple[list, list]]:
-        for chunk in _chunks(source.rows, CHUNK_ROWS):
-            yield _validate_chunk(chunk, validator, builder, key_fields, key_set, counts)
+    def produce() -> Iterator[tuple[list, list, dict]]:
+        rows = iter(source.rows)
+        for chunk in _chunks(itertools.islice(rows, counts.rows_read), size):
+            _validate_chunk(chunk, validator, builder, key_fields, key_set, Counts())
+        for chunk in _chunks(rows, size):
+            valid, quarantine = _validate_chunk(chunk, validator, builder, key_fields, key_set, counts)
+            yield valid, quarantine, counts.source_part()
             progress.update(counts, source.position(), "write" if writer.chunks_written else "validate")
 
     if connection.in_atomic_block or os.environ.get("OPSDESK_IMPORT_PROCESSES") == "0":
@@ -264,46 +300,79 @@ def run_facts(
     return counts
 
 
+LOCKED_RETRIES = 10  # a chunk whose transaction found SQLite locked past the busy timeout is tried again
+
+
 class _ChunkWriter:
-    """Consumes validated chunks in one transaction: upsert rows, store quarantine rows, then finish the batch."""
+    """Commits validated chunks one transaction each: upsert rows, store quarantine rows and record the batch's
+    counts so far; a last short transaction finishes the batch."""
 
     def __init__(self, batch: ImportBatch, upserter: Upserter, counts: Counts):
         self.batch, self.upserter, self.counts = batch, upserter, counts
+        self.recorded_rows = counts.rows_read  # the batch's rows_read as this run last committed it
         self.chunks_written = 0
 
-    def run(self, chunks: Iterable[tuple[list, list]], on_chunk: Callable[[], None] | None = None) -> None:
-        batch = self.batch
+    def run(self, chunks: Iterable[tuple[list, list, dict]], on_chunk: Callable[[], None] | None = None) -> None:
+        """Write every chunk, then mark the batch DRY_RUN or COMMITTED."""
+        if not self.recorded_rows:  # a fresh start: nothing of an earlier attempt is kept
+            QuarantineRow.objects.filter(batch=self.batch).delete()
+        for rows, quarantine, source_counts in chunks:
+            for attempt in itertools.count(1):
+                try:
+                    self._commit(rows, quarantine, source_counts)
+                    break
+                except OperationalError as error:
+                    if "locked" not in str(error) or attempt == LOCKED_RETRIES:
+                        raise
+                    logger.warning("import batch %s: %s, chunk tried again", self.batch.pk, error)
+                    time.sleep(attempt)
+            self.chunks_written += 1
+            if on_chunk is not None:
+                on_chunk()
         with transaction.atomic():
-            QuarantineRow.objects.filter(batch=batch).delete()
-            for rows, quarantine in chunks:
-                self._write(rows)
-                QuarantineRow.objects.bulk_create(
-                    [QuarantineRow(batch_id=batch.pk, **entry) for entry in quarantine], batch_size=2000
-                )
-                self.chunks_written += 1
-                if on_chunk is not None:
-                    on_chunk()
-            status = BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.COMMITTED
-            finish_batch(batch, self.counts, status)
+            self._record(self.counts)
+            status = BatchStatusChoices.DRY_RUN if self.batch.is_dry_run else BatchStatusChoices.COMMITTED
+            finish_batch(self.batch, self.counts, status)
 
+    def _commit(self, rows: list, quarantine: list, source_counts: dict) -> None:
+        """One chunk in one transaction; the counts change only once it is in."""
+        with transaction.atomic():
+            after = replace(self.counts, **source_counts)
+            changes = self._write(rows)
+            if changes is not None:
+                after.add_changes(changes)
+            QuarantineRow.objects.bulk_create(
+                [QuarantineRow(batch_id=self.batch.pk, **entry) for entry in quarantine], batch_size=2000
+            )
+            self._record(after)
+        for name in BATCH_COLUMNS:  # in place: in one process the validating side shares this object
+            setattr(self.counts, name, getattr(after, name))
+        self.recorded_rows = after.rows_read
 
-    def _write(self, rows: list) -> None:
+    def _record(self, counts: Counts) -> None:
+        """Store the counts on the batch, unless another run of it committed a chunk since this run's last one."""
+        columns = {column: getattr(counts, name) for name, column in BATCH_COLUMNS.items()}
+        if not ImportBatch.objects.filter(pk=self.batch.pk, rows_read=self.recorded_rows).update(**columns):
+            raise BatchMovedOn(f"import batch {self.batch.pk} was moved on by another run")
+
+    def _write(self, rows: list) -> ChangeCounts | None:
         """Upsert a chunk (a dry run only counts what it would change); a kind's own writer may report the split
         by returning ChangeCounts."""
         if isinstance(self.upserter, Upserter):
-            self.counts.add_changes(self.upserter.write(rows, apply=not self.batch.is_dry_run))
-        elif not self.batch.is_dry_run:
+            return self.upserter.write(rows, apply=not self.batch.is_dry_run)
+        if not self.batch.is_dry_run:
             changes = self.upserter.write(rows)
             if isinstance(changes, ChangeCounts):
-                self.counts.add_changes(changes)
+                return changes
+        return None
 
 
 IN_FLIGHT = 3  # chunks sent but not yet written: memory stays flat however large the file
 
 
 def _run_in_writer_process(writer: _ChunkWriter, produced: Iterator) -> None:
-    """Feed chunks to a forked writer through a pipe; it acknowledges each chunk and reports done or its error.
-    If this process dies, the writer reads end-of-file mid-transaction and rolls back."""
+    """Feed chunks to a forked writer through a pipe; it acknowledges each committed chunk and reports done or its
+    error. If this process dies, the writer reads end-of-file and rolls back the chunk it was writing."""
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe()
     connection.close()  # the child must not share this process's database connection
@@ -319,16 +388,16 @@ def _run_in_writer_process(writer: _ChunkWriter, produced: Iterator) -> None:
             outcome["sent"] = _sent(outcome) + 1
             while ours.poll() and _receive(ours, writer, outcome):
                 pass
-        ours.send(("end", asdict(writer.counts)))
+        ours.send(("end", None))
         while "done" not in outcome and _receive(ours, writer, outcome):
             pass
     finally:
         ours.close()
         child.join()
-    if outcome.get("error"):
-        raise RuntimeError(outcome["error"])
     if "done" not in outcome:
         raise RuntimeError(f"the import writer stopped (exit code {child.exitcode})")
+    for name, number in outcome["done"].items():  # inserted / updated / unchanged were counted by the writer
+        setattr(writer.counts, name, number)
 
 
 def _sent(outcome: dict) -> int:
@@ -344,32 +413,35 @@ def _receive(pipe, writer: _ChunkWriter, outcome: dict) -> bool:
     if kind == "ack":
         writer.chunks_written = value
         return True
-    outcome[kind] = value or True
+    if kind == "moved_on":
+        raise BatchMovedOn(value)
     if kind == "error":
         raise RuntimeError(value)
+    outcome[kind] = value
     return False
 
 
 def _writer_main(pipe, importer_end, writer: _ChunkWriter) -> None:
-    """The writer process: one transaction over every chunk received; end-of-file before 'end' rolls it back."""
+    """The writer process: one transaction per chunk received; end-of-file before 'end' rolls back the open one."""
     importer_end.close()  # else this process holds the pipe open itself and never sees the importer die
     status = 1
     try:
+
         def chunks() -> Iterator:
             while True:
-                kind, value = pipe.recv()  # EOFError when the importer died: the transaction rolls back
+                kind, value = pipe.recv()  # EOFError when the importer died
                 if kind == "end":
-                    for name, number in value.items():
-                        if name not in WRITER_COUNTS:  # those the writer counted itself
-                            setattr(writer.counts, name, number)
                     return
                 yield value
 
         writer.run(chunks(), on_chunk=lambda: pipe.send(("ack", writer.chunks_written)))
-        pipe.send(("done", None))
+        pipe.send(("done", asdict(writer.counts)))
         status = 0
     except EOFError:
         pass
+    except BatchMovedOn as error:
+        with contextlib.suppress(OSError):
+            pipe.send(("moved_on", str(error)))
     except BaseException as error:  # reported to the importer, which marks the batch failed
         with contextlib.suppress(OSError):
             pipe.send(("error", f"{type(error).__name__}: {error}"))
@@ -380,14 +452,8 @@ def _writer_main(pipe, importer_end, writer: _ChunkWriter) -> None:
 
 def finish_batch(batch: ImportBatch, counts: Counts, status: str, message: str = "") -> None:
     """Record the outcome (inside the caller's transaction, so rows and status commit together)."""
-    batch.rows_read = counts.rows_read
-    batch.rows_committed = counts.committed
-    batch.rows_quarantined = counts.quarantined
-    batch.rows_skipped_duplicates = counts.duplicates
-    batch.rows_invalid = counts.invalid
-    batch.rows_inserted = counts.inserted
-    batch.rows_updated = counts.updated
-    batch.rows_unchanged = counts.unchanged
+    for name, column in BATCH_COLUMNS.items():
+        setattr(batch, column, getattr(counts, name))
     batch.status = status
     batch.message = message
     batch.finished_at = timezone.now()
@@ -465,4 +531,3 @@ def _reject_master(batch: ImportBatch, accepted: list, quarantine: list, counts:
         else _("主数据导入要求全部行正确：%(n)s 行有错误，本批未写入任何数据。") % {"n": counts.invalid}
     )
     finish_batch(batch, counts, status, message)
-

@@ -34,7 +34,7 @@ from opsdesk.imports.kinds import KINDS, kind_spec
 from opsdesk.imports.limits import limit
 from opsdesk.imports.mapping import guess_mapping, mapping_problems
 from opsdesk.imports.models import ImportBatch, ImportFile, MappingProfile
-from opsdesk.imports.pipeline import Progress, run_facts, run_master
+from opsdesk.imports.pipeline import BatchMovedOn, Progress, run_facts, run_master
 from opsdesk.imports.sources import SourceError, open_source
 from opsdesk.imports.validation import Lookups, MappingError, RowValidator
 
@@ -173,6 +173,7 @@ def import_batch_configure(
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status not in (S.DRAFT, *UNFINISHED):
             raise ValidationError(_("该批次已处理，不能再修改映射。"))
+        previous = batch.fingerprint
         batch.mapping, batch.defaults = mapping, defaults
         if save_as:
             batch.mapping_profile = mapping_profile_save(
@@ -186,6 +187,11 @@ def import_batch_configure(
                 encoding=batch.encoding,
             )
         batch.fingerprint = _fingerprint(batch)
+        if batch.rows_read and batch.fingerprint != previous:  # its committed chunks were read with the old mapping
+            raise ValidationError(
+                _("该批次已按原映射写入 %(rows)s 行，不能再修改映射：请重试该批次，或重新上传文件。")
+                % {"rows": batch.rows_committed}
+            )
         earlier = None
         if not batch.is_dry_run:
             earlier = (
@@ -216,7 +222,7 @@ def import_batch_enqueue(batch: ImportBatch) -> None:
 
 
 def import_batch_retry(*, actor, batch: ImportBatch) -> ImportBatch:
-    """Queue an interrupted or failed batch again (it restarts from the file; nothing was half-written)."""
+    """Queue an interrupted or failed batch again (it resumes after its last committed chunk)."""
     _assert_can_import(actor, batch.kind)
     with transaction.atomic():
         updated = ImportBatch.objects.filter(pk=batch.pk, status__in=UNFINISHED).update(status=S.PENDING, message="")
@@ -243,6 +249,8 @@ def import_batch_run(*, batch_id: int, callback=None) -> ImportBatch:
             open_source(batch.file.path, batch.encoding or None, name=batch.file.original_name) as source,
         ):
             _run_source(batch, source, progress)
+    except BatchMovedOn:  # another run of this batch is ahead: the batch is its to finish
+        logger.info("import batch %s: another run is writing it, this one stopped", batch.pk)
     except (SourceError, MappingError, PermissionDenied, ValidationError) as error:
         _fail(batch, " ".join(getattr(error, "messages", [str(error)])))
     except Exception as error:
@@ -272,6 +280,14 @@ def _run_source(batch: ImportBatch, source, progress: Progress) -> None:
 
 
 def _fail(batch: ImportBatch, message: str) -> None:
+    """Mark the batch failed, saying how many rows its committed chunks hold (a retry resumes after them)."""
+    committed = ImportBatch.objects.filter(pk=batch.pk).values_list("rows_read", "rows_committed").first()
+    if committed and committed[0]:
+        message += " " + _("已写入前 %(read)s 行中的 %(rows)s 行；重试将从第 %(next)s 行继续。") % {
+            "read": committed[0],
+            "rows": committed[1],
+            "next": committed[0] + 1,
+        }
     ImportBatch.objects.filter(pk=batch.pk).update(status=S.FAILED, message=message[:2000], finished_at=timezone.now())
 
 

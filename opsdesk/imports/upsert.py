@@ -4,7 +4,8 @@ PostgreSQL share, telling inserted, updated and unchanged rows apart.
 Each chunk is loaded into a temporary staging table with the target's column types (PostgreSQL: COPY; SQLite:
 executemany), compared with the table in SQL (so values are compared as the database stores them: numeric scale,
 dates, time zones), then written with one INSERT ... SELECT ... ON CONFLICT that leaves unchanged rows alone.
-The previous values of updated rows go to the audit trail. Everything runs inside the caller's transaction.
+The previous values of updated rows go to the audit trail. Everything runs inside the caller's transaction (the
+staging table lives only as long as one write: the importer commits chunk by chunk).
 """
 
 from __future__ import annotations
@@ -72,7 +73,6 @@ class Upserter:
         self.statement = (
             f"INSERT INTO {self.table} ({column_list}) VALUES ({', '.join(['%s'] * len(self.columns))}) {self.conflict}"
         )
-        self._staged = False
 
     def write(self, rows: list[tuple], *, apply: bool = True) -> ChangeCounts:
         """Upsert one chunk (or, with apply=False, only count what it would do)."""
@@ -97,21 +97,18 @@ class Upserter:
                 )
                 if before:
                     self._audit(before, self._instances(changed), changed)
-            cursor.execute(f"DELETE FROM {STAGE}")
+            cursor.execute(f"DROP TABLE {STAGE}")
         return ChangeCounts(len(rows) - matched, len(changed), matched - len(changed))
 
     def _stage(self, cursor, rows: list[tuple]) -> None:
         column_list = ", ".join(self.columns)
-        if not self._staged:
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-            if self.is_postgres:
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE {STAGE} ON COMMIT DROP AS "
-                    f"SELECT {column_list} FROM {self.table} WITH NO DATA"
-                )
-            else:  # the column affinities of the table, so stored values compare alike
-                cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS SELECT {column_list} FROM {self.table} WHERE 0")
-            self._staged = True
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")  # one left by a write that failed midway
+        if self.is_postgres:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGE} ON COMMIT DROP AS SELECT {column_list} FROM {self.table} WITH NO DATA"
+            )
+        else:  # the column affinities of the table, so stored values compare alike
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} AS SELECT {column_list} FROM {self.table} WHERE 0")
         if self.is_postgres:
             with cursor.cursor.copy(f"COPY {STAGE} ({column_list}) FROM STDIN") as copy:
                 for row in rows:

@@ -6,3 +6,8 @@ class InventoryConfig(AppConfig):
     name = "opsdesk.inventory"
     label = "inventory"
     verbose_name = _("库存")
+
+    def ready(self) -> None:
+        from opsdesk.inventory import kpis
+
+        kpis.register_extensions()

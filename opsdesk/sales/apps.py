@@ -37,3 +37,6 @@ class SalesConfig(AppConfig):
                 ],
             )
         )
+        from opsdesk.sales import kpis
+
+        kpis.register_extensions()

@@ -189,7 +189,7 @@ class Ticket(models.Model):
                                 related_name="+", verbose_name=pgettext_lazy("ticket", "商品"))
     supplier = models.ForeignKey("purchasing.Supplier", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("供应商"))
-    employee = models.ForeignKey("core.Employee", on_delete=models.SET_NULL, null=True, blank=True,
+    employee = models.ForeignKey("people.Employee", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("涉及员工"))
     finding = models.ForeignKey("storeops.Finding", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("巡检问题"))

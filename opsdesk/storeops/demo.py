@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from opsdesk.core.audit import audit_bulk
 from opsdesk.core.choices import RoleChoices
-from opsdesk.core.models import Employee, Store, User
+from opsdesk.core.models import Store, User
+from opsdesk.people.models import Employee
 from opsdesk.storeops import scoring, services
 from opsdesk.storeops.choices import (
     ActionStatusChoices,

@@ -659,6 +659,7 @@ def _plan_users(employees, positions, stores, supervisor_groups) -> list[DemoUse
         DemoUserRecord(f"staff_{stores[flagship].code.lower()}", "staff", first("CLERK", flagship),
                        store_indexes=[flagship]),
         DemoUserRecord("auditor", "auditor", first("AUDITOR"), has_company_scope=True),
+        DemoUserRecord("hr", "hr", first("HR_SPECIALIST"), has_company_scope=True),
         DemoUserRecord("admin", "admin", first("SYSTEM_ADMIN"), has_company_scope=True),
     ]
 

@@ -30,8 +30,9 @@ from opsdesk.core.bulk import bulk_insert, deferred_indexes, truncate_tables
 from opsdesk.core.choices import RoleChoices
 from opsdesk.core.demo import DEMO_PASSWORD, extensions, names
 from opsdesk.core.demo.generate import FORMATS, DemoPlan, StoreFacts, iter_store_facts, plan_company
-from opsdesk.core.models import Company, Department, Employee, Position, Region, Store, User
+from opsdesk.core.models import Company, Region, Store, User
 from opsdesk.inventory.models import GoodsReceipt, StockSnapshot
+from opsdesk.people.models import Department, Employee, Position
 from opsdesk.purchasing.models import Supplier
 from opsdesk.sales.models import Promotion, SkuDaySales, StoreDaySales
 

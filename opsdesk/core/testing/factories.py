@@ -13,10 +13,11 @@ from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from opsdesk.core.choices import RoleChoices
-from opsdesk.core.models import ApiToken, Company, Department, Employee, Position, Region, Store, User
+from opsdesk.core.models import ApiToken, Company, Region, Store, User
+from opsdesk.people.models import Department, Employee, Position
 
 #: Roles that see the whole company by default (everyone else is scoped to regions or stores).
-COMPANY_WIDE_ROLES = frozenset({RoleChoices.COO, RoleChoices.AUDITOR, RoleChoices.ADMIN})
+COMPANY_WIDE_ROLES = frozenset({RoleChoices.COO, RoleChoices.AUDITOR, RoleChoices.ADMIN, RoleChoices.HR})
 
 
 class CompanyFactory(DjangoModelFactory):

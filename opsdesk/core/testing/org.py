@@ -21,7 +21,7 @@ from auditlog.models import LogEntry
 from django.db import models
 
 from opsdesk.core.choices import RoleChoices
-from opsdesk.core.models import Company, Employee, Region, Store, User
+from opsdesk.core.models import Company, Region, Store, User
 from opsdesk.core.testing.factories import (
     CompanyFactory,
     EmployeeFactory,
@@ -30,6 +30,7 @@ from opsdesk.core.testing.factories import (
     UserFactory,
     make_user,
 )
+from opsdesk.people.models import Employee
 
 ROLES: tuple[str, ...] = tuple(role.value for role in RoleChoices)
 

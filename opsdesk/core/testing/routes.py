@@ -21,10 +21,6 @@ def _region(org, user, in_scope):
     return org.region_for(user, in_scope)
 
 
-def _employee(org, user, in_scope):
-    return org.employee_for(user, in_scope)
-
-
 def _account(org, user, in_scope):
     return org.user_for(user, in_scope)
 
@@ -106,8 +102,6 @@ ROUTES = [
     Route("core:token_revoke", "self-service", methods=("POST",), make_object=_token, model=ApiToken),
     Route("api-1.0.0:openapi-json", "self-service"),
     Route("api-1.0.0:openapi-view", "self-service"),
-    Route("core:employee_list", "list", area="people", make_object=_employee),
-    Route("core:employee_detail", "detail", area="people", make_object=_employee),
     # Accounts, roles and the audit trail.
     Route("core:user_list", "list", area="users", make_object=_account, link=_account_link),
     Route("core:user_add", "add", area="users", model=User, post_data=_new_account_data),
@@ -117,8 +111,6 @@ ROUTES = [
     # audit_detail checks the role before looking the entry up: 403 for every entry, in scope or not.
     Route("core:audit_detail", "detail", area="audit", make_object=_audit_entry, hidden_status=403),
     # REST API.
-    Route("GET /api/v1/employees/", "api-list", area="people", make_object=_employee),
-    Route("GET /api/v1/employees/{employee_id}/", "api-detail", area="people", make_object=_employee),
 ]
 
 # Organisation: the kit's pages and REST operations of stores and regions. The API's DELETE gets a row nothing

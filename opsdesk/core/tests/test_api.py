@@ -133,11 +133,14 @@ def test_employee_list_filters_by_store_within_scope(client, org):
     # given
     _token, key = make_token(org.users["regional_manager"])
     # when
-    mine = client.get("/api/v1/employees/", {"store_id": org.stores["a1"].pk}, **_bearer(key))
-    foreign = client.get("/api/v1/employees/", {"store_id": org.stores["b1"].pk}, **_bearer(key))
-    # then
+    mine = client.get("/api/v1/people/employees/", {"store": org.stores["a1"].pk}, **_bearer(key))
+    foreign = client.get("/api/v1/people/employees/", {"store": org.stores["b1"].pk}, **_bearer(key))
+    unknown = client.get("/api/v1/people/employees/", {"store": 999_999}, **_bearer(key))
+    # then: a store outside the scope reads exactly like one that does not exist
     assert [item["employee_no"] for item in mine.json()["items"]] == ["E-A1"]
-    assert foreign.json() == {"items": [], "count": 0}
+    assert (foreign.status_code, unknown.status_code) == (400, 400)
+    assert foreign.json()["detail"].replace(str(org.stores["b1"].pk), "ID") == unknown.json()["detail"].replace(
+        "999999", "ID")
 
 
 def test_regions_list_shows_the_regions_in_scope(client, org):

@@ -24,8 +24,9 @@ from opsdesk.core.choices import RoleChoices
 from opsdesk.core.demo import DEMO_PASSWORD, build_demo, demo_exists, demo_logins
 from opsdesk.core.demo.generate import RECEIPT_DAYS, ean13, iter_store_facts, plan_company, store_facts
 from opsdesk.core.demo.load import DAY_COLUMNS, DemoExistsError
-from opsdesk.core.models import Company, Employee, Position, Store, User
+from opsdesk.core.models import Company, Store, User
 from opsdesk.inventory.models import GoodsReceipt, StockSnapshot
+from opsdesk.people.models import Employee, Position
 from opsdesk.sales.models import Promotion, SkuDaySales, StoreDaySales
 
 END = date(2025, 3, 31)  # 120 days from 2024-12-02: the 2025 Spring Festival (Jan 29) sits in the middle

@@ -108,7 +108,7 @@ def _bearer(org, role: str = "coo") -> dict:
 @pytest.mark.parametrize(
     "url",
     [f"/api/v1/stores/?page={HUGE}", f"/api/v1/stores/?page_size={HUGE}",
-     f"/api/v1/purchasing/supplier-contacts/?supplier_id=-{HUGE}", f"/api/v1/employees/?store_id={HUGE}",
+     f"/api/v1/purchasing/supplier-contacts/?supplier_id=-{HUGE}", f"/api/v1/people/employees/?store={HUGE}",
      f"/api/v1/replenishment/proposals/?supplier={HUGE}"],
 )
 def test_an_impossible_page_or_id_in_the_query_is_422(client, org, url):

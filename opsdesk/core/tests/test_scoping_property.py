@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opsdesk.core.choices import RoleChoices
-from opsdesk.core.models import Company, Employee, Region, Store
+from opsdesk.core.models import Company, Region, Store
 from opsdesk.core.permissions import role_can
 from opsdesk.core.testing.factories import (
     CompanyFactory,
@@ -17,6 +17,7 @@ from opsdesk.core.testing.factories import (
     StoreFactory,
     make_user,
 )
+from opsdesk.people.models import Employee
 
 PROPERTY_SETTINGS = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

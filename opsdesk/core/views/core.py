@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from opsdesk.core import hooks, selectors, services
 from opsdesk.core.choices import RoleChoices
-from opsdesk.core.filtersets import EmployeeFilterSet, UserFilterSet
+from opsdesk.core.filtersets import UserFilterSet
 from opsdesk.core.forms import ApiTokenForm, UserForm
-from opsdesk.core.models import ApiToken, Employee, User
+from opsdesk.core.models import ApiToken, User
 from opsdesk.core.permissions import areas, user_can
-from opsdesk.core.tables import EmployeeTable, UserTable
-from opsdesk.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView
+from opsdesk.core.tables import UserTable
+from opsdesk.core.views.generic import ObjectEditView, ObjectListView
 
 
 @login_required
@@ -51,24 +51,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = redirect(next_url)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", httponly=True)
     return response
-
-
-class EmployeeListView(ObjectListView):
-    model = Employee
-    filterset_class = EmployeeFilterSet
-    table_class = EmployeeTable
-    export_filename = "employees"
-
-    def get_queryset(self, request, action="view"):
-        return selectors.employee_list(user=request.user, action=action)
-
-
-class EmployeeDetailView(ObjectDetailView):
-    model = Employee
-    fields = ["employee_no", "name", "store", "department", "position", "hire_date", "status", "phone", "email"]
-
-    def get_queryset(self, request, action="view"):
-        return selectors.employee_list(user=request.user, action=action)
 
 
 class UserListView(ObjectListView):

@@ -1,0 +1,1 @@
+"""Services of the people app, one module per area (see areas.py)."""

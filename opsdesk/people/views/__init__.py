@@ -1,0 +1,1 @@
+"""Views of the people app, one module per area (see areas.py)."""
