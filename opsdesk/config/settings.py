@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     # ninja serves the API docs' Swagger UI from its own static files (the CDN otherwise).
     "ninja",
     "opsdesk.core",
-    "opsdesk.people",
     "opsdesk.catalog",
     "opsdesk.purchasing",
     "opsdesk.sales",
@@ -71,6 +70,7 @@ INSTALLED_APPS = [
     "opsdesk.imports",
     "opsdesk.storeops",
     "opsdesk.service",
+    "opsdesk.people",
     "opsdesk.forecasting",
     "opsdesk.replenishment",
     "opsdesk.cockpit",

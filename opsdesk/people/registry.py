@@ -15,3 +15,11 @@ def register_all() -> None:
         module.register()
         items.extend(getattr(module, "MENU_ITEMS", ()))
     register_group(MenuGroup(pgettext_lazy("menu", "人员"), items))
+    from opsdesk.core.demo import extensions
+    from opsdesk.people.demo import demo_builder
+
+    extensions.register("people", demo_builder)
+    from opsdesk.core.extensions import register_brief_section
+    from opsdesk.people.brief import brief_section
+
+    register_brief_section(brief_section)

@@ -343,7 +343,7 @@ def test_one_demo_user_per_role_sees_its_scope(demo):
     # then
     assert sorted(users) == sorted(RoleChoices.values)
     assert visible == {
-        "coo": every_store, "auditor": every_store, "admin": every_store, "regional_manager": east,
+        "coo": every_store, "auditor": every_store, "admin": every_store, "hr": every_store, "regional_manager": east,
         "supervisor": east, "store_manager": ["SH001"], "staff": ["SH001"], "supplier": [],
     }
     assert not Store.objects.for_user(users["auditor"], "change").exists()
@@ -353,7 +353,7 @@ def test_one_demo_user_per_role_sees_its_scope(demo):
     with FAST_HASHER:
         assert users["store_manager"].check_password(DEMO_PASSWORD)
     assert [row[1] for row in demo_logins()] == [
-        "coo", "region_east", "supervisor", "manager_sh001", "staff_sh001", "auditor", "admin", "supplier"
+        "coo", "region_east", "supervisor", "manager_sh001", "staff_sh001", "auditor", "hr", "admin", "supplier"
     ]
     assert demo.logins == demo_logins()
 
