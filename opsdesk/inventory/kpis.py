@@ -4,13 +4,13 @@ ready().
 Every period is a pair of local dates, both included. The figures follow the definitions the other pages use:
 - stockouts: the sales facts' stockout flag (a store x SKU day out of stock), which the cockpit's SKU drill-down
   counts as stockout days and forecasting treats as unavailable days, over the store x SKU days forecasting
-  densifies (from the pair's first fact on, closed store days left out);
+  densifies (from the pair's first fact in the period on, closed store days left out);
 - overstock: the replenishment plan's inventory health (stock beyond the overstock cover, at unit cost), read from
   the plan's persisted per-store summary as the cockpit reads it;
 - stock value: the plan's valuation (latest snapshot per store x SKU, negative stock as zero, the snapshot's unit
   cost or else the product's cost, active products), taken at the period's last day.
 
-Shrink is not measured: there are no stocktake or write-off facts (see the module's KPIS note).
+Shrink is not measured: there are no stocktake or write-off facts (see the note above KPIS).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.db import connection
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Count, Sum
 
 from opsdesk.core import extensions
 from opsdesk.core.extensions import KpiDefinition, KpiScope, Period
 from opsdesk.core.models import Store
 from opsdesk.sales.models import SkuDaySales, StoreDaySales
 
-PLAN_DONE = "done"  # replenishment.choices.PlanRunStatusChoices.DONE
+SPAN = 10**6  # above any date ordinal: `store id * SPAN + ordinal` keys one store day
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -54,9 +54,16 @@ def _as_date(value) -> date:
 # ------------------------------------------------------------------------------------------------ stockouts
 
 
-def _pair_days(scope: KpiScope, period: Period) -> int:
+def _closed_day_keys(scope: KpiScope, period: Period) -> np.ndarray:
+    """The scope's closed store days of the period as sorted keys `store id * SPAN + date ordinal`."""
+    closed = scope.restrict(StoreDaySales.objects.filter(date__gte=period[0], date__lte=period[1], is_open=False))
+    return np.sort(np.asarray([store_id * SPAN + day.toordinal() for store_id, day in
+                               closed.values_list("store_id", "date")], dtype=np.int64))
+
+
+def _pair_days(scope: KpiScope, period: Period, closed: np.ndarray) -> int:
     """Store x SKU days of the period: for every pair with a sales fact in it, the days from its first fact to the
-    period's end, less the store's closed days (two queries; pairs are grouped by store and first day in SQL)."""
+    period's end, less the store's closed days (pairs are grouped by store and first day in SQL)."""
     start, end = period
     where, params = _store_condition(scope, "store_id")
     groups = _fetch(
@@ -68,27 +75,33 @@ def _pair_days(scope: KpiScope, period: Period) -> int:
     store = np.asarray([row[0] for row in groups], dtype=np.int64)
     first = np.asarray([_as_date(row[1]).toordinal() for row in groups], dtype=np.int64)
     pairs = np.asarray([row[2] for row in groups], dtype=np.int64)
-    closed = scope.restrict(StoreDaySales.objects.filter(date__gte=start, date__lte=end, is_open=False))
-    # One sorted key per closed store day: the closed days of a store from a day on are a searchsorted range.
-    span = 10**6  # > any date ordinal
-    keys = np.sort(np.asarray([store_id * span + day.toordinal() for store_id, day in
-                               closed.values_list("store_id", "date")], dtype=np.int64))
     last = end.toordinal()
-    closed_after = (np.searchsorted(keys, store * span + last, side="right")
-                    - np.searchsorted(keys, store * span + first, side="left"))
+    # The closed days of a store from a day on are one searchsorted range of the sorted keys.
+    closed_after = (np.searchsorted(closed, store * SPAN + last, side="right")
+                    - np.searchsorted(closed, store * SPAN + first, side="left"))
     return int((pairs * (last - first + 1 - closed_after)).sum())
+
+
+def _stockout_days(scope: KpiScope, period: Period, closed: np.ndarray) -> int:
+    """Store x SKU days flagged out of stock in the period, on days the store was open."""
+    per_day = (scope.restrict(SkuDaySales.objects.filter(date__gte=period[0], date__lte=period[1], is_stockout=True))
+               .order_by().values_list("store_id", "date").annotate(n=Count("pk")))
+    keys, counts = [], []
+    for store_id, day, n in per_day:  # one row per store and day, not per fact
+        keys.append(store_id * SPAN + _as_date(day).toordinal())
+        counts.append(n)
+    is_open = ~np.isin(np.asarray(keys, dtype=np.int64), closed)
+    return int(np.asarray(counts, dtype=np.int64)[is_open].sum())
 
 
 def stockout_rate_percent(scope: KpiScope, period: Period) -> float | None:
     """Store x SKU days flagged out of stock as % of the store x SKU days of the period (see `_pair_days`); None
     without sales facts in the scope and period."""
-    days = _pair_days(scope, period)
+    closed = _closed_day_keys(scope, period)
+    days = _pair_days(scope, period, closed)
     if not days:
         return None
-    closed = StoreDaySales.objects.filter(store_id=OuterRef("store_id"), date=OuterRef("date"), is_open=False)
-    out = scope.restrict(SkuDaySales.objects.filter(date__gte=period[0], date__lte=period[1], is_stockout=True)
-                         ).exclude(Exists(closed)).count()
-    return out * 100.0 / days
+    return _stockout_days(scope, period, closed) * 100.0 / days
 
 
 # ------------------------------------------------------------------------------------------------ plan and stock
@@ -97,9 +110,10 @@ def stockout_rate_percent(scope: KpiScope, period: Period) -> float | None:
 def _latest_plan(scope: KpiScope, period: Period):
     """The company's latest finished replenishment plan whose stock date (the day before its plan date) is in the
     period, or None."""
+    from opsdesk.replenishment.choices import PlanRunStatusChoices
     from opsdesk.replenishment.models import PlanRun
 
-    return (PlanRun.objects.filter(company_id=scope.company_id, status=PLAN_DONE,
+    return (PlanRun.objects.filter(company_id=scope.company_id, status=PlanRunStatusChoices.DONE,
                                    plan_date__gt=period[0], plan_date__lte=period[1] + timedelta(days=1))
             .order_by("-plan_date", "-finished_at", "-pk").first())
 

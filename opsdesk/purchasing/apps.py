@@ -45,3 +45,6 @@ class PurchasingConfig(AppConfig):
         scheduler.register("purchasing_document_reminders", hour=7, minute=30,
                            enqueue=jobs.enqueue_document_reminders)
         extensions.register("purchasing", demo_builder)
+        from opsdesk.purchasing import kpis
+
+        kpis.register_extensions()

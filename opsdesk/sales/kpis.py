@@ -81,7 +81,7 @@ def target_achievement_percent(scope: KpiScope, period: Period) -> float | None:
     targets = scope.restrict(target_model.objects.filter(month__gte=first_month, month__lte=end))
     total = Decimal(0)
     # One row per distinct (month, amount): the daily target rounds per store-month, as the rollups round it.
-    for month, amount, stores in targets.values("month", "amount").annotate(n=Count("pk")).values_list(
+    for month, amount, stores in targets.order_by().values("month", "amount").annotate(n=Count("pk")).values_list(
             "month", "amount", "n"):
         month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
         days = (min(month_end, end) - max(month, start)).days + 1

@@ -10,10 +10,11 @@ class StoreOpsConfig(AppConfig):
     def ready(self) -> None:
         from opsdesk.core import scheduler
         from opsdesk.core.demo import extensions
-        from opsdesk.storeops import jobs, registry
+        from opsdesk.storeops import jobs, kpis, registry
         from opsdesk.storeops.demo import demo_builder
 
         registry.register_all()
+        kpis.register_extensions()
         extensions.register("storeops", demo_builder)
         scheduler.register("storeops_runs", hour=0, minute=5, enqueue=jobs.generate_scheduled_runs.enqueue)
         scheduler.register(

@@ -285,3 +285,25 @@ def test_every_registered_kpi_reads_in_both_languages():
         assert definition.name("en") == definition.name_en
         assert definition.name("zh-hans") == definition.name_zh
         assert callable(definition.measure)
+
+
+MEASURED_HERE = ("sales_", "inventory_", "storeops_", "purchasing_")
+
+
+@pytest.mark.parametrize("scope_kind", ["store", "company"])
+def test_every_kpi_measures_in_at_most_three_queries(org, march_totals, django_assert_max_num_queries, scope_kind):
+    # given: facts in several stores (the query count must not grow with the stores or the rows)
+    milk = product(org.company, "K-MILK")
+    for key in ("a1", "a2", "b1"):
+        sales_target(org.stores[key], date(2026, 3, 1), "31000.00")
+        for day in range(1, 11):
+            SkuDaySales.objects.create(store=org.stores[key], product=milk, date=date(2026, 3, day),
+                                       revenue=Decimal("10"), cost=Decimal("6"), quantity=Decimal(1),
+                                       is_stockout=day == 5)
+    scope = scope_of(org.stores["a1"]) if scope_kind == "store" else company_scope(org)
+    definitions = [d for code, d in extensions.kpis().items() if code.startswith(MEASURED_HERE)]
+    # when / then
+    assert len(definitions) == 12
+    for definition in definitions:
+        with django_assert_max_num_queries(3):
+            definition.measure(scope, MARCH)
