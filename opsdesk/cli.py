@@ -186,6 +186,38 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create your own company and its first administrator (the first step with your own data)."""
+    import getpass
+
+    _setup_django()
+    _migrate()
+    from django.core.exceptions import ValidationError
+
+    from opsdesk.core import services
+
+    password = os.environ.get("OPSDESK_ADMIN_PASSWORD") or ""
+    if not password:
+        if not sys.stdin.isatty():
+            raise SystemExit("set OPSDESK_ADMIN_PASSWORD (no terminal to ask for the administrator's password)")
+        password = getpass.getpass(f"password for {args.admin}: ")
+        if password != getpass.getpass("again: "):
+            raise SystemExit("the two passwords differ")
+    try:
+        company, admin = services.company_setup(
+            name=args.name, code=args.code, country=args.country, currency=args.currency, time_zone=args.time_zone,
+            language=args.language, admin_username=args.admin, admin_password=password, admin_email=args.email)
+    except ValidationError as error:
+        for field, messages in sorted(error.message_dict.items()):
+            for message in messages:
+                print(f"{field}: {message}", file=sys.stderr)
+        return 2
+    print(f"company {company.code} ({company.name}, {company.country}, {company.currency}, {company.time_zone}) "
+          f"created; sign in as {admin.username} (administrator, whole company)")
+    print("next: opsdesk import stores FILE --company " + company.code + "  (see README, 'Your own data')")
+    return 0
+
+
 def _company(code: str | None):
     from opsdesk.core.models import Company
 
@@ -359,6 +391,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--reset", action="store_true", help="regenerate the demo data")
     demo.add_argument("--no-serve", action="store_true", help="prepare the data and print the logins, then exit")
     demo.set_defaults(func=cmd_demo)
+
+    init = commands.add_parser("init", help="create your company and its first administrator")
+    init.add_argument("--name", required=True, help="company name, e.g. 华联超市")
+    init.add_argument("--code", required=True, help="short company code, e.g. HL")
+    init.add_argument("--country", default="CN", help="ISO 3166 code for public holidays (CN, US, GB, DE, ...)")
+    init.add_argument("--currency", default="CNY", help="ISO 4217 code (CNY, USD, GBP, EUR, ...)")
+    init.add_argument("--time-zone", default="Asia/Shanghai", help="IANA time zone, e.g. Europe/London")
+    init.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"], help="default interface language")
+    init.add_argument("--admin", default="admin", help="the administrator's user name")
+    init.add_argument("--email", default="", help="the administrator's e-mail")
+    init.set_defaults(func=cmd_init)
 
     serve = commands.add_parser("serve", help="run the production server (gunicorn)")
     serve.add_argument("--host", default=DEFAULT_HOST)

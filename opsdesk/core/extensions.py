@@ -8,6 +8,7 @@ domain app or the cockpit.
 - `register_inbox_provider(factory)`: `factory()` returns a provider (see `opsdesk.core.inbox_items.Provider`).
 - `register_cockpit_tile(fn)`: `fn(user, today) -> list[Tile]` for the user's scope.
 - `register_brief_section(fn)`: `fn(company_id, store_ids, day, language) -> BriefSection | None`.
+- `register_company_setup(fn)`: `fn(company)` preloads an app's defaults when a company is created (`opsdesk init`).
 
 Registering the same code or callable twice keeps one entry (ready() may run more than once in tests).
 """
@@ -156,3 +157,16 @@ def register_brief_section(function: BriefSectionFunction) -> None:
 
 def brief_section_functions() -> list[BriefSectionFunction]:
     return list(_BRIEF_SECTIONS)
+
+
+_COMPANY_SETUPS: list[Callable] = []
+
+
+def register_company_setup(function: Callable) -> None:
+    """Add an app's defaults for a new company: `function(company)`, idempotent (the career ladder, ...)."""
+    if function not in _COMPANY_SETUPS:
+        _COMPANY_SETUPS.append(function)
+
+
+def company_setup_functions() -> list[Callable]:
+    return list(_COMPANY_SETUPS)

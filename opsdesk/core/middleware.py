@@ -1,11 +1,53 @@
 """Request middleware of the core app."""
 
+import time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+
+
+@dataclass(frozen=True)
+class CompanyPreferences:
+    """What a request of a company's user runs with: the company's time zone and default language."""
+
+    time_zone: ZoneInfo
+    language: str
+
+
+_PREFERENCES: dict[int, tuple[float, CompanyPreferences]] = {}
+_PREFERENCES_SECONDS = 60.0
+
+
+def company_preferences(company_id: int) -> CompanyPreferences | None:
+    """The company's time zone and language, read at most once a minute per process (no query per request)."""
+    cached = _PREFERENCES.get(company_id)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < _PREFERENCES_SECONDS:
+        return cached[1]
+    from opsdesk.core.models import Company
+
+    row = Company.objects.filter(pk=company_id).values("time_zone", "language").first()
+    if row is None:
+        return None
+    try:
+        zone = ZoneInfo(row["time_zone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(settings.TIME_ZONE)
+    preferences = CompanyPreferences(zone, row["language"])
+    _PREFERENCES[company_id] = (now, preferences)
+    return preferences
+
+
+def forget_company_preferences(company_id: int) -> None:
+    """Drop the cached preferences (after the company's settings change)."""
+    _PREFERENCES.pop(company_id, None)
 
 
 class UserLanguageMiddleware:
-    """Activate the signed-in user's chosen interface language (after LocaleMiddleware picked a default)."""
+    """Activate the signed-in user's interface language (else the company's default, after LocaleMiddleware
+    picked one) and the company's time zone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,11 +55,21 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        signed_in = user is not None and user.is_authenticated
+        language = getattr(user, "language", "") if signed_in else ""
+        company = company_preferences(user.company_id) if signed_in and user.company_id else None
+        if company is not None:
+            timezone.activate(company.time_zone)
+            # The user's own choice first, then the language cookie (the sign-in page's switch), then the company.
+            if not language and settings.LANGUAGE_COOKIE_NAME not in getattr(request, "COOKIES", {}):
+                language = company.language
         if language in self.known:
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            timezone.deactivate()  # the next request on this thread starts from the default again
         if language in self.known:
             response.headers.setdefault("Content-Language", language)
         return response

@@ -27,7 +27,11 @@ class Company(models.Model):
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=200)
     country = models.CharField(_("国家/地区"), max_length=2, default="CN", help_text=_("ISO 3166 代码，用于节假日日历"))
-    currency = models.CharField(_("币种"), max_length=3, default="CNY")
+    currency = models.CharField(_("币种"), max_length=3, default="CNY", help_text=_("ISO 4217 代码，如 CNY、USD、EUR"))
+    time_zone = models.CharField(_("时区"), max_length=64, default="Asia/Shanghai",
+                                 help_text=_("IANA 时区，如 Asia/Shanghai"))
+    language = models.CharField(_("默认界面语言"), max_length=10, default="zh-hans",
+                                help_text=_("未自选语言的用户使用此语言"))
 
     permission_area = "org"
     scope_kind = "custom"
@@ -40,6 +44,29 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Country known to the holiday calendars, an ISO currency code, a real time zone, a UI language."""
+        import zoneinfo
+
+        import holidays
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        self.country = (self.country or "").strip().upper()
+        self.currency = (self.currency or "").strip().upper()
+        if self.country not in holidays.list_supported_countries():
+            errors["country"] = _("“%(value)s”不是支持的国家/地区代码（ISO 3166，如 CN、US、GB、DE）。") % {
+                "value": self.country}
+        if len(self.currency) != 3 or not self.currency.isalpha():
+            errors["currency"] = _("币种应为三个字母的 ISO 4217 代码，如 CNY、USD。")
+        if self.time_zone not in zoneinfo.available_timezones():
+            errors["time_zone"] = _("“%(value)s”不是有效的时区（如 Asia/Shanghai、Europe/London）。") % {
+                "value": self.time_zone}
+        if self.language not in {code for code, _name in settings.LANGUAGES}:
+            errors["language"] = _("不支持的界面语言。")
+        if errors:
+            raise ValidationError(errors)
 
     @staticmethod
     def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:

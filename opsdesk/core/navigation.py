@@ -35,6 +35,7 @@ MENU: list[MenuGroup] = [
     MenuGroup(
         _("系统"),
         [
+            MenuItem(_("公司设置"), "core:company_settings", "company_settings", "change"),
             MenuItem(_("用户与权限"), "core:user_list", "users"),
             MenuItem(_("审计日志"), "core:audit_list", "audit"),
             MenuItem(_("API 令牌"), "core:token_list", "org"),

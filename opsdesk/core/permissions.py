@@ -54,6 +54,8 @@ _MATRIX: dict[str, dict[str, frozenset[str]]] = {
         R.STAFF: READ,
         R.AUDITOR: READ,
     },
+    # The company's own settings (name, country for holidays, currency, time zone, default language).
+    "company_settings": {R.ADMIN: frozenset({VIEW, CHANGE}), R.COO: frozenset({VIEW, CHANGE})},
     # User accounts, roles and scopes.
     "users": {R.ADMIN: ALL},
     # The audit trail.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.kit.guards import assert_can, assign_fields, confirm_in_scope
-from opsdesk.core.models import ApiToken, User
+from opsdesk.core.models import ApiToken, Company, User
 
 USER_FIELDS = {"username", "first_name", "last_name", "email", "is_active", "role", "language", "has_company_scope"}
 
@@ -93,3 +93,59 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
     return token
+
+
+COMPANY_FIELDS = ("name", "country", "currency", "time_zone", "language")
+
+
+def company_setup(*, name: str, code: str, country: str, currency: str, time_zone: str, language: str,
+                  admin_username: str, admin_password: str, admin_email: str = "") -> tuple[Company, User]:
+    """Create a company and its first administrator (company-wide scope), then let every app preload its defaults.
+
+    Used by `opsdesk init` and the first-run page; refuses a company code or user name that exists already.
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    from opsdesk.core.choices import RoleChoices
+    from opsdesk.core.extensions import company_setup_functions
+
+    company = Company(code=code.strip(), name=name.strip(), country=country, currency=currency, time_zone=time_zone,
+                      language=language)
+    admin = User(username=admin_username.strip(), email=admin_email.strip(), role=RoleChoices.ADMIN,
+                 has_company_scope=True, language=language)
+    errors = {}
+    for instance, exclude in ((company, None), (admin, ["company", "password"])):
+        try:
+            instance.full_clean(exclude=exclude)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        validate_password(admin_password, admin)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        company.save()
+        admin.company = company
+        admin.set_password(admin_password)
+        admin.save()
+        with audit_actor(admin):
+            for function in company_setup_functions():
+                function(company)
+    return company, admin
+
+
+def company_update(*, actor: User, company: Company, data: dict[str, Any]) -> Company:
+    """Change the company's name, country (holidays), currency, time zone or default language."""
+    assert_can(actor, "company_settings", "change")
+    if company.pk != actor.company_id or not actor.has_company_scope:
+        raise PermissionDenied(_("只有全公司范围的用户可以修改公司设置。"))
+    assign_fields(company, data, COMPANY_FIELDS)
+    company.full_clean()
+    with transaction.atomic(), audit_actor(actor):
+        company.save()
+    from opsdesk.core.middleware import forget_company_preferences
+
+    forget_company_preferences(company.pk)
+    return company

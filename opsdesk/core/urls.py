@@ -5,12 +5,15 @@ from django.urls import path
 
 from opsdesk.core import specs
 from opsdesk.core.views import core as views
+from opsdesk.core.views import setup
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", setup.LoginView.as_view(), name="login"),
+    path("setup/", setup.first_run, name="first_run"),
+    path("settings/company/", setup.company_settings, name="company_settings"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(success_url="/password/done/"), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -107,6 +107,9 @@ ROUTES = [
     Route("core:user_add", "add", area="users", model=User, post_data=_new_account_data),
     Route("core:user_edit", "edit", area="users", make_object=_account, post_data=_account_data),
     Route("core:roles", "list", area="users"),
+    Route("core:company_settings", "list", area="company_settings", action="change"),
+    # The first-run page exists only while the database has no company.
+    Route("core:first_run", "public", anonymous_status=404, signed_in_status=404),
     Route("core:audit_list", "list", area="audit", make_object=_audit_entry, link=_audit_link),
     # audit_detail checks the role before looking the entry up: 403 for every entry, in scope or not.
     Route("core:audit_detail", "detail", area="audit", make_object=_audit_entry, hidden_status=403),
