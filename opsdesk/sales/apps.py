@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SalesConfig(AppConfig):
@@ -34,6 +35,9 @@ class SalesConfig(AppConfig):
                 [
                     MenuItem(_("促销计划"), "sales:promotion_list", "promotions"),
                     MenuItem(_("门店日历"), "sales:calendar", "facts"),
+                    MenuItem(pgettext_lazy("plural", "门店日销售"), "sales:storedaysales_list", "facts"),
+                    MenuItem(pgettext_lazy("plural", "商品日销售"), "sales:skudaysales_list", "facts"),
+                    MenuItem(pgettext_lazy("plural", "销售明细"), "sales:salesline_list", "facts"),
                 ],
             )
         )

@@ -40,6 +40,9 @@ class StoreDaySales(models.Model):
     def __str__(self) -> str:
         return f"{self.store_id} {self.date}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("sales:storedaysales_detail", args=[self.pk])
+
     def get_additional_data(self) -> dict:
         return {"company_id": self.store.company_id, "region_id": self.store.region_id, "store_id": self.store_id}
 
@@ -73,6 +76,9 @@ class SkuDaySales(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id}/{self.product_id} {self.date}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:skudaysales_detail", args=[self.pk])
 
 
 class PromotionQuerySet(ScopedQuerySet):
@@ -157,6 +163,9 @@ class SalesLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice}/{self.line_no}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:salesline_detail", args=[self.pk])
 
 
 class StoreCalendarDay(models.Model):

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from opsdesk.sales import views
+from opsdesk.sales import specs, views
 
 app_name = "sales"
 
 urlpatterns = [
+    *[pattern for spec in specs.ALL for pattern in spec.urls()],
     path("promotions/", views.PromotionListView.as_view(), name="promotion_list"),
     path("promotions/add/", views.PromotionEditView.as_view(), name="promotion_add"),
     path("promotions/<int:pk>/", views.PromotionDetailView.as_view(), name="promotion_detail"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
+from opsdesk.catalog.models import Product
+from opsdesk.core.testing.kit import spec_routes
 from opsdesk.core.testing.matrix import Route
-from opsdesk.sales.models import Promotion, StoreCalendarDay
+from opsdesk.sales import specs
+from opsdesk.sales.models import Promotion, SalesLine, SkuDaySales, StoreCalendarDay, StoreDaySales
 
 _counter = {"n": 0}
 
@@ -36,7 +39,36 @@ def _calendar_day(org, user, in_scope):
     return StoreCalendarDay.objects.get_or_create(store=store, date=date(2026, 12, 24))[0]
 
 
+def _product(store) -> Product:
+    return Product.objects.get_or_create(company=store.company, sku=f"MX-{store.code}",
+                                         defaults={"name": "矩阵商品", "cost": 5, "price": 9.5})[0]
+
+
+def _store_day(org, user, in_scope) -> StoreDaySales:
+    _counter["n"] += 1
+    return StoreDaySales.objects.create(store=org.store_for(user, in_scope), date=date(2020, 1, 1) + timedelta(
+        days=_counter["n"]), sales_amount=1000, transactions=40)
+
+
+def _sku_day(org, user, in_scope) -> SkuDaySales:
+    _counter["n"] += 1
+    store = org.store_for(user, in_scope)
+    return SkuDaySales.objects.create(store=store, product=_product(store), quantity=3, revenue=30,
+                                      date=date(2020, 1, 1) + timedelta(days=_counter["n"]))
+
+
+def _line(org, user, in_scope) -> SalesLine:
+    _counter["n"] += 1
+    store = org.store_for(user, in_scope)
+    return SalesLine.objects.create(store=store, product=_product(store), invoice=f"INV{_counter['n']}", line_no=1,
+                                    sold_at=datetime(2026, 3, 1, 10, tzinfo=UTC), date=date(2026, 3, 1),
+                                    quantity=2, unit_price=9.5)
+
+
 ROUTES = [
+    *spec_routes(specs.store_day_sales, _store_day),
+    *spec_routes(specs.sku_day_sales, _sku_day),
+    *spec_routes(specs.sales_line, _line),
     Route("sales:promotion_list", "list", area="promotions", make_object=_promotion),
     Route("sales:promotion_add", "add", area="promotions", model=Promotion, post_data=_new_promotion_data),
     Route("sales:promotion_detail", "detail", area="promotions", make_object=_promotion),
