@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "opsdesk.storeops",
     "opsdesk.service",
     "opsdesk.people",
+    "opsdesk.risks",
     "opsdesk.forecasting",
     "opsdesk.replenishment",
     "opsdesk.cockpit",

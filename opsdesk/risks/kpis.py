@@ -1,0 +1,92 @@
+"""The risk register's KPI ("open risks above appetite"), its cockpit tiles and its brief section."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from opsdesk.core import extensions
+from opsdesk.core.extensions import BriefSection, KpiDefinition, KpiScope, Tile
+from opsdesk.risks.choices import KriStatusChoices, RiskStatusChoices
+from opsdesk.risks.models import KeyRiskIndicator, Risk
+
+
+def _risks_in_scope(scope: KpiScope):
+    risks = Risk.objects.filter(company_id=scope.company_id)
+    if scope.store_ids is not None:
+        from opsdesk.core.models import Store
+
+        regions = Store.objects.filter(pk__in=scope.store_ids).values("region_id")
+        risks = risks.filter(Q(store_id__in=scope.store_ids) | Q(store__isnull=True, region_id__in=regions))
+    return risks
+
+
+def above_appetite_count(scope: KpiScope, period: tuple[date, date]) -> float | None:
+    """Open risks of the scope (its stores, their regions; company risks only for the whole company) whose
+    residual score is above their category's appetite, as the register stands now (the register keeps no
+    history of scores between reviews, so the period only says when it is read)."""
+    return float(_risks_in_scope(scope).filter(status=RiskStatusChoices.OPEN,
+                                               residual_score__gt=F("category__appetite")).count())
+
+
+KPIS = (
+    KpiDefinition(
+        code="risks_above_appetite", name_zh="高于风险偏好的风险数", name_en="Open risks above appetite",
+        unit="count", direction="lower", aggregation="count of risks in the scope",
+        description_zh="状态为有效、剩余分值（可能性×影响，按控制措施降低后）高于其类别风险偏好的风险数量；门店或区域范围包含其所属区域的风险，全公司范围另含公司级风险。",
+        description_en="Open risks whose residual score (likelihood × impact after controls) is above their "
+                       "category's appetite; a store or region scope includes its region's risks, the whole "
+                       "company also the company-level risks.",
+        measure=above_appetite_count),
+)
+
+
+def cockpit_tiles(user, today: date) -> list[Tile]:
+    """Risks above appetite and indicators in breach, in the user's scope."""
+    from opsdesk.core.permissions import user_can
+
+    if not user_can(user, "risks", "view"):
+        return []
+    risks = Risk.objects.for_user(user).filter(status=RiskStatusChoices.OPEN, residual_score__gt=F(
+        "category__appetite")).count()
+    breached = KeyRiskIndicator.objects.for_user(user).filter(
+        is_active=True, status__in=[KriStatusChoices.AMBER, KriStatusChoices.RED]).count()
+    return [
+        Tile(label=_("高于风险偏好的风险"), value=str(risks), unit="count", url=reverse("risks:heat_map"),
+             tone="danger" if risks else "good"),
+        Tile(label=_("预警中的风险指标"), value=str(breached), unit="count",
+             url=reverse("risks:keyriskindicator_list") + "?status=red", tone="warning" if breached else "good"),
+    ]
+
+
+def brief_section(company_id: int, store_ids: tuple[int, ...] | None, day: date, language: str
+                  ) -> BriefSection | None:
+    """Risks above appetite and the indicators in breach (red first), with their numbers."""
+    from opsdesk.risks.selectors import breach_text
+
+    scope = KpiScope(company_id=company_id, store_ids=None if store_ids is None else tuple(store_ids))
+    count = int(above_appetite_count(scope, (day, day)) or 0)
+    indicators = KeyRiskIndicator.objects.filter(company_id=company_id, is_active=True,
+                                                 status__in=[KriStatusChoices.RED, KriStatusChoices.AMBER])
+    if store_ids is not None:
+        indicators = indicators.filter(store_id__in=store_ids)
+    definitions = extensions.kpis()
+    with translation.override(language):
+        lines = [_("高于风险偏好的风险 %(count)s 项") % {"count": count}]
+        lines += [breach_text(indicator, definitions.get(indicator.kpi_code))
+                  for indicator in indicators.select_related("store", "region").order_by("status", "name")[:5]]
+        return BriefSection(title=_("风险"), lines=lines)
+
+
+def register_extensions() -> None:
+    from opsdesk.risks.inbox import provider_factory
+
+    for definition in KPIS:
+        extensions.register_kpi(definition)
+    extensions.register_inbox_provider(provider_factory)
+    extensions.register_cockpit_tile(cockpit_tiles)
+    extensions.register_brief_section(brief_section)
