@@ -8,7 +8,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -49,9 +52,118 @@ def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
     ]
 
 
-def _start_worker() -> subprocess.Popen:
+def _worker_command() -> list[str]:
     """The background task worker (django-tasks database backend): imports, forecasts, plans."""
-    return subprocess.Popen([sys.executable, "-m", "opsdesk", "worker"], env=os.environ.copy())
+    return [sys.executable, "-m", "opsdesk", "worker"]
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class ChildProcesses:
+    """The processes a command runs and owns (`opsdesk demo`: the worker and gunicorn): none outlives it.
+
+    Use as a context manager. Inside it SIGTERM, SIGINT (Ctrl+C) and SIGHUP are requests to stop: `wait()` returns
+    when one arrives or when a child exits, and leaving the block stops every child. Each child leads its own
+    process group so that stopping it reaches its children too (gunicorn's workers): SIGTERM to the group, SIGKILL
+    after `timeout` seconds or at once on another stop signal. On Linux a child also gets SIGTERM if this process
+    dies without stopping it (SIGKILL), so not even that leaves an orphan serving.
+    """
+
+    def __init__(self, timeout: float = 10.0, poll_interval: float = 0.2) -> None:
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.signals: list[int] = []
+        self._previous_handlers: dict[int, Any] = {}
+
+    def __enter__(self) -> ChildProcesses:
+        for signum in STOP_SIGNALS:
+            self._previous_handlers[signum] = signal.signal(signum, self._on_signal)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self.stop()
+        finally:
+            for signum, handler in self._previous_handlers.items():
+                signal.signal(signum, handler)
+
+    def _on_signal(self, signum: int, frame) -> None:
+        self.signals.append(signum)
+
+    def start(self, name: str, command: list[str]) -> subprocess.Popen:
+        """Start `command` as the child `name`: a new process group, no terminal input."""
+        process = subprocess.Popen(command, env=os.environ.copy(), stdin=subprocess.DEVNULL, process_group=0,
+                                   preexec_fn=_terminate_with_parent())
+        self.processes[name] = process
+        return process
+
+    def wait(self) -> int:
+        """Block until a stop signal (exit status 0) or until a child exits (its status; 128 + N if killed by
+        signal N), then stop every child."""
+        while not self.signals:
+            exited = next((name for name, process in self.processes.items() if not _is_running(process)), None)
+            if exited is not None:
+                print(f"opsdesk: the {exited} stopped; stopping the rest.", file=sys.stderr, flush=True)
+                self.stop()
+                code = self.processes[exited].returncode
+                return 128 - code if code < 0 else code
+            time.sleep(self.poll_interval)
+        names = " and ".join(self.processes) or "nothing"
+        print(f"\nopsdesk: {signal.Signals(self.signals[0]).name}, stopping the {names}.", file=sys.stderr, flush=True)
+        self.stop()
+        return 0
+
+    def stop(self) -> None:
+        """SIGTERM to each running child's group; after `timeout` seconds (or another stop signal) SIGKILL to every
+        group, so stragglers die too; then reap the children."""
+        waiting = [process for process in self.processes.values() if process.returncode is None]
+        running = [process for process in waiting if _is_running(process)]
+        signals_seen = len(self.signals)
+        for process in running:
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + self.timeout
+        while any(_is_running(process) for process in running):
+            if time.monotonic() >= deadline or len(self.signals) > signals_seen:
+                break
+            time.sleep(0.05)
+        # Exited leaders are not reaped yet, so their pids still name their groups (no pid reuse can intervene).
+        for process in waiting:
+            _signal_group(process, signal.SIGKILL)
+        for process in waiting:
+            process.wait()
+
+
+def _is_running(process: subprocess.Popen) -> bool:
+    """Whether the child has not exited, without reaping it: until reaped its pid keeps naming its process group."""
+    if process.returncode is not None:
+        return False
+    return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:  # the group is empty: the leader exited and so did everything it started
+        pass
+
+
+def _terminate_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` asking Linux to send the child SIGTERM when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child only calls it
+    parent, pr_set_pdeathsig, sigterm = os.getpid(), 1, int(signal.SIGTERM)
+
+    def preexec() -> None:
+        prctl(pr_set_pdeathsig, sigterm)
+        if os.getppid() != parent:  # the parent died before the call
+            os._exit(1)
+
+    return preexec
 
 
 def _print_logins(logins, url: str, *, serving: bool = True) -> None:
@@ -85,19 +197,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         _print_logins(logins, url, serving=False)
         return 0
-    worker = _start_worker()
-    _print_logins(logins, url)
-    print("  The worker is computing the forecast and the replenishment plan now (see 预测 / 补货).", flush=True)
-    try:
-        return subprocess.call(_gunicorn_command(args.host, args.port, args.workers))
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+    server_command = _gunicorn_command(args.host, args.port, args.workers)
+    # Stopping the demo (Ctrl+C, SIGTERM, SIGHUP) stops the worker and the server with it.
+    with ChildProcesses() as children:
+        children.start("worker", _worker_command())
+        _print_logins(logins, url)
+        print("  The worker is computing the forecast and the replenishment plan now (see 预测 / 补货).", flush=True)
+        children.start("server", server_command)
+        return children.wait()
 
 
 def _queue_demo_analytics() -> None:
