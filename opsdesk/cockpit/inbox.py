@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,8 +132,10 @@ class OwnerDirectory:
 
 def _merge(items: list[InboxItem], user, now: datetime, include_closed: bool) -> list[InboxItem]:
     states = {(s.provider, s.object_key): s for s in InboxItemState.objects.filter(
-        provider__in={i.provider for i in items}, object_key__in={i.key for i in items}).select_related("assignee")}
+        provider__in={i.provider for i in items}, object_key__in={i.key for i in items}).select_related("assignee")
+        .prefetch_related(Prefetch("comments", InboxComment.objects.select_related("author")))}
     directory = OwnerDirectory({i.company_id for i in items}) if items else None
+    source_owners = _source_owners(items, directory)
     out = []
     for item in items:
         state = states.get((item.provider, item.key))
@@ -144,18 +146,32 @@ def _merge(items: list[InboxItem], user, now: datetime, include_closed: bool) ->
         if item.status != S.OPEN and not include_closed:
             continue
         item.escalation_level = max(escalation_level(item.due, now), state.escalation_level if state else 0)
-        if item.escalation_level:
-            item.owner = directory.owner_at(item.store_id, item.escalation_level)
-        elif state and state.assignee_id:
-            item.owner = state.assignee
-        elif item.source_owner_id:
-            item.owner = directory.users.get(item.source_owner_id) or User.objects.filter(
-                pk=item.source_owner_id).first()
-        else:
-            item.owner = directory.owner_at(item.store_id, 0)
+        item.owner = _owner(item, state, directory, source_owners)
         rank(item, user, now)
         out.append(item)
     return sorted(out, key=_sort_key)
+
+
+def _owner(item: InboxItem, state: InboxItemState | None, directory: OwnerDirectory, source_owners: dict):
+    """Who owns an item. An explicit assignee owns it at the level it was assigned at (`assigned_level`) and below;
+    once the item climbs past that level, the owner of the new level takes it over (an assignment made after an
+    escalation therefore sticks until the next one). Without an assignee: the escalation owner, else the source's
+    owner, else the store's manager."""
+    if state and state.assignee_id and item.escalation_level <= state.assigned_level:
+        return state.assignee
+    if item.escalation_level:
+        return directory.owner_at(item.store_id, item.escalation_level)
+    if item.source_owner_id:
+        return source_owners.get(item.source_owner_id)
+    return directory.owner_at(item.store_id, 0)
+
+
+def _source_owners(items: list[InboxItem], directory: OwnerDirectory | None) -> dict[int, User]:
+    """The sources' owners by id, in one query for those the directory does not hold (no query per item)."""
+    if directory is None:
+        return {}
+    wanted = {i.source_owner_id for i in items if i.source_owner_id} - set(directory.users)
+    return {**directory.users, **User.objects.in_bulk(wanted)} if wanted else dict(directory.users)
 
 
 #: Provider output and each user's ranked list are memoised per worker process for a short while: reading every
@@ -294,7 +310,8 @@ def inbox_item_assign(*, actor, item: InboxItem, assignee: User) -> InboxItemSta
         raise ValidationError(_("此人看不到这条待办。"))
 
     def change(state):
-        state.assignee = assignee
+        # The assignee owns the item at its present level (see `_owner`): escalation no longer overrides it.
+        state.assignee, state.assigned_level = assignee, item.escalation_level
     return _write(actor, item, change)
 
 
@@ -347,3 +364,41 @@ def inbox_escalate(*, company: Company, now: datetime | None = None) -> int:
                 state.save()
             count += 1
     return count
+
+
+# ------------------------------------------------------------------------------------------------ several at once
+
+
+def inbox_items_select(user, item_ids: list[str], members: list[InboxItem]) -> list[InboxItem]:
+    """The items a person ticked: ids ("provider:key") and the members of ticked groups (read from the person's own
+    filtered inbox). An id that is not in the open inbox is read like a single action reads it: 404 when unknown or
+    out of the person's scope, so a request with one foreign id changes nothing."""
+    chosen = {item.item_id: item for item in members}
+    ranked = {item.item_id: item for item in inbox_for_user(user)}
+    for item_id in item_ids:
+        provider, _sep, key = item_id.partition(":")
+        if item_id not in chosen:
+            chosen[item_id] = ranked.get(item_id) or inbox_item_get(user, provider, key)
+    return list(chosen.values())
+
+
+def inbox_items_bulk(*, actor, items: list[InboxItem], action: str, until: datetime | None = None, reason: str = "",
+                     now: datetime | None = None) -> int:
+    """Assign to oneself, snooze or complete several items: each goes through its single action (same checks), all
+    in one transaction, so either every item changes or none does. Returns the number of items changed."""
+    _assert_can_act(actor)
+    if not items:
+        raise ValidationError(_("请先勾选待办。"))
+    if action == "snooze" and until is None:
+        raise ValidationError(_("请填写暂缓时间。"))
+    with transaction.atomic():
+        for item in items:
+            if action == "assign_me":
+                inbox_item_assign(actor=actor, item=item, assignee=actor)
+            elif action == "snooze":
+                inbox_item_snooze(actor=actor, item=item, until=until, reason=reason, now=now)
+            elif action == "done":
+                inbox_item_done(actor=actor, item=item, now=now)
+            else:
+                raise ValidationError(_("未知的操作。"))
+    return len(items)

@@ -148,6 +148,8 @@ class InboxItemState(models.Model):
     snoozed_until = models.DateTimeField(_("暂缓至"), null=True, blank=True)
     snooze_reason = models.CharField(_("暂缓原因"), max_length=300, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("升级层级"), default=0)
+    # The item's escalation level when it was assigned: the assignee owns it until it climbs past that level.
+    assigned_level = models.PositiveSmallIntegerField(_("指派时的升级层级"), default=0)
     escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+")

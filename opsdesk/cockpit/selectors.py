@@ -16,6 +16,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Power
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from opsdesk.cockpit.choices import RollupLevelChoices as L
 from opsdesk.cockpit.models import DayRollup, StoreSkuRollup, StoreStockRollup
@@ -28,9 +29,19 @@ SPARK_DAYS = 30
 HEATMAP_DAYS = 364
 
 
+class ScopeKind:
+    """What a cockpit page covers, and so which views fit it (see `Scope.kind`)."""
+
+    COMPANY = "company"  # the whole company: regions compared, the store league
+    REGIONS = "regions"  # several whole regions: the same, over those regions
+    REGION = "region"  # one whole region: its stores compared
+    GROUP = "group"  # some stores (a supervisor's): those stores compared
+    STORE = "store"  # one store: its own views (SKUs), nothing compared
+
+
 @dataclass
 class Scope:
-    """What the cockpit shows: a label, the rollup units covering it, and its stores."""
+    """What the cockpit shows: a label, the rollup units covering it, its stores, and its kind."""
 
     label: str
     level: str
@@ -39,6 +50,16 @@ class Scope:
     region: Region | None = None
     store: Store | None = None
     children: list[tuple[str, int, str]] = field(default_factory=list)  # (level, id, label) one level down
+    kind: str = ScopeKind.COMPANY
+
+    @property
+    def compares_regions(self) -> bool:
+        return self.kind in (ScopeKind.COMPANY, ScopeKind.REGIONS)
+
+    @property
+    def compares_stores(self) -> bool:
+        """Whether the page ranks its stores against each other (a league of one row compares nothing)."""
+        return self.kind != ScopeKind.STORE and len(self.store_ids) > 1
 
 
 def _units_for_stores(user, store_ids: list[int]) -> list[tuple[str, int]]:
@@ -57,34 +78,63 @@ def _units_for_stores(user, store_ids: list[int]) -> list[tuple[str, int]]:
     return units
 
 
+def _store_scope(user, store_id: int) -> Scope:
+    store = Store.objects.for_user(user).select_related("region").filter(pk=store_id).first()
+    if store is None:
+        raise Http404
+    return Scope(str(store), L.STORE, [(L.STORE, store.pk)], [store.pk], region=store.region, store=store,
+                 kind=ScopeKind.STORE)
+
+
+def _group_label(count: int, region: Region | None = None) -> str:
+    if region is not None:
+        return ngettext("%(region)s · %(count)s 家门店", "%(region)s · %(count)s 家门店", count) % {
+            "region": region.name, "count": count}
+    return ngettext("%(count)s 家门店", "%(count)s 家门店", count) % {"count": count}
+
+
+def _region_scope(user, region_id: int, visible: list[int]) -> Scope:
+    region = Region.objects.for_user(user).filter(pk=region_id).first()
+    store_ids = list(Store.objects.filter(pk__in=visible, region_id=region_id).values_list("pk", flat=True))
+    if region is None or not store_ids:
+        raise Http404
+    stores = Store.objects.filter(pk__in=store_ids).order_by("code")
+    units = _units_for_stores(user, store_ids)
+    whole = units == [(L.REGION, region.pk)]
+    # A region of which the user sees only some stores is that group of stores, named as such.
+    return Scope(region.name if whole else _group_label(len(store_ids), region), L.REGION, units, store_ids,
+                 region=region, children=[(L.STORE, s.pk, str(s)) for s in stores],
+                 kind=ScopeKind.REGION if whole else ScopeKind.GROUP)
+
+
 def scope_for(user, *, region_id: int | None = None, store_id: int | None = None) -> Scope:
-    """The scope of the page (the user's whole scope, one of its regions, or one store); 404 outside it."""
+    """The scope of the page (the user's whole scope, one of its regions, or one store); 404 outside it.
+
+    The user's whole scope is, by what it holds: the company (company-wide users), one store (a store manager),
+    one whole region (a regional manager), several whole regions, or a group of stores (a supervisor's)."""
     if not user_can(user, "cockpit", "view"):
         raise Http404
     visible = visible_store_ids(user)
     if store_id is not None:
-        store = Store.objects.for_user(user).select_related("region").filter(pk=store_id).first()
-        if store is None:
-            raise Http404
-        return Scope(str(store), L.STORE, [(L.STORE, store.pk)], [store.pk], region=store.region, store=store)
+        return _store_scope(user, store_id)
     if region_id is not None:
-        region = Region.objects.for_user(user).filter(pk=region_id).first()
-        store_ids = list(Store.objects.filter(pk__in=visible, region_id=region_id).values_list("pk", flat=True))
-        if region is None or not store_ids:
-            raise Http404
-        stores = Store.objects.filter(pk__in=store_ids).order_by("code")
-        return Scope(region.name, L.REGION, _units_for_stores(user, store_ids), store_ids, region=region,
-                     children=[(L.STORE, s.pk, str(s)) for s in stores])
-    if user.has_company_scope and user.company_id:
-        units = [(L.COMPANY, user.company_id)]
-    else:
-        units = _units_for_stores(user, visible)
+        return _region_scope(user, region_id, visible)
+    company_wide = bool(user.has_company_scope and user.company_id)
+    if not company_wide and len(visible) == 1:
+        return _store_scope(user, visible[0])
+    units = [(L.COMPANY, user.company_id)] if company_wide else _units_for_stores(user, visible)
     regions = Region.objects.filter(stores__pk__in=visible).distinct().order_by("code")
     children = [(L.REGION, r.pk, r.name) for r in regions]
-    if len(children) == 1:
-        return scope_for(user, region_id=children[0][1])
-    label = user.company.name if user.has_company_scope and user.company_id else _("我的范围")
-    return Scope(label, L.COMPANY, units, list(visible), children=children)
+    if len(children) == 1 and (company_wide or units == [(L.REGION, children[0][1])]):
+        return _region_scope(user, children[0][1], visible)  # one whole region (a company of one region too)
+    if company_wide:
+        return Scope(user.company.name, L.COMPANY, units, list(visible), children=children, kind=ScopeKind.COMPANY)
+    if units and all(level == L.REGION for level, _id in units):
+        label = _("、").join(name for _level, _id, name in children)  # the list separator of the language
+        return Scope(label, L.COMPANY, units, list(visible), children=children, kind=ScopeKind.REGIONS)
+    stores = Store.objects.filter(pk__in=visible).order_by("code")
+    return Scope(_group_label(len(visible)), L.COMPANY, units, list(visible), kind=ScopeKind.GROUP,
+                 children=[(L.STORE, s.pk, str(s)) for s in stores])
 
 
 def _unit_filter(units: list[tuple[str, int]]) -> Q:
@@ -282,16 +332,19 @@ def _trend_chart(days, today: date) -> dict:
     return {"data": data, "layout": layout}
 
 
-def _breakdown_chart(scope: Scope, league: list[dict]) -> dict:
-    """Month-to-date sales by region (company view) or by store (region view)."""
-    if scope.level == L.COMPANY:
+def _breakdown_chart(scope: Scope, league: list[dict]) -> dict | None:
+    """Month-to-date sales by region (company or several regions) or by store (a region or a group of stores); None
+    for one store (a chart of one bar compares nothing)."""
+    if scope.compares_regions:
         totals: dict[str, float] = defaultdict(float)
         for row in league:
             totals[row["store"].region.name] += float(row["sales"])
         labels, values, title = list(totals), list(totals.values()), _("本月销售（按区域）")
-    else:
+    elif scope.compares_stores:
         labels = [row["store"].code for row in league]
         values, title = [float(row["sales"]) for row in league], _("本月销售（按门店）")
+    else:
+        return None
     data = [{"type": "bar", "x": labels, "y": values, "marker": {"color": "#20c997"}}]
     return {"data": data, "layout": {"title": {"text": title, "font": {"size": 14}}, "height": 320,
                                      "margin": {"l": 60, "r": 20, "t": 40, "b": 60}}}

@@ -86,7 +86,12 @@ def _reason(item: InboxItem, kind: str, argument: int) -> str:
 
 
 class Provider(Protocol):
-    """A source of inbox items: every item of a user's scope, and one item by its key (None when out of scope)."""
+    """A source of inbox items: every item of a user's scope, and one item by its key (None when out of scope).
+
+    A provider of many small lines of one kind per store (a stockout risk per SKU) may also set the optional class
+    attribute `group_by_store = True`: the inbox then shows its items as one line per store with a count, expandable
+    to the lines (read it with `groups_by_store(provider)`).
+    """
 
     name: str
     label: str
@@ -94,6 +99,11 @@ class Provider(Protocol):
     def items_for_user(self, user, now: datetime) -> list[InboxItem]: ...
 
     def item_for_user(self, user, key: str, now: datetime) -> InboxItem | None: ...
+
+
+def groups_by_store(provider) -> bool:
+    """Whether the inbox shows the provider's items as one line per store (the optional `group_by_store`)."""
+    return bool(getattr(provider, "group_by_store", False))
 
 
 def _call(function: Callable[[], str]) -> str:

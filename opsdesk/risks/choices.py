@@ -50,3 +50,46 @@ class KriStatusChoices(models.TextChoices):
 class AxisChoices(models.TextChoices):
     LIKELIHOOD = "likelihood", _("可能性")
     IMPACT = "impact", _("影响")
+
+
+class IncidentKindChoices(models.TextChoices):
+    SAFETY = "safety", _("安全事故")
+    FOOD_SAFETY = "food_safety", _("食品安全")
+    THEFT = "theft", _("盗窃")
+    OUTAGE = "outage", _("停电/设备停运")
+    CUSTOMER_INJURY = "customer_injury", _("顾客受伤")
+    DATA = "data", _("数据/信息安全")
+    OTHER = "other", _("其他")
+
+
+class IncidentSeverityChoices(models.TextChoices):
+    MINOR = "minor", _("轻微")
+    MODERATE = "moderate", _("一般")
+    SERIOUS = "serious", _("严重")
+    CRITICAL = "critical", _("重大")
+
+
+#: Severities that notify up the chain at once.
+SERIOUS_SEVERITIES = (IncidentSeverityChoices.SERIOUS, IncidentSeverityChoices.CRITICAL)
+
+
+class IncidentStatusChoices(models.TextChoices):
+    REPORTED = "reported", _("已上报")
+    INVESTIGATING = "investigating", _("调查中")
+    CLOSED = "closed", _("已关闭")
+
+
+class ScenarioChoices(models.TextChoices):
+    FIRE = "fire", _("火灾")
+    POWER_OUTAGE = "power_outage", _("停电")
+    FOOD_RECALL = "food_recall", _("食品安全召回")
+    SYSTEM_OUTAGE = "system_outage", _("系统故障")
+    EXTREME_WEATHER = "extreme_weather", _("极端天气")
+    PUBLIC_HEALTH = "public_health", _("公共卫生事件")
+
+
+class DrillStatusChoices(models.TextChoices):
+    SCHEDULED = "scheduled", _("已计划")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已取消")

@@ -11,7 +11,16 @@ from django.db import transaction
 
 from opsdesk.core.models import Store, User
 from opsdesk.risks import services
-from opsdesk.risks.models import KeyRiskIndicator, Risk, RiskAction, RiskCategory, RiskControl, RiskReview
+from opsdesk.risks.models import (
+    Drill,
+    EmergencyPlan,
+    KeyRiskIndicator,
+    Risk,
+    RiskAction,
+    RiskCategory,
+    RiskControl,
+    RiskReview,
+)
 
 # (category, title, cause, consequence, likelihood, impact, level: company/region/store, controls, actions)
 # controls: (description, kind, effectiveness); actions: titles.
@@ -136,6 +145,106 @@ def demo_builder(company, *, end_date: date, seed: int) -> dict[str, int]:
         store_indicators = [KeyRiskIndicator.objects.create(
             company=company, risk=stockout_risk, name=f"{store.code} 缺货率", kpi_code="inventory_stockout_rate",
             store=store, region=store.region, amber=3.0, red=6.0, window_days=28) for store in stores[:6]]
+        incidents = _incidents(rng, company, stores, risks, end_date)
+        plans, drills = _plans_and_drills(company, stores, coo, end_date)
         measured = services.kris_measure_all(today=end_date, company_id=company.pk)
     return {"risks": len(risks), "controls": controls, "actions": actions, "reviews": reviews,
-            "store_indicators": len(store_indicators), "indicators_measured": measured}
+            "store_indicators": len(store_indicators), "indicators_measured": measured, "incidents": incidents,
+            "emergency_plans": plans, "drills": drills}
+
+
+# (kind, severity, title, description, immediate actions, root cause or "" while open)
+INCIDENTS = (
+    ("customer_injury", "serious", "顾客在生鲜区滑倒", "拖地后未放置警示牌，顾客滑倒扭伤脚踝", "送医并联系家属",
+     "清洁流程缺少警示牌步骤"),
+    ("food_safety", "critical", "熟食检出过期原料", "顾客投诉熟食异味，排查发现过期调料", "下架同批次商品并封存", ""),
+    ("theft", "moderate", "化妆品货架被盗", "监控发现两名可疑人员", "报警并调取监控", "高价商品未上防盗扣"),
+    ("outage", "moderate", "冷柜停电两小时", "配电箱跳闸", "转移冷冻商品", "线路老化"),
+    ("safety", "minor", "员工切伤手指", "分切肉类时未戴防割手套", "现场包扎", "防护用品未发放到位"),
+    ("data", "moderate", "收银系统离线", "网络中断导致无法刷卡", "启用离线收银", ""),
+    ("customer_injury", "minor", "购物车夹伤顾客手指", "购物车扶手破损", "现场处理", "购物车巡检不到位"),
+    ("theft", "minor", "员工内盗嫌疑", "盘点差异异常", "调取监控", ""),
+    ("safety", "serious", "消防通道被堆货阻塞", "消防检查发现通道堆放纸箱", "立即清理", "收货区空间不足"),
+    ("outage", "minor", "电子价签批量失联", "基站故障", "人工核价", "设备固件缺陷"),
+    ("food_safety", "moderate", "顾客投诉面包发霉", "保质期内出现霉点", "退款并下架", ""),
+    ("other", "minor", "暴雨导致门口积水", "排水不畅", "放置防滑垫", "排水沟堵塞"),
+)
+
+
+def _incidents(rng, company, stores, risks, end_date: date) -> int:
+    """A dozen incidents of the last quarter; the serious ones recorded as notified."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from opsdesk.risks.models import Incident
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    by_title = {risk.title: risk for risk in risks}
+    links = {"food_safety": "过期食品在售", "outage": "冷链设备故障", "data": "收银系统宕机",
+             "safety": "消防检查不合格", "customer_injury": "员工工伤", "theft": "库存损耗偏高"}
+    rows = []
+    for number, (kind, severity, title, description, immediate, root_cause) in enumerate(INCIDENTS, start=1):
+        day = end_date - timedelta(days=int(rng.integers(1, 90)))
+        occurred = datetime.combine(day, time(int(rng.integers(8, 21)), int(rng.integers(0, 60))), tzinfo=zone)
+        closed = bool(root_cause)
+        rows.append(Incident(
+            company=company, store=stores[int(rng.integers(len(stores)))], number=f"INC-{day:%Y%m%d}-{number:03d}",
+            kind=kind, severity=severity, title=title, description=description, occurred_at=occurred,
+            immediate_actions=immediate, root_cause=root_cause, risk=by_title.get(links.get(kind, "")),
+            status="closed" if closed else "investigating",
+            closed_at=occurred + timedelta(days=3) if closed else None,
+            notified_at=occurred + timedelta(minutes=5) if severity in ("serious", "critical") else None,
+            notified_to="店长, 营运主管, 区域经理, 运营官" if severity in ("serious", "critical") else ""))
+    Incident.objects.bulk_create(rows)
+    return len(rows)
+
+
+PLANS = (
+    ("fire", "火灾应急预案", "店长：总指挥\n值班主管：疏散引导\n收银员：保护现金与报警",
+     "发现火情立即拉响警报并拨打 119\n切断非消防电源\n按疏散路线引导顾客离店\n在集合点清点人数\n"
+     "配合消防并上报区域经理"),
+    ("power_outage", "停电应急预案", "店长：总指挥\n设备员：检查配电",
+     "启用应急照明\n暂停收银并安抚顾客\n关闭冷柜门保持低温\n联系供电公司\n超过 2 小时转移冷冻商品"),
+    ("food_recall", "食品安全召回预案", "店长：总指挥\n品控：核对批次",
+     "接到召回通知后 30 分钟内下架\n封存并登记数量\n张贴召回公告\n受理顾客退货\n向供应商退回并留存记录"),
+    ("system_outage", "系统故障应急预案", "店长：总指挥\n信息员：联系 IT",
+     "切换离线收银模式\n手工记录交易\n联系 IT 服务台\n恢复后补录并核对"),
+    ("extreme_weather", "极端天气应急预案", "店长：总指挥",
+     "加固门头与招牌\n门口放置防滑垫与沙袋\n检查排水\n必要时提前闭店并通知区域经理"),
+    ("public_health", "公共卫生事件应急预案", "店长：总指挥\n值班主管：防疫检查",
+     "员工健康监测\n加强清洁消毒频次\n设置顾客测温与引导\n按通知调整营业时间"),
+)
+
+
+def _plans_and_drills(company, stores, coo, end_date: date) -> tuple[int, int]:
+    """Company plans for the six scenarios, every store's copy of the fire and outage plans, and drills: two
+    completed through the inspection runner, the next quarter scheduled, a few overdue."""
+    templates = [EmergencyPlan.objects.create(company=company, scenario=scenario, title=title,
+                                              roles=roles, steps=steps,
+                                              contacts="区域经理 138-0000-0001\n消防 119\n急救 120")
+                 for scenario, title, roles, steps in PLANS]
+    copies = services.plan_copy_to_stores(actor=coo, plan=templates[0], stores=stores)
+    copies += services.plan_copy_to_stores(actor=coo, plan=templates[1], stores=stores)
+    drills = []
+    for index, copy in enumerate(copies):
+        offset = (index * 11) % 120 - 20  # a spread from 20 days ago to 100 days ahead
+        drills.append(Drill.objects.create(company=company, store=copy.store, plan=copy,
+                                           scheduled_for=end_date + timedelta(days=offset)))
+    for drill in drills[:2]:
+        _run_drill(coo, drill)
+    return len(templates) + len(copies), len(drills)
+
+
+def _run_drill(actor, drill: Drill) -> None:
+    """Start a drill, pass every step but the last, complete the run and the drill."""
+    from opsdesk.storeops.services.runs import answer_save, run_complete
+
+    drill = services.drill_start(actor=actor, drill=drill)
+    run = drill.run
+    items = [item for section in run.template_version.sections.all() for item in section.items.all()]
+    for position, item in enumerate(items):
+        answer_save(actor=actor, run=run, item=item, data={"is_pass": position < len(items) - 1})
+    run_complete(actor=actor, run=run, signed_by_name=actor.display_name)
+    services.drill_complete(actor=actor, drill=drill, participants=12, findings="最后一步用时超出预期")

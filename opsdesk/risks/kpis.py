@@ -33,7 +33,39 @@ def above_appetite_count(scope: KpiScope, period: tuple[date, date]) -> float | 
                                                residual_score__gt=F("category__appetite")).count())
 
 
+def incidents_count(scope: KpiScope, period: tuple[date, date], *, serious_only: bool = False) -> float | None:
+    """Incidents of the scope's stores that occurred in the period (local dates, both included)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from opsdesk.risks.choices import SERIOUS_SEVERITIES
+    from opsdesk.risks.models import Incident
+
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(period[0], time.min, tzinfo=zone)
+    end = datetime.combine(period[1] + timedelta(days=1), time.min, tzinfo=zone)
+    incidents = scope.restrict(Incident.objects.filter(occurred_at__gte=start, occurred_at__lt=end),
+                               company_field="company_id", store_field="store_id")
+    if serious_only:
+        incidents = incidents.filter(severity__in=SERIOUS_SEVERITIES)
+    return float(incidents.count())
+
+
 KPIS = (
+    KpiDefinition(
+        code="risks_incidents", name_zh="事件数", name_en="Incidents", unit="count", direction="lower",
+        aggregation="sum over stores and days",
+        description_zh="范围内门店在期间内发生（按发生时间的本地日期）的事件数量，各类型、各严重程度均计入。",
+        description_en="Incidents of the scope's stores that occurred in the period (local date of occurrence), "
+                       "every type and severity.",
+        measure=incidents_count),
+    KpiDefinition(
+        code="risks_serious_incidents", name_zh="严重事件数", name_en="Serious incidents", unit="count",
+        direction="lower", aggregation="sum over stores and days",
+        description_zh="范围内门店在期间内发生的严重及重大事件数量。",
+        description_en="Serious and critical incidents of the scope's stores that occurred in the period.",
+        measure=lambda scope, period: incidents_count(scope, period, serious_only=True)),
     KpiDefinition(
         code="risks_above_appetite", name_zh="高于风险偏好的风险数", name_en="Open risks above appetite",
         unit="count", direction="lower", aggregation="count of risks in the scope",
@@ -55,7 +87,13 @@ def cockpit_tiles(user, today: date) -> list[Tile]:
         "category__appetite")).count()
     breached = KeyRiskIndicator.objects.for_user(user).filter(
         is_active=True, status__in=[KriStatusChoices.AMBER, KriStatusChoices.RED]).count()
+    from opsdesk.risks.choices import IncidentStatusChoices
+    from opsdesk.risks.models import Incident
+
+    open_incidents = Incident.objects.for_user(user).exclude(status=IncidentStatusChoices.CLOSED).count()
     return [
+        Tile(label=_("未关闭事件"), value=str(open_incidents), unit="count", url=reverse("risks:incident_list"),
+             tone="warning" if open_incidents else "good"),
         Tile(label=_("高于风险偏好的风险"), value=str(risks), unit="count", url=reverse("risks:heat_map"),
              tone="danger" if risks else "good"),
         Tile(label=_("预警中的风险指标"), value=str(breached), unit="count",

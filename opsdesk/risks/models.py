@@ -21,15 +21,21 @@ from opsdesk.risks.choices import (
     ActionStatusChoices,
     AxisChoices,
     ControlKindChoices,
+    DrillStatusChoices,
     EffectivenessChoices,
+    IncidentKindChoices,
+    IncidentSeverityChoices,
+    IncidentStatusChoices,
     KriStatusChoices,
     LevelChoices,
     RiskStatusChoices,
+    ScenarioChoices,
     TreatmentChoices,
 )
 
 AREA = "risks"
 CONFIG_AREA = "risks_config"
+INCIDENT_AREA = "incidents"
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
@@ -501,3 +507,173 @@ class KriMeasurement(models.Model):
     @staticmethod
     def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:
         return queryset.filter(indicator__in=KeyRiskIndicator.objects.for_user(user))
+
+
+class Incident(models.Model):
+    """Something that happened in a store (an injury, a food-safety case, a theft, an outage...): reported at once,
+    investigated to a root cause, linked to the risk it realised, closed with its corrective actions; a serious one
+    notifies the chain above the store immediately."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="incidents", verbose_name=_("公司"))
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("门店"))
+    number = models.CharField(_("编号"), max_length=32, editable=False)
+    kind = models.CharField(_("类型"), max_length=20, choices=IncidentKindChoices)
+    severity = models.CharField(_("严重程度"), max_length=10, choices=IncidentSeverityChoices,
+                                default=IncidentSeverityChoices.MODERATE)
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("经过"), blank=True)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    reported_at = models.DateTimeField(_("上报时间"), auto_now_add=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("上报人"), editable=False)
+    immediate_actions = models.TextField(_("现场处置"), blank=True)
+    investigation = models.TextField(_("调查"), blank=True)
+    root_cause = models.TextField(_("根本原因"), blank=True)
+    risk = models.ForeignKey(Risk, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents",
+                             verbose_name=_("关联风险"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("负责人"))
+    status = models.CharField(_("状态"), max_length=15, choices=IncidentStatusChoices,
+                              default=IncidentStatusChoices.REPORTED)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True, editable=False)
+    notified_at = models.DateTimeField(_("通报时间"), null=True, blank=True, editable=False)
+    notified_to = models.CharField(_("已通报"), max_length=500, blank=True, editable=False)
+    photo = models.ImageField(_("照片"), upload_to="incidents/%Y/%m/", blank=True)
+    corrective_actions = models.ManyToManyField("storeops.CorrectiveAction", blank=True, related_name="incidents",
+                                                verbose_name=_("整改任务"))
+
+    permission_area = INCIDENT_AREA
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = pgettext_lazy("plural", "事件")
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="incident_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:incident_detail", args=[self.pk])
+
+    @property
+    def is_serious(self) -> bool:
+        from opsdesk.risks.choices import SERIOUS_SEVERITIES
+
+        return self.severity in SERIOUS_SEVERITIES
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id, "region_id": self.store.region_id, "store_id": self.store_id}
+
+
+class EmergencyPlanQuerySet(ScopedQuerySet):
+    """Only a user with the whole company changes the company's plan templates; stores change their copies."""
+
+    def for_user(self, user, action: str = "view") -> ScopedQuerySet:
+        queryset = super().for_user(user, action)
+        if action == "view" or getattr(user, "has_company_scope", False):
+            return queryset
+        return queryset.filter(store__isnull=False)
+
+
+class EmergencyPlan(models.Model):
+    """An emergency plan for a scenario (fire, outage, recall...): roles, steps and contacts. A company plan (no
+    store) is the template; a store's copy carries the store's own contacts and roles. Its drill checklist is
+    built from the steps and run by the store-operations inspection runner."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="emergency_plans",
+                                verbose_name=_("公司"))
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, null=True, blank=True, related_name="emergency_plans",
+                              verbose_name=_("门店"), help_text=_("留空为公司模板"))
+    source = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
+                               verbose_name=_("来源模板"), editable=False)
+    scenario = models.CharField(_("场景"), max_length=20, choices=ScenarioChoices)
+    title = models.CharField(_("名称"), max_length=200)
+    roles = models.TextField(_("职责分工"), blank=True, help_text=_("每行一个：角色：职责"))
+    steps = models.TextField(_("处置步骤"), help_text=_("每行一步；演练检查表由此生成"))
+    contacts = models.TextField(_("联系人"), blank=True, help_text=_("每行一个：姓名 电话"))
+    drill_every_days = models.PositiveSmallIntegerField(_("演练周期（天）"), default=180)
+    checklist = models.ForeignKey("storeops.ChecklistTemplate", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("演练检查表"), editable=False)
+
+    permission_area = INCIDENT_AREA
+    scope_kind = "custom"
+    objects = ScopedManager.from_queryset(EmergencyPlanQuerySet)()
+
+    class Meta:
+        verbose_name = _("应急预案")
+        verbose_name_plural = pgettext_lazy("plural", "应急预案")
+        ordering = ["scenario", "store__code"]
+
+    def __str__(self) -> str:
+        return f"{self.title}{f' · {self.store.code}' if self.store_id else ''}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:emergencyplan_detail", args=[self.pk])
+
+    @staticmethod
+    def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:
+        """Company plans for everyone in the company (they are the templates stores follow); store copies by
+        store scope."""
+        if not user.company_id:
+            return queryset.none()
+        return queryset.filter(Q(company_id=user.company_id) & (
+            Q(store__isnull=True) | Q(store_id__in=visible_store_ids(user))))
+
+    def step_lines(self) -> list[str]:
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id, "store_id": self.store_id,
+                "region_id": self.store.region_id if self.store_id else None}
+
+
+class Drill(models.Model):
+    """A store's drill of an emergency plan: scheduled, run as the plan's checklist (an inspection run, with its
+    timing, findings and corrective actions), done when that run is completed."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="drills", verbose_name=_("公司"))
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="drills", verbose_name=_("门店"))
+    plan = models.ForeignKey(EmergencyPlan, on_delete=models.PROTECT, related_name="drills",
+                             verbose_name=_("应急预案"))
+    scheduled_for = models.DateField(_("计划日期"))
+    status = models.CharField(_("状态"), max_length=15, choices=DrillStatusChoices,
+                              default=DrillStatusChoices.SCHEDULED, editable=False)
+    run = models.OneToOneField("storeops.InspectionRun", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="drill", verbose_name=_("演练检查"), editable=False)
+    participants = models.PositiveSmallIntegerField(_("参与人数"), null=True, blank=True)
+    findings = models.TextField(_("发现的问题"), blank=True)
+
+    permission_area = INCIDENT_AREA
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("应急演练")
+        verbose_name_plural = pgettext_lazy("plural", "应急演练")
+        ordering = ["-scheduled_for", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} · {self.store.code} · {self.scheduled_for}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:drill_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.plan_id and self.store_id and self.plan.store_id not in (None, self.store_id):
+            raise ValidationError({"plan": _("该预案是另一家门店的副本。")})
+
+    @property
+    def duration_minutes(self) -> int | None:
+        """Minutes from the start of the drill's checklist to its completion."""
+        run = self.run
+        if run is None or run.started_at is None or run.completed_at is None:
+            return None
+        return round((run.completed_at - run.started_at).total_seconds() / 60)
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id, "region_id": self.store.region_id, "store_id": self.store_id}

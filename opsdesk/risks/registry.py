@@ -13,6 +13,12 @@ RISK_GRANTS = {
     R.ADMIN: ALL, R.COO: ALL, R.REGIONAL_MANAGER: WRITE, R.SUPERVISOR: WRITE, R.STORE_MANAGER: WRITE,
     R.AUDITOR: READ, R.HR: WRITE,
 }
+#: Incidents, emergency plans and drills: stores report and drill (staff may report an incident), managers
+#: investigate and close, auditors read.
+INCIDENT_GRANTS = {
+    R.ADMIN: ALL, R.COO: ALL, R.REGIONAL_MANAGER: ALL, R.SUPERVISOR: WRITE, R.STORE_MANAGER: WRITE,
+    R.STAFF: frozenset({"view", "add"}), R.AUDITOR: READ, R.HR: READ,
+}
 #: Categories, appetite and the matrix: set by the company's leadership, read by everyone who keeps risks.
 CONFIG_GRANTS = {
     R.ADMIN: ALL, R.COO: ALL, R.REGIONAL_MANAGER: READ, R.SUPERVISOR: READ, R.STORE_MANAGER: READ, R.AUDITOR: READ,
@@ -31,14 +37,19 @@ def register_all() -> None:
 
     register_area(models.AREA, RISK_GRANTS)
     register_area(models.CONFIG_AREA, CONFIG_GRANTS)
+    register_area(models.INCIDENT_AREA, INCIDENT_GRANTS)
     for model in (models.RiskSettings, models.MatrixLevel, models.RiskCategory, models.Risk, models.RiskControl,
-                  models.RiskAction, models.RiskReview, models.KeyRiskIndicator):
+                  models.RiskAction, models.RiskReview, models.KeyRiskIndicator, models.Incident,
+                  models.EmergencyPlan, models.Drill):
         audit.register(model)
     register_group(MenuGroup(_("风险管理"), [
         MenuItem(_("风险热力图"), "risks:heat_map", models.AREA),
         MenuItem(pgettext_lazy("plural", "风险登记册"), "risks:risk_list", models.AREA),
         MenuItem(pgettext_lazy("plural", "应对行动"), "risks:riskaction_list", models.AREA),
         MenuItem(pgettext_lazy("plural", "关键风险指标"), "risks:keyriskindicator_list", models.AREA),
+        MenuItem(pgettext_lazy("plural", "事件"), "risks:incident_list", models.INCIDENT_AREA),
+        MenuItem(pgettext_lazy("plural", "应急预案"), "risks:emergencyplan_list", models.INCIDENT_AREA),
+        MenuItem(pgettext_lazy("plural", "应急演练"), "risks:drill_list", models.INCIDENT_AREA),
         MenuItem(pgettext_lazy("plural", "风险类别"), "risks:riskcategory_list", models.CONFIG_AREA),
         MenuItem(_("风险矩阵"), "risks:matrixlevel_list", models.CONFIG_AREA),
     ]))

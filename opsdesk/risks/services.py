@@ -10,16 +10,21 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.extensions import KpiScope, kpis
-from opsdesk.core.kit.guards import assert_can, in_scope_for_update
+from opsdesk.core.kit.guards import assert_can, assert_store_in_scope, in_scope_for_update
 from opsdesk.engine import risk as scoring
-from opsdesk.risks.choices import AxisChoices, KriStatusChoices
+from opsdesk.risks.choices import AxisChoices, DrillStatusChoices, IncidentStatusChoices, KriStatusChoices
 from opsdesk.risks.models import (
     AREA,
+    INCIDENT_AREA,
+    Drill,
+    EmergencyPlan,
+    Incident,
     KeyRiskIndicator,
     KriMeasurement,
     MatrixLevel,
@@ -149,6 +154,7 @@ SEED_INDICATORS = (
     ("MARKET", "inventory_stockout_rate", "缺货率", 3.0, 6.0, 28),
     ("LEGAL", "storeops_inspection_score", "巡检平均得分", 85.0, 75.0, 28),
     ("MARKET", "service_complaints_per_10k", "万笔交易投诉数", 3.0, 6.0, 28),
+    ("LEGAL", "risks_serious_incidents", "严重事件数", 0.0, 1.0, 90),
 )
 
 
@@ -175,3 +181,167 @@ def risks_seed(company) -> dict[str, int]:
             defaults={"name": name, "amber": amber, "red": red, "window_days": window})
         added += created
     return {"categories": len(categories), "indicators_added": added}
+
+
+# ---------------------------------------------------------------------------------------------- incidents
+
+INCIDENT_FIELDS = ("store", "kind", "severity", "title", "description", "occurred_at", "immediate_actions",
+                   "investigation", "root_cause", "risk", "owner")
+
+
+def _incident_number(company_id: int, day: date) -> str:
+    prefix = f"INC-{day:%Y%m%d}-"
+    taken = Incident.objects.filter(company_id=company_id, number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:03d}"
+
+
+def incident_report(*, actor, data: dict, photo=None) -> Incident:
+    """Report an incident at a store in the actor's scope; a serious one notifies the chain above the store at
+    once (e-mail and the company's robots), after the report is committed."""
+    from opsdesk.core.kit.services import object_create
+
+    initial = {"reporter": actor, "number": _incident_number(actor.company_id, timezone.localdate())}
+    if photo is not None:
+        from opsdesk.storeops.images import process_upload
+
+        initial["photo"] = process_upload(photo)
+    incident = object_create(actor=actor, model=Incident, data=data, fields=INCIDENT_FIELDS, initial=initial,
+                             assignee_fields=("owner",))
+    if incident.is_serious:
+        transaction.on_commit(lambda: incident_notify(incident))
+    return incident
+
+
+def incident_photo_set(*, actor, incident: Incident, upload) -> Incident:
+    """Attach (or replace) the incident's photo: validated and re-encoded like every inspection photo."""
+    from opsdesk.storeops.images import process_upload
+
+    content = process_upload(upload)
+    with transaction.atomic(), audit_actor(actor):
+        current = in_scope_for_update(actor, Incident, incident, "change")
+        current.photo.save(content.name, content, save=False)
+        current.save(update_fields=["photo"])
+    return current
+
+
+def incident_chain(incident: Incident) -> list:
+    """Who hears of a serious incident: the store's managers, then the supervisor, regional manager and COO."""
+    from opsdesk.core.models import User
+    from opsdesk.storeops.services.actions import escalation_chain
+
+    managers = list(User.objects.filter(company_id=incident.company_id, is_active=True, role="store_manager",
+                                        scope_stores=incident.store_id))
+    above = [user for user in escalation_chain(incident.store).values() if user is not None]
+    return list(dict.fromkeys(managers + above))
+
+
+def incident_notify(incident: Incident):
+    """Send the serious-incident notice and record whom it reached."""
+    from opsdesk.core.notify import notify
+
+    incident.refresh_from_db()
+    subject = _("【%(severity)s事件】%(store)s：%(title)s") % {
+        "severity": incident.get_severity_display(), "store": incident.store, "title": incident.title}
+    body = "\n".join([
+        _("编号：%(number)s") % {"number": incident.number},
+        _("类型：%(kind)s") % {"kind": incident.get_kind_display()},
+        _("发生时间：%(at)s") % {"at": timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M")},
+        _("经过：%(text)s") % {"text": incident.description or "—"},
+        _("现场处置：%(text)s") % {"text": incident.immediate_actions or "—"},
+    ])
+    notice = notify(incident.company, subject=subject, body=body, users=incident_chain(incident))
+    reached = ", ".join([*notice.emails, *notice.robots])
+    Incident.objects.filter(pk=incident.pk).update(notified_at=timezone.now(), notified_to=reached[:500])
+    return notice
+
+
+def incident_close(*, actor, incident: Incident) -> Incident:
+    """Close an incident: its root cause must be recorded first."""
+    assert_can(actor, INCIDENT_AREA, "change")
+    with transaction.atomic(), audit_actor(actor):
+        current = in_scope_for_update(actor, Incident, incident, "change")
+        if not current.root_cause.strip():
+            raise ValidationError({"root_cause": _("关闭事件前请填写根本原因。")})
+        current.status, current.closed_at = IncidentStatusChoices.CLOSED, timezone.now()
+        current.save(update_fields=["status", "closed_at"])
+    return current
+
+
+def incident_add_action(*, actor, incident: Incident, data: dict) -> object:
+    """Raise a corrective action at the incident's store (store operations' action) and link it."""
+    from opsdesk.storeops.services.actions import action_create
+
+    with transaction.atomic():
+        current = in_scope_for_update(actor, Incident, incident, "change")
+        action = action_create(actor=actor, store=current.store, data=data)
+        current.corrective_actions.add(action)
+    return action
+
+
+# ---------------------------------------------------------------------------------------------- plans and drills
+
+
+def plan_copy_to_stores(*, actor, plan: EmergencyPlan, stores) -> list[EmergencyPlan]:
+    """Give each store its own copy of a company plan (skipping stores that have one)."""
+    assert_can(actor, INCIDENT_AREA, "add")
+    if plan.store_id is not None:
+        raise ValidationError(_("只能从公司模板复制。"))
+    copies = []
+    with transaction.atomic(), audit_actor(actor):
+        for store in stores:
+            assert_store_in_scope(actor, store)
+            if plan.copies.filter(store=store).exists():
+                continue
+            copy = EmergencyPlan(company=plan.company, store=store, source=plan, scenario=plan.scenario,
+                                 title=plan.title, roles=plan.roles, steps=plan.steps, contacts=plan.contacts,
+                                 drill_every_days=plan.drill_every_days, checklist=plan.checklist)
+            copy.full_clean()
+            copy.save()
+            copies.append(copy)
+    return copies
+
+
+def plan_checklist(plan: EmergencyPlan):
+    """The plan's drill checklist (built from its steps on first use, one pass/fail item per step)."""
+    from opsdesk.storeops.services.checklists import template_build
+
+    template_plan = plan.source or plan
+    if template_plan.checklist_id is None:
+        steps = template_plan.step_lines()
+        if not steps:
+            raise ValidationError({"steps": _("预案没有处置步骤，无法生成演练检查表。")})
+        template = template_build(actor=None, company=plan.company, spec={
+            "code": f"DRILL-{template_plan.pk}", "name": _("应急演练：%(title)s") % {"title": template_plan.title},
+            "sections": [{"title": _("处置步骤"), "items": [
+                {"code": f"S{index}", "text": step[:200]} for index, step in enumerate(steps, start=1)]}]})
+        EmergencyPlan.objects.filter(Q(pk=template_plan.pk) | Q(source=template_plan)).update(checklist=template)
+        template_plan.checklist = template
+    return template_plan.checklist
+
+
+def drill_start(*, actor, drill: Drill) -> Drill:
+    """Start a scheduled drill: it is run as the plan's checklist in the inspection runner."""
+    from opsdesk.storeops.services.runs import run_start
+
+    with transaction.atomic():
+        current = in_scope_for_update(actor, Drill, drill, "change")
+        if current.status != DrillStatusChoices.SCHEDULED:
+            raise ValidationError(_("该演练已开始或已结束。"))
+        run = run_start(actor=actor, store=current.store, template=plan_checklist(current.plan))
+        current.run, current.status = run, DrillStatusChoices.IN_PROGRESS
+        current.save(update_fields=["run", "status"])
+    return current
+
+
+def drill_complete(*, actor, drill: Drill, participants: int | None, findings: str = "") -> Drill:
+    """Close a drill whose checklist run is completed (its score, failed steps and actions stay on the run)."""
+    from opsdesk.storeops.choices import RunStatusChoices
+
+    with transaction.atomic(), audit_actor(actor):
+        current = in_scope_for_update(actor, Drill, drill, "change")
+        if current.run is None or current.run.status != RunStatusChoices.COMPLETED:
+            raise ValidationError(_("请先在巡检中完成演练检查表。"))
+        current.status, current.participants, current.findings = DrillStatusChoices.DONE, participants, findings
+        current.full_clean()
+        current.save(update_fields=["status", "participants", "findings"])
+    return current

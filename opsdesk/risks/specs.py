@@ -4,7 +4,11 @@ history, read-only), categories with appetite, the matrix definitions and the ma
 from __future__ import annotations
 
 from opsdesk.core.kit import ObjectSpec
+from opsdesk.risks import services
 from opsdesk.risks.models import (
+    Drill,
+    EmergencyPlan,
+    Incident,
     KeyRiskIndicator,
     KriMeasurement,
     MatrixLevel,
@@ -84,4 +88,52 @@ settings = ObjectSpec(
             "review_days_high", "review_days_critical"),
 )
 
-ALL = (risk, control, action, indicator, measurement, category, matrix_level, settings)
+
+
+def _incident_context(request, incident) -> dict:
+    from opsdesk.risks.views import incident_detail_context
+
+    return incident_detail_context(request, incident)
+
+
+def _drill_context(request, drill) -> dict:
+    from opsdesk.risks.views import drill_detail_context
+
+    return drill_detail_context(request, drill)
+
+
+def _plan_context(request, plan) -> dict:
+    from opsdesk.risks.views import plan_detail_context
+
+    return plan_detail_context(request, plan)
+
+
+incident = ObjectSpec(
+    Incident, path="incidents", name="incident", fields=services.INCIDENT_FIELDS,
+    columns=("number", "occurred_at", "store", "kind", "severity", "title", "status", "owner"),
+    detail_fields=("number", "store", "kind", "severity", "title", "description", "occurred_at", "reported_at",
+                   "reporter", "immediate_actions", "investigation", "root_cause", "risk", "owner", "status",
+                   "closed_at", "notified_at", "notified_to"),
+    search_fields=("number", "title", "description", "store__name"),
+    filter_fields=("store", "store__region", "kind", "severity", "status", "occurred_at"),
+    assignee_fields=("owner",), select_related=("store", "owner"),
+    create_with=lambda *, actor, data: services.incident_report(actor=actor, data=data),
+    detail_template="risks/incident_detail.html", detail_context=_incident_context,
+)
+
+plan = ObjectSpec(
+    EmergencyPlan, path="plans", name="emergencyplan",
+    fields=("scenario", "title", "store", "roles", "steps", "contacts", "drill_every_days"),
+    columns=("title", "scenario", "store", "drill_every_days"),
+    search_fields=("title", "steps"), filter_fields=("scenario", "store"),
+    select_related=("store",), detail_template="risks/plan_detail.html", detail_context=_plan_context,
+)
+
+drill = ObjectSpec(
+    Drill, path="drills", name="drill", fields=("store", "plan", "scheduled_for", "participants", "findings"),
+    columns=("scheduled_for", "store", "plan", "status", "participants"),
+    filter_fields=("store", "store__region", "plan", "status", "scheduled_for"),
+    select_related=("store", "plan", "run"), detail_template="risks/drill_detail.html", detail_context=_drill_context,
+)
+
+ALL = (risk, control, action, indicator, measurement, category, matrix_level, settings, incident, plan, drill)

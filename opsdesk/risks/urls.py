@@ -12,4 +12,10 @@ urlpatterns = [
     path("indicators/<int:pk>/accept/", views.indicator_accept, name="indicator_accept"),
     path("indicators/measure/", views.indicators_measure, name="indicators_measure"),
     path("heat-map/", views.heat_map, name="heat_map"),
+    path("incidents/<int:pk>/close/", views.incident_close, name="incident_close"),
+    path("incidents/<int:pk>/action/", views.incident_action, name="incident_action"),
+    path("incidents/<int:pk>/photo/", views.incident_photo, name="incident_photo"),
+    path("plans/<int:pk>/copy/", views.plan_copy, name="plan_copy"),
+    path("drills/<int:pk>/start/", views.drill_start, name="drill_start"),
+    path("drills/<int:pk>/complete/", views.drill_complete, name="drill_complete"),
 ]

@@ -20,7 +20,7 @@ from opsdesk.core.kit.guards import is_valid_id, scoped_or_none
 from opsdesk.core.models import Region, Store
 from opsdesk.core.permissions import user_can
 from opsdesk.risks import selectors, services
-from opsdesk.risks.models import AREA, KeyRiskIndicator, Risk
+from opsdesk.risks.models import AREA, INCIDENT_AREA, Drill, EmergencyPlan, Incident, KeyRiskIndicator, Risk
 
 LEVEL_CHOICES = [(value, value) for value in range(1, 6)]
 
@@ -146,3 +146,163 @@ def heat_map(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "risks/heat_map.html", context)
+
+
+# ---------------------------------------------------------------------------------------------- incidents
+
+
+class IncidentActionForm(forms.Form):
+    """A corrective action raised from an incident (a store-operations action at the incident's store)."""
+
+    title = forms.CharField(label=gettext_lazy("整改内容"), max_length=200)
+    due_date = forms.DateField(label=gettext_lazy("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PhotoForm(forms.Form):
+    photo = forms.ImageField(label=gettext_lazy("照片"))
+
+
+class DrillCompleteForm(forms.Form):
+    participants = forms.IntegerField(label=gettext_lazy("参与人数"), min_value=0, max_value=1000, required=False)
+    findings = forms.CharField(label=gettext_lazy("发现的问题"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _changeable(model, request: HttpRequest, pk: int):
+    found = scoped_or_none(model, request.user, pk, "change")
+    if found is None:
+        raise Http404
+    return found
+
+
+def _form_errors(request: HttpRequest, form: forms.Form) -> None:
+    messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+
+
+def incident_detail_context(request: HttpRequest, incident: Incident) -> dict:
+    return {
+        "corrective_actions": incident.corrective_actions.select_related("owner"),
+        "can_work": scoped_or_none(Incident, request.user, incident.pk, "change") is not None,
+        "action_form": IncidentActionForm(), "photo_form": PhotoForm(),
+    }
+
+
+@login_required
+@require_POST
+def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _changeable(Incident, request, pk)
+    try:
+        services.incident_close(actor=request.user, incident=incident)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("事件已关闭。"))
+    return redirect(incident.get_absolute_url())
+
+
+@login_required
+@require_POST
+def incident_action(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _changeable(Incident, request, pk)
+    form = IncidentActionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(incident.get_absolute_url())
+    try:
+        services.incident_add_action(actor=request.user, incident=incident, data=form.cleaned_data)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已创建整改任务。"))
+    return redirect(incident.get_absolute_url())
+
+
+@login_required
+def incident_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the incident's photo (scope checked); POST: replace it (an image, re-encoded on upload)."""
+    from opsdesk.storeops.views.runs import image_response
+
+    if request.method == "POST":
+        incident = _changeable(Incident, request, pk)
+        form = PhotoForm(request.POST, request.FILES)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect(incident.get_absolute_url())
+        try:
+            services.incident_photo_set(actor=request.user, incident=incident, upload=form.cleaned_data["photo"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(incident.get_absolute_url())
+    incident = scoped_or_none(Incident, request.user, pk, "view")
+    if incident is None or not incident.photo:
+        raise Http404
+    return image_response(incident.photo)
+
+
+# ---------------------------------------------------------------------------------------------- plans and drills
+
+
+def plan_detail_context(request: HttpRequest, plan: EmergencyPlan) -> dict:
+    copies = EmergencyPlan.objects.for_user(request.user).filter(source=plan).select_related("store")
+    return {
+        "steps": plan.step_lines(), "copies": copies,
+        "drills": Drill.objects.for_user(request.user).filter(plan=plan).select_related("store")[:20],
+        "can_copy": plan.store_id is None and user_can(request.user, INCIDENT_AREA, "add"),
+    }
+
+
+@login_required
+@require_POST
+def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give every store in the user's scope its own copy of a company plan."""
+    plan = scoped_or_none(EmergencyPlan, request.user, pk, "view")
+    if plan is None or not user_can(request.user, INCIDENT_AREA, "add"):
+        raise Http404
+    try:
+        copies = services.plan_copy_to_stores(actor=request.user, plan=plan,
+                                              stores=Store.objects.for_user(request.user).order_by("code"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已为 %(count)s 家门店生成预案副本。") % {"count": len(copies)})
+    return redirect(plan.get_absolute_url())
+
+
+def drill_detail_context(request: HttpRequest, drill: Drill) -> dict:
+    return {"can_work": scoped_or_none(Drill, request.user, drill.pk, "change") is not None,
+            "complete_form": DrillCompleteForm(initial={"participants": drill.participants,
+                                                        "findings": drill.findings})}
+
+
+@login_required
+@require_POST
+def drill_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a drill: its checklist opens in the inspection runner."""
+    drill = _changeable(Drill, request, pk)
+    try:
+        drill = services.drill_start(actor=request.user, drill=drill)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(drill.get_absolute_url())
+    return redirect("storeops:run_perform", pk=drill.run_id)
+
+
+@login_required
+@require_POST
+def drill_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    drill = _changeable(Drill, request, pk)
+    form = DrillCompleteForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(drill.get_absolute_url())
+    try:
+        services.drill_complete(actor=request.user, drill=drill, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("演练已完成。"))
+    return redirect(drill.get_absolute_url())

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from opsdesk.cockpit.choices import SeverityChoices as Sev
 from opsdesk.cockpit.inbox import InboxItem, deferred, end_of_day
 
-LIMIT = 30
+#: The inbox groups these lines per store, so a store's count should be its real count: a high bound only.
+LIMIT = 300
 
 
 def _item(proposal, now, company_id: int) -> InboxItem:
@@ -29,6 +30,7 @@ def _item(proposal, now, company_id: int) -> InboxItem:
 
 class StockoutProvider:
     name = "stockout"
+    group_by_store = True  # one line per store in the inbox, expandable to the SKUs
     label = gettext_lazy("缺货风险")
 
     def items_for_user(self, user, now):

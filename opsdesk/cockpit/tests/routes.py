@@ -22,6 +22,10 @@ def _comment(org, user, action):
     return {"provider": "corrective_action", "key": str(action.pk), "action": "comment", "text": "matrix"}
 
 
+def _bulk_done(org, user, action):
+    return {"items": f"corrective_action:{action.pk}", "action": "done"}
+
+
 ROUTES = [
     Route("cockpit:index", "list", area="cockpit"),
     Route("cockpit:extension_tiles", "list", area="cockpit"),
@@ -31,4 +35,6 @@ ROUTES = [
           url_args=lambda action: ["corrective_action", str(action.pk)]),
     Route("cockpit:inbox_act", "action", area="inbox", action="change", make_object=overdue_action,
           object_in_url=False, post_data=_comment),
+    Route("cockpit:inbox_bulk", "action", area="inbox", action="change", make_object=overdue_action,
+          object_in_url=False, post_data=_bulk_done),
 ]

@@ -6,13 +6,17 @@ of scope); categories, matrix definitions and settings are company master data: 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from opsdesk.core.testing.kit import spec_routes
 from opsdesk.core.testing.matrix import Route
 from opsdesk.risks import specs
 from opsdesk.risks.models import (
     AREA,
+    INCIDENT_AREA,
+    Drill,
+    EmergencyPlan,
+    Incident,
     KeyRiskIndicator,
     KriMeasurement,
     MatrixLevel,
@@ -92,15 +96,22 @@ def _indicator_data(org, user, indicator):
             "store": org.stores["a1"].pk, "amber": "3", "red": "6", "window_days": "28", "is_active": "on"}
 
 
+def _indicator_with_proposal(org, user, in_scope) -> KeyRiskIndicator:
+    indicator = _indicator(org, user, in_scope)
+    indicator.risk = _risk(org, user, in_scope)
+    indicator.status, indicator.proposed_likelihood, indicator.last_value = "red", 5, 7.5
+    indicator.save()
+    return indicator
+
+
 def _measurement(org, user, in_scope) -> KriMeasurement:
     return KriMeasurement.objects.create(indicator=_indicator(org, user, in_scope), measured_on=date(2026, 11, 30),
                                          value=4.2, status="amber")
 
 
 def _level(org, user, in_scope) -> MatrixLevel:
-    return MatrixLevel.objects.create(company=_company_for(org, user, in_scope), axis="impact", value=(_next() % 5) + 1,
-                                      name="中等") if False else MatrixLevel.objects.get_or_create(
-        company=_company_for(org, user, in_scope), axis="likelihood", value=3, defaults={"name": "可能"})[0]
+    return MatrixLevel.objects.get_or_create(company=_company_for(org, user, in_scope), axis="likelihood", value=3,
+                                             defaults={"name": "可能"})[0]
 
 
 def _level_data(org, user, level):
@@ -121,7 +132,62 @@ def _new_settings_data(org, user, settings):
     return _settings_data(org, user, settings)
 
 
+def _incident(org, user, in_scope) -> Incident:
+    store = org.store_for(user, in_scope)
+    return Incident.objects.create(company=store.company, store=store, number=f"INC-{_next()}", kind="safety",
+                                   severity="minor", title="地面湿滑",
+                                   occurred_at=datetime(2026, 11, 30, 9, tzinfo=UTC))
+
+
+def _incident_data(org, user, incident):
+    return {"store": org.stores["a1"].pk, "kind": "theft", "severity": "moderate", "title": "货架商品被盗",
+            "description": "", "occurred_at": "2026-11-30T10:00", "immediate_actions": "", "investigation": "",
+            "root_cause": "", "risk": "", "owner": ""}
+
+
+def _plan(org, user, in_scope) -> EmergencyPlan:
+    store = org.store_for(user, in_scope)
+    return EmergencyPlan.objects.create(company=store.company, store=store, scenario="fire", title="火灾应急预案",
+                                        steps="报警\n疏散顾客")
+
+
+def _company_plan(org, user, in_scope) -> EmergencyPlan:
+    return EmergencyPlan.objects.create(company=_company_for(org, user, in_scope), scenario="fire",
+                                        title="火灾应急预案", steps="报警\n疏散顾客")
+
+
+def _plan_data(org, user, plan):
+    return {"scenario": "power_outage", "title": "停电预案", "store": org.stores["a1"].pk, "roles": "",
+            "steps": "启用应急照明\n保护冷链", "contacts": "", "drill_every_days": "180"}
+
+
+def _drill(org, user, in_scope) -> Drill:
+    plan = _plan(org, user, in_scope)
+    return Drill.objects.create(company=plan.company, store=plan.store, plan=plan, scheduled_for=date(2026, 12, 10))
+
+
+def _drill_data(org, user, drill):
+    plan = drill.plan if drill else _plan(org, user, True)
+    return {"store": plan.store_id, "plan": plan.pk, "scheduled_for": "2026-12-15", "participants": "",
+            "findings": ""}
+
+
 ROUTES = [
+    *spec_routes(specs.incident, _incident, _incident_data),
+    *spec_routes(specs.plan, _plan, _plan_data),
+    *spec_routes(specs.drill, _drill, _drill_data),
+    Route("risks:incident_close", "action", area=INCIDENT_AREA, action="change", make_object=_incident,
+          post_data=lambda org, user, obj: {}),
+    Route("risks:incident_action", "action", area=INCIDENT_AREA, action="change", make_object=_incident,
+          post_data=lambda org, user, obj: {"title": "加装防滑垫", "due_date": "2026-12-20"}),
+    Route("risks:incident_photo", "action", area=INCIDENT_AREA, action="change", make_object=_incident,
+          post_data=lambda org, user, obj: {}),
+    Route("risks:plan_copy", "action", area=INCIDENT_AREA, action="add", make_object=_company_plan,
+          post_data=lambda org, user, obj: {}),
+    Route("risks:drill_start", "action", area=INCIDENT_AREA, action="change", make_object=_drill,
+          post_data=lambda org, user, obj: {}),
+    Route("risks:drill_complete", "action", area=INCIDENT_AREA, action="change", make_object=_drill,
+          post_data=lambda org, user, obj: {"participants": "8", "findings": ""}),
     *spec_routes(specs.risk, _risk, _risk_data),
     *spec_routes(specs.control, _control, _control_data),
     *spec_routes(specs.action, _action, _action_data),
@@ -133,6 +199,8 @@ ROUTES = [
     Route("risks:heat_map", "list", area=AREA),
     Route("risks:risk_review", "action", area=AREA, action="change", make_object=_risk,
           post_data=lambda org, user, obj: {"likelihood": "4", "impact": "4", "note": "矩阵"}),
+    Route("risks:indicator_accept", "action", area=AREA, action="change", make_object=_indicator_with_proposal,
+          post_data=lambda org, user, obj: {}),
     Route("risks:indicators_measure", "action", area=AREA, action="change", methods=("POST",), post_status=302,
           object_in_url=False),
 ]
