@@ -7,6 +7,7 @@ company master data: company A (in scope) or company B (out of scope).
 from __future__ import annotations
 
 from opsdesk.core.testing.kit import spec_routes
+from opsdesk.core.testing.matrix import Route
 from opsdesk.people.models import Department, Position
 from opsdesk.people.specs import employees as specs
 
@@ -52,6 +53,8 @@ def _position_data(org, user, position):
 
 ROUTES = [
     *spec_routes(specs.employee, _employee, _employee_data),
+    # The org chart of everything the user sees: the in-scope employee is on it, the out-of-scope one is not.
+    Route("people:employee_org_chart", "list", area="people", make_object=_employee),
     *spec_routes(specs.department, _department, _department_data),
     *spec_routes(specs.position, _position, _position_data),
 ]
