@@ -368,7 +368,7 @@ def test_master_data_is_in_the_audit_trail(demo):
     # then
     assert logged.filter(content_type__model="product").count() == Product.objects.count()
     assert logged.filter(content_type__model="store").count() == Store.objects.count()
-    assert logged.filter(content_type__model="user").count() == 8
+    assert logged.filter(content_type__model="user").count() == 9
 
 
 @pytest.mark.django_db
