@@ -220,7 +220,8 @@ PLANS = (
 
 def _plans_and_drills(company, stores, coo, end_date: date) -> tuple[int, int]:
     """Company plans for the six scenarios, every store's copy of the fire and outage plans, and drills: two
-    completed through the inspection runner, the next quarter scheduled, a few overdue."""
+    completed through the inspection runner (each with its next one scheduled), the next quarter scheduled, a few
+    overdue."""
     templates = [EmergencyPlan.objects.create(company=company, scenario=scenario, title=title,
                                               roles=roles, steps=steps,
                                               contacts="区域经理 138-0000-0001\n消防 119\n急救 120")
@@ -233,8 +234,8 @@ def _plans_and_drills(company, stores, coo, end_date: date) -> tuple[int, int]:
         drills.append(Drill.objects.create(company=company, store=copy.store, plan=copy,
                                            scheduled_for=end_date + timedelta(days=offset)))
     for drill in drills[:2]:
-        _run_drill(coo, drill)
-    return len(templates) + len(copies), len(drills)
+        _run_drill(coo, drill)  # closing a drill schedules the store's next one
+    return len(templates) + len(copies), Drill.objects.filter(company=company).count()
 
 
 def _run_drill(actor, drill: Drill) -> None:

@@ -78,27 +78,39 @@ KPIS = (
 
 
 def cockpit_tiles(user, today: date) -> list[Tile]:
-    """Risks above appetite and indicators in breach, in the user's scope."""
+    """Open incidents and drills overdue (for who sees incidents); risks above appetite and indicators in breach
+    (for who sees the register); all in the user's scope."""
+    from datetime import timedelta
+
     from opsdesk.core.permissions import user_can
+    from opsdesk.risks.choices import DrillStatusChoices, IncidentStatusChoices
+    from opsdesk.risks.models import AREA, INCIDENT_AREA, Drill, Incident
 
-    if not user_can(user, "risks", "view"):
-        return []
-    risks = Risk.objects.for_user(user).filter(status=RiskStatusChoices.OPEN, residual_score__gt=F(
-        "category__appetite")).count()
-    breached = KeyRiskIndicator.objects.for_user(user).filter(
-        is_active=True, status__in=[KriStatusChoices.AMBER, KriStatusChoices.RED]).count()
-    from opsdesk.risks.choices import IncidentStatusChoices
-    from opsdesk.risks.models import Incident
-
-    open_incidents = Incident.objects.for_user(user).exclude(status=IncidentStatusChoices.CLOSED).count()
-    return [
-        Tile(label=_("未关闭事件"), value=str(open_incidents), unit="count", url=reverse("risks:incident_list"),
-             tone="warning" if open_incidents else "good"),
-        Tile(label=_("高于风险偏好的风险"), value=str(risks), unit="count", url=reverse("risks:heat_map"),
-             tone="danger" if risks else "good"),
-        Tile(label=_("预警中的风险指标"), value=str(breached), unit="count",
-             url=reverse("risks:keyriskindicator_list") + "?status=red", tone="warning" if breached else "good"),
-    ]
+    tiles = []
+    if user_can(user, INCIDENT_AREA, "view"):
+        open_incidents = Incident.objects.for_user(user).exclude(status=IncidentStatusChoices.CLOSED).count()
+        overdue = Drill.objects.for_user(user).filter(status=DrillStatusChoices.SCHEDULED,
+                                                     scheduled_for__lt=today).count()
+        tiles += [
+            Tile(label=_("未关闭事件"), value=str(open_incidents), unit="count", url=reverse("risks:incident_list"),
+                 tone="warning" if open_incidents else "good"),
+            Tile(label=_("逾期未开展的演练"), value=str(overdue), unit="count",
+                 url=f"{reverse('risks:drill_list')}?status=scheduled&scheduled_for_before="
+                     f"{(today - timedelta(days=1)).isoformat()}",
+                 tone="warning" if overdue else "good"),
+        ]
+    if user_can(user, AREA, "view"):
+        risks = Risk.objects.for_user(user).filter(status=RiskStatusChoices.OPEN, residual_score__gt=F(
+            "category__appetite")).count()
+        breached = KeyRiskIndicator.objects.for_user(user).filter(
+            is_active=True, status__in=[KriStatusChoices.AMBER, KriStatusChoices.RED]).count()
+        tiles += [
+            Tile(label=_("高于风险偏好的风险"), value=str(risks), unit="count", url=reverse("risks:heat_map"),
+                 tone="danger" if risks else "good"),
+            Tile(label=_("预警中的风险指标"), value=str(breached), unit="count",
+                 url=reverse("risks:keyriskindicator_list") + "?status=red", tone="warning" if breached else "good"),
+        ]
+    return tiles
 
 
 def brief_section(company_id: int, store_ids: tuple[int, ...] | None, day: date, language: str

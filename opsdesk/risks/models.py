@@ -3,7 +3,7 @@ reviews, and key risk indicators (a KPI with amber/red thresholds) whose breache
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -37,6 +38,7 @@ AREA = "risks"
 CONFIG_AREA = "risks_config"
 INCIDENT_AREA = "incidents"
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+FUTURE_GRACE_MINUTES = 10
 
 
 def scope_condition(user, prefix: str = "") -> Q:
@@ -558,6 +560,14 @@ class Incident(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("risks:incident_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        occurred = self.occurred_at
+        if isinstance(occurred, datetime) and timezone.is_naive(occurred):  # the API may send local time
+            occurred = timezone.make_aware(occurred)
+        # A few minutes of grace: a phone's clock may run ahead of the server's.
+        if occurred and occurred > timezone.now() + timedelta(minutes=FUTURE_GRACE_MINUTES):
+            raise ValidationError({"occurred_at": _("发生时间不能晚于现在。")})
 
     @property
     def is_serious(self) -> bool:

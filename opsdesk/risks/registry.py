@@ -54,6 +54,7 @@ def register_all() -> None:
         MenuItem(_("风险矩阵"), "risks:matrixlevel_list", models.CONFIG_AREA),
     ]))
     scheduler.register("risks_indicators_nightly", hour=5, minute=30, enqueue=jobs.measure_indicators.enqueue)
+    scheduler.register("risks_drills_nightly", hour=5, minute=45, enqueue=jobs.schedule_drills.enqueue)
     register_company_setup(services.risks_seed)
     demo_extensions.register("risks", demo_builder)
     kpis.register_extensions()

@@ -56,6 +56,16 @@ def heat_map(risks: QuerySet[Risk], *, kind: str, bands: tuple[int, int, int]) -
     return grid
 
 
+def register_rows(risks: QuerySet[Risk], *, company_id: int) -> list[Risk]:
+    """The register's rows, highest residual score first, each knowing the company's matrix settings (its inherent
+    level without a query per row)."""
+    settings_ = settings_for(company_id)
+    rows = list(risks.select_related("category", "store", "region", "owner").order_by("-residual_score", "code"))
+    for risk in rows:
+        risk._risk_settings = settings_
+    return rows
+
+
 def settings_for(company_id: int) -> RiskSettings:
     return RiskSettings.objects.filter(company_id=company_id).first() or RiskSettings(company_id=company_id)
 

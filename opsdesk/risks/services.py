@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -185,14 +185,17 @@ def risks_seed(company) -> dict[str, int]:
 
 # ---------------------------------------------------------------------------------------------- incidents
 
-INCIDENT_FIELDS = ("store", "kind", "severity", "title", "description", "occurred_at", "immediate_actions",
-                   "investigation", "root_cause", "risk", "owner")
+#: In the order a reporter on the spot fills them (the add form is used on a phone); the investigation comes later.
+INCIDENT_FIELDS = ("store", "occurred_at", "kind", "severity", "title", "description", "immediate_actions", "risk",
+                   "owner", "investigation", "root_cause")
 
 
 def _incident_number(company_id: int, day: date) -> str:
+    """The day's next number after the highest one given (not the count: a deleted incident frees no number)."""
     prefix = f"INC-{day:%Y%m%d}-"
-    taken = Incident.objects.filter(company_id=company_id, number__startswith=prefix).count()
-    return f"{prefix}{taken + 1:03d}"
+    taken = Incident.objects.filter(company_id=company_id, number__startswith=prefix).values_list("number", flat=True)
+    highest = max((int(suffix) for number in taken if (suffix := number.removeprefix(prefix)).isdigit()), default=0)
+    return f"{prefix}{highest + 1:03d}"
 
 
 def incident_report(*, actor, data: dict, photo=None) -> Incident:
@@ -205,8 +208,16 @@ def incident_report(*, actor, data: dict, photo=None) -> Incident:
         from opsdesk.storeops.images import process_upload
 
         initial["photo"] = process_upload(photo)
-    incident = object_create(actor=actor, model=Incident, data=data, fields=INCIDENT_FIELDS, initial=initial,
-                             assignee_fields=("owner",))
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                incident = object_create(actor=actor, model=Incident, data=data, fields=INCIDENT_FIELDS,
+                                         initial=initial, assignee_fields=("owner",))
+            break
+        except IntegrityError:  # two reports at once took the same number: take the next one
+            if attempt == 2:
+                raise
+            initial["number"] = _incident_number(actor.company_id, timezone.localdate())
     if incident.is_serious:
         transaction.on_commit(lambda: incident_notify(incident))
     return incident
@@ -333,6 +344,51 @@ def drill_start(*, actor, drill: Drill) -> Drill:
     return current
 
 
+#: A store plan never drilled gets its first drill this many days ahead (or its cadence, if shorter).
+FIRST_DRILL_NOTICE_DAYS = 30
+OPEN_DRILL_STATUSES = (DrillStatusChoices.SCHEDULED, DrillStatusChoices.IN_PROGRESS)
+
+
+def _drill_done_on(drill: Drill) -> date:
+    """The day a done drill was held: its checklist's completion, else the day it was scheduled for."""
+    if drill.run is not None and drill.run.completed_at is not None:
+        return timezone.localtime(drill.run.completed_at).date()
+    return drill.scheduled_for
+
+
+def drill_schedule_next(*, plan: EmergencyPlan, today: date) -> Drill | None:
+    """Schedule the next drill of a store's plan unless one is scheduled or running: the last done drill plus the
+    plan's cadence (never before today), or, never drilled, `FIRST_DRILL_NOTICE_DAYS` ahead. Idempotent."""
+    if plan.store_id is None or plan.drill_every_days <= 0:
+        return None
+    drills = Drill.objects.filter(store_id=plan.store_id,
+                                  plan_id__in=[pk for pk in (plan.pk, plan.source_id) if pk is not None])
+    if drills.filter(status__in=OPEN_DRILL_STATUSES).exists():
+        return None
+    last = drills.filter(status=DrillStatusChoices.DONE).select_related("run").order_by("-scheduled_for", "-pk").first()
+    if last is None:
+        due = today + timedelta(days=min(plan.drill_every_days, FIRST_DRILL_NOTICE_DAYS))
+    else:
+        due = max(today, _drill_done_on(last) + timedelta(days=plan.drill_every_days))
+    drill = Drill(company_id=plan.company_id, store_id=plan.store_id, plan=plan, scheduled_for=due)
+    drill.full_clean()
+    drill.save()
+    return drill
+
+
+def drills_schedule_all(*, today: date | None = None) -> list[Drill]:
+    """The nightly job: every store plan with no drill scheduled or running gets its next one."""
+    today = today or timezone.localdate()
+    plans = EmergencyPlan.objects.filter(store__isnull=False, drill_every_days__gt=0).order_by("pk")
+    scheduled = []
+    for plan in plans.iterator():
+        with transaction.atomic():
+            drill = drill_schedule_next(plan=plan, today=today)
+        if drill is not None:
+            scheduled.append(drill)
+    return scheduled
+
+
 def drill_complete(*, actor, drill: Drill, participants: int | None, findings: str = "") -> Drill:
     """Close a drill whose checklist run is completed (its score, failed steps and actions stay on the run)."""
     from opsdesk.storeops.choices import RunStatusChoices
@@ -344,4 +400,6 @@ def drill_complete(*, actor, drill: Drill, participants: int | None, findings: s
         current.status, current.participants, current.findings = DrillStatusChoices.DONE, participants, findings
         current.full_clean()
         current.save(update_fields=["status", "participants", "findings"])
+        if current.plan.store_id is not None:  # the store's next drill is on its calendar at once
+            drill_schedule_next(plan=current.plan, today=timezone.localdate())
     return current

@@ -4,7 +4,7 @@ history, read-only), categories with appetite, the matrix definitions and the ma
 from __future__ import annotations
 
 from opsdesk.core.kit import ObjectSpec
-from opsdesk.risks import services
+from opsdesk.risks import services, views
 from opsdesk.risks.models import (
     Drill,
     EmergencyPlan,
@@ -19,13 +19,6 @@ from opsdesk.risks.models import (
     RiskSettings,
 )
 
-
-def _risk_context(request, risk) -> dict:
-    from opsdesk.risks.views import risk_detail_context
-
-    return risk_detail_context(request, risk)
-
-
 risk = ObjectSpec(
     Risk, path="register", name="risk",
     fields=("code", "title", "category", "region", "store", "owner", "cause", "consequence", "likelihood", "impact",
@@ -37,7 +30,7 @@ risk = ObjectSpec(
                    "impact", "residual_likelihood", "residual_impact"),
     assignee_fields=("owner",),
     select_related=("category", "store", "region", "owner"),
-    detail_template="risks/risk_detail.html", detail_context=_risk_context,
+    detail_template="risks/risk_detail.html", detail_context=views.risk_detail_context,
 )
 
 control = ObjectSpec(
@@ -88,26 +81,6 @@ settings = ObjectSpec(
             "review_days_high", "review_days_critical"),
 )
 
-
-
-def _incident_context(request, incident) -> dict:
-    from opsdesk.risks.views import incident_detail_context
-
-    return incident_detail_context(request, incident)
-
-
-def _drill_context(request, drill) -> dict:
-    from opsdesk.risks.views import drill_detail_context
-
-    return drill_detail_context(request, drill)
-
-
-def _plan_context(request, plan) -> dict:
-    from opsdesk.risks.views import plan_detail_context
-
-    return plan_detail_context(request, plan)
-
-
 incident = ObjectSpec(
     Incident, path="incidents", name="incident", fields=services.INCIDENT_FIELDS,
     columns=("number", "occurred_at", "store", "kind", "severity", "title", "status", "owner"),
@@ -118,7 +91,7 @@ incident = ObjectSpec(
     filter_fields=("store", "store__region", "kind", "severity", "status", "occurred_at"),
     assignee_fields=("owner",), select_related=("store", "owner"),
     create_with=lambda *, actor, data: services.incident_report(actor=actor, data=data),
-    detail_template="risks/incident_detail.html", detail_context=_incident_context,
+    detail_template="risks/incident_detail.html", detail_context=views.incident_detail_context,
 )
 
 plan = ObjectSpec(
@@ -126,14 +99,23 @@ plan = ObjectSpec(
     fields=("scenario", "title", "store", "roles", "steps", "contacts", "drill_every_days"),
     columns=("title", "scenario", "store", "drill_every_days"),
     search_fields=("title", "steps"), filter_fields=("scenario", "store"),
-    select_related=("store",), detail_template="risks/plan_detail.html", detail_context=_plan_context,
+    select_related=("store",), detail_template="risks/plan_detail.html", detail_context=views.plan_detail_context,
 )
 
 drill = ObjectSpec(
     Drill, path="drills", name="drill", fields=("store", "plan", "scheduled_for", "participants", "findings"),
     columns=("scheduled_for", "store", "plan", "status", "participants"),
     filter_fields=("store", "store__region", "plan", "status", "scheduled_for"),
-    select_related=("store", "plan", "run"), detail_template="risks/drill_detail.html", detail_context=_drill_context,
+    select_related=("store", "plan", "run"), detail_template="risks/drill_detail.html",
+    detail_context=views.drill_detail_context,
 )
+
+risk.views["list"] = views.templated_list_view(risk, "risks/risk_list.html")  # with "导出 PDF"
+# Add forms that start from what the user is doing (the risk page's "新增", an incident reported now at their store).
+for _spec in (control, action):
+    _spec.views["edit"] = views.prefilled_edit_view(_spec, views.risk_defaults, writable_risk=True)
+for _spec, _defaults in ((indicator, views.risk_defaults), (incident, views.incident_defaults),
+                         (drill, views.drill_defaults)):
+    _spec.views["edit"] = views.prefilled_edit_view(_spec, _defaults)
 
 ALL = (risk, control, action, indicator, measurement, category, matrix_level, settings, incident, plan, drill)

@@ -1,5 +1,6 @@
-"""Hand-written pages of the risk register: the risk page's extras (controls, actions, reviews, indicators), the
-review and "accept the indicator's proposal" actions, the heat maps, and "measure the indicators now"."""
+"""Hand-written pages of the risk register: add forms that start from what the user is doing, the risk page's
+extras (controls, actions, reviews, indicators), the review and "accept the indicator's proposal" actions, the heat
+maps, the register as PDF, "measure the indicators now", and the incident, plan and drill actions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,21 +17,79 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opsdesk.core.extensions import kpis
+from opsdesk.core.kit import views as kit_views
 from opsdesk.core.kit.guards import is_valid_id, scoped_or_none
 from opsdesk.core.models import Region, Store
 from opsdesk.core.permissions import user_can
 from opsdesk.risks import selectors, services
+from opsdesk.risks.choices import RiskStatusChoices
 from opsdesk.risks.models import AREA, INCIDENT_AREA, Drill, EmergencyPlan, Incident, KeyRiskIndicator, Risk
 
 LEVEL_CHOICES = [(value, value) for value in range(1, 6)]
 
 
+# ---------------------------------------------------------------------------------------------- add forms
+
+
+def query_defaults(request: HttpRequest, form, names: tuple[str, ...]) -> dict:
+    """Choices named in the query string (?risk=12 from the risk page's "新增"), kept only when the form offers
+    them to this user: an unknown or out-of-scope id is silently not pre-selected."""
+    defaults = {}
+    for name in names:
+        raw, field = request.GET.get(name, ""), form.fields.get(name)
+        if raw and field is not None and is_valid_id(raw) and field.queryset.filter(pk=int(raw)).exists():
+            defaults[name] = int(raw)
+    return defaults
+
+
+def incident_defaults(request: HttpRequest, form) -> dict:
+    """An incident is reported as it happens, usually on a phone: the time is now and the store is the reporter's
+    only store (several stores: they choose)."""
+    defaults = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+    stores = list(form.fields["store"].queryset.values_list("pk", flat=True)[:2])
+    if len(stores) == 1:
+        defaults["store"] = stores[0]
+    return {**defaults, **query_defaults(request, form, ("store", "risk"))}
+
+
+def prefilled_edit_view(spec, defaults, *, writable_risk: bool = False) -> type:
+    """The spec's add/edit page whose empty add form starts from `defaults(request, form) -> {field: value}`.
+
+    The kit's `initial` sets values at creation, unseen by the user; these are form initials the user sees and
+    may change, so they live here rather than in the spec. `writable_risk`: the form offers only the risks the
+    user may change (a control or action changes its risk; a company risk is read-only to a store manager)."""
+    base = kit_views.view_class(spec, "edit")
+
+    def get_form(self, request: HttpRequest, instance=None, data=None):
+        form = base.get_form(self, request, instance, data)
+        if writable_risk:
+            form.fields["risk"].queryset = Risk.objects.for_user(request.user, "change")
+        if instance is None and data is None:
+            form.initial.update(defaults(request, form))
+        return form
+
+    return type(base.__name__, (base,), {"get_form": get_form})
+
+
+def risk_defaults(request: HttpRequest, form) -> dict:
+    """A control, action or indicator added from a risk's page starts on that risk."""
+    return query_defaults(request, form, ("risk",))
+
+
+def drill_defaults(request: HttpRequest, form) -> dict:
+    """A drill scheduled from a plan's page starts on that plan (and its store)."""
+    return query_defaults(request, form, ("plan", "store"))
+
+
 class ReviewForm(forms.Form):
     """A review: the inherent position now, and what was found."""
 
-    likelihood = forms.TypedChoiceField(label=gettext_lazy("可能性"), choices=LEVEL_CHOICES, coerce=int)
-    impact = forms.TypedChoiceField(label=gettext_lazy("影响"), choices=LEVEL_CHOICES, coerce=int)
-    note = forms.CharField(label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    likelihood = forms.TypedChoiceField(label=gettext_lazy("可能性"), choices=LEVEL_CHOICES, coerce=int,
+                                        widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    impact = forms.TypedChoiceField(label=gettext_lazy("影响"), choices=LEVEL_CHOICES, coerce=int,
+                                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    note = forms.CharField(label=gettext_lazy("说明"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}))
 
 
 def risk_detail_context(request: HttpRequest, risk: Risk) -> dict:
@@ -124,6 +183,18 @@ def _narrowing(request: HttpRequest) -> tuple[int | None, int | None, str]:
     return region_id, store_id, label
 
 
+def _register_query(region_id: int | None, store_id: int | None) -> str:
+    """The register list's filters for the open risks of the heat map's narrowing (its store's or region's own risks;
+    the list's store and region filters do not add the company-wide ones the heat map shows beside them)."""
+    query = QueryDict(mutable=True)
+    query["status"] = RiskStatusChoices.OPEN
+    if store_id is not None:
+        query["store"] = store_id
+    elif region_id is not None:
+        query["region"] = region_id
+    return query.urlencode()
+
+
 @login_required
 def heat_map(request: HttpRequest) -> HttpResponse:
     """Inherent and residual heat maps of the open risks in scope, movement since the last review, top risks."""
@@ -143,9 +214,43 @@ def heat_map(request: HttpRequest) -> HttpResponse:
         "regions": Region.objects.for_user(request.user).order_by("code"),
         "selected_store": store_id, "selected_region": region_id,
         "list_url": reverse("risks:risk_list"),
+        "register_query": _register_query(region_id, store_id),
         "today": timezone.localdate(),
     }
     return render(request, "risks/heat_map.html", context)
+
+
+@login_required
+def risk_register_pdf(request: HttpRequest) -> HttpResponse:
+    """The register as PDF: the register list's rows under its filters (one FilterSet for the page, the exports and
+    the API), with the inherent and residual heat maps of the open risks among them."""
+    from opsdesk.risks import specs
+    from opsdesk.risks.pdf import register_pdf_bytes
+
+    if not user_can(request.user, AREA, "view"):
+        raise PermissionDenied
+    risks = selectors.risk_list(user=request.user)
+    filterset = specs.risk.get_filterset_class()(request.GET or None, queryset=risks, request=request)
+    if filterset.is_bound and filterset.is_valid():
+        risks = filterset.qs
+    company_id = request.user.company_id
+    bands = selectors.settings_for(company_id).bands
+    open_risks = risks.filter(status=RiskStatusChoices.OPEN)
+    now = timezone.localtime()
+    content = register_pdf_bytes(
+        risks=selectors.register_rows(risks, company_id=company_id),
+        inherent=selectors.heat_map(open_risks, kind="inherent", bands=bands),
+        residual=selectors.heat_map(open_risks, kind="residual", bands=bands),
+        company_name=request.user.company.name, printed_at=now, printed_by=request.user.display_name)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="risk-register-{now:%Y%m%d}.pdf"'
+    return response
+
+
+def templated_list_view(spec, template_name: str) -> type:
+    """The spec's list page drawn by an app template (which extends the generic list)."""
+    base = kit_views.view_class(spec, "list")
+    return type(base.__name__, (base,), {"template_name": template_name})
 
 
 # ---------------------------------------------------------------------------------------------- incidents
@@ -154,8 +259,10 @@ def heat_map(request: HttpRequest) -> HttpResponse:
 class IncidentActionForm(forms.Form):
     """A corrective action raised from an incident (a store-operations action at the incident's store)."""
 
-    title = forms.CharField(label=gettext_lazy("整改内容"), max_length=200)
-    due_date = forms.DateField(label=gettext_lazy("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=gettext_lazy("整改内容"), max_length=200,
+                            widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+    due_date = forms.DateField(label=gettext_lazy("截止日期"), widget=forms.DateInput(
+        attrs={"type": "date", "class": "form-control form-control-sm"}))
 
 
 class PhotoForm(forms.Form):
@@ -163,9 +270,10 @@ class PhotoForm(forms.Form):
 
 
 class DrillCompleteForm(forms.Form):
-    participants = forms.IntegerField(label=gettext_lazy("参与人数"), min_value=0, max_value=1000, required=False)
+    participants = forms.IntegerField(label=gettext_lazy("参与人数"), min_value=0, max_value=1000, required=False,
+                                      widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))
     findings = forms.CharField(label=gettext_lazy("发现的问题"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))
+                               widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}))
 
 
 def _changeable(model, request: HttpRequest, pk: int):
@@ -250,6 +358,7 @@ def plan_detail_context(request: HttpRequest, plan: EmergencyPlan) -> dict:
         "steps": plan.step_lines(), "copies": copies,
         "drills": Drill.objects.for_user(request.user).filter(plan=plan).select_related("store")[:20],
         "can_copy": plan.store_id is None and user_can(request.user, INCIDENT_AREA, "add"),
+        "can_schedule": user_can(request.user, INCIDENT_AREA, "add"),
     }
 
 

@@ -3,7 +3,7 @@ give stores their copies; drills run as checklists and finish when their run is 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -160,3 +160,41 @@ def test_an_overdue_drill_is_an_inbox_item(org):
                                  scheduled_for=date(2026, 11, 20))
     now = timezone.make_aware(datetime(2026, 11, 30, 9))
     assert [item.key for item in PROVIDER.items_for_user(org.users["store_manager"], now)] == [f"drill:{drill.pk}"]
+
+
+def test_an_incidents_number_follows_the_days_highest_even_after_a_deletion(org):
+    # given: three reports today, the first one deleted
+    manager = org.users["store_manager"]
+    first, _second, third = (_report(org, manager, severity="minor", title=f"事件 {n}") for n in range(3))
+    first.delete()
+    # when
+    fourth = _report(org, manager, severity="minor")
+    # then
+    assert fourth.number[-4:] == "-004"
+    assert third.number[-4:] == "-003"
+
+
+def test_two_reports_taking_the_same_number_at_once_both_succeed(org, monkeypatch):
+    # given: another report committed the number this one was about to take (the race the constraint catches)
+    taken = Incident.objects.create(company=org.company, store=org.stores["a1"], number="INC-RACE-001",
+                                    kind="theft", severity="minor", title="先到的",
+                                    occurred_at=datetime(2026, 11, 30, 1, tzinfo=UTC))
+    numbers = iter(["INC-RACE-001", "INC-RACE-002"])
+    monkeypatch.setattr(services, "_incident_number", lambda company_id, day: next(numbers))
+    monkeypatch.setattr(Incident, "validate_constraints", lambda self, exclude=None: None)  # as in a real race
+    # when
+    incident = _report(org, org.users["store_manager"], severity="minor")
+    # then
+    assert incident.number == "INC-RACE-002"
+    assert Incident.objects.filter(number="INC-RACE-001").get() == taken
+
+
+def test_an_incident_cannot_have_occurred_in_the_future(org):
+    # given
+    later = timezone.now() + timedelta(hours=2)
+    # when
+    with pytest.raises(ValidationError) as error:
+        _report(org, org.users["store_manager"], occurred_at=later)
+    # then
+    assert list(error.value.message_dict) == ["occurred_at"]
+    assert not Incident.objects.exists()
