@@ -336,6 +336,9 @@ class _ChunkWriter:
 
     def _commit(self, rows: list, quarantine: list, source_counts: dict) -> None:
         """One chunk in one transaction; the counts change only once it is in."""
+        is_outside = not connection.in_atomic_block and connection.vendor == "sqlite"
+        if is_outside and rows and isinstance(self.upserter, Upserter) and not self.upserter.is_staged:
+            self.upserter.stage(rows)  # before taking the writer lock (kept if the transaction is tried again)
         with transaction.atomic():
             after = replace(self.counts, **source_counts)
             changes = self._write(rows)

@@ -281,12 +281,11 @@ def _run_source(batch: ImportBatch, source, progress: Progress) -> None:
 
 def _fail(batch: ImportBatch, message: str) -> None:
     """Mark the batch failed, saying how many rows its committed chunks hold (a retry resumes after them)."""
-    committed = ImportBatch.objects.filter(pk=batch.pk).values_list("rows_read", "rows_committed").first()
-    if committed and committed[0]:
-        message += " " + _("已写入前 %(read)s 行中的 %(rows)s 行；重试将从第 %(next)s 行继续。") % {
-            "read": committed[0],
-            "rows": committed[1],
-            "next": committed[0] + 1,
+    read, committed = ImportBatch.objects.filter(pk=batch.pk).values_list("rows_read", "rows_committed").first()
+    if committed:
+        message += " " + _("已处理 %(read)s 行，其中 %(rows)s 行已写入；重试将从此处继续。") % {
+            "read": read,
+            "rows": committed,
         }
     ImportBatch.objects.filter(pk=batch.pk).update(status=S.FAILED, message=message[:2000], finished_at=timezone.now())
 

@@ -75,7 +75,7 @@ def test_crash_after_chunk_two_leaves_two_chunks_and_the_retry_resumes_exactly(c
     failed = _run(chain, overlapping)
     # then: chunks 1 and 2 (rows 1-8) are in, recorded on the batch, and the message says where a retry resumes
     assert _counts(failed) == ("failed", 8, 7, 4, 2, 1, 1, 0, 1)
-    assert failed.message == "导入失败：simulated crash 已写入前 8 行中的 7 行；重试将从第 9 行继续。"
+    assert failed.message == "导入失败：simulated crash 已处理 8 行，其中 7 行已写入；重试将从此处继续。"
     assert SkuDaySales.objects.count() == 3 + 4
     # when: the same file is imported again without the fault
     monkeypatch.undo()

@@ -7,13 +7,13 @@ import subprocess
 
 from opsdesk.imports.tests.drills import drill_env, import_command, query, seed, write_sales
 
-ROWS = 60_000
+ROWS = 40_000
 
 
 def test_two_big_imports_at_once_both_commit_every_row(tmp_path):
-    # given: two files of different years (no key in common), chunks of 5,000 rows
+    # given: two files of different years (no key in common), chunks of 4,000 rows
     var_dir = tmp_path / "var"
-    env = drill_env(var_dir, OPSDESK_IMPORT_CHUNK_ROWS="5000")
+    env = drill_env(var_dir, OPSDESK_IMPORT_CHUNK_ROWS="4000")
     seed(var_dir)
     files = [tmp_path / "2023.csv", tmp_path / "2024.csv"]
     write_sales(files[0], ROWS, year=2023)
