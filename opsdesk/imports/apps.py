@@ -26,6 +26,8 @@ class ImportsConfig(AppConfig):
                 R.SUPERVISOR: WRITE,
                 R.STORE_MANAGER: WRITE,
                 R.AUDITOR: READ,
+                # HR imports its HR system's export (the kind's own rule); it may not import facts or masters.
+                R.HR: WRITE,
             },
         )
         register_area("imports_master", {R.ADMIN: ALL, R.COO: ALL})

@@ -76,6 +76,9 @@ class KindSpec:
     # `write(records)` commits a chunk of parsed records (dicts) inside the batch's transaction, idempotently.
     title: str = ""
     writer: Callable | None = None
+    # Who may import a registered kind, when the facts/master rule does not fit (`may_import(user) -> bool`; the
+    # "imports" area's add is still required): e.g. HR records, which only HR may write.
+    may_import: Callable | None = None
 
     @property
     def label(self) -> str:
@@ -278,7 +281,6 @@ _register(
             F("name", "姓名", "text", True, ("姓名", "名字", "name", "employee_name")),
             F("store", "门店编号", "code", False, STORE, ""),
             F("hire_date", "入职日期", "date", False, ("入职日期", "hire_date", "start_date")),
-            F("phone", "电话", "text", False, ("电话", "手机", "phone", "mobile"), ""),
             F("email", "邮箱", "text", False, ("邮箱", "email"), ""),
         ),
         key=("employee_no",),

@@ -170,7 +170,8 @@ class ProductWriter(MasterWriter):
 class EmployeeWriter(MasterWriter):
     model_label = "people.Employee"
     key = "employee_no"
-    fields = ("name", "store_id", "hire_date", "phone", "email")
+    # Personal fields (phone, ID, address, salary band) only come in through HR's "hr_employees" import.
+    fields = ("name", "store_id", "hire_date", "email")
 
     def resolve(self, records: list[dict]) -> Problems:
         stores = self._codes("core.Store")

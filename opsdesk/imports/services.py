@@ -50,6 +50,8 @@ def can_import(user, kind: str) -> bool:
     spec = kind_spec(kind)
     if not user_can(user, "imports", "add"):
         return False
+    if spec.may_import is not None:
+        return bool(spec.may_import(user))
     if spec.is_master:
         return user_can(user, "imports_master", "add") and bool(user.has_company_scope)
     return user_can(user, "facts", "add")

@@ -104,10 +104,14 @@ def test_the_trail_of_an_import_masks_personal_fields(org, ladder, export_file):
 
 def test_only_hr_or_admin_may_import_personal_data(org, ladder, export_file):
     # given: a COO may import master data but may not write personal fields
-    # when
-    batch = import_run(actor=org.users["coo"], company=org.company, kind="hr_employees",
-                       path=export_file("a.csv", ROWS))
-    # then: the batch fails and writes nothing
-    assert batch.status == "failed"
-    assert "只有人力资源可以导入人事档案" in batch.message
+    from django.core.exceptions import PermissionDenied
+
+    from opsdesk.imports.services import can_import
+
+    # when / then: the import is refused before any batch is written, and the import page does not offer it
+    with pytest.raises(PermissionDenied):
+        import_run(actor=org.users["coo"], company=org.company, kind="hr_employees",
+                   path=export_file("a.csv", ROWS))
     assert _rows(org) == []
+    assert {role: can_import(org.users[role], "hr_employees") for role in ("hr", "admin", "coo", "store_manager")} \
+        == {"hr": True, "admin": True, "coo": False, "store_manager": False}

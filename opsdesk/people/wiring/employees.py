@@ -95,6 +95,13 @@ def cockpit_tiles(user, today: date) -> list[Tile]:
 # ------------------------------------------------------------------------------------------------ import kind
 
 
+def _may_import(user) -> bool:
+    """HR records: only roles that may write personal data (HR, the administrator), for the whole company."""
+    from opsdesk.people.selectors.employees import can_write_personal
+
+    return can_write_personal(user) and bool(user.has_company_scope)
+
+
 @cache
 def import_kind():
     """The "hr_employees" kind: one row per employee of an HR system's export."""
@@ -123,6 +130,7 @@ def import_kind():
         check=hr_import_check,
         future_days=120,  # an export lists people starting next quarter
         title=gettext_lazy("人事档案（HR 系统导出）"),
+        may_import=_may_import,
         writer=HrExportWriter,
     )
 
