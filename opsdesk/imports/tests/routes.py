@@ -28,14 +28,37 @@ def _batch(org, user, in_scope: bool) -> ImportBatch:
     return make_batch(company, owner)
 
 
-def _draft_batch(org, user, in_scope: bool) -> ImportBatch:
+HR_CSV = "工号,姓名\nMX-HR-1,矩阵员工\n".encode()
+
+
+def _kind_for(user) -> tuple[str, str, bytes]:
+    """A kind the user may import: daily sales, or for HR (which may not import facts) its HR export."""
+    from opsdesk.imports.services import can_import
+
+    if user is None or can_import(user, "sku_day_sales"):
+        return "sku_day_sales", "sales.csv", SALES_CSV
+    return "hr_employees", "hr.csv", HR_CSV
+
+
+HR_MAPPING = {"employee_no": "工号", "name": "姓名"}
+
+
+def _own_kind_batch(org, user, in_scope: bool, status: str) -> ImportBatch:
+    """A batch of a kind the owner may import (HR's own batches are HR exports)."""
     company, owner = _owner(org, user, in_scope)
-    return make_batch(company, owner, status="draft")
+    kind, _name, content = _kind_for(owner)
+    if kind == "hr_employees":
+        return make_batch(company, owner, status=status, content=HR_CSV, kind=kind, mapping=HR_MAPPING,
+                          header=list(HR_MAPPING.values()))
+    return make_batch(company, owner, status=status)
+
+
+def _draft_batch(org, user, in_scope: bool) -> ImportBatch:
+    return _own_kind_batch(org, user, in_scope, "draft")
 
 
 def _failed_batch(org, user, in_scope: bool) -> ImportBatch:
-    company, owner = _owner(org, user, in_scope)
-    return make_batch(company, owner, status="failed")
+    return _own_kind_batch(org, user, in_scope, "failed")
 
 
 def _profile(org, user, in_scope: bool) -> MappingProfile:
@@ -44,15 +67,18 @@ def _profile(org, user, in_scope: bool) -> MappingProfile:
 
 
 def _upload(org, user, obj) -> dict:
-    return {"kind": "sku_day_sales", "file": SimpleUploadedFile("sales.csv", SALES_CSV, "text/csv"), "encoding": ""}
+    kind, name, content = _kind_for(user)
+    return {"kind": kind, "file": SimpleUploadedFile(name, content, "text/csv"), "encoding": ""}
 
 
 def _mapping(org, user, obj) -> dict:
-    return {f"column_{name}": column for name, column in SALES_MAPPING.items()}
+    mapping = HR_MAPPING if obj is not None and obj.kind == "hr_employees" else SALES_MAPPING
+    return {f"column_{name}": column for name, column in mapping.items()}
 
 
 def _api_upload(org, user, obj) -> dict:
-    return {"kind": "sku_day_sales", "file_name": "sales.csv", "content_base64": base64.b64encode(SALES_CSV).decode()}
+    kind, name, content = _kind_for(user)
+    return {"kind": kind, "file_name": name, "content_base64": base64.b64encode(content).decode()}
 
 
 ROUTES = [
