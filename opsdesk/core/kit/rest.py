@@ -11,7 +11,7 @@ collection operation the role may not perform answers 403; bad input answers 422
 """
 
 
-from typing import Any
+from typing import Annotated, Any
 
 import django_filters
 import pydantic
@@ -27,7 +27,7 @@ from ninja.orm import create_schema
 from ninja.pagination import paginate
 
 from opsdesk.core.api_support import PageNumberPagination, require_area
-from opsdesk.core.kit.guards import NOT_FOUND_MESSAGE, is_valid_id, scoped_or_none
+from opsdesk.core.kit.guards import MAX_ID, NOT_FOUND_MESSAGE, is_valid_id, scoped_or_none
 from opsdesk.core.kit.spec import model_field
 
 
@@ -35,6 +35,16 @@ class StrictSchema(Schema):
     """An input body: an unknown key is an error (422 naming it), never silently dropped."""
 
     model_config = pydantic.ConfigDict(extra="forbid")
+
+    @pydantic.field_validator("*", mode="wrap")
+    @classmethod
+    def _malformed_value_is_invalid(cls, value, handler):
+        # django-ninja's relation-id validators call int(value) and let a TypeError through (a null or an object
+        # among the ids of a many-to-many field): that is bad input, a 422 naming the field, not a 500.
+        try:
+            return handler(value)
+        except TypeError as error:
+            raise ValueError("not a valid value") from error
 
 
 def validation_error(error: DjangoValidationError) -> NinjaValidationError:
@@ -83,7 +93,18 @@ def _filter_schema(spec) -> type[Schema]:
         else:
             names.append(name)
     fields = {name: (str | None, pydantic.Field(None, max_length=200)) for name in names}
+    for name, declared in spec.get_filterset_class().base_filters.items():
+        if isinstance(declared, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):
+            # An id no row can have is a 422 naming the parameter (as an `Id` query parameter answers); a valid
+            # id outside the caller's choices stays the FilterSet's 400.
+            fields[name] = (Annotated[str | None, pydantic.AfterValidator(_filter_id)], fields[name][1])
     return pydantic.create_model(f"{spec.model.__name__}Filters", __base__=Schema, **fields)
+
+
+def _filter_id(value: str | None) -> str | None:
+    if value not in (None, "") and not is_valid_id(value):
+        raise ValueError(f"not a valid id (a positive integer up to {MAX_ID}).")
+    return value
 
 
 def _call(function, *args, denied_status: int = 404, **kwargs):

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema, Status
 
+from opsdesk.core.api_support import Id
 from opsdesk.core.kit.guards import scoped_or_none
 from opsdesk.core.kit.rest import StrictSchema, _call
 from opsdesk.core.permissions import user_can
@@ -100,7 +101,7 @@ class CalibrateIn(StrictSchema):
 
 
 class PeersIn(StrictSchema):
-    reviewers: list[int]
+    reviewers: list[Id]  # an id no row can have (0, 10**25) is a 422 here, never a database overflow
 
 
 class PeerAnswerIn(StrictSchema):
