@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TreatmentChoices(models.TextChoices):
@@ -12,8 +13,8 @@ class TreatmentChoices(models.TextChoices):
 
 
 class RiskStatusChoices(models.TextChoices):
-    OPEN = "open", _("有效")
-    CLOSED = "closed", _("已关闭")
+    OPEN = "open", pgettext_lazy("risk status", "有效")
+    CLOSED = "closed", pgettext_lazy("risk status", "已关闭")
 
 
 class ControlKindChoices(models.TextChoices):
@@ -22,9 +23,9 @@ class ControlKindChoices(models.TextChoices):
 
 
 class EffectivenessChoices(models.TextChoices):
-    NONE = "none", _("无效")
-    PARTIAL = "partial", _("部分有效")
-    EFFECTIVE = "effective", _("有效")
+    NONE = "none", pgettext_lazy("effectiveness", "无效")
+    PARTIAL = "partial", pgettext_lazy("effectiveness", "部分有效")
+    EFFECTIVE = "effective", pgettext_lazy("effectiveness", "有效")
 
 
 class ActionStatusChoices(models.TextChoices):
@@ -63,10 +64,10 @@ class IncidentKindChoices(models.TextChoices):
 
 
 class IncidentSeverityChoices(models.TextChoices):
-    MINOR = "minor", _("轻微")
-    MODERATE = "moderate", _("一般")
-    SERIOUS = "serious", _("严重")
-    CRITICAL = "critical", _("重大")
+    MINOR = "minor", pgettext_lazy("incident severity", "轻微")
+    MODERATE = "moderate", pgettext_lazy("incident severity", "一般")
+    SERIOUS = "serious", pgettext_lazy("incident severity", "严重")
+    CRITICAL = "critical", pgettext_lazy("incident severity", "重大")
 
 
 #: Severities that notify up the chain at once.
