@@ -7,18 +7,18 @@ from datetime import date
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from opsdesk.core.extensions import BriefSection, KpiScope, kpis
 
 # (KPI code, line template, period): the period is the day itself or the month to date.
 _LINES = (
-    ("people_headcount", N_("在职人数 %(value)s"), "day"),
-    ("people_turnover", N_("本月离职率 %(value)s"), "month"),
-    ("people_open_positions", N_("在招岗位 %(value)s"), "day"),
-    ("people_trainings_held", N_("本月已举办培训 %(value)s"), "month"),
-    ("people_training_hours", N_("本月培训学时 %(value)s"), "month"),
-    ("people_readiness_ready_now", N_("可立即晋升 %(value)s"), "day"),
+    ("people_headcount", gettext_noop("在职人数 %(value)s"), "day"),
+    ("people_turnover", gettext_noop("本月离职率 %(value)s"), "month"),
+    ("people_open_positions", gettext_noop("在招岗位 %(value)s"), "day"),
+    ("people_trainings_held", gettext_noop("本月已举办培训 %(value)s"), "month"),
+    ("people_training_hours", gettext_noop("本月培训学时 %(value)s"), "month"),
+    ("people_readiness_ready_now", gettext_noop("可立即晋升 %(value)s"), "day"),
 )
 
 
