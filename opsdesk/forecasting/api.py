@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -97,6 +97,8 @@ def runs_create(request: HttpRequest, payload: RunIn):
 
 @router.get("/stores/{store_id}/", response=list[SeriesOut], summary="Latest forecasts of a store")
 def store_forecasts(request: HttpRequest, store_id: int, sku: str | None = None, limit: int = 50):
+    if not user_can(request.auth, "forecasting", "view"):  # an object route: not permitted reads as absent
+        raise Http404
     store = get_object_or_404(Store.objects.for_user(request.auth), pk=store_id)
     run = selectors.latest_run(user=request.auth)
     if run is None:

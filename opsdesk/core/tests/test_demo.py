@@ -395,7 +395,7 @@ def test_reset_regenerates_identical_data_without_duplicates(demo):
     assert {model: _index_names(model._meta.db_table) for model in indexes} == indexes
     assert SkuDaySales.objects.order_by("pk").values_list("pk", flat=True).first() == 1
     assert Company.objects.count() == 1
-    assert User.objects.count() == 8
+    assert User.objects.count() == 9
 
 
 @pytest.mark.django_db
