@@ -21,9 +21,7 @@ non-zero `errcode` is logged and returned in `BriefDelivery.failed`, and the oth
 from __future__ import annotations
 
 import io
-import json
 import logging
-import os
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -41,6 +39,11 @@ from opsdesk.cockpit import selectors
 from opsdesk.cockpit.inbox import inbox_for_user
 from opsdesk.core import extensions
 from opsdesk.core.models import Company, Region, Store, User
+
+# The channel configuration and the robot POST are shared with urgent notices (opsdesk.core.notify).
+from opsdesk.core.notify import CHANNEL_KEYS, channels  # noqa: F401
+from opsdesk.core.notify import DeliveryError as BriefDeliveryError
+from opsdesk.core.notify import post_robot as _post_robot
 from opsdesk.core.pdf import cjk_font
 
 logger = logging.getLogger(__name__)
@@ -195,48 +198,6 @@ def render_pdf(brief: Brief) -> bytes:
     return output.getvalue()
 
 
-CHANNEL_KEYS = ("emails", "dingtalk", "wecom")
-
-
-def _flat_channels(config: dict) -> dict:
-    return {"emails": list(config.get("emails") or []), "dingtalk": config.get("dingtalk") or "",
-            "wecom": config.get("wecom") or ""}
-
-
-def channels(company: Company) -> dict:
-    """Where a company's briefs go: e-mail addresses and robot webhooks.
-
-    `settings.OPSDESK_BRIEF` is either one channel set ({"emails": [...], "dingtalk": url, "wecom": url}, optionally
-    with "company": code) or channel sets per company code ({"ACME": {...}, "OTHER": {...}}). Without it the
-    environment gives one channel set: OPSDESK_BRIEF_EMAILS (comma separated), OPSDESK_BRIEF_DINGTALK_WEBHOOK,
-    OPSDESK_BRIEF_WECOM_WEBHOOK, for the company OPSDESK_BRIEF_COMPANY. One channel set serves one company only —
-    the one named, or the only company with stores — so no company's figures ever reach another's recipients.
-    """
-    configured = getattr(settings, "OPSDESK_BRIEF", None)
-    if configured is None:
-        configured = {"emails": [e.strip() for e in os.environ.get("OPSDESK_BRIEF_EMAILS", "").split(",") if e.strip()],
-                      "dingtalk": os.environ.get("OPSDESK_BRIEF_DINGTALK_WEBHOOK", ""),
-                      "wecom": os.environ.get("OPSDESK_BRIEF_WECOM_WEBHOOK", ""),
-                      "company": os.environ.get("OPSDESK_BRIEF_COMPANY", "")}
-    if not any(key in configured for key in CHANNEL_KEYS):  # channel sets per company code
-        return _flat_channels(configured.get(company.code) or {})
-    named = configured.get("company") or ""
-    if named:
-        return _flat_channels(configured) if named == company.code else _flat_channels({})
-    with_stores = list(Company.objects.filter(stores__isnull=False).distinct().values_list("code", flat=True)[:2])
-    if with_stores == [company.code]:
-        return _flat_channels(configured)
-    if any(configured.get(key) for key in CHANNEL_KEYS):
-        logger.warning("brief channels not used for %s: several companies, set OPSDESK_BRIEF_COMPANY or configure "
-                       "channels per company", company.code)
-    return _flat_channels({})
-
-
-class BriefDeliveryError(Exception):
-    """A channel answered but did not take the brief (HTTP status, robot error code), or some of the e-mail
-    messages (one per recipient language) failed; the message says which and why."""
-
-
 @dataclass
 class BriefDelivery:
     """What one delivery did: the channels that took the brief, and each failed channel with the reason."""
@@ -304,26 +265,6 @@ def _send_email(brief: Brief, emails: list[str]) -> None:
             errors.append(f"{', '.join(recipients)}: {_reason(error)}")
     if errors:
         raise BriefDeliveryError("; ".join(errors))
-
-
-def _post_robot(url: str, payload: dict) -> None:
-    """POST a group-robot message. Anything but HTTP 200 with a JSON answer whose `errcode` is 0 (or absent) fails:
-    DingTalk and WeCom answer HTTP 200 even when they reject a message, e.g. {"errcode": 310000, ...}."""
-    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(),
-                                     headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (configured URL)
-            status, body = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        raise BriefDeliveryError(f"HTTP {error.code} {error.reason}") from error
-    if status != 200:
-        raise BriefDeliveryError(f"HTTP {status}")
-    try:
-        answer = json.loads(body)
-    except ValueError as error:
-        raise BriefDeliveryError(f"HTTP 200 but not JSON: {body[:200]!r}") from error
-    if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
-        raise BriefDeliveryError(f"errcode {answer['errcode']}: {answer.get('errmsg', '')}")
 
 
 def brief_deliver(brief: Brief, *, emails: list[str] = (), dingtalk: str = "", wecom: str = "") -> BriefDelivery:
