@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "opsdesk.service",
     "opsdesk.people",
     "opsdesk.risks",
+    "opsdesk.projects",
+    "opsdesk.budgets",
     "opsdesk.forecasting",
     "opsdesk.replenishment",
     "opsdesk.cockpit",
