@@ -129,6 +129,10 @@ class Store(models.Model):
     )
     floor_area = models.DecimalField(_("面积（㎡）"), max_digits=9, decimal_places=1, null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=StoreStatusChoices, default=StoreStatusChoices.OPEN)
+    holiday_subdivision = models.CharField(
+        _("节假日地区"), max_length=10, blank=True,
+        help_text=_("公司所在国家/地区内的省、州代码（如德国 BY、英国 SCT），留空则只用全国节假日"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,6 +153,19 @@ class Store(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:store_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        code = (self.holiday_subdivision or "").strip()
+        self.holiday_subdivision = code
+        if code and self.company_id:
+            import holidays
+            from django.core.exceptions import ValidationError
+
+            known = holidays.list_supported_countries().get(self.company.country, [])
+            if code not in known:
+                raise ValidationError({"holiday_subdivision": _("“%(value)s”不是该国家/地区的节假日地区代码。") % {
+                    "value": code}})
 
     def get_additional_data(self) -> dict:
         return {"company_id": self.company_id, "region_id": self.region_id, "store_id": self.pk}
@@ -204,7 +221,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        """The person's name as they write it: Chinese names family name first with no space, others "first last";
+        the login when no name is recorded."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u2e80" <= char <= "\u9fff" for char in first + last):
+            return f"{last}{first}"
+        return " ".join(part for part in (first, last) if part) or self.username
 
 
 class ApiToken(models.Model):

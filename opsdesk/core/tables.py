@@ -6,6 +6,26 @@ from django.utils.translation import gettext_lazy as _
 from opsdesk.core.models import Region, Store, User
 
 
+class PersonColumn(tables.Column):
+    """A user shown by name (full name, else login), sorted by name; exports carry the same name."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return getattr(value, "display_name", value)
+
+    def value(self, value):
+        return str(self.render(value))
+
+    def order(self, queryset, is_descending):
+        field = self.accessor.replace(".", "__")
+        prefix = "-" if is_descending else ""
+        keys = [f"{prefix}{field}__{part}" for part in ("last_name", "first_name", "username")]
+        return queryset.order_by(*keys), True
+
+
 class StoreTable(tables.Table):
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)

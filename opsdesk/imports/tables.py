@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core.tables import PersonColumn
 from opsdesk.imports.models import ImportBatch, MappingProfile
 
 
@@ -11,7 +12,7 @@ class ImportBatchTable(tables.Table):
     file = tables.Column(
         accessor="file__original_name", verbose_name=_("文件"), linkify=lambda record: record.get_absolute_url()
     )
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("导入人"), default="—")
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("导入人"))
 
     class Meta:
         model = ImportBatch
@@ -35,7 +36,7 @@ class ImportBatchTable(tables.Table):
 
 class MappingProfileTable(tables.Table):
     name = tables.Column(linkify=True)
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("创建人"), default="—")
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("创建人"))
 
     class Meta:
         model = MappingProfile

@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opsdesk.core.exports import export_response
+from opsdesk.core.exports import csv_response, export_response
 from opsdesk.core.permissions import user_can
 from opsdesk.core.views.generic import ObjectListView
-from opsdesk.imports import selectors, services
+from opsdesk.imports import samples, selectors, services
 from opsdesk.imports.filtersets import ImportBatchFilterSet, MappingProfileFilterSet
 from opsdesk.imports.forms import MappingForm, UploadForm
-from opsdesk.imports.kinds import kind_spec
+from opsdesk.imports.kinds import KINDS, kind_spec
 from opsdesk.imports.models import ImportBatch, MappingProfile
 from opsdesk.imports.sources import SourceError, open_source
 from opsdesk.imports.tables import ImportBatchTable, MappingProfileTable
@@ -87,7 +87,26 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error)
         else:
             return redirect("imports:batch_mapping", batch.pk)
-    return render(request, "imports/batch_new.html", {"form": form}, status=400 if form.errors else 200)
+    kinds = [(code, spec.label, [str(field.label) for field in spec.fields if field.required])
+             for code, spec in KINDS.items() if services.can_import(request.user, code)]
+    return render(request, "imports/batch_new.html", {"form": form, "kinds": kinds},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def kind_template(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
+    """Download a template for a kind the user may import (CSV or XLSX with a field guide); any other kind is 404."""
+    if kind not in KINDS or not request.user.company_id or not services.can_import(request.user, kind):
+        raise Http404(_("未找到。"))
+    spec = kind_spec(kind)
+    context = samples.sample_context(request.user)
+    if file_format == "csv":
+        headers, rows = samples.sample_table(spec, context)
+        return csv_response(f"opsdesk-{kind}-template", headers, rows)
+    response = HttpResponse(samples.sample_xlsx(spec, context),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="opsdesk-{kind}-template.xlsx"'
+    return response
 
 
 @login_required

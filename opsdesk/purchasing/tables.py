@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core.tables import PersonColumn
 from opsdesk.purchasing.models import (
     Contract,
     ManagedSupplier,
@@ -20,7 +21,7 @@ class PurchaseOrderTable(tables.Table):
     order_number = tables.Column(linkify=True)
     supplier = tables.Column(accessor="supplier__name", verbose_name=_("供应商"), order_by=("supplier__code",))
     store = tables.Column(accessor="store__name", verbose_name=_("门店"), order_by=("store__code",))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("创建人"), default="—")
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("创建人"))
 
     class Meta:
         model = PurchaseOrder
@@ -54,7 +55,7 @@ class PortalOrderTable(tables.Table):
 
 class SupplierTable(tables.Table):
     code = tables.Column(linkify=True)
-    responsible = tables.Column(accessor="responsible__username", verbose_name=_("负责人"), default="—")
+    responsible = PersonColumn(accessor="responsible", verbose_name=_("负责人"))
 
     class Meta:
         model = ManagedSupplier
@@ -69,7 +70,7 @@ class SupplierDocumentTable(tables.Table):
     supplier = tables.Column(accessor="supplier__name", verbose_name=_("供应商"), order_by=("supplier__code",),
                              linkify=lambda record: record.get_absolute_url())
     size = tables.Column(verbose_name=_("大小（KB）"))
-    uploaded_by = tables.Column(accessor="uploaded_by__username", verbose_name=_("上传人"), default="—")
+    uploaded_by = PersonColumn(accessor="uploaded_by", verbose_name=_("上传人"))
 
     class Meta:
         model = SupplierDocument
@@ -93,7 +94,7 @@ class SupplierReturnTable(tables.Table):
     product = tables.Column(accessor="receipt__line__product", verbose_name=_("商品"),
                             order_by=("receipt__line__product__sku",))
     receipt_date = tables.Column(accessor="receipt__date", verbose_name=_("收货日期"))
-    created_by = tables.Column(accessor="created_by__username", verbose_name=_("经办人"), default="—")
+    created_by = PersonColumn(accessor="created_by", verbose_name=_("经办人"))
 
     class Meta:
         model = SupplierReturn

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core.tables import PersonColumn
 from opsdesk.storeops.models import (
     ChecklistTemplate,
     ComplianceItem,
@@ -33,7 +34,7 @@ class InspectionScheduleTable(tables.Table):
     id = tables.Column(linkify=True, verbose_name="#")
     template = tables.Column(accessor="template__name", verbose_name=_("检查表"))
     target = tables.Column(empty_values=(), orderable=False, verbose_name=_("门店/区域"))
-    assignee = tables.Column(accessor="assignee__username", verbose_name=_("指派人"), default="—")
+    assignee = PersonColumn(accessor="assignee", verbose_name=_("指派人"))
 
     class Meta:
         model = InspectionSchedule
@@ -52,7 +53,7 @@ class InspectionRunTable(tables.Table):
     store = tables.Column(accessor="store__name", verbose_name=_("门店"), order_by=("store__code",))
     template = tables.Column(accessor="template_version__template__name", verbose_name=_("检查表"))
     version = tables.Column(accessor="template_version__number", verbose_name=_("版本"))
-    inspector = tables.Column(accessor="inspector__username", verbose_name=_("检查人"), default="—")
+    inspector = PersonColumn(accessor="inspector", verbose_name=_("检查人"))
 
     class Meta:
         model = InspectionRun
@@ -83,8 +84,8 @@ class FindingTable(tables.Table):
 class CorrectiveActionTable(tables.Table):
     title = tables.Column(linkify=True)
     store = tables.Column(accessor="store__name", verbose_name=_("门店"), order_by=("store__code",))
-    owner = tables.Column(accessor="owner__username", verbose_name=_("责任人"), default="—")
-    escalated_to = tables.Column(accessor="escalated_to__username", verbose_name=_("已升级至"), default="—")
+    owner = PersonColumn(accessor="owner", verbose_name=_("责任人"))
+    escalated_to = PersonColumn(accessor="escalated_to", verbose_name=_("已升级至"))
 
     class Meta:
         model = CorrectiveAction

@@ -203,7 +203,8 @@ def send(client: Client, route: Route, method: str, url: str, data: dict | None)
 
 def snapshot(route: Route, obj: models.Model | None) -> tuple:
     """What a denied request must leave untouched: the object's row and the row count of the route's model."""
-    row = list(type(obj)._default_manager.filter(pk=obj.pk).values()) if obj is not None else None
+    is_row = isinstance(obj, models.Model)
+    row = list(type(obj)._default_manager.filter(pk=obj.pk).values()) if is_row else None
     count = route.model._default_manager.count() if route.model is not None else None
     return row, count
 

@@ -7,6 +7,7 @@ the out-of-scope batch of a scoped user is one another user of the same company 
 from __future__ import annotations
 
 import base64
+from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -61,6 +62,11 @@ def _failed_batch(org, user, in_scope: bool) -> ImportBatch:
     return _own_kind_batch(org, user, in_scope, "failed")
 
 
+def _template_kind(org, user, in_scope: bool) -> SimpleNamespace:
+    """A kind the user may import (in scope); out of scope is a kind that does not exist."""
+    return SimpleNamespace(kind=_kind_for(user)[0] if in_scope else "no_such_kind")
+
+
 def _profile(org, user, in_scope: bool) -> MappingProfile:
     company = org.company if in_scope else org.other_company
     return make_profile(company, user, name=f"profile-{in_scope}-{MappingProfile.objects.count()}")
@@ -84,6 +90,8 @@ def _api_upload(org, user, obj) -> dict:
 ROUTES = [
     Route("imports:batch_list", "list", area="imports", make_object=_batch),
     Route("imports:batch_new", "add", area="imports", post_data=_upload, model=ImportBatch),
+    *(Route(f"imports:kind_template_{file_format}", "add", area="imports", methods=("GET",), object_in_url=True,
+            make_object=_template_kind, url_args=lambda obj: [obj.kind]) for file_format in ("csv", "xlsx")),
     Route("imports:batch_detail", "detail", area="imports", make_object=_batch),
     Route("imports:batch_mapping", "edit", area="imports", make_object=_draft_batch, post_data=_mapping),
     Route("imports:batch_progress", "detail", area="imports", make_object=_batch),
