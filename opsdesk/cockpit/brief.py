@@ -71,6 +71,7 @@ class Brief:
     actions: list[dict] = field(default_factory=list)
     scope: str = "company"
     sections: list[extensions.BriefSection] = field(default_factory=list)  # the domain apps' parts
+    data_note: str = ""  # set when the latest day is incomplete (the brief then reports the last complete day)
 
     @property
     def target_pct(self) -> float | None:
@@ -116,7 +117,15 @@ def brief_build(*, company: Company, scope: str = "company", day: date | None = 
     region_id, store_id = resolve_scope(company, scope)
     with translation.override(language):
         view = selectors.scope_for(user, region_id=region_id, store_id=store_id)
-        day = day or selectors.as_of(user, view)
+        status = selectors.data_status(user, view)
+        note = ""
+        if day is None and status is not None:
+            day = status["shown"]
+            if status["is_partial"]:
+                note = _("%(latest)s 仅 %(reporting)s / %(expected)s 家门店上报，未计入；"
+                         "简报按最近完整的一天 %(shown)s。") % {
+                    "latest": status["latest"], "reporting": status["reporting"], "expected": status["expected"],
+                    "shown": status["shown"]}
         if day is None:
             return Brief(company, view.label, date.today(), language, scope=scope)
         overview = selectors.cockpit_overview(user=user, region_id=region_id, store_id=store_id, today=day)
@@ -136,7 +145,7 @@ def brief_build(*, company: Company, scope: str = "company", day: date | None = 
                      previous_week=float(week_before["tiles"]["today"]["sales"]),
                      mtd_sales=float(tiles["mtd"]["sales"]), mtd_target_pct=tiles["mtd"]["target_pct"],
                      margin_pct=tiles["margin_pct"], movers=_movers(overview, day), actions=actions, scope=scope,
-                     sections=brief_sections(company.pk, store_ids, day, language))
+                     sections=brief_sections(company.pk, store_ids, day, language), data_note=note)
 
 
 def brief_sections(company_id: int, store_ids: tuple[int, ...] | None, day: date, language: str
@@ -163,6 +172,7 @@ def render_markdown(brief: Brief) -> str:
     """The brief as Markdown (the group-robot message)."""
     with translation.override(brief.language):
         lines = [f"## {_('每日简报')} · {brief.scope_label} · {brief.day}", "",
+                 *([f"> {brief.data_note}", ""] if brief.data_note else []),
                  f"- {_('销售额')}: **{brief.sales:,.0f}** ({_('目标达成')} {_pct(brief.target_pct)}, "
                  f"{_('环比上周同日')} {_pct(brief.week_change_pct)})",
                  f"- {_('去年同日')}: {brief.last_year:,.0f}",

@@ -54,6 +54,10 @@ class DayRollup(models.Model):
     forecast_lower = models.FloatField(null=True, blank=True)
     forecast_upper = models.FloatField(null=True, blank=True)
     has_actuals = models.BooleanField(default=False)
+    # Stores whose facts arrived for the day, and stores expected to report (see rollups.expected_reporting): a day
+    # with fewer reporting than expected is incomplete and left out of comparisons.
+    stores_reporting = models.PositiveIntegerField(default=0)
+    stores_expected = models.PositiveIntegerField(default=0)
 
     permission_area = "cockpit"
     scope_kind = "custom"
@@ -87,6 +91,7 @@ class StoreStockRollup(models.Model):
 
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="+")
     sales_day = models.DateField(null=True)
+    last_sales_day = models.DateField(null=True)  # this store's own last day with facts (data freshness)
     mtd_sales = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     mtd_target = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     last_year_mtd_sales = models.DecimalField(max_digits=16, decimal_places=2, default=0)

@@ -34,6 +34,8 @@ class _Day:
     lower: float | None = None
     upper: float | None = None
     has_actuals: bool = False
+    reporting: int = 0
+    expected: int = 0
     # Sums of the squared half-widths below and above the point forecast (see `add`).
     lower_square: float = 0.0
     upper_square: float = 0.0
@@ -69,6 +71,8 @@ class _Day:
             self.lower = self.forecast - math.sqrt(self.lower_square)
             self.upper = self.forecast + math.sqrt(self.upper_square)
         self.has_actuals = self.has_actuals or other.has_actuals
+        self.reporting += other.reporting
+        self.expected += other.expected
 
 
 def daily_target(amount: Decimal, month: date) -> Decimal:
@@ -90,7 +94,45 @@ def _store_days(company: Company) -> dict[tuple[int, date], _Day]:
         for offset in range(calendar.monthrange(month.year, month.month)[1]):
             days[(store_id, month + timedelta(days=offset))].target = per_day
     _add_forecast(company, days)
+    expected_reporting(company, days)
     return days
+
+
+EXPECTED_WEEKS = 4
+
+
+def expected_reporting(company: Company, days: dict[tuple[int, date], _Day]) -> None:
+    """Mark which stores were expected to report each day up to the last day with facts, and which did.
+
+    A store is expected on a day when it is open (status, opening date, no "closed" calendar day) and reported on
+    the same weekday at least once in the four weeks before: a store that is always shut on Sundays, or that
+    joined the data yesterday, does not make a day look incomplete; a store that reports every Monday and is
+    missing this Monday does.
+    """
+    from opsdesk.sales.models import StoreCalendarDay
+
+    reported = {key for key, item in days.items() if item.has_actuals}
+    if not reported:
+        return
+    last = max(day for _store, day in reported)
+    first = min(day for _store, day in reported)
+    stores = {pk: (status, opened) for pk, status, opened in Store.objects.filter(company=company).values_list(
+        "pk", "status", "opening_date")}
+    closed = set(StoreCalendarDay.objects.filter(store__company=company, is_open=False, date__gte=first,
+                                                 date__lte=last).values_list("store_id", "date"))
+    for store_id, (status, opened) in stores.items():
+        if status != "open":
+            continue
+        day = max(first, opened or first)
+        while day <= last:
+            key = (store_id, day)
+            if key in reported:
+                days[key].reporting = 1
+            is_expected = key not in closed and any(
+                (store_id, day - timedelta(weeks=week)) in reported for week in range(1, EXPECTED_WEEKS + 1))
+            if is_expected or key in reported:
+                days[key].expected = 1
+            day += timedelta(days=1)
 
 
 def _add_forecast(company: Company, days: dict[tuple[int, date], _Day]) -> None:
@@ -123,7 +165,7 @@ def _rows(company: Company, days: dict[tuple[int, date], _Day], region_of: dict[
                 company=company, level=level, entity_id=entity_id, date=day, sales=item.sales, cost=item.cost,
                 customers=item.customers, transactions=item.transactions, target=item.target,
                 forecast=item.forecast, forecast_lower=item.lower, forecast_upper=item.upper,
-                has_actuals=item.has_actuals))
+                has_actuals=item.has_actuals, stores_reporting=item.reporting, stores_expected=item.expected))
     return rows
 
 
@@ -174,13 +216,18 @@ def _stock_rows(company: Company, days: dict[tuple[int, date], _Day], store_ids:
     actions = {row["store_id"]: row for row in CorrectiveAction.objects.filter(
         store__company=company, status__in=OPEN_ACTION_STATUSES).values("store_id").annotate(
         open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))}
+    last_by_store: dict[int, date] = {}
+    for (store_id, day), item in days.items():
+        if item.has_actuals and day > last_by_store.get(store_id, date.min):
+            last_by_store[store_id] = day
     rows = []
     for store_id in store_ids:
         row = summary.get(str(store_id), {})
         score = scores.get(store_id)
         mtd = month.get(store_id, (Decimal(0), Decimal(0), Decimal(0)))
         rows.append(StoreStockRollup(
-            store_id=store_id, sales_day=last, mtd_sales=mtd[0], mtd_target=mtd[1], last_year_mtd_sales=mtd[2],
+            store_id=store_id, sales_day=last, last_sales_day=last_by_store.get(store_id),
+            mtd_sales=mtd[0], mtd_target=mtd[1], last_year_mtd_sales=mtd[2],
             plan_run_id=run.pk if run else None, as_of=run.plan_date if run else None,
             stock_value=row.get("stock_value", 0.0), daily_cost=float(cost[store_id]) / COVER_WINDOW_DAYS,
             stockout_count=row.get("at_risk", 0), overstock_count=overstock.get(store_id, 0),

@@ -174,10 +174,46 @@ def _daily(user, scope: Scope, start: date, end: date) -> dict[date, dict]:
     return days
 
 
-def as_of(user, scope: Scope) -> date | None:
-    """The last day with actuals in the scope (the cockpit's "today")."""
-    return _rows(user, scope.units, date(1900, 1, 1), date(9999, 1, 1)).filter(has_actuals=True).aggregate(
+#: How many days the cockpit may step back from the latest day with facts to the last complete one.
+COMPLETE_LOOKBACK_DAYS = 3
+
+
+def _reporting_by_day(user, scope: Scope, since: date):
+    """(date, stores reporting, stores expected) per day with facts since `since`, latest first."""
+    return (_rows(user, scope.units, since, date(9999, 1, 1)).values("date")
+            .annotate(reporting=Sum("stores_reporting"), expected=Sum("stores_expected"),
+                      actual=Count("pk", filter=Q(has_actuals=True)))
+            .filter(actual__gt=0).order_by("-date").values_list("date", "reporting", "expected"))
+
+
+def data_status(user, scope: Scope) -> dict | None:
+    """The latest day with facts, the day the cockpit shows (the last complete day within a few days of it: every
+    store expected to report did) and, when they differ, how many stores the latest day holds."""
+    latest = _rows(user, scope.units, date(1900, 1, 1), date(9999, 1, 1)).filter(has_actuals=True).aggregate(
         last=Max("date"))["last"]
+    if latest is None:
+        return None
+    days = list(_reporting_by_day(user, scope, latest - timedelta(days=COMPLETE_LOOKBACK_DAYS)))
+    complete = next((day for day, reporting, expected in days if reporting >= expected), None)
+    reporting, expected = next(((r, e) for day, r, e in days if day == latest), (0, 0))
+    shown = complete or latest
+    return {"latest": latest, "shown": shown, "is_partial": shown != latest or reporting < expected,
+            "reporting": reporting, "expected": expected}
+
+
+def as_of(user, scope: Scope) -> date | None:
+    """The cockpit's "today": the last complete day with facts in the scope (see data_status)."""
+    status = data_status(user, scope)
+    return status["shown"] if status else None
+
+
+def stores_behind(user, scope: Scope, latest: date) -> list[dict]:
+    """Stores of the scope whose own last day with facts is before the scope's latest day (data freshness)."""
+    rows = (StoreStockRollup.objects.for_user(user).filter(store_id__in=scope.store_ids)
+            .filter(Q(last_sales_day__lt=latest) | Q(last_sales_day__isnull=True))
+            .select_related("store").order_by("last_sales_day", "store__code"))
+    return [{"store": row.store, "last_day": row.last_sales_day,
+             "days_behind": (latest - row.last_sales_day).days if row.last_sales_day else None} for row in rows]
 
 
 def _last_year(day: date) -> date:
@@ -384,7 +420,8 @@ def cockpit_overview(*, user, region_id: int | None = None, store_id: int | None
                      today: date | None = None) -> dict:
     """Everything the cockpit page shows for the user's scope (or a region / store of it)."""
     scope = scope_for(user, region_id=region_id, store_id=store_id)
-    today = today or as_of(user, scope)
+    status = data_status(user, scope)
+    today = today or (status["shown"] if status else None)
     if today is None:
         return {"scope": scope, "today": None}
     start = _last_year(today.replace(month=1, day=1)) - timedelta(days=7)
@@ -396,6 +433,7 @@ def cockpit_overview(*, user, region_id: int | None = None, store_id: int | None
         "league": league, "trend_chart": _trend_chart(days, today), "breakdown_chart": _breakdown_chart(scope, league),
         "heatmap_chart": _heatmap(days, today),
         "skus": sku_rows(user, scope.store) if scope.store else [],
+        "data_status": status, "stores_behind": stores_behind(user, scope, status["latest"]) if status else [],
     }
 
 
