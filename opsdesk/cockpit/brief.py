@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from opsdesk.cockpit import selectors
 from opsdesk.cockpit.inbox import inbox_for_user
-from opsdesk.core import extensions
+from opsdesk.core import extensions, formatting
 from opsdesk.core.models import Company, Region, Store, User
 
 # The channel configuration and the robot POST are shared with urgent notices (opsdesk.core.notify).
@@ -165,7 +165,7 @@ def brief_sections(company_id: int, store_ids: tuple[int, ...] | None, day: date
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+    return formatting.percent(value)
 
 
 def render_markdown(brief: Brief) -> str:
@@ -173,10 +173,11 @@ def render_markdown(brief: Brief) -> str:
     with translation.override(brief.language):
         lines = [f"## {_('每日简报')} · {brief.scope_label} · {brief.day}", "",
                  *([f"> {brief.data_note}", ""] if brief.data_note else []),
-                 f"- {_('销售额')}: **{brief.sales:,.0f}** ({_('目标达成')} {_pct(brief.target_pct)}, "
+                 f"- {_('销售额')}: **{formatting.money(brief.sales)}** ({_('目标达成')} {_pct(brief.target_pct)}, "
                  f"{_('环比上周同日')} {_pct(brief.week_change_pct)})",
-                 f"- {_('去年同日')}: {brief.last_year:,.0f}",
-                 f"- {_('本月累计')}: {brief.mtd_sales:,.0f} ({_('目标达成')} {_pct(brief.mtd_target_pct)})",
+                 f"- {_('去年同日')}: {formatting.money(brief.last_year)}",
+                 f"- {_('本月累计')}: {formatting.money(brief.mtd_sales)} "
+                 f"({_('目标达成')} {_pct(brief.mtd_target_pct)})",
                  f"- {_('本月毛利率')}: {_pct(brief.margin_pct)}", "", f"### {_('变化')}"]
         lines += [f"- {m['store']}: {_('同比')} {_pct(m['growth_pct'])}" for m in brief.movers] or ["- —"]
         lines += ["", f"### {_('最优先的待办')}"]

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.utils import timezone, translation
 
+from opsdesk.core.formatting import current_currency
+
 
 @dataclass(frozen=True)
 class CompanyPreferences:
@@ -14,6 +16,7 @@ class CompanyPreferences:
 
     time_zone: ZoneInfo
     language: str
+    currency: str = "CNY"
 
 
 _PREFERENCES: dict[int, tuple[float, CompanyPreferences]] = {}
@@ -28,14 +31,14 @@ def company_preferences(company_id: int) -> CompanyPreferences | None:
         return cached[1]
     from opsdesk.core.models import Company
 
-    row = Company.objects.filter(pk=company_id).values("time_zone", "language").first()
+    row = Company.objects.filter(pk=company_id).values("time_zone", "language", "currency").first()
     if row is None:
         return None
     try:
         zone = ZoneInfo(row["time_zone"])
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo(settings.TIME_ZONE)
-    preferences = CompanyPreferences(zone, row["language"])
+    preferences = CompanyPreferences(zone, row["language"], row["currency"] or "CNY")
     _PREFERENCES[company_id] = (now, preferences)
     return preferences
 
@@ -58,6 +61,7 @@ class UserLanguageMiddleware:
         signed_in = user is not None and user.is_authenticated
         language = getattr(user, "language", "") if signed_in else ""
         company = company_preferences(user.company_id) if signed_in and user.company_id else None
+        currency_token = current_currency.set(company.currency if company is not None else "CNY")
         if company is not None:
             timezone.activate(company.time_zone)
             # The user's own choice first, then the language cookie (the sign-in page's switch), then the company.
@@ -70,6 +74,7 @@ class UserLanguageMiddleware:
             response = self.get_response(request)
         finally:
             timezone.deactivate()  # the next request on this thread starts from the default again
+            current_currency.reset(currency_token)
         if language in self.known:
             response.headers.setdefault("Content-Language", language)
         return response
