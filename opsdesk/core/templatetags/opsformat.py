@@ -36,3 +36,17 @@ def pct(value, digits=1):
 @register.filter
 def num(value, digits=1):
     return formatting.decimal(value, int(digits))
+
+
+@register.filter
+def ratio_pct(value, digits=1):
+    """A fraction (0.727) as a percentage (72.7%)."""
+    number = formatting._number(value)
+    return formatting.percent(None if number is None else number * 100, int(digits))
+
+
+@register.filter
+def hundred(value, digits=1):
+    """A 0-1 score as points out of 100 (0.727 -> 72.7)."""
+    number = formatting._number(value)
+    return formatting.decimal(None if number is None else number * 100, int(digits))

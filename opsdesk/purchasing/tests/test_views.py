@@ -134,3 +134,25 @@ def test_supervisor_records_a_contract_and_its_price_then_orders_at_it(client, o
         (Decimal("3.9000"), 12, 6)]
     in_force = client.get(reverse("purchasing:contract_detail", args=[contract.pk])).content.decode()
     assert "3.90" in in_force
+
+
+def test_a_suppliers_score_and_otif_read_the_same_on_the_list_and_its_scorecard(client, org):
+    # given: one month of scores, so the 12-month summary equals the month
+    client.force_login(org.users["supervisor"])
+    supplier = make_supplier(org.company)
+    SupplierScore.objects.create(supplier=supplier, period=TODAY.replace(day=1), lines=4, otif_lines=2,
+                                 otif_line_rate=0.5, otif_quantity_rate=0.85, fill_rate=0.95, score=0.727,
+                                 standing="acceptable", rejection_rate=None)
+    # when
+    listing = client.get(reverse("purchasing:scorecard_list")).content.decode()
+    detail = client.get(reverse("purchasing:supplier_detail", args=[supplier.pk])).content.decode()
+    # then
+    row = listing[listing.index(supplier.get_absolute_url()):]
+    row = row[:row.index("</tr>")]
+    scores = detail[detail.index('id="supplier-scores"'):]
+    scores = scores[scores.index("<tbody>"):scores.index("</tbody>")]
+    for figure in ("72.7", "85.0%", "95.0%"):
+        text = f'<td class="text-end">{figure}</td>'
+        assert text in row
+        assert text in scores
+    assert '<td class="text-end">—</td>' in scores  # no rejections recorded reads as a dash, not 0
