@@ -72,12 +72,13 @@ def count(value, *, language: str | None = None) -> str:
     return format_decimal(number.quantize(Decimal(1)), format="#,##0", locale=_locale(language))
 
 
-def decimal(value, digits: int = 1, *, language: str | None = None) -> str:
-    """12,345.6: a number with `digits` decimals and group separators (trailing zeros kept)."""
+def decimal(value, digits: int | None = 1, *, language: str | None = None) -> str:
+    """12,345.6: a number with `digits` decimals and group separators (trailing zeros kept); `digits=None` shows
+    up to three decimals and drops trailing zeros (4.000 -> 4, 2.50 -> 2.5)."""
     number = _number(value)
     if number is None:
         return DASH
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = "#,##0.###" if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(number, format=pattern, locale=_locale(language))
 
 
@@ -89,7 +90,7 @@ def percent(value, digits: int = 1, *, language: str | None = None) -> str:
     return decimal(number, digits, language=language) + "%"
 
 
-def quantity_range(low, high, digits: int = 0, *, language: str | None = None) -> str:
+def quantity_range(low, high, digits: int | None = None, *, language: str | None = None) -> str:
     """A range "0 – 4", open ends as "≤ 4" / "≥ 0" (never ±∞)."""
     low_number, high_number = _number(low), _number(high)
     if low_number is None and high_number is None:

@@ -50,3 +50,9 @@ def hundred(value, digits=1):
     """A 0-1 score as points out of 100 (0.727 -> 72.7)."""
     number = formatting._number(value)
     return formatting.decimal(None if number is None else number * 100, int(digits))
+
+
+@register.filter
+def value_range(low, high):
+    """{{ low|value_range:high }}: "0 – 4", "≤ -18", "≥ 2" (an open end is never shown as ∞)."""
+    return formatting.quantity_range(low, high)

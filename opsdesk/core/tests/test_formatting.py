@@ -41,5 +41,5 @@ def test_money_takes_the_companys_currency_from_the_request_context():
 
 def test_ranges_never_show_infinities():
     # when / then
-    assert [formatting.quantity_range(0, 4), formatting.quantity_range(None, -18), formatting.quantity_range(2, None)
-            ] == ["0 – 4", "≤ -18", "≥ 2"]
+    assert [formatting.quantity_range(Decimal("0.000"), Decimal("4.000")), formatting.quantity_range(None, -18),
+            formatting.quantity_range(Decimal("2.50"), None)] == ["0 – 4", "≤ -18", "≥ 2.5"]
