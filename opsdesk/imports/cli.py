@@ -114,6 +114,16 @@ def print_report(batch) -> None:
         _echo(f"  quarantine: opsdesk imports quarantine {batch.pk} -o quarantine-{batch.pk}.csv")
 
 
+def _options(args) -> dict:
+    """Batch options given as flags, kept with the fixed values under their "@" keys (see kinds.RETURN_PREFIX)."""
+    from opsdesk.imports.kinds import RETURN_PREFIX
+
+    options = {}
+    if getattr(args, "return_prefix", None):
+        options[RETURN_PREFIX] = args.return_prefix
+    return options
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import one file now, with a progress bar, and print the batch report."""
     _setup()
@@ -131,7 +141,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             path=args.file,
             profile_name=args.mapping or "",
             mapping=_pairs(args.column, "--column"),
-            defaults=_pairs(args.set, "--set"),
+            defaults={**_pairs(args.set, "--set"), **_options(args)},
             encoding=args.encoding or "",
             dry_run=args.dry_run,
             callback=bar,
@@ -215,6 +225,8 @@ def add_commands(commands) -> None:
     parser.add_argument("--user", help="import as this user (their role and scope apply); default: system import")
     parser.add_argument("--column", action="append", metavar="FIELD=HEADER", help="map a field to a column")
     parser.add_argument("--set", action="append", metavar="FIELD=VALUE", help="fixed value for a field")
+    parser.add_argument("--return-prefix", metavar="PREFIX",
+                        help="sales lines: invoices starting with PREFIX are returns (e.g. C); default: none")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=cmd_import)
 

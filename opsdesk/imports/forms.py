@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.forms import bootstrap_widgets
-from opsdesk.imports.kinds import KINDS, KindSpec
+from opsdesk.imports.kinds import KINDS, RETURN_PREFIX, KindSpec
 from opsdesk.imports.models import MappingProfile
 from opsdesk.imports.services import can_import
 
@@ -77,8 +77,13 @@ class MappingForm(forms.Form):
                 initial=defaults.get(field.name, ""),
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
-        for name in ("save_as", "source"):
-            self.fields[name].widget.attrs["class"] = "form-control"
+        if RETURN_PREFIX in spec.options:
+            self.fields["return_prefix"] = forms.CharField(
+                label=_("退货发票前缀"), max_length=10, required=False, initial=defaults.get(RETURN_PREFIX, ""),
+                help_text=_("发票号以此开头的行记为退货（如 Online Retail 的 C）；留空则只按退货列或负数量判断"))
+        for name in ("save_as", "source", "return_prefix"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-control"
 
     def rows(self):
         """(spec field, column bound field, default bound field) for the template."""
@@ -92,8 +97,11 @@ class MappingForm(forms.Form):
         }
 
     def defaults(self) -> dict:
-        return {
+        values = {
             f.name: self.cleaned_data[f"default_{f.name}"].strip()
             for f in self.spec.fields
             if self.cleaned_data[f"default_{f.name}"].strip()
         }
+        if self.cleaned_data.get("return_prefix", "").strip():
+            values[RETURN_PREFIX] = self.cleaned_data["return_prefix"].strip()
+        return values

@@ -79,6 +79,8 @@ class KindSpec:
     # Who may import a registered kind, when the facts/master rule does not fit (`may_import(user) -> bool`; the
     # "imports" area's add is still required): e.g. HR records, which only HR may write.
     may_import: Callable | None = None
+    # Batch options this kind reads (RETURN_PREFIX, DATE_FORMAT), given as fixed values under their "@" keys.
+    options: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -131,14 +133,27 @@ def _check_sku_day(record: dict) -> tuple[str, str] | None:
     return None
 
 
+#: Batch options kept with the fixed values (they travel with the batch and its mapping profile): a key starting
+#: with "@" is an option of the import, not a field.
+RETURN_PREFIX = "@return_prefix"
+DATE_FORMAT = "@date_format"
+
+
 def _check_sales_line(record: dict) -> tuple[str, str] | None:
-    is_return = bool(record.get("is_return")) or record["invoice"][:1] in ("C", "c")
-    record["is_return"] = is_return
+    # A return is what the file says: its return column when it has one, else a negative quantity, else the invoice
+    # prefix the profile names (Online Retail's "C"); no prefix is assumed.
+    prefix = (record.pop(RETURN_PREFIX, "") or "").strip().upper()
+    explicit = record.get("is_return")
     quantity = record["quantity"]
+    if explicit is None:
+        is_return = quantity < 0 or bool(prefix and record["invoice"].upper().startswith(prefix))
+    else:
+        is_return = bool(explicit)
+    record["is_return"] = is_return
     if quantity == 0:
         return "quantity", _("数量为 0")
     if quantity < 0 and not is_return:
-        return "quantity", _("负数量但未标记为退货（发票号前缀 C 或退货标记）")
+        return "quantity", _("负数量但退货列为否")
     if is_return and quantity > 0:
         record["quantity"] = -quantity
     price = record["unit_price"]
@@ -424,11 +439,12 @@ _register(
                 ("客户", "客户编号", "会员号", "customer", "customerid", "customer_id", "member"),
                 "",
             ),
-            F("is_return", "退货", "bool", False, ("退货", "是否退货", "return", "is_return", "returns"), False),
+            F("is_return", "退货", "bool", False, ("退货", "是否退货", "return", "is_return", "returns"), None),
         ),
         key=("store", "invoice", "line_no"),
         model="sales.SalesLine",
         check=_check_sales_line,
+        options=(RETURN_PREFIX, DATE_FORMAT),
         columns=(
             "store",
             "product",

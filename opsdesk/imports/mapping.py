@@ -52,7 +52,7 @@ def mapping_problems(kind: KindSpec, header: Sequence[str], mapping: dict, defau
         elif column not in header:
             problems.append(_("文件中没有列“%(column)s”") % {"column": column})
     for name in defaults:
-        if name not in names:
+        if name not in names and name not in kind.options:
             problems.append(_("未知字段：%(name)s") % {"name": name})
     for field in kind.fields:
         if field.required and not mapping.get(field.name) and defaults.get(field.name) in (None, ""):

@@ -60,6 +60,7 @@ def _ensure_admin(company) -> tuple[str, str | None]:
 def load_real_data(*, data_dir: str, company_code: str = "REAL", progress: bool = True) -> int:
     """Run the loads in order and print each batch report; returns a process exit status."""
     from opsdesk.imports.cli import _Bar, _echo, print_report
+    from opsdesk.imports.kinds import RETURN_PREFIX
     from opsdesk.imports.services import company_ensure, import_run
 
     data = Path(data_dir)
@@ -96,7 +97,7 @@ def load_real_data(*, data_dir: str, company_code: str = "REAL", progress: bool 
             ("calendar", rossmann / "train.csv", {}),
             ("store_day_sales", rossmann / "train.csv", {}),
             ("products", _derive_products(retail, folder / "online-retail-products.csv"), {}),
-            ("sales_lines", retail, {"store": ONLINE_STORE}),
+            ("sales_lines", retail, {"store": ONLINE_STORE, RETURN_PREFIX: "C"}),
         ]
         for kind, path, defaults in steps:
             bar = _Bar(kind) if progress else None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from opsdesk.imports import parsing
 from opsdesk.imports.choices import ImportKindChoices as K
-from opsdesk.imports.kinds import KindSpec, date_window_problem
+from opsdesk.imports.kinds import RETURN_PREFIX, KindSpec, date_window_problem
 from opsdesk.imports.sources import UndecodedRow
 
 #: Codes that are charges, postage or manual adjustments rather than products (e.g. UCI Online Retail).
@@ -107,6 +107,8 @@ class RowValidator:
             else:
                 self.constants[field.name] = field.default
         self.date_fields = [f.name for f in spec.fields if f.parser in ("date", "datetime", "month_or_date")]
+        if RETURN_PREFIX in spec.options:
+            self.constants[RETURN_PREFIX] = str(defaults.get(RETURN_PREFIX) or "")
 
     def validate(self, cells: Sequence[str]) -> tuple[dict, list[Problem]]:
         """(record, problems); the record is complete only when there are no problems."""

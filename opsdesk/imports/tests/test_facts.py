@@ -9,6 +9,7 @@ import pytest
 
 from opsdesk.core.testing.factories import make_user
 from opsdesk.finance.models import OperatingCost
+from opsdesk.imports.kinds import RETURN_PREFIX
 from opsdesk.imports.models import ImportBatch
 from opsdesk.imports.selectors import quarantine_table
 from opsdesk.imports.services import import_run
@@ -143,7 +144,7 @@ def test_sales_lines_handle_returns_cancellations_and_derived_line_numbers(chain
     )
     assert [reason for *_rest, reason in _reasons(batch)] == [
         "文件内重复（与前面的行键相同：store, invoice, product, sold_at, quantity, unit_price, customer_id）",
-        "负数量但未标记为退货（发票号前缀 C 或退货标记）",
+        "单价为 0",  # the damaged-stock write-off: a negative quantity is a return, and a return needs a price
         "非商品编码（运费、手续费、手工调整等），不计入需求",
         "单价为 0",
     ]
@@ -157,6 +158,41 @@ def test_sales_lines_handle_returns_cancellations_and_derived_line_numbers(chain
         ("536365", 2, Decimal("6.000"), False, "", date(2010, 12, 1)),
         ("C536379", 1, Decimal("-1.000"), True, "14527", date(2010, 12, 1)),
     ]
+
+
+def test_returns_are_what_the_file_says_never_an_assumed_invoice_prefix(chain, write_file):
+    # given: US order ids start with "CA-"; the file has an explicit return column
+    header = ["Order ID", "SKU", "Quantity", "Order Date", "Unit Price", "Return"]
+    rows = [["CA-1001", "P1", "2", "2024-05-01", "3.50", "0"], ["CA-1002", "P2", "-1", "2024-05-01", "4.00", "1"],
+            ["CA-1003", "P3", "-1", "2024-05-01", "4.00", "0"], ["US-1004", "P1", "1", "2024-05-01", "3.50", ""],
+            ["US-1005", "P1", "-3", "2024-05-01", "3.50", ""]]
+    path = write_file("us.csv", [header, *rows])
+    # when
+    batch = _run(chain, path, kind="sales_lines", defaults={"store": "S1"}, mapping={
+        "invoice": "Order ID", "product": "SKU", "quantity": "Quantity", "sold_at": "Order Date",
+        "unit_price": "Unit Price", "is_return": "Return"})
+    # then: an explicit 0 is a sale whatever the prefix; an empty cell falls back to the quantity's sign
+    assert [reason for *_rest, reason in _reasons(batch)] == ["负数量但退货列为否"]
+    assert list(SalesLine.objects.order_by("invoice").values_list("invoice", "quantity", "is_return")) == [
+        ("CA-1001", Decimal("2.000"), False), ("CA-1002", Decimal("-1.000"), True),
+        ("US-1004", Decimal("1.000"), False), ("US-1005", Decimal("-3.000"), True)]
+
+
+def test_an_invoice_prefix_marks_returns_only_when_the_import_names_it(chain, write_file):
+    # given: Online Retail's cancellations "C…" with positive quantities written by some exports
+    header = ["InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice"]
+    rows = [["C536379", "P1", "1", "2010-12-01 09:41:00", "2.55"], ["536380", "P2", "2", "2010-12-01 09:45:00", "1"]]
+    # when
+    plain = _run(chain, write_file("a.csv", [header, *rows]), kind="sales_lines", defaults={"store": "S1"})
+    flagged = list(SalesLine.objects.order_by("invoice").values_list("invoice", "is_return"))
+    SalesLine.objects.all().delete()
+    prefixed = _run(chain, write_file("b.csv", [header, *rows]), kind="sales_lines",
+                    defaults={"store": "S1", RETURN_PREFIX: "c"})
+    # then
+    assert (plain.rows_committed, prefixed.rows_committed) == (2, 2)
+    assert flagged == [("536380", False), ("C536379", False)]
+    assert list(SalesLine.objects.order_by("invoice").values_list("invoice", "quantity", "is_return")) == [
+        ("536380", Decimal("2.000"), False), ("C536379", Decimal("-1.000"), True)]
 
 
 def test_fixed_quarantine_file_reimports_into_the_same_lines(chain, write_file):
