@@ -3,11 +3,17 @@
 - `facts_changed(company_id)`: called after a fact import commits (the cockpit refreshes its rollups).
 - `home_view`: the page signed-in users land on (the cockpit sets it; when it returns None the core home page
   answers).
+- `commitment_checks(order, actor, override_reason, record)`: called where money is committed (a purchase order
+  sent); every registered check (the budgets app's) returns its findings; a "stop" finding not overridden makes
+  `commitment_checks` raise `CommitmentStopped` (a ValidationError carrying the findings).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 
 _FACTS_CHANGED: list[Callable[[int], object]] = []
 home_view: Callable | None = None
@@ -30,3 +36,55 @@ def facts_changed(company_id: int) -> None:
 def set_home_view(view: Callable) -> None:
     global home_view
     home_view = view
+
+
+@dataclass(frozen=True)
+class CommitmentFinding:
+    """One check's word on a commitment: level "ok", "warn", "stop" or "overridden", the arithmetic in a sentence,
+    and whether the actor may override a stop (with a reason)."""
+
+    level: str
+    message: str
+    can_override: bool = False
+
+
+class CommitmentStopped(ValidationError):
+    """A commitment stopped by a check; `findings` holds every finding (the stops and the rest)."""
+
+    def __init__(self, findings: list[CommitmentFinding]):
+        self.findings = findings
+        super().__init__([finding.message for finding in findings if finding.level == "stop"])
+
+    @property
+    def can_override(self) -> bool:
+        return all(finding.can_override for finding in self.findings if finding.level == "stop")
+
+
+_COMMITMENT_CHECKS: list[Callable[..., list[CommitmentFinding]]] = []
+_COMMITMENT_STOPPED: list[Callable[..., object]] = []
+
+
+def register_commitment_check(check: Callable[..., list[CommitmentFinding]],
+                              on_stop: Callable[..., object] | None = None) -> None:
+    """Register `check(order, actor, override_reason, record) -> list[CommitmentFinding]` (with `record` False it
+    writes nothing: a preview on the order's page) and `on_stop(order, actor, findings)`, run after a stopped
+    commitment was rolled back (to record that it awaits the next level)."""
+    if check not in _COMMITMENT_CHECKS:
+        _COMMITMENT_CHECKS.append(check)
+    if on_stop is not None and on_stop not in _COMMITMENT_STOPPED:
+        _COMMITMENT_STOPPED.append(on_stop)
+
+
+def commitment_checks(order, actor, override_reason: str = "", record: bool = True) -> list[CommitmentFinding]:
+    """Run every registered check; raise CommitmentStopped when a stop was not overridden (when recording)."""
+    findings = [finding for check in _COMMITMENT_CHECKS
+                for finding in check(order, actor, override_reason=override_reason, record=record)]
+    if record and any(finding.level == "stop" for finding in findings):
+        raise CommitmentStopped(findings)
+    return findings
+
+
+def commitment_stopped(order, actor, stopped: CommitmentStopped) -> None:
+    """Tell the checks a commitment was stopped (called outside the rolled-back transaction)."""
+    for callback in _COMMITMENT_STOPPED:
+        callback(order, actor, stopped.findings)

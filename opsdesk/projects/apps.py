@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     name = "opsdesk.projects"
     label = "projects"
     verbose_name = _("项目")
+
+    def ready(self) -> None:
+        from opsdesk.projects import registry
+
+        registry.register_all()

@@ -279,10 +279,12 @@ def orders_get(request: HttpRequest, order_id: int):
     return _object(request, PurchaseOrder, "view", order_id)
 
 
-@router.post("/orders/{order_id}/send/", response=OrderOut, summary="Send a draft to the supplier")
-def orders_send(request: HttpRequest, order_id: int):
+@router.post("/orders/{order_id}/send/", response=OrderOut, summary="Send a draft to the supplier (a budget stop "
+             "answers 400 with the arithmetic; the next level sends again with `override_reason`)")
+def orders_send(request: HttpRequest, order_id: int, override_reason: str = ""):
     order = _object(request, PurchaseOrder, "send", order_id)
-    return _service(lambda: services.purchase_order_send(actor=request.auth, order=order))
+    return _service(lambda: services.purchase_order_send(actor=request.auth, order=order,
+                                                         override_reason=override_reason))
 
 
 @router.post("/orders/{order_id}/receipts/", response=ReceiptOut, summary="Receive units of an order line")

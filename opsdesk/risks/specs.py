@@ -44,7 +44,7 @@ action = ObjectSpec(
     RiskAction, path="actions", name="riskaction", fields=("risk", "title", "owner", "due_date", "status", "done_on"),
     columns=("title", "risk", "owner", "due_date", "status", "done_on"),
     search_fields=("title", "risk__title"), filter_fields=("risk", "owner", "status", "due_date"),
-    assignee_fields=("owner",), select_related=("risk", "owner"),
+    assignee_fields=("owner",), select_related=("risk", "owner"), detail_template="risks/riskaction_detail.html",
 )
 
 indicator = ObjectSpec(

@@ -162,9 +162,25 @@ def _stamp_contract_prices(order: PurchaseOrder) -> None:
             line.save(update_fields=["contract_price"])
 
 
-def purchase_order_send(*, actor, order: PurchaseOrder, email: bool = True) -> PurchaseOrder:
-    """Send a draft to the supplier: status sent, contract prices stamped, and the PDF emailed (after commit)."""
+def purchase_order_send(*, actor, order: PurchaseOrder, email: bool = True, override_reason: str = "") -> PurchaseOrder:
+    """Send a draft to the supplier: status sent, contract prices stamped, and the PDF emailed (after commit).
+
+    Sending commits the money: the registered commitment checks (budgets) run first; a stop raises
+    `CommitmentStopped` unless the actor may override it and gives `override_reason`. Warnings are returned on
+    `order.commitment_findings`."""
+    from opsdesk.core.hooks import CommitmentStopped, commitment_stopped
+
     _assert_can(actor, "purchasing", "send")
+    try:
+        return _send(actor, order, email, override_reason)
+    except CommitmentStopped as stopped:
+        commitment_stopped(order, actor, stopped)
+        raise
+
+
+def _send(actor, order: PurchaseOrder, email: bool, override_reason: str) -> PurchaseOrder:
+    from opsdesk.core.hooks import commitment_checks
+
     with transaction.atomic(), audit_actor(actor):
         order = _locked_order(actor, order, "send")
         if order.status != S.DRAFT:
@@ -172,6 +188,7 @@ def purchase_order_send(*, actor, order: PurchaseOrder, email: bool = True) -> P
         if not order.lines.exists():
             raise ValidationError(_("采购单没有明细。"))
         _stamp_contract_prices(order)
+        findings = commitment_checks(order, actor, override_reason=override_reason.strip())
         order.status, order.sent_at = S.SENT, timezone.now()
         order.save(update_fields=["status", "sent_at", "updated_at"])
         if email and order.supplier.email:
@@ -179,6 +196,7 @@ def purchase_order_send(*, actor, order: PurchaseOrder, email: bool = True) -> P
 
             order_id = order.pk
             transaction.on_commit(lambda: purchase_order_email(PurchaseOrder.objects.get(pk=order_id)))
+    order.commitment_findings = findings
     return order
 
 

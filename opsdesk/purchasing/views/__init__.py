@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from opsdesk.core import charts
+from opsdesk.core.hooks import commitment_checks
 from opsdesk.core.permissions import user_can
 from opsdesk.core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from opsdesk.purchasing import documents, forms, selectors, services
@@ -53,6 +54,9 @@ class PurchaseOrderDetailView(ObjectDetailView):
             "can_complain": user_can(user, "supplier_complaints", "add"),
             "revisions": instance.revisions.select_related("changed_by"),
             "can_send": user_can(user, "purchasing", "send") and instance.status == "draft",
+            "commitment_findings": (findings := commitment_checks(instance, user, record=False)
+                                    if instance.status == "draft" else []),
+            "can_override": any(finding.level == "stop" and finding.can_override for finding in findings),
             "can_receive": user_can(user, "purchasing", "receive") and instance.status in services.RECEIVABLE_STATUSES,
             "can_edit": user_can(user, "purchasing", "change") and instance.status in services.EDITABLE_STATUSES,
             "line_form": forms.LineForm(user=user),
@@ -104,7 +108,10 @@ class PurchaseOrderSendView(ObjectActionView):
     action = "send"
 
     def perform(self, request, order) -> str:
-        services.purchase_order_send(actor=request.user, order=order)
+        order = services.purchase_order_send(actor=request.user, order=order,
+                                             override_reason=request.POST.get("override_reason", ""))
+        for finding in order.commitment_findings:  # budget warnings and overrides (core.hooks)
+            messages.warning(request, finding.message)
         return _("采购单已发送给供应商。")
 
 
