@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "opsdesk.risks",
     "opsdesk.projects",
     "opsdesk.budgets",
+    "opsdesk.goals",
     "opsdesk.forecasting",
     "opsdesk.replenishment",
     "opsdesk.cockpit",
