@@ -116,9 +116,11 @@ def print_report(batch) -> None:
 
 def _options(args) -> dict:
     """Batch options given as flags, kept with the fixed values under their "@" keys (see kinds.RETURN_PREFIX)."""
-    from opsdesk.imports.kinds import RETURN_PREFIX
+    from opsdesk.imports.kinds import DATE_FORMAT, RETURN_PREFIX
 
     options = {}
+    if getattr(args, "date_format", None) and args.date_format != "auto":
+        options[DATE_FORMAT] = args.date_format
     if getattr(args, "return_prefix", None):
         options[RETURN_PREFIX] = args.return_prefix
     return options
@@ -225,6 +227,8 @@ def add_commands(commands) -> None:
     parser.add_argument("--user", help="import as this user (their role and scope apply); default: system import")
     parser.add_argument("--column", action="append", metavar="FIELD=HEADER", help="map a field to a column")
     parser.add_argument("--set", action="append", metavar="FIELD=VALUE", help="fixed value for a field")
+    parser.add_argument("--date-format", choices=["auto", "ymd", "dmy", "mdy"],
+                        help="how the file writes dates (default auto: detected; an ambiguous file asks)")
     parser.add_argument("--return-prefix", metavar="PREFIX",
                         help="sales lines: invoices starting with PREFIX are returns (e.g. C); default: none")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

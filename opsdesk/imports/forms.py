@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.forms import bootstrap_widgets
-from opsdesk.imports.kinds import KINDS, RETURN_PREFIX, KindSpec
+from opsdesk.imports.kinds import DATE_FORMAT, KINDS, RETURN_PREFIX, KindSpec
 from opsdesk.imports.models import MappingProfile
 from opsdesk.imports.services import can_import
 
@@ -81,6 +81,13 @@ class MappingForm(forms.Form):
             self.fields["return_prefix"] = forms.CharField(
                 label=_("退货发票前缀"), max_length=10, required=False, initial=defaults.get(RETURN_PREFIX, ""),
                 help_text=_("发票号以此开头的行记为退货（如 Online Retail 的 C）；留空则只按退货列或负数量判断"))
+        if any(field.parser in ("date", "datetime") for field in spec.fields):
+            self.fields["date_format"] = forms.ChoiceField(
+                label=_("日期格式"), required=False, initial=defaults.get(DATE_FORMAT, "auto"), choices=[
+                    ("auto", _("自动识别（有歧义时会询问）")), ("ymd", _("年-月-日（2024-03-25、2024/3/25）")),
+                    ("dmy", _("日/月/年（25/03/2024）")), ("mdy", _("月/日/年（03/25/2024）"))],
+                help_text=_("文件中的日期写法；自动识别只在日期无歧义时成立"))
+            self.fields["date_format"].widget.attrs["class"] = "form-select"
         for name in ("save_as", "source", "return_prefix"):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-control"
@@ -102,6 +109,8 @@ class MappingForm(forms.Form):
             for f in self.spec.fields
             if self.cleaned_data[f"default_{f.name}"].strip()
         }
+        if self.cleaned_data.get("date_format") not in (None, "", "auto"):
+            values[DATE_FORMAT] = self.cleaned_data["date_format"]
         if self.cleaned_data.get("return_prefix", "").strip():
             values[RETURN_PREFIX] = self.cleaned_data["return_prefix"].strip()
         return values

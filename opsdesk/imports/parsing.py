@@ -49,7 +49,8 @@ def parse_datetime(text: str) -> datetime:
             days = math.floor(serial)
             seconds = round((serial - days) * 86400)
             return datetime.combine(EXCEL_EPOCH + timedelta(days=days), time()) + timedelta(seconds=seconds)
-    raise CellError(_("无法识别的日期格式"))
+    raise CellError(_("无法识别的日期格式（试过 YYYY-MM-DD、YYYY/M/D、YYYYMMDD、Excel 序列号；"
+                      "日/月/年或月/日/年的文件请选择日期格式）"))
 
 
 @lru_cache(maxsize=65536)

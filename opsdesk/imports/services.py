@@ -30,7 +30,7 @@ from opsdesk.core.models import Company, Region
 from opsdesk.core.permissions import user_can
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.imports.choices import BatchStatusChoices as S
-from opsdesk.imports.kinds import KINDS, kind_spec
+from opsdesk.imports.kinds import DATE_FORMAT, KINDS, kind_spec
 from opsdesk.imports.limits import limit
 from opsdesk.imports.mapping import guess_mapping, mapping_problems
 from opsdesk.imports.models import ImportBatch, ImportFile, MappingProfile
@@ -171,6 +171,7 @@ def import_batch_configure(
     problems = mapping_problems(spec, batch.header, mapping, defaults)
     if problems:
         raise ValidationError(problems)
+    defaults = _with_date_order(batch, spec, mapping, defaults)
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status not in (S.DRAFT, *UNFINISHED):
@@ -213,6 +214,32 @@ def import_batch_configure(
             batch.status = S.PENDING
         batch.save()
     return batch
+
+
+def _with_date_order(batch: ImportBatch, spec, mapping: dict, defaults: dict) -> dict:
+    """The fixed values with the file's date order: the one given, else detected from the file's date columns
+    (a file readable both day-first and month-first stops here with the reason, before anything is written)."""
+    from itertools import chain
+
+    from opsdesk.imports import dates
+
+    given = defaults.get(DATE_FORMAT) or "auto"
+    if given not in dates.ORDERS:
+        raise ValidationError(_("日期格式只能是 %(orders)s") % {"orders": ", ".join(dates.ORDERS)})
+    columns = [mapping[f.name] for f in spec.fields if f.parser in ("date", "datetime") and mapping.get(f.name)]
+    if given != "auto" or not columns:
+        return defaults
+    try:
+        with open_source(batch.file.path, batch.encoding or None, name=batch.file.original_name) as source:
+            positions = [source.header.index(column) for column in columns if column in source.header]
+            values = chain.from_iterable(
+                (cells[position] for position in positions if position < len(cells)) for _number, cells in source.rows)
+            order = dates.detect_order(values, ", ".join(columns))
+    except dates.AmbiguousDates as error:
+        raise ValidationError(str(error)) from error
+    except SourceError:  # an unreadable file or part of it: the run reports it, with the batch's accounting
+        return defaults
+    return {**defaults, DATE_FORMAT: order} if order != "ymd" else defaults
 
 
 def import_batch_enqueue(batch: ImportBatch) -> None:

@@ -14,9 +14,9 @@ import numpy as np
 from django.apps import apps
 from django.utils.translation import gettext as _
 
-from opsdesk.imports import parsing
+from opsdesk.imports import dates, parsing
 from opsdesk.imports.choices import ImportKindChoices as K
-from opsdesk.imports.kinds import RETURN_PREFIX, KindSpec, date_window_problem
+from opsdesk.imports.kinds import DATE_FORMAT, RETURN_PREFIX, KindSpec, date_window_problem
 from opsdesk.imports.sources import UndecodedRow
 
 #: Codes that are charges, postage or manual adjustments rather than products (e.g. UCI Online Retail).
@@ -91,6 +91,7 @@ class RowValidator:
         self.constants: dict = {}
         self.steps: list[tuple] = []
         self.derive_line_no = spec.code == K.SALES_LINES and not mapping.get("line_no")
+        self.date_order = str(defaults.get(DATE_FORMAT) or "ymd")
         self._line_counters: dict[str, int] = {}
         model = apps.get_model(spec.model)
         index = {column: position for position, column in enumerate(header)}
@@ -163,8 +164,8 @@ class RowValidator:
             "number": parsing.parse_number,
             "integer": parsing.parse_integer,
             "bool": parsing.parse_bool,
-            "date": parsing.parse_date,
-            "datetime": parsing.parse_datetime,
+            "date": dates.parser_for("date", self.date_order),
+            "datetime": dates.parser_for("datetime", self.date_order),
             "month_or_date": parsing.parse_month_or_date,
             "holiday": _parse_holiday,
         }

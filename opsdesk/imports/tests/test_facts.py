@@ -17,6 +17,8 @@ from opsdesk.inventory.models import GoodsReceipt, StockSnapshot
 from opsdesk.sales.models import SalesLine, SkuDaySales, StoreCalendarDay, StoreDaySales
 
 SKU_HEADER = ["门店编号", "商品编码", "日期", "数量", "单价"]
+UNKNOWN_DATE = ("无法识别的日期格式（试过 YYYY-MM-DD、YYYY/M/D、YYYYMMDD、Excel 序列号；"
+                "日/月/年或月/日/年的文件请选择日期格式）")
 
 
 def _run(chain, path, kind="sku_day_sales", **options) -> ImportBatch:
@@ -62,7 +64,7 @@ def test_every_bad_row_is_reported_with_row_column_value_and_reason(chain, write
         (6, "单价", "0.0", "单价为 0 或负数"),
         (7, "日期", "1999-12-31", "日期早于 2000-01-01"),
         (8, "日期", "2099-01-01", "日期在未来"),
-        (9, "日期", "soon", "无法识别的日期格式"),
+        (9, "日期", "soon", UNKNOWN_DATE),
         (10, "", "", "文件内重复（与前面的行键相同：store, product, date）"),
         (11, "商品编码", "POST", "非商品编码（运费、手续费、手工调整等），不计入需求"),
     ]
