@@ -6,3 +6,9 @@ class FinanceConfig(AppConfig):
     name = "opsdesk.finance"
     label = "finance"
     verbose_name = _("财务")
+
+    def ready(self) -> None:
+        from opsdesk.core.demo import extensions as demo_extensions
+        from opsdesk.finance.demo import demo_builder
+
+        demo_extensions.register("finance", demo_builder)
