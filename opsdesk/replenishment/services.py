@@ -351,6 +351,7 @@ def proposals_approve(*, actor, proposal_ids: list[int], notes: str = "") -> App
     edited) proposal quantities; zero-quantity proposals and SKUs without a supplier are left open.
     """
     from opsdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier
+    from opsdesk.purchasing.services import purchase_order_contract_prices_stamp
 
     assert_can(actor, AREA, "approve")
     if len(proposal_ids) > MAX_APPROVAL_LINES:
@@ -386,6 +387,7 @@ def proposals_approve(*, actor, proposal_ids: list[int], notes: str = "") -> App
                                        unit_price=Decimal(str(round(p.unit_cost, 4))), proposal_id=p.pk)
                      for p in members]
             PurchaseOrderLine.objects.bulk_create(lines)
+            purchase_order_contract_prices_stamp(order)
             audit_bulk("create", ((None, line) for line in lines), actor=actor)
             purchase_orders.append(order)
         _mark_ordered(actor, chosen)

@@ -152,8 +152,9 @@ def purchase_order_update(*, actor, order: PurchaseOrder, expected_date: date, n
     return order
 
 
-def _stamp_contract_prices(order: PurchaseOrder) -> None:
-    """Lines from replenishment carry the plan's cost: stamp the contract price in force to flag deviations."""
+def purchase_order_contract_prices_stamp(order: PurchaseOrder) -> None:
+    """Lines from replenishment carry the plan's cost: stamp the contract price in force on the order date, so a
+    draft already shows it and flags a deviation (called when the draft is made, and again when it is sent)."""
     for line in order.lines.filter(contract_price__isnull=True).select_related("product"):
         contract = selectors.price_in_force(supplier_id=order.supplier_id, product_id=line.product_id,
                                             on=order.order_date)
@@ -187,7 +188,7 @@ def _send(actor, order: PurchaseOrder, email: bool, override_reason: str) -> Pur
             raise ValidationError(_("只有草稿可以发送。"))
         if not order.lines.exists():
             raise ValidationError(_("采购单没有明细。"))
-        _stamp_contract_prices(order)
+        purchase_order_contract_prices_stamp(order)
         findings = commitment_checks(order, actor, override_reason=override_reason.strip())
         order.status, order.sent_at = S.SENT, timezone.now()
         order.save(update_fields=["status", "sent_at", "updated_at"])

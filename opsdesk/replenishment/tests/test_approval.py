@@ -73,6 +73,27 @@ def test_approving_twice_orders_nothing_more(org):
     assert PurchaseOrderLine.objects.filter(proposal=proposal).count() == 1
 
 
+def test_a_draft_from_proposals_shows_the_contract_price_in_force_before_it_is_sent(org):
+    # given: the plan costs the line at 4.00, the supplier's contract says 3.80 from a month ago
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opsdesk.purchasing.tests.factories import make_contract
+
+    proposal = make_proposal(org.stores["a1"])
+    today = timezone.localdate()
+    make_contract(proposal.supplier, proposal.product, price="3.80", starts=today - timedelta(days=30),
+                  ends=today + timedelta(days=300))
+    # when
+    result = services.proposals_approve(actor=org.users["admin"], proposal_ids=[proposal.pk])
+    # then
+    line = PurchaseOrderLine.objects.get(purchase_order=result.purchase_orders[0])
+    assert (result.purchase_orders[0].status, line.unit_price, line.contract_price) == (
+        "draft", Decimal("4.0000"), Decimal("3.8000"))
+    assert line.has_price_deviation is True
+
+
 def test_order_numbers_count_up_per_day(org):
     # given
     admin = org.users["admin"]
