@@ -156,3 +156,19 @@ def test_a_suppliers_score_and_otif_read_the_same_on_the_list_and_its_scorecard(
         assert text in row
         assert text in scores
     assert '<td class="text-end">—</td>' in scores  # no rejections recorded reads as a dash, not 0
+
+
+def test_a_line_received_in_part_says_what_remains(client, org):
+    # given: 10 ordered, 4 received
+    client.force_login(org.users["store_manager"])
+    order = make_order(org.stores["a1"], make_supplier(org.company), quantity="10")
+    line = order.lines.get()
+    client.post(reverse("purchasing:purchase_order_receive", args=[order.pk]), {
+        "line": line.pk, "date": timezone.localdate().isoformat(), "quantity_received": "4", "quantity_rejected": "0",
+        "rejection_reason": ""})
+    # when
+    page = client.get(reverse("purchasing:purchase_order_detail", args=[order.pk])).content.decode()
+    # then
+    order.refresh_from_db()
+    assert order.status == S.PARTLY_RECEIVED
+    assert '<div class="small text-secondary open-quantity">待收 6</div>' in page
