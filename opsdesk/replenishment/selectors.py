@@ -197,6 +197,7 @@ def plan_extract(company: Company, *, forecast_run=None, on_progress=None) -> Pl
     """Every store x SKU with a forecast or stock of the company, with the facts the plan needs."""
     from opsdesk.catalog.models import Product
     from opsdesk.purchasing.models import Supplier
+    from opsdesk.sales.assortment import delisted_keys
 
     store_ids = sorted(Store.objects.filter(company=company).values_list("pk", flat=True))
     if not store_ids:
@@ -216,6 +217,7 @@ def plan_extract(company: Company, *, forecast_run=None, on_progress=None) -> Pl
         "pk", "pack_size", "cost", "supplier_id", "category_id")}
     keys = np.union1d(f_keys, np.fromiter(stock.keys(), dtype=np.int64, count=len(stock)))
     keys = keys[np.isin(keys % KEY, np.fromiter(products.keys(), dtype=np.int64, count=len(products)))]
+    keys = keys[~np.isin(keys, delisted_keys(store_ids, KEY))]  # delisted in the assortment review: no orders
     if plan_date is None:
         from opsdesk.inventory.models import StockSnapshot
 
@@ -370,6 +372,36 @@ class ProposalPage:
     next_cursor: str | None
     count: int
     is_count_capped: bool
+
+
+def proposal_totals(*, user, run: PlanRun, filters: ProposalFilter) -> dict:
+    """Lines, lines to order, units and order value (quantity × unit cost) of the filtered proposals."""
+    from django.db.models import Count, F, FloatField, Q, Sum
+
+    totals = proposals_filtered(user=user, run=run, filters=filters).aggregate(
+        lines=Count("pk"), to_order=Count("pk", filter=Q(quantity__gt=0)), units=Sum("quantity"),
+        value=Sum(F("quantity") * F("unit_cost"), output_field=FloatField()))
+    return {**totals, "units": totals["units"] or 0, "value": round(totals["value"] or 0.0, 2)}
+
+
+def proposal_export_rows(*, user, run: PlanRun, filters: ProposalFilter):
+    """(header, rows) of the filtered proposals for an export, most urgent first."""
+    from django.utils.translation import gettext as _
+
+    header = [_("门店"), _("商品编码"), _("商品"), _("供应商"), _("原因"), _("紧迫度"), _("现有库存"), _("安全库存"),
+              _("再订货点"), _("订货上限"), _("建议数量"), _("订货数量"), _("单位成本"), _("订货金额"), _("预计到货"),
+              _("状态")]
+    queryset = (proposals_filtered(user=user, run=run, filters=filters).order_by("urgency", "pk")
+                .select_related("store", "product", "supplier"))
+
+    def rows():
+        for p in queryset.iterator(chunk_size=2000):
+            yield [p.store.code, p.product.sku, p.product.name, p.supplier.code if p.supplier else "",
+                   p.get_reason_display(), round(p.urgency, 1), p.on_hand, p.safety_stock, p.reorder_point,
+                   p.order_up_to, p.proposed_quantity, p.quantity, round(p.unit_cost, 2),
+                   round(p.quantity * p.unit_cost, 2), p.expected_date, p.get_status_display()]
+
+    return header, rows()
 
 
 def proposal_page(*, user, run: PlanRun, filters: ProposalFilter, after: str = "", size: int = 50) -> ProposalPage:

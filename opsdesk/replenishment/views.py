@@ -9,7 +9,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from opsdesk.core.charts import PALETTE, bar_chart, forecast_band_chart
+from opsdesk.core.exports import export_response
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
 from opsdesk.replenishment import selectors, services
@@ -58,6 +59,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     if run is not None:
         context["filter_fields"] = _filter_fields(form)
         filters = form.to_filter()
+        if request.GET.get("export"):
+            return _export_proposals(request, run, filters)
+        context["totals"] = selectors.proposal_totals(user=request.user, run=run, filters=filters)
         page = selectors.proposal_page(user=request.user, run=run, filters=filters, after=request.GET.get("after", ""))
         page.rows = [_display(row) for row in page.rows]
         query = {name: request.GET[name] for name in FILTER_FIELDS if request.GET.get(name)}
@@ -66,6 +70,15 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         return render(request, "replenishment/_proposal_table.html", context)
     return render(request, "replenishment/proposal_list.html", context)
+
+
+def _export_proposals(request: HttpRequest, run, filters) -> HttpResponse:
+    """The filtered proposals of the plan (the user's scope) as CSV or XLSX, most urgent first."""
+    header, rows = selectors.proposal_export_rows(user=request.user, run=run, filters=filters)
+    try:
+        return export_response(request.GET["export"], f"proposals-{run.plan_date}", header, rows)
+    except ValueError:
+        return HttpResponseBadRequest(_("导出格式只支持 csv 或 xlsx。"))
 
 
 @login_required

@@ -241,3 +241,25 @@ def test_api_lists_edits_and_approves(org, login):
     assert approved.status_code == 200
     assert approved.json()["ordered"] == 1
     assert PurchaseOrderLine.objects.get(proposal=proposal).quantity == Decimal(12)
+
+
+def test_the_proposal_list_totals_the_order_value_and_exports_what_it_shows(org, login):
+    # given: two proposals of a1 (in the supervisor's scope) and one of another company
+    from opsdesk.replenishment.tests.factories import plan_run_for
+
+    run = plan_run_for(org.company)
+    make_proposal(org.stores["a1"], run=run, quantity=12)
+    make_proposal(org.stores["a1"], run=run, quantity=6, unit_cost=2.5)
+    client = login(org.users["supervisor"])
+    # when
+    page = client.get(reverse("replenishment:proposal_list")).content.decode()
+    export = client.get(reverse("replenishment:proposal_list"), {"export": "csv"}).getvalue().decode("utf-8-sig")
+    bad = client.get(reverse("replenishment:proposal_list"), {"export": "pdf"})
+    # then: 12 × 4.00 + 6 × 2.50 = 63.00
+    assert "2 行，其中 2 行待订，共 18 件" in page
+    assert "<strong>¥63</strong>" in page
+    lines = export.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("门店,商品编码,商品,供应商,原因")
+    assert sorted(line.split(",")[13] for line in lines[1:]) == ["15.0", "48.0"]
+    assert bad.status_code == 400
