@@ -109,3 +109,17 @@ def test_api_lists_runs_due_for_me(client, ops, template):
     # then
     assert [row["store_code"] for row in mine] == ["A1"]
     assert theirs == []
+
+
+def test_a_scheduled_run_offers_to_start_and_a_started_one_to_continue(client, ops, template):
+    # given: a scheduled run of a1 nobody has opened yet
+    run = InspectionRun.objects.create(store=ops["a1"], template_version=template.current_version, status="scheduled",
+                                       due_date="2026-12-01")
+    client.force_login(ops["manager"])
+    # when
+    before = client.get(reverse("storeops:run_detail", args=[run.pk])).content.decode()
+    services.run_begin(actor=ops["manager"], run=run)
+    after = client.get(reverse("storeops:run_detail", args=[run.pk])).content.decode()
+    # then
+    assert 'id="perform-link">开始巡检</a>' in before
+    assert 'id="perform-link">继续巡检</a>' in after
