@@ -166,7 +166,7 @@ def _sales_matrix(store_ids: list[int], keys: np.ndarray, end: date) -> np.ndarr
         f"SELECT store_id, product_id, date, quantity FROM {SkuDaySales._meta.db_table} "
         f"WHERE store_id IN ({_marks(store_ids)}) AND date BETWEEN %s AND %s", [*store_ids, start, end])
     matrix = np.zeros((len(keys), SALES_DAYS))
-    if not rows:
+    if not rows or not len(keys):  # no pair left (e.g. every item delisted): nothing to place
         return matrix
     columns = list(zip(*rows, strict=True))
     row_keys = np.asarray(columns[0], dtype=np.int64) * KEY + np.asarray(columns[1], dtype=np.int64)

@@ -13,7 +13,7 @@ class SalesConfig(AppConfig):
         from opsdesk.core.choices import RoleChoices as R
         from opsdesk.core.navigation import MenuGroup, MenuItem, register_group
         from opsdesk.core.permissions import ALL, READ, WRITE, register_area
-        from opsdesk.sales.models import Promotion, StoreCalendarDay
+        from opsdesk.sales.models import AssortmentProposal, ProductLaunch, Promotion, StoreCalendarDay
 
         register(Promotion)
         register(StoreCalendarDay)
@@ -29,11 +29,26 @@ class SalesConfig(AppConfig):
                 R.AUDITOR: READ,
             },
         )
+        register_area(
+            "assortment",
+            {
+                R.ADMIN: ALL,
+                R.COO: ALL,
+                R.REGIONAL_MANAGER: WRITE,
+                R.SUPERVISOR: WRITE,
+                R.STORE_MANAGER: READ,
+                R.AUDITOR: READ,
+            },
+        )
         register_group(
             MenuGroup(
                 _("销售"),
                 [
+                    MenuItem(_("销售分析"), "sales:explore", "facts"),
                     MenuItem(_("促销计划"), "sales:promotion_list", "promotions"),
+                    MenuItem(_("促销排行"), "sales:promotion_league", "promotions"),
+                    MenuItem(_("品项调整"), "sales:assortment_list", "assortment"),
+                    MenuItem(_("新品上市"), "sales:launch_list", "promotions"),
                     MenuItem(_("门店日历"), "sales:calendar", "facts"),
                     MenuItem(pgettext_lazy("plural", "门店日销售"), "sales:storedaysales_list", "facts"),
                     MenuItem(pgettext_lazy("plural", "商品日销售"), "sales:skudaysales_list", "facts"),
@@ -41,6 +56,10 @@ class SalesConfig(AppConfig):
                 ],
             )
         )
-        from opsdesk.sales import kpis
+        from opsdesk.core import scheduler
+        from opsdesk.sales import jobs, kpis
 
         kpis.register_extensions()
+        register(AssortmentProposal)
+        register(ProductLaunch)
+        scheduler.register("sales_review_nightly", hour=6, minute=15, enqueue=jobs.review_sales_nightly.enqueue)

@@ -11,7 +11,8 @@ from opsdesk.sales.models import Promotion
 class PromotionForm(ScopedModelForm):
     class Meta:
         model = Promotion
-        fields = ["code", "name", "start_date", "end_date", "discount_percent", "category", "stores"]
+        fields = ["code", "name", "start_date", "end_date", "discount_percent", "category", "stores",
+                  "promotion_type", "cost"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -9,7 +9,7 @@ apart from a real one. Each KPI is one to three aggregate queries whatever the s
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
@@ -17,7 +17,8 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.functions import TruncMonth
 
 from opsdesk.core import extensions
-from opsdesk.core.extensions import KpiDefinition, KpiScope, Period
+from opsdesk.core.extensions import BriefSection, KpiDefinition, KpiScope, Period
+from opsdesk.sales.launches import launched_products
 from opsdesk.sales.models import SkuDaySales, StoreDaySales
 
 CENT = Decimal("0.01")
@@ -168,11 +169,54 @@ KPIS = (
         description_zh="统计期内销售额 ÷ 交易笔数（与驾驶舱客单价相同）。",
         description_en="Net sales ÷ transactions over the period (the cockpit's average ticket).",
         measure=basket),
+    KpiDefinition(
+        code="sales_launched_products", name_zh="新品上市数", name_en="Products launched", unit="count",
+        direction="higher", aggregation="distinct products over the scope's launches in the period",
+        description_zh="统计期内上市日期落在期内的新品上市记录中的不同商品数（上市门店在范围内；未指定门店的上市记录"
+                       "计入公司所有门店）。",
+        description_en="Distinct products of the launch records whose launch date falls in the period (launched in a "
+                       "store of the scope; a launch without stores counts for every store of its company).",
+        measure=launched_products),
 )
 
 
+def brief_section(company_id: int, store_ids: tuple[int, ...] | None, day: date, language: str
+                  ) -> BriefSection | None:
+    """Promotion results of the last week, assortment proposals waiting, launches of the quarter."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from opsdesk.sales.models import AssortmentProposal, PromotionEvaluation
+
+    evaluations = PromotionEvaluation.objects.filter(promotion__company_id=company_id,
+                                                     promotion__end_date__gte=day - timedelta(days=30)
+                                                     ).exclude(verdict="no_data")
+    proposals = AssortmentProposal.objects.filter(store__company_id=company_id, state="proposed")
+    if store_ids is not None:
+        proposals = proposals.filter(store_id__in=store_ids)
+        evaluations = evaluations.none()  # company figures: not in a store-level brief
+    quarter = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    launched = launched_products(KpiScope(company_id, store_ids), (quarter, day))
+    verdicts = {row["verdict"]: row["n"] for row in evaluations.values("verdict").annotate(n=Count("pk"))}
+    if not verdicts and not proposals.exists() and not launched:
+        return None
+    with translation.override(language):
+        lines = []
+        if verdicts:
+            lines.append(_("近 30 天结束的促销：%(pays)s 个赚钱，%(loses)s 个亏钱，%(unclear)s 个不确定") % {
+                "pays": verdicts.get("pays", 0), "loses": verdicts.get("loses", 0),
+                "unclear": verdicts.get("unclear", 0)})
+        lines.append(_("待审核的品项调整建议 %(n)s 条") % {"n": proposals.count()})
+        lines.append(_("本季度新品上市 %(n)s 个") % {"n": int(launched or 0)})
+        return BriefSection(title=_("销售与品项"), lines=lines)
+
+
 def register_extensions() -> None:
-    """Register the sales KPIs in the core registry (called from SalesConfig.ready())."""
+    """Register the sales KPIs, the inbox provider and the brief section (called from SalesConfig.ready())."""
+    from opsdesk.sales.inbox import provider_factory
+
     for definition in KPIS:
         extensions.register_kpi(definition)
+    extensions.register_inbox_provider(provider_factory)
+    extensions.register_brief_section(brief_section)
 

@@ -108,6 +108,11 @@ class Promotion(models.Model):
         ProductCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("品类")
     )
     stores = models.ManyToManyField(Store, blank=True, related_name="promotions", verbose_name=_("门店"))
+    promotion_type = models.CharField(_("促销类型"), max_length=20, default="discount", blank=True,
+                                      choices=[("discount", _("折扣")), ("multibuy", _("多买优惠")),
+                                               ("display", _("陈列/堆头")), ("coupon", _("优惠券"))])
+    cost = models.DecimalField(_("促销费用"), max_digits=14, decimal_places=2, default=0, blank=True,
+                               help_text=_("陈列费、广告等固定费用（不含折扣让利）"))
 
     permission_area = "promotions"
     scope_kind = "company"
@@ -196,3 +201,155 @@ class StoreCalendarDay(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"company_id": self.store.company_id, "region_id": self.store.region_id, "store_id": self.store_id}
+
+
+class SavedExplorerView(models.Model):
+    """A user's saved sales-explorer query (measures, dimensions, period, filters, comparisons, chart)."""
+
+    user = models.ForeignKey(
+        "core.User", on_delete=models.CASCADE, related_name="saved_sales_views", verbose_name=_("用户")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    params = models.JSONField(_("查询参数"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    permission_area = "facts"
+
+    class Meta:
+        verbose_name = _("销售分析视图")
+        verbose_name_plural = pgettext_lazy("plural", "销售分析视图")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="savedexplorerview_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PromotionEvaluation(models.Model):
+    """What a finished promotion earned: uplift over the no-promotion baseline, halo, cannibalisation, dip, ROI."""
+
+    promotion = models.OneToOneField(Promotion, on_delete=models.CASCADE, related_name="evaluation",
+                                     verbose_name=_("促销"))
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+    series_count = models.PositiveIntegerField(_("序列数"), default=0)
+    units_uplift = models.FloatField(_("增量销量"), null=True, blank=True)
+    units_uplift_share = models.FloatField(_("销量提升率"), null=True, blank=True)
+    revenue_uplift = models.FloatField(_("增量销售额"), null=True, blank=True)
+    margin_uplift = models.FloatField(_("增量毛利"), null=True, blank=True)
+    net_margin = models.FloatField(_("扣费用后净增毛利"), null=True, blank=True)
+    roi = models.FloatField(_("投资回报率"), null=True, blank=True)
+    verdict = models.CharField(_("结论"), max_length=20, blank=True,
+                               choices=[("pays", _("赚钱")), ("loses", _("亏钱")), ("unclear", _("不确定")),
+                                        ("no_data", _("无数据"))])
+    confidence = models.FloatField(_("置信度"), null=True, blank=True)
+    details = models.JSONField(_("明细"), default=dict, blank=True)
+
+    permission_area = "promotions"
+    scope_kind = "company"
+    scope_field = "promotion__company_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("促销评估")
+        verbose_name_plural = pgettext_lazy("plural", "促销评估")
+
+    def __str__(self) -> str:
+        return f"{self.promotion_id}: {self.verdict}"
+
+
+class StoreProductStatus(models.Model):
+    """A product's assortment status in one store (absent = listed); replenishment skips delisted items."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("门店"))
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", verbose_name=_("商品"))
+    status = models.CharField(_("状态"), max_length=20, default="listed",
+                              choices=[("listed", _("在售")), ("delisted", _("已下架"))])
+    changed_at = models.DateTimeField(_("变更时间"), auto_now=True)
+
+    permission_area = "facts"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("门店商品状态")
+        verbose_name_plural = pgettext_lazy("plural", "门店商品状态")
+        constraints = [models.UniqueConstraint(fields=["store", "product"], name="storeproductstatus_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.product_id}: {self.status}"
+
+
+class AssortmentProposal(models.Model):
+    """A proposal of the assortment review for one store x product: delist, extend or substitute."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("门店"))
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", verbose_name=_("商品"))
+    kind = models.CharField(_("建议"), max_length=20,
+                            choices=[("delist", _("下架")), ("extend", _("引入")), ("substitute", _("替换"))])
+    replacement = models.ForeignKey(Product, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                    verbose_name=_("替换为"))
+    state = models.CharField(_("状态"), max_length=20, default="proposed",
+                             choices=[("proposed", _("待审核")), ("approved", _("已批准")), ("done", _("已执行")),
+                                      ("rejected", _("已驳回"))])
+    figures = models.JSONField(_("指标"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("审核人"))
+
+    permission_area = "assortment"
+    scope_kind = "store"
+    scope_field = "store_id"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("品项调整建议")
+        verbose_name_plural = pgettext_lazy("plural", "品项调整建议")
+        ordering = ["state", "store", "kind", "pk"]
+        indexes = [models.Index(fields=["store", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.product_id} @ {self.store_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:assortment_detail", args=[self.pk])
+
+
+class ProductLaunchQuerySet(ScopedQuerySet):
+    """Launches reachable by a user: of their company, and in one of their stores (or in every store)."""
+
+    def for_user(self, user, action: str = "view") -> ScopedQuerySet:
+        queryset = super().for_user(user, action)
+        if getattr(user, "has_company_scope", False):
+            return queryset
+        in_my_stores = ProductLaunch.stores.through.objects.filter(store_id__in=visible_store_ids(user))
+        with_stores = ProductLaunch.stores.through.objects.values("productlaunch_id")
+        return queryset.filter(models.Q(pk__in=in_my_stores.values("productlaunch_id"))
+                               | ~models.Q(pk__in=with_stores))
+
+
+class ProductLaunch(models.Model):
+    """A new product's launch: stores, date and the first weeks' unit target, against the analogue forecast."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("公司"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("商品"))
+    stores = models.ManyToManyField(Store, blank=True, related_name="+", verbose_name=_("门店"))
+    launch_date = models.DateField(_("上市日期"))
+    weeks = models.PositiveSmallIntegerField(_("跟踪周数"), default=4)
+    target_units = models.DecimalField(_("目标销量"), max_digits=12, decimal_places=1, default=0)
+
+    permission_area = "promotions"
+    scope_kind = "company"
+    scope_field = "company_id"
+    objects = ScopedManager.from_queryset(ProductLaunchQuerySet)()
+
+    class Meta:
+        verbose_name = _("新品上市")
+        verbose_name_plural = pgettext_lazy("plural", "新品上市")
+        ordering = ["-launch_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.launch_date}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:launch_detail", args=[self.pk])

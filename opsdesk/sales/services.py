@@ -13,9 +13,10 @@ from opsdesk.core.audit import audit_actor
 from opsdesk.core.kit.guards import check_related_in_scope, confirm_in_scope, in_scope_for_update
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
-from opsdesk.sales.models import Promotion, StoreCalendarDay
+from opsdesk.sales.models import Promotion, SavedExplorerView, StoreCalendarDay
 
-PROMOTION_FIELDS = {"code", "name", "start_date", "end_date", "discount_percent", "category"}
+PROMOTION_FIELDS = {"code", "name", "start_date", "end_date", "discount_percent", "category", "promotion_type", "cost"}
+OPTIONAL_FIELDS = {"promotion_type", "cost"}  # left out of a form: the stored value stays
 
 
 def _check(actor, area: str, action: str) -> None:
@@ -46,7 +47,7 @@ def promotion_save(*, actor, data: dict[str, Any], stores, promotion: Promotion 
         else:
             promotion = in_scope_for_update(actor, Promotion, promotion, "change")
         for name, value in data.items():
-            if name in PROMOTION_FIELDS:
+            if name in PROMOTION_FIELDS and not (name in OPTIONAL_FIELDS and value in (None, "")):
                 setattr(promotion, name, value)
         check_related_in_scope(actor, promotion, ["category"])
         if promotion.end_date and promotion.start_date and promotion.end_date < promotion.start_date:
@@ -83,3 +84,19 @@ def calendar_day_set(*, actor, store: Store, day: date, changes: dict[str, Any])
         entry.full_clean()
         entry.save()
     return entry
+
+
+def explorer_view_save(*, actor, name: str, params: dict) -> SavedExplorerView:
+    """Save (or overwrite) one of the actor's explorer views under a name."""
+    _check(actor, "facts", "view")
+    with transaction.atomic():
+        view, _created = SavedExplorerView.objects.update_or_create(user=actor, name=name,
+                                                                    defaults={"params": params})
+    return view
+
+
+def explorer_view_delete(*, actor, view: SavedExplorerView) -> None:
+    """Delete one of the actor's saved explorer views."""
+    if view.user_id != actor.pk:
+        raise PermissionDenied(_("只能删除自己的视图。"))
+    view.delete()

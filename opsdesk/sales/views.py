@@ -8,17 +8,17 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from opsdesk.core.kit.guards import is_valid_id
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
 from opsdesk.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
-from opsdesk.sales import selectors, services
+from opsdesk.sales import promotions, selectors, services
 from opsdesk.sales.filtersets import PromotionFilterSet
 from opsdesk.sales.forms import PromotionForm
-from opsdesk.sales.models import Promotion, StoreCalendarDay, StoreDaySales
+from opsdesk.sales.models import Promotion, PromotionEvaluation, StoreCalendarDay, StoreDaySales
 from opsdesk.sales.tables import PromotionTable
 
 
@@ -36,11 +36,20 @@ class PromotionListView(ObjectListView):
 class PromotionDetailView(ObjectDetailView):
     model = Promotion
     template_name = "sales/promotion_detail.html"
-    fields = ["code", "name", "start_date", "end_date", "discount_percent", "category"]
+    fields = ["code", "name", "start_date", "end_date", "discount_percent", "category", "promotion_type", "cost"]
 
     def get_extra_context(self, request, instance):
         stores, hidden_count = selectors.promotion_stores(user=request.user, promotion=instance)
+        evaluation = PromotionEvaluation.objects.for_user(request.user).filter(promotion=instance).first()
+        planned = None
+        if evaluation is None and instance.start_date > date.today() and request.GET.get("forecast"):
+            planned = promotions.planned_promotion_uplift(instance, user=request.user)
         return {
+            "evaluation": evaluation, "planned": planned, "is_future": instance.start_date > date.today(),
+            "store_effect": promotions.visible_store_effect(user=request.user, evaluation=evaluation)
+            if evaluation else None,
+            "company_figures": request.user.has_company_scope,
+            "can_evaluate": user_can(request.user, "promotions", "change") and instance.end_date < date.today(),
             "stores": stores, "hidden_store_count": hidden_count,
             # a promotion spanning more than the user's stores is read-only to them (its edit page answers 404)
             "can_change": selectors.promotion_is_writable(user=request.user, promotion=instance),
@@ -130,3 +139,28 @@ def calendar_toggle(request: HttpRequest, store_id: int, day: str) -> HttpRespon
     entry = services.calendar_day_set(actor=request.user, store=store, day=planned_day, changes={field: value})
     cell = {"date": planned_day, "in_month": True, "planned": entry, "actual": None}
     return render(request, "sales/_calendar_day.html", {"cell": cell, "store": store, "can_change": True})
+
+
+@login_required
+@require_POST
+def promotion_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evaluate (or re-evaluate) a finished promotion now; answers the promotion page."""
+    if not user_can(request.user, "promotions", "change"):
+        raise Http404  # an object route: not permitted reads as absent
+    promotion = get_object_or_404(Promotion.objects.for_user(request.user, "view"), pk=pk)
+    if promotion.end_date >= date.today():
+        return HttpResponseBadRequest("the promotion has not finished")
+    promotions.promotion_evaluate(promotion)
+    return redirect("sales:promotion_detail", pk=promotion.pk)
+
+
+@login_required
+def promotion_league(request: HttpRequest) -> HttpResponse:
+    """League table of evaluated promotions per type and category."""
+    if not user_can(request.user, "promotions", "view"):
+        raise PermissionDenied
+    evaluations = (PromotionEvaluation.objects.for_user(request.user).select_related("promotion")
+                   .order_by("-promotion__end_date")[:100])
+    return render(request, "sales/promotion_league.html", {
+        "rows": promotions.league_table(user=request.user), "evaluations": evaluations,
+        "company_figures": request.user.has_company_scope})

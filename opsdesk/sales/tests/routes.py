@@ -8,7 +8,16 @@ from opsdesk.catalog.models import Product
 from opsdesk.core.testing.kit import spec_routes
 from opsdesk.core.testing.matrix import Route
 from opsdesk.sales import specs
-from opsdesk.sales.models import Promotion, SalesLine, SkuDaySales, StoreCalendarDay, StoreDaySales
+from opsdesk.sales.models import (
+    AssortmentProposal,
+    ProductLaunch,
+    Promotion,
+    SalesLine,
+    SavedExplorerView,
+    SkuDaySales,
+    StoreCalendarDay,
+    StoreDaySales,
+)
 
 _counter = {"n": 0}
 
@@ -65,6 +74,39 @@ def _line(org, user, in_scope) -> SalesLine:
                                     quantity=2, unit_price=9.5)
 
 
+def _finished_promotion(org, user, in_scope):
+    promotion = _promotion(org, user, in_scope)
+    Promotion.objects.filter(pk=promotion.pk).update(start_date=date(2020, 1, 1), end_date=date(2020, 1, 3))
+    promotion.refresh_from_db()
+    return promotion
+
+
+def _proposal(org, user, in_scope):
+    store = org.store_for(user, in_scope)
+    return AssortmentProposal.objects.create(store=store, product=_product(store), kind="delist")
+
+
+def _launch(org, user, in_scope):
+    store = org.store_for(user, in_scope)
+    launch = ProductLaunch.objects.create(company=store.company, product=_product(store),
+                                          launch_date=date(2026, 1, 5), target_units=100)
+    launch.stores.set([store])
+    return launch
+
+
+def _new_launch_data(org, user, _obj):
+    store = org.stores["a1"]
+    return {"product": _product(store).pk, "stores": [store.pk], "launch_date": "2026-12-01", "weeks": "4",
+            "target_units": "50"}
+
+
+def _saved_view(org, user, in_scope):
+    # a saved view belongs to its user: "out of scope" is another user's view
+    _counter["n"] += 1
+    owner = user if in_scope else org.other_user
+    return SavedExplorerView.objects.create(user=owner, name=f"view {_counter['n']}", params={"measure": ["units"]})
+
+
 ROUTES = [
     *spec_routes(specs.store_day_sales, _store_day),
     *spec_routes(specs.sku_day_sales, _sku_day),
@@ -79,4 +121,22 @@ ROUTES = [
           make_object=_calendar_day, object_in_url=True, post_status=200,
           url_args=lambda day: [day.store_id, day.date.isoformat()],
           post_data=lambda org, user, day: {"field": "is_promo"}),
+    Route("sales:promotion_league", "list", area="promotions"),
+    Route("sales:promotion_evaluate", "action", area="promotions", action="change", methods=("POST",),
+          make_object=_finished_promotion, object_in_url=True, post_data=lambda org, user, promotion: {}),
+    Route("sales:explore", "list", area="facts"),
+    Route("sales:assortment_list", "list", area="assortment", make_object=_proposal),
+    Route("sales:assortment_run", "action", area="assortment", action="add", methods=("POST",),
+          model=AssortmentProposal, post_data=lambda org, user, _obj: {}),
+    Route("sales:assortment_detail", "detail", area="assortment", make_object=_proposal),
+    Route("sales:assortment_decide", "action", area="assortment", action="change", methods=("POST",),
+          make_object=_proposal, object_in_url=True, post_data=lambda org, user, proposal: {"action": "approve"}),
+    Route("sales:launch_list", "list", area="promotions", make_object=_launch),
+    Route("sales:launch_add", "add", area="promotions", model=ProductLaunch, post_data=_new_launch_data),
+    Route("sales:launch_detail", "detail", area="promotions", make_object=_launch),
+    Route("sales:explorer_view_save", "action", area="facts", action="view", methods=("POST",), model=SavedExplorerView,
+          post_data=lambda org, user, _obj: {"name": "matrix", "querystring": "measure=units"}),
+    Route("sales:explorer_view_delete", "action", area="facts", action="view", methods=("POST",),
+          make_object=_saved_view, object_in_url=True, post_data=lambda org, user, view: {}),
+    Route("GET /api/v1/sales/explore", "api-list", area="facts"),
 ]

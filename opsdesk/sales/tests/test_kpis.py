@@ -267,7 +267,8 @@ def test_the_sales_kpis_are_registered_with_unit_and_direction():
             if code.startswith("sales_")} == {
         "sales_revenue": ("currency", "higher"), "sales_growth_yoy": ("%", "higher"),
         "sales_vs_target": ("%", "higher"), "sales_gross_margin": ("%", "higher"),
-        "sales_transactions": ("count", "higher"), "sales_basket": ("currency", "higher")}
+        "sales_transactions": ("count", "higher"), "sales_basket": ("currency", "higher"),
+        "sales_launched_products": ("count", "higher")}
     assert registered["sales_revenue"].measure is kpis.revenue
 
 
@@ -303,7 +304,7 @@ def test_every_kpi_measures_in_at_most_three_queries(org, march_totals, django_a
     scope = scope_of(org.stores["a1"]) if scope_kind == "store" else company_scope(org)
     definitions = [d for code, d in extensions.kpis().items() if code.startswith(MEASURED_HERE)]
     # when / then
-    assert len(definitions) == 12
+    assert len(definitions) == 13
     for definition in definitions:
         with django_assert_max_num_queries(3):
             definition.measure(scope, MARCH)
