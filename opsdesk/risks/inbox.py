@@ -45,8 +45,14 @@ def _action_item(action: RiskAction) -> InboxItem:
         provider=PROVIDER_NAME, key=f"action:{action.pk}",
         severity=Sev.HIGH if risk.is_above_appetite else Sev.MEDIUM, due=end_of_day(action.due_date),
         title=deferred(lambda: _("风险应对行动逾期：%(title)s") % {"title": action.title}),
-        detail=deferred(lambda: str(risk)), store_id=risk.store_id, store_name=deferred(lambda: risk.scope_label),
-        company_id=risk.company_id, link=risk.get_absolute_url(), source_owner_id=action.owner_id or risk.owner_id)
+        detail=deferred(lambda: _("%(risk)s · 负责人：%(owner)s · 截止：%(due)s") % {
+            "risk": risk, "owner": _owner_name(action.owner or risk.owner), "due": action.due_date.isoformat()}),
+        store_id=risk.store_id, store_name=deferred(lambda: risk.scope_label), company_id=risk.company_id,
+        link=risk.get_absolute_url(), source_owner_id=action.owner_id or risk.owner_id)
+
+
+def _owner_name(user) -> str:
+    return "—" if user is None else user.display_name
 
 
 def _review_item(risk: Risk) -> InboxItem:
@@ -102,7 +108,8 @@ class RiskProvider:
             definitions = kpis()
             items += [_kri_item(indicator, definitions) for indicator in selectors.breached_indicators(user=user)]
             items += [_action_item(action) for action in
-                      selectors.overdue_actions(user=user, today=today).select_related("risk__category")[:MAX_ITEMS]]
+                      selectors.overdue_actions(user=user, today=today).select_related(
+                          "risk__category", "risk__owner", "owner")[:MAX_ITEMS]]
             items += [_review_item(risk) for risk in selectors.overdue_reviews(user=user, today=today)[:MAX_ITEMS]]
         if user_can(user, INCIDENT_AREA, "change"):
             items += [_incident_item(incident) for incident in _open_serious_incidents(user)[:MAX_ITEMS]]

@@ -52,6 +52,34 @@ def incidents_count(scope: KpiScope, period: tuple[date, date], *, serious_only:
     return float(incidents.count())
 
 
+def data_age_days(scope: KpiScope, period: tuple[date, date]) -> float | None:
+    """Days from the scope's newest sales day to the period's last day (0: the last day's sales are in); None when
+    the scope has no sales at all. Sales facts rather than import batches: a batch is company-wide and a master-data
+    import says nothing about whether a store's till data still arrives."""
+    from django.db.models import Max
+
+    from opsdesk.sales.models import StoreDaySales
+
+    newest = scope.restrict(StoreDaySales.objects.filter(date__lte=period[1])).aggregate(newest=Max("date"))["newest"]
+    return None if newest is None else float((period[1] - newest).days)
+
+
+def forecast_failed_runs(scope: KpiScope, period: tuple[date, date]) -> float | None:
+    """The company's forecast runs created in the period (local dates, both included) that failed; forecast runs
+    are company-wide, so a store or region scope reads the company's count."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from opsdesk.forecasting.models import ForecastRun, RunStatusChoices
+
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(period[0], time.min, tzinfo=zone)
+    end = datetime.combine(period[1] + timedelta(days=1), time.min, tzinfo=zone)
+    return float(ForecastRun.objects.filter(company_id=scope.company_id, status=RunStatusChoices.FAILED,
+                                            created_at__gte=start, created_at__lt=end).count())
+
+
 KPIS = (
     KpiDefinition(
         code="risks_incidents", name_zh="事件数", name_en="Incidents", unit="count", direction="lower",
@@ -74,6 +102,20 @@ KPIS = (
                        "category's appetite; a store or region scope includes its region's risks, the whole "
                        "company also the company-level risks.",
         measure=above_appetite_count),
+    KpiDefinition(
+        code="risks_data_age_days", name_zh="数据滞后天数", name_en="Data age (days)", unit="days",
+        direction="lower", aggregation="period end - newest sales day over the scope's stores",
+        description_zh="期末日减去范围内门店最新一天销售数据的日期（天）；0 表示期末当天的数据已导入。",
+        description_en="Days from the scope's newest sales day to the period's last day; 0 means the last day's "
+                       "sales are in.",
+        measure=data_age_days),
+    KpiDefinition(
+        code="risks_forecast_failed_runs", name_zh="预测运行失败次数", name_en="Failed forecast runs",
+        unit="count", direction="lower", aggregation="count of the company's runs created in the period",
+        description_zh="期间内（按创建时间的本地日期）创建且运行失败的预测运行次数；预测按公司运行，门店或区域范围读取公司的次数。",
+        description_en="Forecast runs created in the period (local date) that failed; runs are company-wide, so a "
+                       "store or region scope reads the company's count.",
+        measure=forecast_failed_runs),
 )
 
 
@@ -100,15 +142,17 @@ def cockpit_tiles(user, today: date) -> list[Tile]:
                  tone="warning" if overdue else "good"),
         ]
     if user_can(user, AREA, "view"):
+        # The counts are the filters of the linked lists (filtersets.py): the list shows exactly the counted rows.
         risks = Risk.objects.for_user(user).filter(status=RiskStatusChoices.OPEN, residual_score__gt=F(
             "category__appetite")).count()
         breached = KeyRiskIndicator.objects.for_user(user).filter(
             is_active=True, status__in=[KriStatusChoices.AMBER, KriStatusChoices.RED]).count()
         tiles += [
-            Tile(label=_("高于风险偏好的风险"), value=str(risks), unit="count", url=reverse("risks:heat_map"),
-                 tone="danger" if risks else "good"),
+            Tile(label=_("高于风险偏好的风险"), value=str(risks), unit="count",
+                 url=reverse("risks:risk_list") + "?above_appetite=true", tone="danger" if risks else "good"),
             Tile(label=_("预警中的风险指标"), value=str(breached), unit="count",
-                 url=reverse("risks:keyriskindicator_list") + "?status=red", tone="warning" if breached else "good"),
+                 url=reverse("risks:keyriskindicator_list") + "?breached=true",
+                 tone="warning" if breached else "good"),
         ]
     return tiles
 

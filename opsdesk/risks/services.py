@@ -142,20 +142,40 @@ IMPACT_LEVELS = (
 #: Preloaded KRIs: (category code, KPI code, name, amber, red, window days). Only KPIs registered when the seed runs
 #: are preloaded; running the seed again adds the ones whose module arrived since.
 SEED_INDICATORS = (
-    ("FIN", "budgets_variance", "预算偏差", 5.0, 10.0, 30),
+    ("FIN", "budgets_variance_pct", "预算预计偏差率", 5.0, 10.0, 1),
     ("FIN", "sales_gross_margin", "毛利率", 22.0, 18.0, 28),
     ("LEGAL", "storeops_compliance_overdue", "证照过期/合规逾期项", 0.0, 2.0, 1),
     ("MARKET", "sales_growth_yoy", "销售同比增长", 0.0, -5.0, 28),
     ("MARKET", "sales_vs_target", "销售目标达成率", 95.0, 85.0, 28),
-    ("TECH", "imports_data_age_days", "数据新鲜度（距最近导入天数）", 2.0, 7.0, 1),
-    ("TECH", "forecasting_failed_runs", "预测运行失败次数", 0.0, 2.0, 7),
+    ("TECH", "risks_data_age_days", "数据新鲜度（距最新销售数据天数）", 2.0, 7.0, 1),
+    ("TECH", "risks_forecast_failed_runs", "近 7 天预测运行失败次数", 0.0, 2.0, 7),
+    ("TECH", "projects_milestones_overdue", "项目逾期里程碑数", 0.0, 3.0, 1),
     ("HR", "people_turnover", "员工离职率", 3.0, 6.0, 30),
     ("HR", "people_training_attendance", "培训出勤率", 85.0, 70.0, 90),
     ("MARKET", "inventory_stockout_rate", "缺货率", 3.0, 6.0, 28),
+    ("MARKET", "purchasing_supplier_otif", "供应商准时足量率（OTIF）", 90.0, 80.0, 28),
     ("LEGAL", "storeops_inspection_score", "巡检平均得分", 85.0, 75.0, 28),
     ("MARKET", "service_complaints_per_10k", "万笔交易投诉数", 3.0, 6.0, 28),
     ("LEGAL", "risks_serious_incidents", "严重事件数", 0.0, 1.0, 90),
 )
+
+
+def seed_indicators(company_id: int, *, indicator_model=KeyRiskIndicator) -> int:
+    """Add the preloaded company-wide KRIs whose KPI is registered and that the company lacks (one per KPI code);
+    returns how many were added. Idempotent; `indicator_model` lets the data migration pass its historical model
+    so existing companies get the KRIs of KPIs that arrived after their set-up."""
+    registered = kpis()
+    existing = set(indicator_model.objects.filter(company_id=company_id, store__isnull=True, region__isnull=True)
+                   .values_list("kpi_code", flat=True))
+    added = 0
+    for _category_code, kpi_code, name, amber, red, window in SEED_INDICATORS:
+        if kpi_code not in registered or kpi_code in existing:
+            continue
+        indicator_model.objects.create(company_id=company_id, kpi_code=kpi_code, name=name, amber=amber, red=red,
+                                       window_days=window)
+        existing.add(kpi_code)
+        added += 1
+    return added
 
 
 def risks_seed(company) -> dict[str, int]:
@@ -171,15 +191,7 @@ def risks_seed(company) -> dict[str, int]:
         for value, name, definition in levels:
             MatrixLevel.objects.get_or_create(company=company, axis=axis, value=value,
                                               defaults={"name": name, "definition": definition})
-    registered = kpis()
-    added = 0
-    for _category_code, kpi_code, name, amber, red, window in SEED_INDICATORS:
-        if kpi_code not in registered:
-            continue
-        _indicator, created = KeyRiskIndicator.objects.get_or_create(
-            company=company, kpi_code=kpi_code, store=None, region=None,
-            defaults={"name": name, "amber": amber, "red": red, "window_days": window})
-        added += created
+    added = seed_indicators(company.pk)
     return {"categories": len(categories), "indicators_added": added}
 
 

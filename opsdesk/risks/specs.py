@@ -4,7 +4,7 @@ history, read-only), categories with appetite, the matrix definitions and the ma
 from __future__ import annotations
 
 from opsdesk.core.kit import ObjectSpec
-from opsdesk.risks import services, views
+from opsdesk.risks import filtersets, services, views
 from opsdesk.risks.models import (
     Drill,
     EmergencyPlan,
@@ -110,12 +110,14 @@ drill = ObjectSpec(
     detail_context=views.drill_detail_context,
 )
 
+risk.filterset_class = filtersets.risk_filterset(risk)
+indicator.filterset_class = filtersets.indicator_filterset(indicator)
 risk.views["list"] = views.templated_list_view(risk, "risks/risk_list.html")  # with "导出 PDF"
 # Add forms that start from what the user is doing (the risk page's "新增", an incident reported now at their store).
 for _spec in (control, action):
     _spec.views["edit"] = views.prefilled_edit_view(_spec, views.risk_defaults, writable_risk=True)
-for _spec, _defaults in ((indicator, views.risk_defaults), (incident, views.incident_defaults),
-                         (drill, views.drill_defaults)):
+for _spec, _defaults in ((indicator, views.risk_defaults), (drill, views.drill_defaults)):
     _spec.views["edit"] = views.prefilled_edit_view(_spec, _defaults)
+incident.views["edit"] = views.incident_edit_view(incident)  # with a photo on the add form
 
 ALL = (risk, control, action, indicator, measurement, category, matrix_level, settings, incident, plan, drill)

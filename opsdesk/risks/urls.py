@@ -9,6 +9,7 @@ app_name = "risks"
 urlpatterns = [
     *[pattern for spec in specs.ALL for pattern in spec.urls()],
     path("register/pdf/", views.risk_register_pdf, name="risk_register_pdf"),
+    path("register/xlsx/", views.risk_register_xlsx, name="risk_register_xlsx"),
     path("register/<int:pk>/review/", views.risk_review, name="risk_review"),
     path("indicators/<int:pk>/accept/", views.indicator_accept, name="indicator_accept"),
     path("indicators/measure/", views.indicators_measure, name="indicators_measure"),

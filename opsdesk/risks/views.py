@@ -71,6 +71,30 @@ def prefilled_edit_view(spec, defaults, *, writable_risk: bool = False) -> type:
     return type(base.__name__, (base,), {"get_form": get_form})
 
 
+def incident_edit_view(spec) -> type:
+    """The incident's add/edit page; the add form also takes a photo (taken on the phone at the scene), re-encoded
+    like every inspection photo by the report service. A later photo replaces it from the incident's page."""
+    base = prefilled_edit_view(spec, incident_defaults)
+
+    def get_form(self, request: HttpRequest, instance=None, data=None):
+        form = base.get_form(self, request, instance, data)
+        if instance is None:
+            form.fields["photo"] = forms.ImageField(label=gettext_lazy("照片"), required=False, widget=forms.FileInput(
+                attrs={"accept": "image/*", "capture": "environment", "class": "form-control"}))
+            if data is not None:
+                form.files = request.FILES
+        return form
+
+    def create(self, request: HttpRequest, form):
+        data = dict(form.cleaned_data)
+        photo = data.pop("photo", None)
+        return services.incident_report(actor=request.user, data=data, photo=photo or None)
+
+    return type(base.__name__, (base,), {"get_form": get_form, "create": create,
+                                         "template_name": "risks/incident_edit.html",
+                                         "partial_template_name": "risks/_incident_edit_form.html"})
+
+
 def risk_defaults(request: HttpRequest, form) -> dict:
     """A control, action or indicator added from a risk's page starts on that risk."""
     return query_defaults(request, form, ("risk",))
@@ -220,12 +244,9 @@ def heat_map(request: HttpRequest) -> HttpResponse:
     return render(request, "risks/heat_map.html", context)
 
 
-@login_required
-def risk_register_pdf(request: HttpRequest) -> HttpResponse:
-    """The register as PDF: the register list's rows under its filters (one FilterSet for the page, the exports and
-    the API), with the inherent and residual heat maps of the open risks among them."""
+def _register_risks(request: HttpRequest):
+    """The register list's rows under its filters (one FilterSet for the page, the exports and the API)."""
     from opsdesk.risks import specs
-    from opsdesk.risks.pdf import register_pdf_bytes
 
     if not user_can(request.user, AREA, "view"):
         raise PermissionDenied
@@ -233,17 +254,47 @@ def risk_register_pdf(request: HttpRequest) -> HttpResponse:
     filterset = specs.risk.get_filterset_class()(request.GET or None, queryset=risks, request=request)
     if filterset.is_bound and filterset.is_valid():
         risks = filterset.qs
-    company_id = request.user.company_id
-    bands = selectors.settings_for(company_id).bands
+    return risks
+
+
+def _register_heat_maps(request: HttpRequest, risks):
+    """The inherent and residual heat maps of the open risks among the register's rows."""
+    bands = selectors.settings_for(request.user.company_id).bands
     open_risks = risks.filter(status=RiskStatusChoices.OPEN)
+    return (selectors.heat_map(open_risks, kind="inherent", bands=bands),
+            selectors.heat_map(open_risks, kind="residual", bands=bands))
+
+
+@login_required
+def risk_register_pdf(request: HttpRequest) -> HttpResponse:
+    """The register as PDF: the register list's rows under its filters, with the inherent and residual heat maps of
+    the open risks among them."""
+    from opsdesk.risks.pdf import register_pdf_bytes
+
+    risks = _register_risks(request)
+    inherent, residual = _register_heat_maps(request, risks)
     now = timezone.localtime()
     content = register_pdf_bytes(
-        risks=selectors.register_rows(risks, company_id=company_id),
-        inherent=selectors.heat_map(open_risks, kind="inherent", bands=bands),
-        residual=selectors.heat_map(open_risks, kind="residual", bands=bands),
-        company_name=request.user.company.name, printed_at=now, printed_by=request.user.display_name)
+        risks=selectors.register_rows(risks, company_id=request.user.company_id), inherent=inherent,
+        residual=residual, company_name=request.user.company.name, printed_at=now,
+        printed_by=request.user.display_name)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="risk-register-{now:%Y%m%d}.pdf"'
+    return response
+
+
+@login_required
+def risk_register_xlsx(request: HttpRequest) -> HttpResponse:
+    """The register as XLSX: the same rows and heat maps as the PDF, a sheet each."""
+    from opsdesk.core.exports import XLSX_MIME
+    from opsdesk.risks.xlsx import register_xlsx_bytes
+
+    risks = _register_risks(request)
+    inherent, residual = _register_heat_maps(request, risks)
+    content = register_xlsx_bytes(risks=selectors.register_rows(risks, company_id=request.user.company_id),
+                                  inherent=inherent, residual=residual)
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="risk-register-{timezone.localtime():%Y%m%d}.xlsx"'
     return response
 
 

@@ -199,6 +199,8 @@ ROUTES = [
     Route("risks:heat_map", "list", area=AREA),
     # A PDF: its rows are checked in test_register_pdf.py (the matrix cannot read them in compressed PDF streams).
     Route("risks:risk_register_pdf", "list", area=AREA),
+    # Likewise the XLSX (a zip): its rows are checked in test_register_xlsx.py.
+    Route("risks:risk_register_xlsx", "list", area=AREA),
     Route("risks:risk_review", "action", area=AREA, action="change", make_object=_risk,
           post_data=lambda org, user, obj: {"likelihood": "4", "impact": "4", "note": "矩阵"}),
     Route("risks:indicator_accept", "action", area=AREA, action="change", make_object=_indicator_with_proposal,
