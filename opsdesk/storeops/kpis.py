@@ -17,7 +17,7 @@ from django.utils import timezone
 from opsdesk.core import extensions
 from opsdesk.core.extensions import KpiDefinition, KpiScope, Period
 from opsdesk.storeops.choices import RunStatusChoices
-from opsdesk.storeops.models import CorrectiveAction, InspectionRun
+from opsdesk.storeops.models import ComplianceItem, CorrectiveAction, InspectionRun
 from opsdesk.storeops.models.actions import OPEN_ACTION_STATUSES
 
 
@@ -50,7 +50,20 @@ def actions_closed_on_time_percent(scope: KpiScope, period: Period) -> float | N
     return None if not row["total"] else row["on_time"] * 100.0 / row["total"]
 
 
+def compliance_overdue(scope: KpiScope, period: Period) -> float:
+    """Licences and certificates of the scope expired at the period's end (renewing one moves its expiry date)."""
+    items = scope.restrict(ComplianceItem.objects.filter(expiry_date__lt=period[1]))
+    return float(items.count())
+
+
 KPIS = (
+    KpiDefinition(
+        code="storeops_compliance_overdue", name_zh="过期证照数", name_en="Licences expired", unit="count",
+        direction="lower", aggregation="count at the period end over the scope",
+        description_zh="统计期末已过到期日、尚未续期（未更新到期日）的证照和合规项数量（营业执照、食品经营许可证、健康证等）。",
+        description_en="Licences and compliance items (business licence, food permit, health certificates, ...) whose "
+                       "expiry date has passed at the end of the period and that have not been renewed.",
+        measure=compliance_overdue),
     KpiDefinition(
         code="storeops_inspection_score", name_zh="巡检平均得分", name_en="Inspection score", unit="score",
         direction="higher", aggregation="average over the runs of the scope and period (each run counts once)",

@@ -153,5 +153,20 @@ def test_the_storeops_kpis_are_registered_with_unit_and_direction():
     registered = extensions.kpis()
     assert {code: (registered[code].unit, registered[code].direction) for code in registered
             if code.startswith("storeops_")} == {
-        "storeops_inspection_score": ("score", "higher"), "storeops_actions_closed_on_time": ("%", "higher")}
+        "storeops_inspection_score": ("score", "higher"), "storeops_actions_closed_on_time": ("%", "higher"),
+        "storeops_compliance_overdue": ("count", "lower")}
     assert registered["storeops_inspection_score"].measure is kpis.inspection_score
+
+
+def test_compliance_overdue_counts_items_expired_at_the_period_end_in_scope(ops, other_store):
+    # given: a1 has one licence expired on 10 March and one valid to April; a2 one expired; another company's too
+    from opsdesk.storeops.models import ComplianceItem
+
+    for store, expiry in ((ops["a1"], date(2026, 3, 10)), (ops["a1"], date(2026, 4, 30)),
+                          (ops["a2"], date(2026, 2, 1)), (other_store, date(2026, 1, 1))):
+        ComplianceItem.objects.create(store=store, kind="business_licence", name="营业执照", expiry_date=expiry)
+    march = (date(2026, 3, 1), date(2026, 3, 31))
+    # when / then: independent count per scope; an item expiring on the last day is not yet expired
+    assert kpis.compliance_overdue(scope_of(ops["a1"]), march) == 1.0
+    assert kpis.compliance_overdue(scope_of(ops["a1"], ops["a2"]), march) == 2.0
+    assert kpis.compliance_overdue(scope_of(ops["a1"]), (date(2026, 2, 1), date(2026, 2, 28))) == 0.0
