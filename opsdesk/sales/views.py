@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -104,14 +105,24 @@ def calendar(request: HttpRequest) -> HttpResponse:
             store=store, date__gte=month, date__lte=month.replace(day=last_day))}
         actual = {d.date: d for d in StoreDaySales.objects.for_user(request.user).filter(
             store=store, date__gte=month, date__lte=month.replace(day=last_day))}
+        promotions = _store_promotions(request.user, store, month, month.replace(day=last_day))
         for week in month_calendar.Calendar().monthdatescalendar(month.year, month.month):
             weeks.append([{"date": day, "in_month": day.month == month.month, "planned": planned.get(day),
-                           "actual": actual.get(day)} for day in week])
+                           "actual": actual.get(day),
+                           "promotions": [p for p in promotions if p.start_date <= day <= p.end_date]}
+                          for day in week])
     context = {
         "stores": stores, "store": store, "month": month, "weeks": weeks, "previous": _shift(month, -1),
         "next": _shift(month, 1), "can_change": user_can(request.user, "facts", "change"),
     }
     return render(request, "sales/calendar.html", context)
+
+
+def _store_promotions(user, store: Store, start: date, end: date) -> list[Promotion]:
+    """The promotions the user sees that run in the store (or in every store) on some day of [start, end]."""
+    return list(Promotion.objects.for_user(user).filter(
+        Q(stores=store) | Q(stores__isnull=True), company_id=store.company_id, start_date__lte=end,
+        end_date__gte=start).distinct().order_by("start_date", "code"))
 
 
 def _shift(month: date, delta: int) -> str:
@@ -137,7 +148,8 @@ def calendar_toggle(request: HttpRequest, store_id: int, day: str) -> HttpRespon
     current = StoreCalendarDay.objects.filter(store=store, date=planned_day).first()
     value = not getattr(current, field, field == "is_open")
     entry = services.calendar_day_set(actor=request.user, store=store, day=planned_day, changes={field: value})
-    cell = {"date": planned_day, "in_month": True, "planned": entry, "actual": None}
+    cell = {"date": planned_day, "in_month": True, "planned": entry, "actual": None,
+            "promotions": _store_promotions(request.user, store, planned_day, planned_day)}
     return render(request, "sales/_calendar_day.html", {"cell": cell, "store": store, "can_change": True})
 
 

@@ -96,3 +96,26 @@ def test_auditor_reads_the_calendar_but_cannot_change_it(client, org):
     # a store whose calendar the role may not change reads as absent (404)
     assert client.post(f"/sales/calendar/{mine.pk}/2026-12-24/", {"field": "is_open"}).status_code == 404
     assert StoreCalendarDay.objects.count() == 0
+
+
+def test_the_calendar_shows_the_promotions_running_in_the_store_on_their_days(client, org):
+    # given: one promotion in this store 2026-12-10..12, one in every store on the 20th, one in another store only
+    company, mine, other = org
+    client.force_login(_user(company, "store_manager", [mine]))
+    here = Promotion.objects.create(company=company, code="P-HERE", name="双十二", start_date=date(2026, 12, 10),
+                                    end_date=date(2026, 12, 12))
+    here.stores.add(mine)
+    Promotion.objects.create(company=company, code="P-ALL", name="全场", start_date=date(2026, 12, 20),
+                             end_date=date(2026, 12, 20))
+    elsewhere = Promotion.objects.create(company=company, code="P-ELSE", name="别店", start_date=date(2026, 12, 10),
+                                         end_date=date(2026, 12, 31))
+    elsewhere.stores.add(other)
+    # when
+    page = client.get(f"/sales/calendar/?store={mine.pk}&month=2026-12").content.decode()
+    # then
+    def badges(day: int) -> int:
+        cell = page[page.index(f'id="day-202612{day:02d}"'):]
+        return cell[:cell.index("</td>")].count("calendar-promotion")
+
+    assert [badges(day) for day in (9, 10, 12, 13, 20)] == [0, 1, 1, 0, 1]
+    assert "别店" not in page
