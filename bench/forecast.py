@@ -7,6 +7,24 @@ Reproduce from the repository root:
         # the same scoring on the window just before the test window (the last h days of data are dropped first):
         # where the engine's design choices are made, so that none is tuned against the test window
 
+Rolling origins (issue 20; what the product meets in real use):
+    .venv/bin/python bench/forecast.py --rolling                       # both data sets, 4 origins each, baselines
+    .venv/bin/python bench/forecast.py --rolling --stores 50 --top 300 # subsets while iterating
+    .venv/bin/python bench/forecast.py --rolling --engine-root DIR     # the same with the engine copied to DIR
+- Rossmann: 4 windows of 42 days, the last ending at the last shared date (2015-06-19), the others 42, 84, 126
+  days earlier; the engine path is the product's (``forecast(..., country="DE")`` with the Open/Promo/holiday
+  calendar of the weeks ahead as known future). Baselines: AutoETS, AutoTheta, seasonal naive (statsforecast,
+  zero-filled, times the planned open flag), the 28-day mean, the promo-aware naive (median of the last 8 same-
+  weekday same-promo open days).
+- Online Retail: both shared years (``online_retail_2009_2010.csv`` then ``online_retail.csv``), SKU-day units,
+  windows of 28 days: the one after 2010-10-31 (before the Christmas ramp) and the last 3 ending at 2011-10-31.
+  SKUs: every product with a sale in the 365 days before the origin (``--top N``: the N selling most). The shop
+  total: the engine on the daily total of those SKUs ("ownTot"), the sum of the SKU forecasts ("totWAPE") and the
+  reconciled total (``reconcile_by_validation``, "recTot"); baselines on the total series give their "ownTot".
+- Per origin and method: RMSPE (Rossmann) or RMSSE, WAPE, total bias (sum forecast / sum actual - 1), bias by
+  week, 10-90 % band coverage (opsdesk), WAPE of the daily total. Origins flagged ``selection`` end before the last
+  shared date: every modelling choice is made on those; the last origin is reported, not tuned on.
+
 Data sets (read in place from --data-dir, default ../shared/data next to the repository):
 - Rossmann: the last 42 days of train.csv are held out; their Open/Promo/StateHoliday/SchoolHoliday are the known
   future. Days a store was closed (or had no row, or zero sales) are unavailable in the history. Score: RMSPE over
@@ -52,6 +70,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+if "--engine-root" in sys.argv:  # score another copy of the engine (e.g. a snapshot taken before a change)
+    sys.path.insert(0, sys.argv[sys.argv.index("--engine-root") + 1])
 
 from opsdesk.engine.forecast import FutureCovariates, SeriesPanel, forecast  # noqa: E402
 from opsdesk.engine.forecast.panel import to_dense  # noqa: E402
@@ -93,7 +113,12 @@ def statsforecast_baselines(matrix: np.ndarray, dates: np.ndarray, h: int,
 
 def run_opsdesk(panel, h, future, **options):
     started = time.perf_counter()
-    result = forecast(panel, h, future=future, n_jobs=1, **options)
+    try:
+        result = forecast(panel, h, future=future, n_jobs=1, **options)
+    except TypeError:  # an engine without keep_validation (--engine-root snapshot)
+        options.pop("keep_validation", None)
+        started = time.perf_counter()
+        result = forecast(panel, h, future=future, n_jobs=1, **options)
     return result, time.perf_counter() - started
 
 
@@ -330,6 +355,225 @@ def scale(n_series: int) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+# ---------------------------------------------------------------- rolling origins
+def _week_bias(actual: np.ndarray, predicted: np.ndarray, weight: np.ndarray | None = None) -> list[float]:
+    """Total bias (sum forecast / sum actual - 1) of each 7-day block of the horizon."""
+    out = []
+    for lo in range(0, actual.shape[1], 7):
+        a, p = actual[:, lo:lo + 7], predicted[:, lo:lo + 7]
+        if weight is not None:
+            a, p = np.where(weight[:, lo:lo + 7], a, 0), np.where(weight[:, lo:lo + 7], p, 0)
+        out.append(round(float(p.sum() / a.sum() - 1), 4) if a.sum() > 0 else None)
+    return out
+
+
+def _scores(actual, predicted, *, scored=None, history=None, started=None, result=None) -> dict:
+    """Per-origin figures of one method: RMSPE (Rossmann, with ``scored``) or RMSSE, WAPE, bias, bias by week,
+    total accuracy (WAPE of the daily total of all series), coverage of the 10-90 % band (``result``)."""
+    mask = np.ones(actual.shape, dtype=bool) if scored is None else scored
+    a, p = np.where(mask, actual, 0.0), np.where(mask, predicted, 0.0)
+    out = {"wape": float(np.abs(a - p).sum() / a.sum()), "bias": float(p.sum() / a.sum() - 1),
+           "bias_by_week": _week_bias(a, p),
+           "total_wape": float(np.abs(a.sum(0) - p.sum(0)).sum() / a.sum())}
+    if scored is not None:
+        out["rmspe"] = rmspe(actual, predicted, scored)
+    if history is not None:
+        out["rmsse"] = retail_scores(actual, predicted, history, started)["rmsse"]
+    if result is not None:
+        out["coverage_80"] = coverage(actual, result, scored)
+    return out
+
+
+def _mean_28(dense) -> np.ndarray:
+    """The 28-day mean: mean of the last 28 available days (zero-filled series)."""
+    return np.nan_to_num(np.nanmean(np.nan_to_num(dense.y[:, -28:]), axis=1))
+
+
+def rolling_rossmann(data_dir: Path, stores: int | None, n_origins: int, baselines: bool, h: int = 42) -> list:
+    """Figures per origin: windows of ``h`` days ending at the last shared date, then h, 2h, ... days earlier."""
+    table, store_table = load_rossmann(data_dir, stores)
+    date = table["Date"].astype("datetime64[D]")
+    last = date.max()
+    out = []
+    for k in range(n_origins - 1, -1, -1):
+        end = last - np.timedelta64(k * h, "D")
+        keep = date <= end
+        data = _rossmann_window({key: v[keep] for key, v in table.items()}, date[keep], store_table, h)
+        panel, future, actual, scored = (data[key] for key in ("panel", "future", "actual", "scored"))
+        result, seconds = run_opsdesk(panel, h, future, country="DE")
+        figures = {"opsdesk": {**_scores(actual, result.mean, scored=scored, result=result), "seconds": seconds}}
+        dense = to_dense(panel)
+        ahead_open = future.open
+        figures["naive_dow_promo_median"] = _scores(actual, _dow_promo_median(dense, future), scored=scored)
+        figures["mean_28"] = _scores(actual, _mean_28(dense)[:, None] * ahead_open, scored=scored)
+        if baselines:
+            zero = np.nan_to_num(dense.y)
+            for name, (values, secs) in statsforecast_baselines(zero, dense.dates, h).items():
+                figures[name] = {**_scores(actual, values * ahead_open, scored=scored), "seconds": secs}
+        item = {"origin": str(data["cutoff"]), "selection": bool(k > 0), "series": int(panel.n_series),
+                "figures": figures}
+        log(f"Rossmann origin {item['origin']}: opsdesk RMSPE {figures['opsdesk']['rmspe']:.4f} vs promo naive "
+            f"{figures['naive_dow_promo_median']['rmspe']:.4f} ({seconds:.1f}s)")
+        out.append(item)
+    return out
+
+
+def _rossmann_window(table: dict, date: np.ndarray, stores: dict, h: int) -> dict:
+    cutoff = date.max() - np.timedelta64(h, "D")
+    past = date <= cutoff
+    store_ids = np.unique(table["Store"])
+    keep = np.isin(stores["Store"], store_ids)
+    static = {
+        "store_type": np.unique(stores["StoreType"][keep], return_inverse=True)[1].astype(np.float32),
+        "assortment": np.unique(stores["Assortment"][keep], return_inverse=True)[1].astype(np.float32),
+        "competition_distance": stores["CompetitionDistance"][keep].astype(np.float32),
+        "promo2": stores["Promo2"][keep].astype(np.float32),
+    }
+    sales = table["Sales"]
+    panel = SeriesPanel.from_long(
+        table["Store"][past], date[past], sales[past], available=(table["Open"][past] == 1) & (sales[past] > 0),
+        static=static, open=table["Open"][past], promo=table["Promo"][past],
+        state_holiday=table["StateHoliday"][past], school_holiday=table["SchoolHoliday"][past])
+    ahead = _future_matrix(table, store_ids, date, cutoff, h)
+    future = FutureCovariates(open=ahead["Open"], promo=ahead["Promo"], state_holiday=ahead["StateHoliday"],
+                              school_holiday=ahead["SchoolHoliday"])
+    return {"cutoff": cutoff, "panel": panel, "future": future, "actual": ahead["Sales"],
+            "scored": (ahead["Open"] == 1) & (ahead["Sales"] > 0)}
+
+
+RETAIL_FILES = ("online_retail_2009_2010.csv", "online_retail.csv")
+RETAIL_SEASON_ORIGIN = "2010-10-31"  # the origin before the 2010 Christmas ramp
+
+
+def load_retail_rows(data_dir: Path) -> tuple[dict, np.ndarray]:
+    """SKU-day units of both shared years (products only, no cancellations) and the shop's trading days."""
+    import duckdb
+
+    files = [str(data_dir / "online_retail" / name) for name in RETAIL_FILES]
+    source = f"read_csv({files}, all_varchar=true, union_by_name=true)"
+    rows = duckdb.sql(f"""
+        select StockCode as sku, InvoiceDate::TIMESTAMP::DATE as day, sum(Quantity::INT)::DOUBLE as units
+        from {source}
+        where not starts_with(InvoiceNo, 'C') and Quantity::INT > 0 and UnitPrice::DOUBLE > 0
+          and regexp_matches(StockCode, '^[0-9]{{5}}[A-Za-z]*$')
+        group by 1, 2""").fetchnumpy()
+    days = duckdb.sql(f"select distinct InvoiceDate::TIMESTAMP::DATE as day from {source}").fetchnumpy()
+    rows["day"] = rows["day"].astype("datetime64[D]")
+    return rows, np.sort(days["day"].astype("datetime64[D]"))
+
+
+def rolling_retail(data_dir: Path, top: int | None, n_origins: int, baselines: bool, h: int = 28) -> list:
+    """Figures per origin on both shared years: the end of October 2010 (before the Christmas ramp) and windows
+    of ``h`` days ending at the last shared date, h, 2h, ... days earlier."""
+    rows, trading = load_retail_rows(data_dir)
+    last = rows["day"].max()
+    ends = [np.datetime64(RETAIL_SEASON_ORIGIN, "D") + np.timedelta64(h, "D")]
+    ends += [last - np.timedelta64(k * h, "D") for k in range(n_origins - 2, -1, -1)]
+    out = []
+    for end in ends:
+        data = _retail_window(rows, trading, end, h, top)
+        panel, future, actual, history, started = (data[k] for k in ("panel", "future", "actual", "history",
+                                                                         "started"))
+        is_open = data["is_open"]
+        result, seconds = run_opsdesk(panel, h, future, country="GB", keep_validation=True)
+        kw = {"history": history, "started": started}
+        figures = {"opsdesk": {**_scores(actual, result.mean, result=result, **kw), "seconds": seconds}}
+        total_actual = actual.sum(0, keepdims=True)
+        figures["opsdesk"].update(_total_figures(panel, future, result, total_actual, h))
+        figures["mean_28"] = _scores(actual, _mean_28(data["dense"])[:, None] * is_open, **kw)
+        if baselines:
+            dense = data["dense"]
+            for name, (values, secs) in statsforecast_baselines(history, dense.dates, h, dense.first).items():
+                values = np.where(is_open == 0, 0.0, values)
+                figures[name] = {**_scores(actual, values, **kw), "seconds": secs}
+            total_history = history.sum(0, keepdims=True)
+            for name, (values, _) in statsforecast_baselines(total_history, dense.dates, h).items():
+                values = np.where(is_open[:1] == 0, 0.0, values)
+                figures[name]["total_own_wape"] = float(np.abs(values - total_actual).sum() / total_actual.sum())
+        item = {"origin": str(data["cutoff"]), "selection": bool(end < last), "series": int(panel.n_series),
+                "figures": figures}
+        o = figures["opsdesk"]
+        log(f"Online Retail origin {item['origin']}: opsdesk RMSSE {o['rmsse']:.4f} WAPE {o['wape']:.4f} bias "
+            f"{o['bias']:+.3f} weeks {o['bias_by_week']} cov {o['coverage_80']:.3f} total {o['total_wape']:.4f} "
+            f"({seconds:.1f}s)")
+        out.append(item)
+    return out
+
+
+def _total_figures(panel, future, result, total_actual, h) -> dict:
+    """The shop total: its own model, the sum of the SKU forecasts and the reconciled total (engine's choice)."""
+    try:
+        from opsdesk.engine.forecast.reconcile import reconcile_by_validation
+    except ImportError:  # an older engine: its service reconciled with "wls"
+        reconcile_by_validation = None
+    day = np.repeat(panel.start, panel.lengths) + (
+        np.arange(len(panel.y)) - np.repeat(panel.indptr[:-1], panel.lengths)).astype("timedelta64[D]")
+    total = SeriesPanel.from_long(np.zeros(len(day), dtype=np.int64), day, np.where(panel.available, panel.y, 0.0),
+                                  available=panel.available)
+    top_future = FutureCovariates(open=future.open[:1]) if future.open is not None else None
+    top, _ = run_opsdesk(total, h, top_future, country="GB", keep_validation=True)
+    parent = np.zeros(panel.n_series, dtype=np.int64)
+    if reconcile_by_validation is None:
+        from opsdesk.engine.forecast import reconcile
+
+        variance = np.nan_to_num(result.validation_error) ** 2 + 1e-9
+        _, new_top = reconcile(result.mean, top.mean, parent, method="wls", bottom_variance=variance,
+                               top_variance=np.nan_to_num(top.validation_error) ** 2 + 1e-9)
+        method = ["wls"]
+    else:
+        _, new_top, method = reconcile_by_validation(result, top, parent)
+    denominator = total_actual.sum()
+    return {"total_own_wape": float(np.abs(top.mean - total_actual).sum() / denominator),
+            "total_reconciled_wape": float(np.abs(new_top - total_actual).sum() / denominator),
+            "reconciliation": [str(m) for m in method]}
+
+
+def _retail_window(rows: dict, trading: np.ndarray, end, h: int, top: int | None) -> dict:
+    day = rows["day"]
+    cutoff = end - np.timedelta64(h, "D")
+    trading = trading[trading <= end]
+    past = day <= cutoff
+    recent = past & (day > cutoff - np.timedelta64(365, "D"))
+    skus, inverse = np.unique(rows["sku"][recent], return_inverse=True)
+    if top:
+        volume = np.bincount(inverse, weights=rows["units"][recent])
+        skus = np.sort(skus[np.argsort(-volume)[:top]])
+    panel_rows = past & np.isin(rows["sku"], skus)
+    panel = SeriesPanel.from_long(rows["sku"][panel_rows], day[panel_rows], rows["units"][panel_rows], end=cutoff,
+                                  missing="zero")
+    panel = _mark_closed(panel, trading)
+    dense = to_dense(panel)
+    is_trading = np.isin(dense.dates, trading)
+    future_dates = cutoff + np.arange(1, h + 1).astype("timedelta64[D]")
+    recent_days = dense.dates[-56:][is_trading[-56:]]
+    open_days = np.isin((future_dates.astype(np.int64) + 3) % 7, np.unique((recent_days.astype(np.int64) + 3) % 7))
+    is_open = np.broadcast_to(open_days.astype(np.float32), (panel.n_series, h)).copy()
+    actual = np.zeros((panel.n_series, h))
+    ahead = (day > cutoff) & (day <= end) & np.isin(rows["sku"], skus)
+    actual[np.searchsorted(panel.ids, rows["sku"][ahead]),
+           ((day[ahead] - cutoff) // np.timedelta64(1, "D")) - 1] = rows["units"][ahead]
+    history = np.nan_to_num(dense.y).astype(np.float64)
+    started = np.arange(history.shape[1])[None, :] >= dense.first[:, None]
+    return {"cutoff": cutoff, "panel": panel, "future": FutureCovariates(open=is_open), "is_open": is_open,
+            "actual": actual, "history": history, "started": started, "dense": dense}
+
+
+def rolling_table(report: dict) -> None:
+    """Readable per-origin table of the rolling evaluation."""
+    lines = [f"{'data set':<14}{'origin':<12}{'sel':<4}{'method':<24}{'RMSPE':>8}{'RMSSE':>8}{'WAPE':>8}"
+             f"{'bias':>8}{'cov80':>7}{'totWAPE':>8}{'ownTot':>8}{'recTot':>8}  bias by week"]
+    for data_set in ("rossmann", "online_retail"):
+        for item in report.get(data_set, []):
+            for method, v in item["figures"].items():
+                cells = "".join(f"{v[k]:>{w}.4f}" if v.get(k) is not None else " " * w for k, w in (
+                    ("rmspe", 8), ("rmsse", 8), ("wape", 8), ("bias", 8), ("coverage_80", 7), ("total_wape", 8),
+                    ("total_own_wape", 8), ("total_reconciled_wape", 8)))
+                weeks = " ".join(f"{b:+.3f}" if b is not None else "-" for b in v.get("bias_by_week", []))
+                lines.append(f"{data_set:<14}{item['origin']:<12}{'y' if item['selection'] else 'n':<4}"
+                             f"{method:<24}{cells}  {weeks}")
+    print("\n".join(lines))  # noqa: T201
+
+
 # ---------------------------------------------------------------- report
 def table(report: dict) -> None:
     lines = [f"{'data set':<14}{'method':<24}{'RMSPE':>8}{'RMSSE':>8}{'WAPE':>8}{'cov80':>8}{'seconds':>9}"
@@ -360,10 +604,31 @@ def main() -> None:
     parser.add_argument("--pseudo-holdout", action="store_true",
                         help="score the h days before the test window (drop the last h days of data first)")
     parser.add_argument("--shift", type=int, help="drop this many last days instead (implies --pseudo-holdout)")
+    parser.add_argument("--rolling", action="store_true",
+                        help="rolling-origin evaluation (the default from issue 20 on; see rolling_* functions)")
+    parser.add_argument("--origins", type=int, default=4, help="rolling origins per data set (>= 4)")
+    parser.add_argument("--stores", type=int, help="Rossmann: only stores 1..N (rolling)")
+    parser.add_argument("--top", type=int, help="Online Retail: only the N SKUs selling most in the year before "
+                        "each origin (rolling)")
+    parser.add_argument("--no-baselines", action="store_true", help="skip the statsforecast baselines (rolling)")
+    parser.add_argument("--engine-root", help="import opsdesk from this directory instead (before/after runs)")
     parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scale_worker:
         scale_worker(args.scale_worker)
+        return
+    if args.rolling:
+        parts = args.only or ["rossmann", "online_retail"]
+        report = {}
+        if "rossmann" in parts:
+            report["rossmann"] = rolling_rossmann(args.data_dir, args.stores, args.origins, not args.no_baselines)
+        if "online_retail" in parts:
+            report["online_retail"] = rolling_retail(args.data_dir, args.top, args.origins, not args.no_baselines)
+        if "scale" in parts:
+            report["scale"] = scale(20_000 if args.quick else 1_000_000)
+        rolling_table(report)
+        print(f"command: .venv/bin/python {' '.join(sys.argv)}")  # noqa: T201
+        print(json.dumps(report))  # noqa: T201
         return
     parts = args.only or ["rossmann", "online_retail", "scale"]
     report = {}

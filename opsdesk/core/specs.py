@@ -25,7 +25,8 @@ def _region_stores(request, region) -> dict:
 
 store = ObjectSpec(
     Store, path="stores", name="store",
-    fields=("code", "name", "region", "city", "address", "opening_date", "format", "floor_area", "status"),
+    fields=("code", "name", "region", "city", "address", "opening_date", "format", "floor_area", "status",
+            "holiday_subdivision"),
     search_fields=("code", "name", "city", "address"),
     filter_fields=("region", "city", "format", "status"),
     queryset=selectors.store_list, table_class=StoreTable,

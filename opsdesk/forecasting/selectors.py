@@ -109,7 +109,28 @@ def _flatten(matrix: np.ndarray, first: np.ndarray, start: date) -> tuple[np.nda
     return matrix[keep], indptr, starts
 
 
-def _store_panels(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date, n_days: int):
+def regional_holidays(company: Company, store_ids: np.ndarray, first: date, n_days: int) -> np.ndarray:
+    """(n_stores, n_days) 1.0 on the public holidays of each store's calendar from ``first`` on: the company's
+    country plus the store's own region (``Store.holiday_subdivision``, e.g. a German state)."""
+    from opsdesk.engine.forecast import region_holiday_flags
+
+    regions = dict(Store.objects.filter(pk__in=store_ids.tolist()).values_list("pk", "holiday_subdivision"))
+    dates = np.datetime64(first, "D") + np.arange(n_days).astype("timedelta64[D]")
+    out = np.zeros((len(store_ids), n_days), dtype=np.float32)
+    flags: dict[str, np.ndarray] = {}
+    for i, pk in enumerate(store_ids.tolist()):
+        region = regions.get(pk) or ""
+        if region not in flags:
+            try:
+                flags[region] = region_holiday_flags(dates, company.country, region or None)
+            except NotImplementedError:  # a country or region the holidays package does not know
+                flags[region] = np.zeros(n_days, dtype=np.float32)
+        out[i] = flags[region]
+    return out
+
+
+def _store_panels(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date, n_days: int,
+                  holidays: np.ndarray | None = None):
     row = np.searchsorted(store_ids, days["store"])
     col = _day_index(days["day"], start)
     shape = (len(store_ids), n_days)
@@ -121,6 +142,8 @@ def _store_panels(days: dict[str, np.ndarray], store_ids: np.ndarray, start: dat
         grids[name][row, col] = days[name]
     for name in covariates:
         covariates[name][row, col] = days[name]
+    if holidays is not None:  # the calendar's holidays of each store's region, where the import had no flag
+        covariates["state_holiday"] = np.maximum(covariates["state_holiday"], holidays)
     observed[row, col] = days["open"]
     first = np.where(observed.any(axis=1), observed.argmax(axis=1), n_days - 1)
     panels = {}
@@ -170,7 +193,8 @@ def extract(company: Company, *, history_days: int = 400, horizon: int = 28, end
     days = _store_days(store_ids.tolist(), start, end)
     if not days:
         return None
-    store_panels = _store_panels(days, store_ids, start, history_days)
+    holidays = regional_holidays(company, store_ids, start, history_days + horizon)
+    store_panels = _store_panels(days, store_ids, start, history_days, holidays[:, :history_days])
     closed = np.zeros((len(store_ids), history_days), dtype=bool)
     row = np.searchsorted(store_ids, days["store"])
     closed[row, _day_index(days["day"], start)] = ~days["open"]
@@ -183,6 +207,7 @@ def extract(company: Company, *, history_days: int = 400, horizon: int = 28, end
                             available=np.zeros(0, dtype=bool))
         prices = np.zeros(0)
     store_future, unit_future = future_covariates(company, store_ids, pairs, end, horizon)
+    store_future.state_holiday = np.maximum(store_future.state_holiday, holidays[:, history_days:])
     return Extract(end, store_ids, store_panels["sales"], store_panels["customers"], store_future, pairs, units,
                    unit_future, prices)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.models import Company
 from opsdesk.core.permissions import user_can
-from opsdesk.engine.forecast import SeriesPanel, forecast, reconcile
+from opsdesk.engine.forecast import ForecastResult, SeriesPanel, forecast, reconcile_by_validation
 from opsdesk.forecasting import selectors
 from opsdesk.forecasting.models import ForecastPoint, ForecastRun, ForecastSeries, MeasureChoices, RunStatusChoices
 
@@ -84,12 +84,16 @@ class _Level:
     model: np.ndarray
     rmse: np.ndarray
     recent_mean: np.ndarray
+    result: ForecastResult | None = None
+    reconciliation: np.ndarray | None = None  # (n,) method chosen per store ("own", "bottom_up", "mint")
 
 
-def _run_level(panel: SeriesPanel, future, h: int, measure: str, store_index, product_ids, country: str) -> _Level:
-    result = forecast(panel, h, future=future, quantiles=QUANTILES, country=country)
+def _run_level(panel: SeriesPanel, future, h: int, measure: str, store_index, product_ids, country: str,
+               keep_validation: bool = False) -> _Level:
+    result = forecast(panel, h, future=future, quantiles=QUANTILES, country=country, keep_validation=keep_validation)
     return _Level(measure, store_index, product_ids, result.mean, result.quantiles[QUANTILES[0]],
-                  result.quantiles[QUANTILES[-1]], result.model, result.validation_error, _recent_mean(panel))
+                  result.quantiles[QUANTILES[-1]], result.model, result.validation_error, _recent_mean(panel),
+                  result if keep_validation else None)
 
 
 def _recent_mean(panel: SeriesPanel, days: int = 28) -> np.ndarray:
@@ -143,7 +147,8 @@ def _compute(run: ForecastRun, progress: _Progress) -> tuple[list[_Level], selec
     h, country = run.horizon, run.company.country
     stores = np.arange(len(extract.store_ids))
     progress(20, _("预测门店销售额与客流"))
-    sales = _run_level(extract.sales, extract.store_future, h, MeasureChoices.SALES, stores, None, country)
+    sales = _run_level(extract.sales, extract.store_future, h, MeasureChoices.SALES, stores, None, country,
+                       keep_validation=True)
     customers = _run_level(extract.customers, extract.store_future, h, MeasureChoices.CUSTOMERS, stores, None,
                            country)
     levels = [sales, customers]
@@ -151,7 +156,7 @@ def _compute(run: ForecastRun, progress: _Progress) -> tuple[list[_Level], selec
         progress(40, _("预测门店 × 商品销量"))
         pair_store = np.searchsorted(extract.store_ids, extract.pairs[:, 0])
         units = _run_level(extract.units, extract.unit_future, h, MeasureChoices.UNITS, pair_store,
-                           extract.pairs[:, 1], country)
+                           extract.pairs[:, 1], country, keep_validation=True)
         progress(75, _("协调门店与商品预测"))
         _reconcile(sales, units, extract.prices)
         levels.append(units)
@@ -159,22 +164,24 @@ def _compute(run: ForecastRun, progress: _Progress) -> tuple[list[_Level], selec
 
 
 def _reconcile(sales: _Level, units: _Level, prices: np.ndarray) -> None:
-    """Make SKU revenue (units x price) add up to the store sales forecast (WLS on validation errors)."""
-    priced = prices > 0
-    bottom = units.mean * prices[:, None]
-    bottom_variance = np.nan_to_num(units.rmse * prices) ** 2 + 1e-9
-    top_variance = np.nan_to_num(sales.rmse) ** 2 + 1e-9
-    new_bottom, new_top = reconcile(bottom[priced], sales.mean, units.store_index[priced], method="wls",
-                                    bottom_variance=bottom_variance[priced], top_variance=top_variance)
+    """Reconcile SKU revenue (units x price) with the store sales forecast, per store by validation.
+
+    Each store takes the method whose store total did best on the validation windows among its own model, the sum
+    of its SKUs and MinT (shrinkage), so the total is never worse there than the better of the first two; SKUs only
+    move where that also lowered their own validation error (``reconcile_by_validation``).
+    """
+    if sales.result is None or units.result is None or sales.result.validation is None:
+        return
+    new_units, new_top, method = reconcile_by_validation(units.result, sales.result, units.store_index,
+                                                         prices=prices)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(bottom[priced] > 0, new_bottom / bottom[priced], 1.0)
-    new_units = units.mean.copy()
-    new_units[priced] = np.where(bottom[priced] > 0, new_bottom / prices[priced, None], units.mean[priced])
-    units.lower[priced] = units.lower[priced] * ratio
-    units.upper[priced] = units.upper[priced] * ratio
+        ratio = np.where(units.mean > 0, new_units / units.mean, 1.0)
+    units.lower = units.lower * ratio
+    units.upper = units.upper * ratio
     units.mean = new_units
     shift = new_top - sales.mean
     sales.mean, sales.lower, sales.upper = new_top, np.clip(sales.lower + shift, 0, None), sales.upper + shift
+    sales.reconciliation = method
 
 
 def _persist(run: ForecastRun, levels: list[_Level], extract) -> int:
@@ -232,6 +239,8 @@ def _accuracy(levels: list[_Level]) -> dict:
             "relative_rmse": round(float(level.rmse[valid].sum() / volume), 4) if volume > 0 else None,
             "models": dict(Counter(str(m) for m in level.model).most_common()),
         }
+        if level.reconciliation is not None:
+            out[level.measure]["reconciliation"] = dict(Counter(str(m) for m in level.reconciliation).most_common())
     return out
 
 

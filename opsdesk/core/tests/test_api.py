@@ -125,7 +125,8 @@ def test_store_detail_shape(client, org, coo_key):
     # then
     assert response.json() == {
         "id": store.pk, "code": "A1", "name": "上海一店", "region_id": org.region_a.pk, "city": "上海", "address": "",
-        "opening_date": None, "format": "supermarket", "floor_area": None, "status": "open", "display": str(store),
+        "opening_date": None, "format": "supermarket", "floor_area": None, "status": "open", "holiday_subdivision": "",
+        "display": str(store),
     }
 
 

@@ -24,12 +24,21 @@ of a series' earlier positive values are capped first, ``outlier_fence``), adds 
 candidates with the best average relative error in the chunk), and picks per series the candidate with the lowest
 validation MSE blended with the candidates' error over all series (``selection_weight``; two windows alone are a
 noisy sample). The global model is fitted once, on data before the first validation origin, and that validated
-model also makes the final forecast from features at the last date. Quantiles come from the chosen candidate's
-validation residuals (per series, scaled by a horizon profile, finite-sample order statistics, widened by
-``INTERVAL_WIDENING`` = 1.15 so that nominal 80 % bands cover about 80 %; ordered, non-negative, 0 on closed days). It
-returns a ``ForecastResult`` (``mean``, ``quantiles``, ``model`` and ``validation_error`` per series, ``dates``,
-``to_arrow()``). ``reconcile(bottom, top, parent, method="top_down" | "bottom_up" | "wls")`` makes store x SKU
-forecasts add up to store totals.
+model also makes the final forecast from features at the last date. The yearly season: the global model sees the
+calendar (week and day of year, the company's holidays, ``days_to_christmas`` for countries that keep Christmas) and
+each series' own ramp a year ago (``own_ramp``: last year's level around the target date over last year's level
+before the origin) next to the panel total's (``panel_ramp``), so items with a year of history carry their ramp and
+young items learn it from the others; the spike cap keeps a peak that repeats a year apart. Quantiles are
+conformal (``intervals="conformal"``, ``conformal_quantiles``): validation residuals scaled by each series' error
+scale estimated without their own window, pooled per series group and horizon week, their finite-sample quantiles
+applied to the scale from all windows (``intervals="residual"`` keeps the older per-series residual quantiles
+widened by ``INTERVAL_WIDENING``). It returns a ``ForecastResult`` (``mean``, ``quantiles``, ``model`` and
+``validation_error`` per series, ``dates``, ``to_arrow()``; with ``keep_validation=True`` also the chosen model's
+validation forecasts and actuals). ``reconcile(bottom, top, parent, method="top_down" | "bottom_up" | "wls")``
+makes store x SKU forecasts add up to store totals; ``mint`` is MinT with a shrunk covariance of validation errors
+and ``reconcile_by_validation`` picks per store among its own model, the sum of its SKUs and MinT the one whose
+total did best on validation (SKUs move only where that helped them too). ``region_holiday_flags(dates, country,
+subdivision)`` gives the public holidays of a store's region (German state, UK nation).
 
 Scale: ``models="statistical"`` with ``n_jobs=2`` handles 1,000,000 series x 365 days (float32 ``y``) in
 chunks; ``"auto"`` skips the global model above ``gbm_max_series`` series.
@@ -42,8 +51,8 @@ Example::
     table = result.to_arrow()   # series_id, date, forecast, q10, q50, q90, model
 """
 
-from .auto import ForecastResult, forecast, prediction_quantiles, quantile_column
-from .calendar import calendar_features
+from .auto import ForecastResult, conformal_quantiles, forecast, prediction_quantiles, quantile_column
+from .calendar import calendar_features, region_holiday_flags, subdivisions
 from .gbm import GlobalGBM
 from .models import (
     Croston,
@@ -55,7 +64,7 @@ from .models import (
     statistical_models,
 )
 from .panel import FutureCovariates, SeriesPanel
-from .reconcile import reconcile
+from .reconcile import mint, reconcile, reconcile_by_validation
 
 __all__ = [
     "Croston",
@@ -69,9 +78,14 @@ __all__ = [
     "SeasonalNaive",
     "SeriesPanel",
     "calendar_features",
+    "conformal_quantiles",
     "forecast",
+    "mint",
     "prediction_quantiles",
     "quantile_column",
     "reconcile",
+    "reconcile_by_validation",
+    "region_holiday_flags",
     "statistical_models",
+    "subdivisions",
 ]

@@ -6,6 +6,9 @@ import numpy as np
 
 HOLIDAY_WINDOW = 15  # days; distances to holidays are capped here
 SPRING_FESTIVAL_WINDOW = 30  # days around Chinese New Year that carry a proximity feature
+CHRISTMAS_WINDOW = 120  # days before Christmas that carry the seasonal-ramp feature (gift sales start in September)
+CHRISTMAS_COUNTRIES = frozenset(  # where Christmas drives retail demand (not CN, JP, ...)
+    "AT AU BE BR CA CH CZ DE DK ES FI FR GB IE IT LU MX NL NO NZ PL PT SE SK US ZA".split())
 
 
 def _distance_to(dates: np.ndarray, marks: np.ndarray, *, forward: bool, cap: int) -> np.ndarray:
@@ -27,13 +30,16 @@ def _distance_to(dates: np.ndarray, marks: np.ndarray, *, forward: bool, cap: in
     return out
 
 
-def holiday_dates(country: str | None, years: range, events=None) -> tuple[np.ndarray, np.ndarray]:
+def holiday_dates(country: str | None, years: range, events=None,
+                  subdivision: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Public holidays of ``country`` (ISO code, e.g. "CN", "DE") plus company ``events``.
 
     Args:
         country: ISO 3166 country code understood by the ``holidays`` package, or None.
         years: calendar years to cover.
         events: optional sequence of datetime64/ISO dates (company events, local festivals).
+        subdivision: region code of the ``holidays`` package (German state "BY", UK nation "SCT", ...): its
+            regional holidays are added to the national ones; unknown codes raise ``ValueError``.
 
     Returns:
         (holidays, spring_festival): datetime64[D] arrays; the second holds the first day of each Chinese New
@@ -44,7 +50,7 @@ def holiday_dates(country: str | None, years: range, events=None) -> tuple[np.nd
     if country:
         import holidays
 
-        calendar = holidays.country_holidays(country, years=list(years))
+        calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=list(years))
         marks = [np.datetime64(day, "D") for day in calendar]
         if country.upper() == "CN":
             firsts: dict[int, np.datetime64] = {}
@@ -57,18 +63,41 @@ def holiday_dates(country: str | None, years: range, events=None) -> tuple[np.nd
     return np.array(marks, dtype="datetime64[D]"), np.array(spring, dtype="datetime64[D]")
 
 
-def calendar_features(dates: np.ndarray, *, country: str | None = None, events=None) -> dict[str, np.ndarray]:
+def subdivisions(country: str | None) -> list[str]:
+    """Region codes the ``holidays`` package knows for ``country`` (German states, UK nations, ...)."""
+    if not country:
+        return []
+    import holidays
+
+    return sorted(holidays.list_supported_countries().get(country.upper(), []))
+
+
+def region_holiday_flags(dates: np.ndarray, country: str | None, subdivision: str | None = None) -> np.ndarray:
+    """(T,) float32 1.0 on the public holidays of ``country`` (and its ``subdivision``), else 0.0."""
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    if not country or not len(dates):
+        return np.zeros(len(dates), dtype=np.float32)
+    first = int(str(dates.min())[:4])
+    last = int(str(dates.max())[:4])
+    marks, _ = holiday_dates(country, range(first, last + 1), subdivision=subdivision)
+    return np.isin(dates, marks).astype(np.float32)
+
+
+def calendar_features(dates: np.ndarray, *, country: str | None = None, events=None,
+                      subdivision: str | None = None) -> dict[str, np.ndarray]:
     """Calendar and holiday features of each date.
 
     Args:
         dates: (T,) datetime64[D].
         country: ISO country code for public holidays (``holidays`` package), e.g. "CN" for Chinese companies.
         events: optional company event dates, treated like holidays.
+        subdivision: optional region of ``country`` whose holidays are added (see ``holiday_dates``).
 
     Returns:
         name -> (T,) float32: dow (0 = Monday), month (1-12), day_of_month, week_of_year (1-53), day_of_year,
-        is_holiday, days_to_holiday, days_since_holiday (capped at 15) and, for "CN", spring_festival
-        (signed days to Chinese New Year within +-30, NaN outside).
+        is_holiday, days_to_holiday, days_since_holiday (capped at 15), for countries that keep Christmas
+        days_to_christmas (days to the next 25 December, capped at 120: the gift-season ramp) and, for "CN",
+        spring_festival (signed days to Chinese New Year within +-30, NaN outside).
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
     day = dates.astype(np.int64)
@@ -84,11 +113,14 @@ def calendar_features(dates: np.ndarray, *, country: str | None = None, events=N
         "day_of_year": day_of_year + 1,
     }
     years = range(int(year_start.min().astype(int)) + 1970 - 1, int(year_start.max().astype(int)) + 1970 + 2)
-    marks, spring = holiday_dates(country, years, events)
+    marks, spring = holiday_dates(country, years, events, subdivision)
     if len(marks):
         features["is_holiday"] = np.isin(dates, marks)
         features["days_to_holiday"] = _distance_to(dates, marks, forward=True, cap=HOLIDAY_WINDOW)
         features["days_since_holiday"] = _distance_to(dates, marks, forward=False, cap=HOLIDAY_WINDOW)
+    if country and country.upper() in CHRISTMAS_COUNTRIES:
+        christmas = np.array([f"{year}-12-25" for year in years], dtype="datetime64[D]")
+        features["days_to_christmas"] = _distance_to(dates, christmas, forward=True, cap=CHRISTMAS_WINDOW)
     if len(spring):
         to_next = _distance_to(dates, spring, forward=True, cap=10**6)
         since = _distance_to(dates, spring, forward=False, cap=10**6)

@@ -83,6 +83,7 @@ class GlobalGBM(ForecastModel):
         calendar = calendar_features(dates, country=self.country, events=self.events)
         covariates = _stack_future(dense, h, future)
         dow = calendar["dow"].astype(np.int64)
+        self._total = _panel_total(dense.y)
         self._target_mode(dense.y[:, :cutoff])
         booster = self._train(dense.y[:, :cutoff], covariates, calendar, dense.static, dow, h)
         out = []
@@ -145,6 +146,7 @@ class GlobalGBM(ForecastModel):
             columns[name] = np.broadcast_to(values[target], (n, h))
         columns.update(_covariate_columns(covariates, origin, h))
         columns.update(_history_columns(y, stats, dow, origin, h))
+        columns.update(_yearly_columns(y, self._total, origin, h))
         for name, values in static.items():
             columns[f"static_{name}"] = np.broadcast_to(np.asarray(values, dtype=np.float32)[:, None], (n, h))
         self.feature_names_ = list(columns)
@@ -171,6 +173,46 @@ def _covariate_columns(covariates: dict[str, np.ndarray], origin: int, h: int) -
             following[:, -1] = np.nan  # the day after the horizon is unknown at forecast time
             columns[f"{name}_next"] = following
     return columns
+
+
+YEAR = 364  # days: a year back on the same weekday
+RAMP_WINDOW = 3  # +- days around the target's date a year ago
+RAMP_BASE = 28  # days before the origin's date a year ago that set last year's base level
+
+
+def _panel_total(y: np.ndarray) -> np.ndarray:
+    """(T,) total of all series per day (0 where nothing was observed)."""
+    return np.nansum(y, axis=0, dtype=np.float64)
+
+
+def _ramp(values: np.ndarray, origin: int, h: int) -> np.ndarray:
+    """(m, h) last year's growth from the origin to each target day: the mean around the target's date a year ago
+    over the mean of the ``RAMP_BASE`` days before the origin's date a year ago (NaN without a year of history).
+
+    This is how the yearly season enters the model: a series with a year of history carries its own ramp (the
+    Christmas build-up of a gift, a summer slump), and the panel total's ramp (``panel_ramp``) lets the global model
+    apply what items with history did to young items.
+    """
+    m = values.shape[0]
+    base_lo, base_hi = origin - YEAR - RAMP_BASE, origin - YEAR
+    if base_lo < 0:
+        return np.full((m, h), np.nan, dtype=np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        base = kernels._nanmean(values[:, base_lo:base_hi], axis=1)
+        targets = np.arange(origin, origin + h) - YEAR
+        offsets = np.arange(-RAMP_WINDOW, RAMP_WINDOW + 1)
+        index = np.clip(targets[:, None] + offsets[None, :], 0, origin - 1)  # (h, 2w+1), before the origin
+        around = kernels._nanmean(values[:, index], axis=2)  # (m, h)
+        ramp = around / np.where(base > 0, base, np.nan)[:, None]
+    return np.clip(ramp, 0.0, 50.0).astype(np.float32)
+
+
+def _yearly_columns(y: np.ndarray, total: np.ndarray, origin: int, h: int) -> dict[str, np.ndarray]:
+    """Yearly-season features (n, h): the series' own ramp a year ago and the panel total's."""
+    n = y.shape[0]
+    total = np.where(total[:origin] > 0, total[:origin], np.nan)[None, :]
+    return {"own_ramp": _ramp(y, origin, h),
+            "panel_ramp": np.broadcast_to(_ramp(total, origin, h), (n, h))}
 
 
 def _history_columns(y: np.ndarray, stats: OriginStatistics, dow: np.ndarray, origin: int,

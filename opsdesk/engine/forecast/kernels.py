@@ -239,19 +239,24 @@ def croston(y: np.ndarray, snapshots: list[int], h: int, alpha: float, variant: 
     return out
 
 
-def clip_outliers(y: np.ndarray, origin: int, fence: float = 3.0, min_count: int = 5) -> np.ndarray:
+def clip_outliers(y: np.ndarray, origin: int, fence: float = 3.0, min_count: int = 5, *, season: int = 364,
+                  season_window: int = 7) -> np.ndarray:
     """Cap one-off spikes (a wholesale order, a data error) at Tukey's fence of each series' positive values.
 
     The cap is ``Q3 + fence * (Q3 - Q1)`` of the positive available values before column ``origin`` (so that
     validation forecasts from later origins never use later data); series with fewer than ``min_count`` positive
     values are left alone. Mean-type models (moving averages, Croston/TSB sizes, seasonal means) otherwise carry
-    a single huge order into every forecast day for weeks.
+    a single huge order into every forecast day for weeks. A value above the cap is kept when the same series was
+    also above its cap within ``season_window`` days of the same date a year (``season`` days) earlier or later
+    (before ``origin``): a peak that repeats a year apart is a season (Christmas, a yearly fair), not an outlier.
 
     Args:
         y: (n, T) demand, NaN where unavailable.
         origin: number of leading columns that define the cap.
         fence: multiple of the interquartile range above Q3 (3 = Tukey's "far out").
         min_count: fewest positive values needed to cap a series.
+        season: days between repeats of a seasonal peak (364 keeps the weekday; 0 disables the exemption).
+        season_window: tolerance in days around the date a season earlier or later.
 
     Returns:
         (n, T) capped copy of ``y`` (``y`` itself when nothing exceeds a cap), same dtype, NaN kept.
@@ -260,9 +265,22 @@ def clip_outliers(y: np.ndarray, origin: int, fence: float = 3.0, min_count: int
     count = (~np.isnan(positive)).sum(1)
     q1, q3 = (_sorted_quantile(positive, count, q) for q in (0.25, 0.75))
     cap = np.where(count >= min_count, q3 + fence * (q3 - q1), np.inf).astype(y.dtype)[:, None]
-    if not (y > cap).any():
+    above = y > cap
+    if not above.any():
         return y
-    return np.minimum(y, cap)  # NaN stays NaN
+    keep = np.zeros_like(above)
+    if season and y.shape[1] > season - season_window:
+        rows = np.flatnonzero(above[:, :origin].any(1))
+        known = above[rows, :origin]
+        # windowed count of exceedances around each column (+- season_window), from a cumulative sum
+        cumulative = np.concatenate([np.zeros((len(rows), 1), np.int32), np.cumsum(known, 1, dtype=np.int32)], 1)
+        columns = np.arange(y.shape[1])
+        for shift in (-season, season):
+            centre = columns + shift
+            lo = np.clip(centre - season_window, 0, origin)
+            hi = np.clip(centre + season_window + 1, 0, origin)
+            keep[rows] |= (cumulative[:, hi] - cumulative[:, lo]) > 0
+    return np.where(above & ~keep, cap, y)  # NaN stays NaN
 
 
 def _sorted_quantile(ordered: np.ndarray, count: np.ndarray, q: float) -> np.ndarray:

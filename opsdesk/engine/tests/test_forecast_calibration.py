@@ -43,8 +43,8 @@ def test_outlier_fence_keeps_a_one_off_order_out_of_the_moving_average():
     panel = SeriesPanel(ids=np.array([0]), indptr=np.array([0, 84]), y=y, start=np.array([MONDAY]),
                         available=np.ones(84, dtype=bool))
     # when
-    capped = forecast(panel, 7, models=[MovingAverage(28)])
-    raw = forecast(panel, 7, models=[MovingAverage(28)], outlier_fence=None)
+    capped = forecast(panel, 7, models=[MovingAverage(28)], level_correction=False)
+    raw = forecast(panel, 7, models=[MovingAverage(28)], outlier_fence=None, level_correction=False)
     # then the positive values before day 70 are all 5 (IQR 0), so the order is capped at 5
     np.testing.assert_allclose(capped.mean, 5.0)
     np.testing.assert_allclose(raw.mean, (27 * 5.0 + 500.0) / 28)
@@ -97,8 +97,8 @@ def test_default_widening_is_recorded_and_widens_the_band():
     # given
     panel = make_panel(n_series=5, n_days=120, seed=4)
     # when
-    calibrated = forecast(panel, 14, models="statistical")
-    raw = forecast(panel, 14, models="statistical", interval_widening=1.0)
+    calibrated = forecast(panel, 14, models="statistical", intervals="residual")
+    raw = forecast(panel, 14, models="statistical", intervals="residual", interval_widening=1.0)
     # then the point forecast is the same and the band is wider wherever it is not clipped at 0
     assert calibrated.params["interval_widening"] == INTERVAL_WIDENING == 1.15
     np.testing.assert_array_equal(calibrated.mean, raw.mean)

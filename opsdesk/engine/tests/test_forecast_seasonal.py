@@ -1,0 +1,306 @@
+"""Issue 20: yearly ramps, seasonal spikes, MinT reconciliation, conformal bands, regional holiday calendars."""
+
+import numpy as np
+import pytest
+
+from opsdesk.engine.forecast import (
+    ForecastResult,
+    GlobalGBM,
+    SeriesPanel,
+    calendar_features,
+    conformal_quantiles,
+    forecast,
+    mint,
+    reconcile,
+    reconcile_by_validation,
+    region_holiday_flags,
+    subdivisions,
+)
+from opsdesk.engine.forecast.kernels import clip_outliers
+from opsdesk.engine.forecast.reconcile import shrinkage_intensity
+
+
+# ---------------------------------------------------------------- MinT golden cases
+def _residuals_with_covariance() -> tuple[np.ndarray, np.ndarray]:
+    """Top and two children residuals (k = 4) whose in-sample covariance E E'/k is exactly
+    W = [[2, 0, 0], [0, 1, 0.5], [0, 0.5, 1]]."""
+    top = np.sqrt(2.0) * np.array([[1.0, 1.0, 1.0, 1.0]])
+    b1 = np.array([1.0, -1.0, 1.0, -1.0])
+    b2 = 0.5 * b1 + np.sqrt(0.75) * np.array([1.0, 1.0, -1.0, -1.0])
+    return np.vstack([b1, b2]), top
+
+
+def test_mint_two_level_matches_hand_computation():
+    # given forecasts top 10, children 3 and 5 (gap c'y = 10 - 8 = 2) and W as above:
+    # W c = (2, -1.5, -1.5), c'W c = 5, so y~ = y^ - W c * 2 / 5 = (9.2, 3.6, 5.6)
+    bottom_residual, top_residual = _residuals_with_covariance()
+    np.testing.assert_allclose(np.vstack([top_residual, bottom_residual]) @ np.vstack(
+        [top_residual, bottom_residual]).T / 4, [[2, 0, 0], [0, 1, 0.5], [0, 0.5, 1]], atol=1e-12)
+    # when
+    bottom, top = mint(np.array([[3.0], [5.0]]), np.array([[10.0]]), np.array([0, 0]), bottom_residual,
+                       top_residual, shrinkage=0.0)
+    # then
+    np.testing.assert_allclose(top, [[9.2]])
+    np.testing.assert_allclose(bottom, [[3.6], [5.6]])
+
+
+def test_mint_full_shrinkage_is_wls_on_the_variances():
+    # given the same family; shrinkage 1 keeps only the variances (2, 1, 1): V = 4, gap 2
+    bottom_residual, top_residual = _residuals_with_covariance()
+    # when
+    bottom, top = mint(np.array([[3.0], [5.0]]), np.array([[10.0]]), np.array([0, 0]), bottom_residual,
+                       top_residual, shrinkage=1.0)
+    wls_bottom, wls_top = reconcile(np.array([[3.0], [5.0]]), np.array([[10.0]]), np.array([0, 0]), method="wls",
+                                    bottom_variance=np.array([1.0, 1.0]), top_variance=np.array([2.0]))
+    # then: top 10 - 2 * 2/4 = 9, children 3 + 0.5 and 5 + 0.5
+    np.testing.assert_allclose(top, [[9.0]])
+    np.testing.assert_allclose(bottom, [[3.5], [5.5]])
+    np.testing.assert_allclose(bottom, wls_bottom)
+    np.testing.assert_allclose(top, wls_top)
+
+
+def test_shrinkage_intensity_is_high_for_independent_and_low_for_correlated_errors():
+    # given
+    rng = np.random.default_rng(0)
+    independent = rng.normal(size=(6, 400))
+    common = rng.normal(size=(1, 400))
+    correlated = common + 0.05 * rng.normal(size=(6, 400))
+    # when / then
+    assert shrinkage_intensity(independent) > 0.5
+    assert shrinkage_intensity(correlated) < 0.05
+
+
+def _result(mean: np.ndarray, validation: np.ndarray, actual: np.ndarray) -> ForecastResult:
+    n = len(mean)
+    return ForecastResult(np.arange(n), np.datetime64("2024-01-01"), mean, {}, np.array(["x"] * n, dtype=object),
+                          np.zeros(n), {}, validation, actual)
+
+
+def test_reconcile_by_validation_keeps_a_good_total_and_leaves_biased_children_alone():
+    # given a store whose own model was exact on validation while its two SKUs were 40 % low, and a second store
+    # whose own model was poor while its SKUs added up exactly
+    rng = np.random.default_rng(1)
+    sku_actual = rng.uniform(5, 15, size=(4, 2, 7))
+    sku_validation = sku_actual.copy()
+    sku_validation[:2] *= 0.6
+    store_actual = np.stack([sku_actual[:2].sum(0), sku_actual[2:].sum(0)])
+    store_validation = store_actual.copy()
+    store_validation[1] *= 1.8
+    bottom = _result(np.full((4, 7), 6.0), sku_validation, sku_actual)
+    top = _result(np.array([np.full(7, 20.0), np.full(7, 30.0)]), store_validation, store_actual)
+    parent = np.array([0, 0, 1, 1])
+    # when
+    new_bottom, new_top, method = reconcile_by_validation(bottom, top, parent)
+    # then store 0 keeps its own total (better than the low sum), store 1 becomes the sum of its SKUs
+    assert list(method) == ["own", "bottom_up"]
+    np.testing.assert_allclose(new_top[0], 20.0)
+    np.testing.assert_allclose(new_top[1], 12.0)
+    # the SKUs of store 0 moved up to their store (it lowered their own validation error); store 1's stay
+    np.testing.assert_allclose(new_bottom[:2], 10.0)
+    np.testing.assert_allclose(new_bottom[2:], 6.0)
+
+
+def test_reconciled_total_is_never_worse_than_own_or_bottom_up_on_validation():
+    # given random families
+    rng = np.random.default_rng(3)
+    n_top, per = 5, 4
+    parent = np.repeat(np.arange(n_top), per)
+    sku_actual = rng.gamma(2.0, 5.0, size=(n_top * per, 2, 7))
+    sku_validation = sku_actual * rng.uniform(0.5, 1.5, size=(n_top * per, 1, 1))
+    store_actual = np.stack([sku_actual[parent == j].sum(0) for j in range(n_top)])
+    store_validation = store_actual * rng.uniform(0.6, 1.4, size=(n_top, 1, 1))
+    bottom = _result(sku_validation[:, -1], sku_validation, sku_actual)
+    top = _result(store_validation[:, -1], store_validation, store_actual)
+    # when: reconcile the last validation window's forecasts as if they were final
+    _, new_top, _ = reconcile_by_validation(bottom, top, parent)
+    # then per store, on that window, the reconciled total is at most the better of own and bottom-up error
+    actual = store_actual[:, -1]
+    own = np.abs(store_validation[:, -1] - actual).sum(1)
+    bottom_up = np.abs(np.stack([sku_validation[parent == j, -1].sum(0) for j in range(n_top)]) - actual).sum(1)
+    chosen = np.abs(new_top - actual).sum(1)
+    assert (chosen <= np.maximum(own, bottom_up) + 1e-9).all()
+
+
+# ---------------------------------------------------------------- conformal bands
+def test_conformal_band_covers_80_percent_of_new_draws_with_known_noise():
+    # given 3000 series with known means and Gaussian noise of very different sizes, two validation windows of
+    # 28 days of residuals, and a new 28-day window drawn from the same law
+    rng = np.random.default_rng(11)
+    n, h = 3000, 28
+    mu = rng.uniform(20, 200, size=n)
+    sigma = mu * rng.choice([0.05, 0.2, 0.5], size=n)
+    residual = rng.normal(size=(n, 2, h)) * sigma[:, None, None]
+    mean = np.repeat(mu[:, None], h, axis=1)
+    new = mean + rng.normal(size=(n, h)) * sigma[:, None]
+    # when
+    low, middle, high = conformal_quantiles(mean, residual, (0.1, 0.5, 0.9))
+    # then the band holds 78-82 % of the new values, evenly in every series group
+    inside = (new >= low) & (new <= high)
+    assert 0.78 <= inside.mean() <= 0.82
+    for size in (0.05, 0.2, 0.5):
+        assert 0.76 <= inside[sigma / mu == size].mean() <= 0.84
+    assert (low <= middle).all()
+    assert (middle <= high).all()
+
+
+def test_conformal_band_widens_with_the_horizon_and_is_zero_on_closed_days():
+    # given residuals growing with the horizon step
+    rng = np.random.default_rng(5)
+    n, h = 500, 14
+    growth = np.linspace(1.0, 3.0, h)
+    residual = rng.normal(size=(n, 2, h)) * growth
+    mean = np.full((n, h), 50.0)
+    is_open = np.ones((n, h))
+    is_open[:, 6] = 0
+    # when
+    low, high = conformal_quantiles(mean, residual, (0.1, 0.9), is_open)
+    # then
+    width = (high - low).mean(0)
+    assert width[13] > 1.5 * width[0]
+    assert (low[:, 6] == 0).all()
+    assert (high[:, 6] == 0).all()
+
+
+def test_forecast_defaults_to_conformal_intervals():
+    # given
+    rng = np.random.default_rng(2)
+    y = rng.poisson(30, size=(40, 140)).astype(float)
+    panel = SeriesPanel(np.arange(40), np.arange(41) * 140, y.ravel(), np.full(40, np.datetime64("2024-01-01")),
+                        np.ones(40 * 140, dtype=bool))
+    # when
+    result = forecast(panel, 14, models="statistical", keep_validation=True)
+    # then
+    assert result.params["intervals"] == "conformal"
+    assert result.validation.shape == result.validation_actual.shape == (40, 2, 14)
+    assert (result.quantiles[0.1] <= result.mean + 1e-9).all()
+    assert (result.quantiles[0.9] >= result.mean).all()
+    with pytest.raises(ValueError, match="intervals"):
+        forecast(panel, 14, models="statistical", intervals="wide")
+
+
+# ---------------------------------------------------------------- yearly season
+def _christmas_panel(n_old: int = 60, n_young: int = 30, seed: int = 0):
+    """Gift SKUs: daily demand level * weekday * a Christmas ramp (x1 until September, rising to x4 in the week
+    before Christmas). Old SKUs sell from 2022-01-03, young ones only from 2023-09-01; origin 2023-10-31."""
+    rng = np.random.default_rng(seed)
+    dates = np.arange("2022-01-03", "2023-12-25", dtype="datetime64[D]")
+    day_of_year = (dates - dates.astype("datetime64[Y]")).astype(int)
+    ramp = 1.0 + 3.0 * np.clip((day_of_year - 243) / (358 - 243), 0, 1) * (day_of_year < 359)
+    weekday = 1.0 + 0.3 * ((dates.astype(int) + 3) % 7 < 5)
+    ids, day, units, truth = [], [], [], []
+    for i in range(n_old + n_young):
+        level = rng.uniform(5, 30)
+        expected = level * ramp * weekday
+        start = 0 if i < n_old else int(np.searchsorted(dates, np.datetime64("2023-09-01")))
+        sales = rng.poisson(expected[start:])
+        ids.append(np.full(len(sales), i))
+        day.append(dates[start:])
+        units.append(sales)
+        truth.append(expected)
+    return (np.concatenate(ids), np.concatenate(day), np.concatenate(units).astype(float), np.array(truth), dates)
+
+
+def test_global_model_recovers_a_yearly_ramp_for_old_and_young_items():
+    # given history up to the end of October 2023 (the ramp of 2022 is in it; young SKUs never saw a November)
+    ids, day, units, truth, dates = _christmas_panel()
+    origin = np.datetime64("2023-10-31")
+    past = day <= origin
+    panel = SeriesPanel.from_long(ids[past], day[past], units[past], end=origin)
+    h = 42
+    horizon = slice(int(np.searchsorted(dates, origin)) + 1, int(np.searchsorted(dates, origin)) + 1 + h)
+    expected = truth[:, horizon]
+    # when
+    model = GlobalGBM(country="GB", n_estimators=150, num_leaves=31).fit(panel)
+    predicted = model.predict(h)
+    # then the 6-week volume (which grows about 1.9x over October's) is recovered within 15 %, young items too
+    old, young = slice(0, 60), slice(60, 90)
+    for rows in (old, young):
+        assert abs(predicted[rows].sum() / expected[rows].sum() - 1) < 0.15
+    # and every week of the horizon (the ramp steepens about 1.4x from the first to the last) within 15 % too
+    weekly = [predicted[old, k:k + 7].sum() / expected[old, k:k + 7].sum() for k in range(0, h, 7)]
+    assert all(abs(ratio - 1) < 0.15 for ratio in weekly)
+
+
+def test_yearly_candidate_lifts_the_statistical_path_through_the_ramp():
+    # given the same panel, statistical models only (no global model)
+    ids, day, units, truth, dates = _christmas_panel()
+    origin = np.datetime64("2023-10-31")
+    past = day <= origin
+    panel = SeriesPanel.from_long(ids[past], day[past], units[past], end=origin)
+    h = 42
+    start = int(np.searchsorted(dates, origin)) + 1
+    expected = truth[:, start:start + h]
+    # when
+    flat = forecast(panel, h, models="statistical", yearly=False, level_correction=False)
+    yearly_only = forecast(panel, h, models="statistical", level_correction=False)
+    seasonal = forecast(panel, h, models="statistical")
+    # then without the yearly candidate and the level correction the 6 weeks are more than 15 % short; with the
+    # candidate within 15 % for old and young items (young ones take the panel's ramp), with the level correction
+    # (the default) too
+    assert flat.mean.sum() / expected.sum() < 0.85
+    for rows in (slice(0, 60), slice(60, 90)):
+        assert abs(yearly_only.mean[rows].sum() / expected[rows].sum() - 1) < 0.15
+        assert abs(seasonal.mean[rows].sum() / expected[rows].sum() - 1) < 0.15
+    assert "ensemble_yearly" in seasonal.params["candidates"]
+    assert (seasonal.model == "ensemble_yearly").mean() > 0.5
+
+
+def test_level_factor_corrects_only_a_consistent_clear_bias():
+    # given forecasts of 10 per day on two validation windows
+    from opsdesk.engine.forecast.auto import level_factor
+
+    forecast_values = np.full((3, 2, 7), 10.0)
+    under = np.stack([np.full((3, 7), 13.0), np.full((3, 7), 12.0)], 1)  # 30 % and 20 % above the forecast
+    mixed = np.stack([np.full((3, 7), 13.0), np.full((3, 7), 8.0)], 1)
+    small = np.full((3, 2, 7), 10.3)
+    huge = np.full((3, 2, 7), 40.0)
+    # when / then: the mildest consistent ratio, nothing when the windows disagree or the bias is small, clipped
+    assert level_factor(forecast_values, under) == pytest.approx(1.2)
+    assert level_factor(forecast_values, mixed) == 1.0
+    assert level_factor(forecast_values, small) == 1.0
+    assert level_factor(forecast_values, huge) == 1.5
+
+
+def test_spike_cap_keeps_a_peak_that_repeats_a_year_apart():
+    # given a steady series with a one-off spike and another series with the same peak a year (364 days) apart
+    y = np.tile(np.where(np.arange(800) % 3 == 0, 3.0, 5.0), (2, 1))
+    y[0, [100, 464]] = [100.0, 90.0]
+    y[1, 200] = 100.0
+    # when
+    capped = clip_outliers(y, 800)
+    # then the yearly peak stays, the one-off spike is cut to Q3 + 3 IQR = 5 + 3 * 2 = 11
+    assert capped[0, 100] == 100.0
+    assert capped[0, 464] == 90.0
+    assert capped[1, 200] == 11.0
+    # a peak known only after the origin does not protect an earlier spike
+    assert clip_outliers(y, 400)[0, 100] == 11.0
+
+
+# ---------------------------------------------------------------- holiday calendars
+def test_store_region_adds_state_holidays_to_the_national_calendar():
+    # given the first week of 2024: New Year everywhere, Epiphany (6 January) in Bavaria only
+    dates = np.arange("2024-01-01", "2024-01-08", dtype="datetime64[D]")
+    # when
+    national = region_holiday_flags(dates, "DE")
+    bavaria = region_holiday_flags(dates, "DE", "BY")
+    # then
+    assert national.tolist() == [1, 0, 0, 0, 0, 0, 0]
+    assert bavaria.tolist() == [1, 0, 0, 0, 0, 1, 0]
+    assert "BY" in subdivisions("DE")
+    assert "SCT" in subdivisions("GB")
+    assert subdivisions(None) == []
+    with pytest.raises(NotImplementedError):
+        region_holiday_flags(dates, "DE", "XX")
+
+
+def test_country_calendar_marks_its_own_holidays_and_christmas_ramp():
+    # given
+    dates = np.array(["2010-09-01", "2010-12-20", "2010-12-27", "2011-05-30"], dtype="datetime64[D]")
+    # when
+    uk = calendar_features(dates, country="GB")
+    china = calendar_features(dates, country="CN")
+    # then: 27 Dec 2010 (Christmas substitute) and the spring bank holiday are UK holidays, not Chinese ones
+    assert uk["is_holiday"].tolist() == [0, 0, 1, 1]
+    assert china["is_holiday"].tolist() == [0, 0, 0, 0]
+    assert uk["days_to_christmas"].tolist() == [115, 5, 120, 120]
+    assert "days_to_christmas" not in china
