@@ -107,10 +107,10 @@ class InspectionScheduleForm(ScopedModelForm):
 
 
 class RunStartForm(forms.Form):
-    store = forms.ModelChoiceField(label=_("门店"), queryset=Store.objects.none(),
+    store = forms.ModelChoiceField(label=_("门店"), queryset=Store.objects.none(), empty_label=_("选择门店…"),
                                    widget=forms.Select(attrs={"class": "form-select"}))
     template = forms.ModelChoiceField(label=_("检查表"), queryset=ChecklistTemplate.objects.none(),
-                                      widget=forms.Select(attrs={"class": "form-select"}))
+                                      empty_label=_("选择检查表…"), widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,6 +118,10 @@ class RunStartForm(forms.Form):
         self.fields["template"].queryset = ChecklistTemplate.objects.for_user(user).filter(
             is_active=True, current_version__isnull=False
         )
+        for name in ("store", "template"):  # a single choice is chosen already (a store manager's own store)
+            only = list(self.fields[name].queryset[:2])
+            if len(only) == 1:
+                self.fields[name].initial = only[0].pk
 
 
 class SignOffForm(forms.Form):

@@ -58,6 +58,13 @@ def inspections_due_for_user(*, user, today: date | None = None, include_upcomin
     return runs.order_by("due_date", "pk")
 
 
+def inspections_overdue_in_scope(*, user, today: date | None = None) -> QuerySet:
+    """Open runs of the user's scope past their due date, whoever is to do them (what the inbox lists)."""
+    today = today or timezone.localdate()
+    return (run_list(user=user).filter(status__in=OPEN_RUN_STATUSES, due_date__lt=today)
+            .select_related("store", "assignee", "template_version__template").order_by("due_date", "pk"))
+
+
 def actions_for_owner(*, user) -> QuerySet[CorrectiveAction]:
     """Open actions the user owns or that were escalated to them, earliest due first."""
     return action_list(user=user).filter(Q(owner=user) | Q(escalated_to=user), status__in=OPEN_ACTION_STATUSES)

@@ -123,3 +123,20 @@ def test_a_scheduled_run_offers_to_start_and_a_started_one_to_continue(client, o
     # then
     assert 'id="perform-link">开始巡检</a>' in before
     assert 'id="perform-link">继续巡检</a>' in after
+
+
+def test_my_inspections_also_lists_the_scopes_overdue_runs_someone_else_does(client, ops, template):
+    # given: an overdue run of a1 assigned to the store manager role, and one assigned to the supervisor
+    theirs = InspectionRun.objects.create(store=ops["a1"], template_version=template.current_version,
+                                          status="scheduled", due_date="2026-01-05", assignee_role="store_manager")
+    mine = InspectionRun.objects.create(store=ops["a1"], template_version=template.current_version,
+                                        status="scheduled", due_date="2026-01-06", assignee=ops["supervisor"])
+    client.force_login(ops["supervisor"])
+    # when
+    page = client.get(reverse("storeops:my")).content.decode()
+    # then: the supervisor's own run is theirs to do; the manager's is shown apart, linked to its page
+    due, others = page.split('id="others-overdue"')[0], page.split('id="others-overdue"')[1]
+    assert reverse("storeops:run_perform", args=[mine.pk]) in due
+    assert theirs.get_absolute_url() in others
+    assert mine.get_absolute_url() not in others
+    assert '<label class="form-label small mb-0" for="id_store">门店</label>' in page

@@ -21,9 +21,13 @@ def my_work(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     user = request.user
     today = timezone.localdate()
+    due_runs = list(selectors.inspections_due_for_user(user=user, today=today, include_upcoming=True)[:50])
     context = {
         "today": today,
-        "due_runs": selectors.inspections_due_for_user(user=user, today=today, include_upcoming=True)[:50],
+        "due_runs": due_runs,
+        # the inbox lists every overdue run of the scope: those someone else does are shown here too, apart
+        "others_overdue": selectors.inspections_overdue_in_scope(user=user, today=today).exclude(
+            pk__in=[run.pk for run in due_runs])[:50],
         "my_actions": selectors.actions_for_owner(user=user)[:50],
         "to_verify": selectors.actions_to_verify(user=user)[:50],
         "expiring": selectors.compliance_expiring(user=user, today=today)[:20],
