@@ -209,6 +209,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _queue_demo_analytics() -> None:
     """Queue the first forecast and replenishment plan of the demo (the worker runs them; the plan waits)."""
+    from opsdesk.core import hooks
     from opsdesk.core.models import Company
     from opsdesk.forecasting.services import forecast_run_request
     from opsdesk.replenishment.services import plan_run_request
@@ -216,6 +217,7 @@ def _queue_demo_analytics() -> None:
     for company in Company.objects.filter(stores__isnull=False).distinct():
         forecast_run_request(actor=None, company=company, kind="demo")
         plan_run_request(actor=None, company=company, kind="demo")
+        hooks.facts_changed(company.pk)  # the apps that keep derived data (rollups, goals, extracts) queue it
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -63,3 +63,6 @@ class SalesConfig(AppConfig):
         register(AssortmentProposal)
         register(ProductLaunch)
         scheduler.register("sales_review_nightly", hour=6, minute=15, enqueue=jobs.review_sales_nightly.enqueue)
+        from opsdesk.core import hooks
+
+        hooks.on_facts_changed(jobs.enqueue_explorer_warm)

@@ -18,3 +18,16 @@ def review_sales_nightly() -> int:
         assortment_review_run(company_id)
         explorer_cache_warm(company_id)
     return evaluated
+
+
+@task()
+def explorer_warm(company_id: int) -> str:
+    """Write the explorer's extract of one company (after its facts changed), so the next page reads Parquet."""
+    from opsdesk.sales.explorer import explorer_cache_warm
+
+    return str(explorer_cache_warm(company_id))
+
+
+def enqueue_explorer_warm(company_id: int) -> None:
+    """The `facts_changed` hook: queue the extract (idempotent: an extract of the same facts version is kept)."""
+    explorer_warm.enqueue(company_id)

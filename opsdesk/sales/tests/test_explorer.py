@@ -138,3 +138,20 @@ def test_the_nightly_extract_is_read_back_with_the_same_answer(client, shop, set
     assert (directory / "complete").exists()
     assert sorted(p.name for p in directory.parent.iterdir()) == [directory.name]
     assert after == before
+
+
+def test_facts_changing_queues_the_extract(shop, settings, tmp_path, django_capture_on_commit_callbacks):
+    # given
+    from opsdesk.core import hooks
+    from opsdesk.sales import jobs
+
+    company = shop[0]
+    settings.VAR_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # when: an import (or the demo) says the company's facts changed
+    with django_capture_on_commit_callbacks(execute=True):
+        hooks.facts_changed(company.pk)
+    # then: the extract for today's facts version was written
+    assert jobs.enqueue_explorer_warm in hooks._FACTS_CHANGED
+    directory = explorer._disk_path(company.pk, explorer.facts_version(company.pk))
+    assert (directory / "complete").exists()
