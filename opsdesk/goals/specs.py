@@ -1,0 +1,33 @@
+"""Kit specs of goals: goals (list, detail with progress chart and cascade tree, edit) and their measurements
+(read-only)."""
+
+from __future__ import annotations
+
+from opsdesk.core.kit import ObjectSpec
+from opsdesk.goals import views
+from opsdesk.goals.models import Goal, GoalMeasurement
+
+goal = ObjectSpec(
+    Goal, path="goals", name="goal",
+    fields=("title", "kpi_code", "region", "store", "person", "is_published_to_stores", "period_kind",
+            "period_start", "target_kind", "target_value", "relative_percent", "owner", "parent"),
+    columns=("title", "kpi_code", "store", "region", "person", "period_start", "period_end", "target", "actual",
+             "projection", "probability", "status", "owner"),
+    detail_fields=("title", "kpi_code", "region", "store", "person", "is_published_to_stores", "period_kind",
+                   "period_start", "period_end", "target_kind", "target_value", "relative_percent", "baseline",
+                   "target", "owner", "parent", "split_method", "status", "actual", "projection", "probability",
+                   "measured_on"),
+    search_fields=("title", "kpi_code"),
+    filter_fields=("kpi_code", "region", "store", "person", "period_kind", "period_start", "status", "owner",
+                   "parent"),
+    assignee_fields=("owner",), select_related=("store", "region", "person", "owner", "parent"),
+        detail_template="goals/goal_detail.html", detail_context=views.goal_detail_context,
+)
+
+measurement = ObjectSpec(
+    GoalMeasurement, path="measurements", name="goalmeasurement", fields=(), read_only=True,
+    columns=("as_of", "goal", "actual", "projection", "lower", "upper", "probability", "status", "explanation"),
+    filter_fields=("goal", "status", "as_of"), select_related=("goal",),
+)
+
+ALL = (goal, measurement)
