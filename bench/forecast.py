@@ -150,27 +150,7 @@ def rossmann_data(data_dir: Path, quick: bool, shift: int = 0) -> dict:
         keep_rows = date <= date.max() - np.timedelta64(shift, "D")
         table = {k: v[keep_rows] for k, v in table.items()}
         date = date[keep_rows]
-    cutoff = date.max() - np.timedelta64(h, "D")
-    past = date <= cutoff
-    store_ids = np.unique(table["Store"])
-    keep = np.isin(stores["Store"], store_ids)
-    static = {
-        "store_type": np.unique(stores["StoreType"][keep], return_inverse=True)[1].astype(np.float32),
-        "assortment": np.unique(stores["Assortment"][keep], return_inverse=True)[1].astype(np.float32),
-        "competition_distance": stores["CompetitionDistance"][keep].astype(np.float32),
-        "promo2": stores["Promo2"][keep].astype(np.float32),
-    }
-    sales = table["Sales"]
-    panel = SeriesPanel.from_long(
-        table["Store"][past], date[past], sales[past], available=(table["Open"][past] == 1) & (sales[past] > 0),
-        static=static, open=table["Open"][past], promo=table["Promo"][past],
-        state_holiday=table["StateHoliday"][past], school_holiday=table["SchoolHoliday"][past])
-    ahead = _future_matrix(table, store_ids, date, cutoff, h)
-    future = FutureCovariates(open=ahead["Open"], promo=ahead["Promo"], state_holiday=ahead["StateHoliday"],
-                              school_holiday=ahead["SchoolHoliday"])
-    actual = ahead["Sales"]
-    return {"h": h, "cutoff": cutoff, "panel": panel, "future": future, "actual": actual,
-            "scored": (ahead["Open"] == 1) & (actual > 0)}
+    return {"h": h, **_rossmann_window(table, date, stores, h)}
 
 
 def rossmann(data_dir: Path, quick: bool, shift: int = 0) -> dict:
