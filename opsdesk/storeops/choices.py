@@ -64,7 +64,7 @@ class ActionStatusChoices(models.TextChoices):
 
 
 class EscalationLevelChoices(models.IntegerChoices):
-    OWNER = 0, _("责任人")
+    OWNER = 0, _("未升级（责任人处理）")
     SUPERVISOR = 1, _("营运主管")
     REGIONAL_MANAGER = 2, _("区域经理")
     COO = 3, _("运营官")
