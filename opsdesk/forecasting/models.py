@@ -76,6 +76,13 @@ class ForecastSeries(models.Model):
         return f"{self.store_id}/{self.product_id or '—'} {self.measure}"
 
     @property
+    def model_label(self) -> str:
+        """The model's name as a person reads it (see forecasting.labels)."""
+        from opsdesk.forecasting.labels import model_label
+
+        return model_label(self.model_name)
+
+    @property
     def relative_error(self) -> float | None:
         """Validation RMSE relative to recent mean daily demand (a scale-free error for display)."""
         if self.validation_rmse is None or not self.mean_demand:
