@@ -8,6 +8,18 @@ from django.db import transaction
 from opsdesk.core.testing.org import Org, build_org
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request of an English user leaves English active on its thread
+    (as a server thread would until its next request), which must not leak into the next test of the worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_media_root(tmp_path_factory):
     """Files the tests upload (supplier documents, imports, photos) never land in the project's var/media."""

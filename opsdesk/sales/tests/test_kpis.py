@@ -304,7 +304,7 @@ def test_every_kpi_measures_in_at_most_three_queries(org, march_totals, django_a
     scope = scope_of(org.stores["a1"]) if scope_kind == "store" else company_scope(org)
     definitions = [d for code, d in extensions.kpis().items() if code.startswith(MEASURED_HERE)]
     # when / then
-    assert len(definitions) == 13
+    assert len(definitions) == 14
     for definition in definitions:
         with django_assert_max_num_queries(3):
             definition.measure(scope, MARCH)
