@@ -66,3 +66,7 @@ class SalesConfig(AppConfig):
         from opsdesk.core import hooks
 
         hooks.on_facts_changed(jobs.enqueue_explorer_warm)
+        from opsdesk.core.demo import extensions as demo_extensions
+        from opsdesk.sales.demo import demo_builder
+
+        demo_extensions.register("sales", demo_builder)
