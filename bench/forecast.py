@@ -242,24 +242,7 @@ def online_retail_data(data_dir: Path, quick: bool, shift: int = 0) -> dict:
     skus = np.unique(rows["sku"][past])
     if quick:
         skus = skus[:: max(1, len(skus) // 500)]
-    panel_rows = past & np.isin(rows["sku"], skus)
-    panel = SeriesPanel.from_long(rows["sku"][panel_rows], day[panel_rows], rows["units"][panel_rows], end=cutoff,
-                                  missing="zero")
-    panel = _mark_closed(panel, trading)
-    dense = to_dense(panel)
-    is_trading = np.isin(dense.dates, trading)
-    future_dates = cutoff + np.arange(1, h + 1).astype("timedelta64[D]")
-    recent = dense.dates[-56:][is_trading[-56:]]
-    open_days = np.isin((future_dates.astype(np.int64) + 3) % 7, np.unique((recent.astype(np.int64) + 3) % 7))
-    is_open = np.broadcast_to(open_days.astype(np.float32), (panel.n_series, h)).copy()
-    actual = np.zeros((panel.n_series, h))
-    ahead = (day > cutoff) & (day <= last) & np.isin(rows["sku"], skus)
-    actual[np.searchsorted(panel.ids, rows["sku"][ahead]),
-           ((day[ahead] - cutoff) // np.timedelta64(1, "D")) - 1] = rows["units"][ahead]
-    history = np.nan_to_num(dense.y).astype(np.float64)  # zero-filled daily units
-    started = np.arange(history.shape[1])[None, :] >= dense.first[:, None]
-    return {"h": h, "cutoff": cutoff, "panel": panel, "future": FutureCovariates(open=is_open), "is_open": is_open,
-            "actual": actual, "history": history, "started": started, "dense": dense}
+    return {"h": h, **_retail_panel(rows, day, past, skus, trading, cutoff, last, h)}
 
 
 def online_retail(data_dir: Path, quick: bool, shift: int = 0) -> dict:
@@ -518,6 +501,13 @@ def _retail_window(rows: dict, trading: np.ndarray, end, h: int, top: int | None
     if top:
         volume = np.bincount(inverse, weights=rows["units"][recent])
         skus = np.sort(skus[np.argsort(-volume)[:top]])
+    return _retail_panel(rows, day, past, skus, trading, cutoff, end, h)
+
+
+def _retail_panel(rows: dict, day: np.ndarray, past: np.ndarray, skus: np.ndarray, trading: np.ndarray,
+                  cutoff, end, h: int) -> dict:
+    """Panel of `skus` up to `cutoff` (closed days marked), the open-day mask ahead from the last 8 weeks'
+    weekdays, and the actual units of the `h` days after it (up to `end`)."""
     panel_rows = past & np.isin(rows["sku"], skus)
     panel = SeriesPanel.from_long(rows["sku"][panel_rows], day[panel_rows], rows["units"][panel_rows], end=cutoff,
                                   missing="zero")
@@ -532,7 +522,7 @@ def _retail_window(rows: dict, trading: np.ndarray, end, h: int, top: int | None
     ahead = (day > cutoff) & (day <= end) & np.isin(rows["sku"], skus)
     actual[np.searchsorted(panel.ids, rows["sku"][ahead]),
            ((day[ahead] - cutoff) // np.timedelta64(1, "D")) - 1] = rows["units"][ahead]
-    history = np.nan_to_num(dense.y).astype(np.float64)
+    history = np.nan_to_num(dense.y).astype(np.float64)  # zero-filled daily units
     started = np.arange(history.shape[1])[None, :] >= dense.first[:, None]
     return {"cutoff": cutoff, "panel": panel, "future": FutureCovariates(open=is_open), "is_open": is_open,
             "actual": actual, "history": history, "started": started, "dense": dense}
