@@ -19,6 +19,8 @@ class SalesTarget(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("门店"))
     month = models.DateField(_("月份"))
     amount = models.DecimalField(_("目标销售额"), max_digits=14, decimal_places=2)
+    # Who set it: "" for an import or a typed row, "goal:<id>" for a store sales goal (see cockpit.targets).
+    source = models.CharField(_("来源"), max_length=40, blank=True, default="", editable=False)
 
     permission_area = "cockpit"
     scope_kind = "store"

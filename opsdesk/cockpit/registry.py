@@ -14,7 +14,7 @@ INBOX_GRANTS = {**{role: WRITE for role in STAFF_ROLES}, R.AUDITOR: frozenset({V
 
 def register_all() -> None:
     """Called from CockpitConfig.ready()."""
-    from opsdesk.cockpit import jobs, providers
+    from opsdesk.cockpit import jobs, providers, targets
     from opsdesk.cockpit.demo import demo_builder
     from opsdesk.cockpit.models import InboxItemState, SalesTarget
     from opsdesk.core import audit, hooks, scheduler
@@ -28,6 +28,7 @@ def register_all() -> None:
     providers.register_builtin()
     extensions.register("cockpit", demo_builder)
     hooks.on_facts_changed(jobs.enqueue_rollup_refresh)
+    hooks.set_sales_target_writer(targets.write_targets)
 
     def home(request):
         """The cockpit for people who may see it; None lets the core home page answer the others."""

@@ -3,6 +3,8 @@
 - `facts_changed(company_id)`: called after a fact import commits (the cockpit refreshes its rollups).
 - `home_view`: the page signed-in users land on (the cockpit sets it; when it returns None the core home page
   answers).
+- `write_sales_targets(company_id, targets, source)`: the goals app sets the cockpit's monthly store sales targets
+  through it (the cockpit registers the writer; domain apps may not import the cockpit).
 - `commitment_checks(order, actor, override_reason, record)`: called where money is committed (a purchase order
   sent); every registered check (the budgets app's) returns its findings; a "stop" finding not overridden makes
   `commitment_checks` raise `CommitmentStopped` (a ValidationError carrying the findings).
@@ -36,6 +38,23 @@ def facts_changed(company_id: int) -> None:
 def set_home_view(view: Callable) -> None:
     global home_view
     home_view = view
+
+
+_SALES_TARGET_WRITER: list[Callable[..., int]] = []
+
+
+def set_sales_target_writer(writer: Callable[..., int]) -> None:
+    """Register `writer(company_id, targets, source) -> rows written` (the cockpit's)."""
+    _SALES_TARGET_WRITER[:] = [writer]
+
+
+def write_sales_targets(company_id: int, targets: dict, source: str) -> int:
+    """Set monthly store sales targets: `targets` maps (store_id, first day of month) to an amount (Decimal). The
+    rows `source` wrote before and no longer names are removed; a target of another source for the same store and
+    month is replaced (the last writer wins). Returns the number of rows written, 0 without a writer."""
+    if not _SALES_TARGET_WRITER:
+        return 0
+    return _SALES_TARGET_WRITER[0](company_id, targets, source)
 
 
 @dataclass(frozen=True)
