@@ -457,3 +457,47 @@ __all__ = [
     "calibration_view", "can_calibrate", "can_review", "completion_percent", "employee_history",
     "employee_kpi_scope", "kpi_source", "last_ratings", "measure_kpi", "peer_summary",
 ]
+
+
+@dataclass(frozen=True)
+class PersonGoal:
+    """A goal set on the appraised person whose period overlaps the cycle's, as the appraisal shows it."""
+
+    pk: int
+    title: str
+    kpi_name: str
+    period: str
+    target: float | None
+    actual: float | None
+    projection: float | None
+    attainment_pct: float | None
+    status: str
+    status_label: str
+    url: str
+
+
+def person_goals(appraisal: Appraisal) -> list[PersonGoal]:
+    """The person goals (goals app) of the appraised employee in the cycle's period. Shown to whoever may read the
+    appraisal: the goals are part of it. Attainment = actual / target for higher-is-better KPIs, target / actual for
+    lower-is-better ones; none without a target or an actual."""
+    user_id = appraisal.employee.user_id
+    if user_id is None or not apps.is_installed("opsdesk.goals"):
+        return []
+    goal_model = apps.get_model("goals", "Goal")
+    cycle = appraisal.cycle
+    goals = goal_model.objects.filter(person_id=user_id, company_id=appraisal.employee.company_id,
+                                      period_start__lte=cycle.period_end, period_end__gte=cycle.period_start)
+    definitions = kpis()
+    out = []
+    for goal in goals.order_by("period_start", "pk"):
+        definition = definitions.get(goal.kpi_code)
+        higher = definition is None or definition.direction == "higher"
+        attainment = None
+        if goal.target and goal.actual is not None:
+            attainment = (goal.actual / goal.target if higher else (goal.target / goal.actual if goal.actual
+                                                                     else None))
+        out.append(PersonGoal(goal.pk, goal.title, definition.name() if definition else goal.kpi_code,
+                              f"{goal.period_start:%Y-%m-%d} – {goal.period_end:%Y-%m-%d}", goal.target, goal.actual,
+                              goal.projection, None if attainment is None else round(attainment * 100, 1),
+                              goal.status, goal.get_status_display(), goal.get_absolute_url()))
+    return out

@@ -124,6 +124,7 @@ def appraisal_detail_context(request: HttpRequest, appraisal: Appraisal) -> dict
         "appraisal": appraisal, "cycle": cycle, "ratings_scale": RATINGS,
         "competency_share": 100 - appraisal.template.kpi_share,
         "kpi_results": list(appraisal.kpi_results.all()),
+        "person_goals": selectors.person_goals(appraisal),
         "renormalised": selectors.kpi_renormalised(appraisal),
         "competencies": list(appraisal.competency_ratings.all()),
         "show_manager_ratings": not is_employee or appraisal.status not in (S.SELF_REVIEW, S.MANAGER_REVIEW),
