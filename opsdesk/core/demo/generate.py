@@ -173,6 +173,14 @@ class PromotionRecord:
     discount_percent: int
     category_index: int | None  # None: the whole assortment
     store_indexes: list[int]
+    promotion_type: str = "discount"
+    cost: int = 0  # fixed fees (display, flyers, ads), yuan
+
+
+#: Festival promotions come with paid end-cap displays; weekly category promotions with a flyer per store.
+FESTIVAL_THEMES = ("年货节", "618 年中大促", "双十一")
+DISPLAY_FEE_PER_STORE_DAY = 120
+FLYER_FEE_PER_STORE = 150
 
 
 @dataclass
@@ -575,8 +583,11 @@ def _plan_promotions(rng, cal: Calendar, categories, leaf_records, regions, stor
     for number, (first, last, percent, category, scope, theme) in enumerate(promotions, start=1):
         label = "全场" if category is None else categories[category].name
         discount = f"{(100 - percent) / 10:g}折"
+        festival = theme in FESTIVAL_THEMES
+        cost = (len(scope) * ((last - first).days + 1) * DISPLAY_FEE_PER_STORE_DAY if festival
+                else len(scope) * FLYER_FEE_PER_STORE)
         records.append(PromotionRecord(f"PR{number:04d}", f"{theme}·{label} {discount}", first, last, percent,
-                                       category, list(scope)))
+                                       category, list(scope), "display" if festival else "discount", cost))
     return records
 
 

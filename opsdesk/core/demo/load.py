@@ -270,7 +270,7 @@ def _write_people(plan: DemoPlan, objects: _Written, hashes: Future[list[str]]) 
 def _write_promotions(plan: DemoPlan, company, categories, stores) -> list[Promotion]:
     promotions = Promotion.objects.bulk_create([
         Promotion(company=company, code=p.code, name=p.name, start_date=p.start_date, end_date=p.end_date,
-                  discount_percent=Decimal(p.discount_percent),
+                  discount_percent=Decimal(p.discount_percent), promotion_type=p.promotion_type, cost=Decimal(p.cost),
                   category=None if p.category_index is None else categories[p.category_index])
         for p in plan.promotions
     ])

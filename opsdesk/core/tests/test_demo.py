@@ -22,7 +22,14 @@ from opsdesk.catalog.models import Product
 from opsdesk.core.bulk import bulk_insert, deferred_indexes
 from opsdesk.core.choices import RoleChoices
 from opsdesk.core.demo import DEMO_PASSWORD, build_demo, demo_exists, demo_logins
-from opsdesk.core.demo.generate import RECEIPT_DAYS, ean13, iter_store_facts, plan_company, store_facts
+from opsdesk.core.demo.generate import (
+    FESTIVAL_THEMES,
+    RECEIPT_DAYS,
+    ean13,
+    iter_store_facts,
+    plan_company,
+    store_facts,
+)
 from opsdesk.core.demo.load import DAY_COLUMNS, DemoExistsError
 from opsdesk.core.models import Company, Store, User
 from opsdesk.inventory.models import GoodsReceipt, StockSnapshot
@@ -474,3 +481,12 @@ def test_bulk_insert_violating_a_constraint_rolls_back_everything(demo):
         bulk_insert(StoreDaySales, DAY_COLUMNS, rows)
     # then
     assert StoreDaySales.objects.count() == count
+
+
+def test_promotions_carry_their_fixed_costs():
+    plan = plan_company(seed=SEED, end_date=END, scale=SCALE)
+    festival = next(p for p in plan.promotions if p.name.startswith(FESTIVAL_THEMES))
+    weekly = next(p for p in plan.promotions if not p.name.startswith(FESTIVAL_THEMES))
+    days = (festival.end_date - festival.start_date).days + 1
+    assert (festival.promotion_type, festival.cost) == ("display", len(festival.store_indexes) * days * 120)
+    assert (weekly.promotion_type, weekly.cost) == ("discount", len(weekly.store_indexes) * 150)
