@@ -5,7 +5,8 @@ Reproduce from the repository root (build the demo first; run niced, the machine
     OPSDESK_VAR_DIR=/tmp/dsales nice -n 15 .venv/bin/python bench/sales.py [--repeat 30] [--skip-rossmann]
 
 1. Explorer: a year (the last 365 days of facts) x all stores x category query (revenue, units, margin, margin %,
-   price realised) for a company-scope user of the demo company, through `opsdesk.sales.explorer.sales_explore`
+   price realised), and the same year by promotion (every fact row joined to the promotion covering it), for a
+   company-scope user of the demo company, through `opsdesk.sales.explorer.sales_explore`
    (DuckDB over the cached Arrow extract; the first call pays the extract) and, side by side, the same aggregation
    through the ORM (`SkuDaySales.objects.for_user(...).values(category).annotate(Sum...)`: revenue, units, margin
    and costed revenue, from which margin % and price follow). p50/p95 over --repeat runs (the ORM: --repeat / 6,
@@ -67,6 +68,12 @@ def bench_explorer(repeat: int) -> dict:
         began = time.perf_counter()
         result = sales_explore(user=user, query=query)
         engine_times.append(time.perf_counter() - began)
+    promotion_query = CubeQuery(start, end, ("revenue", "units"), ("promotion",))
+    promotion_times = []
+    for _run in range(max(3, repeat // 3)):
+        began = time.perf_counter()
+        promotion_result = sales_explore(user=user, query=promotion_query)
+        promotion_times.append(time.perf_counter() - began)
     orm_times = []
     orm_rows = []
     for _run in range(max(3, repeat // 6)):
@@ -87,12 +94,18 @@ def bench_explorer(repeat: int) -> dict:
         "engine_p95_ms": round(_p(engine_times, 0.95) * 1000, 1),
         "orm_p50_ms": round(_p(orm_times, 0.5) * 1000, 1), "orm_p95_ms": round(_p(orm_times, 0.95) * 1000, 1),
         "revenue_engine": round(engine_total, 2), "revenue_orm": round(orm_total, 2),
+        "promotion_p50_ms": round(_p(promotion_times, 0.5) * 1000, 1),
+        "promotion_p95_ms": round(_p(promotion_times, 0.95) * 1000, 1),
+        "promotion_rows": promotion_result.table.num_rows,
+        "promotion_revenue": round(sum(r["revenue"] for r in promotion_result.rows), 2),
     }
     print("Explorer: year x all stores x category (demo company)")
     print(f"  {'path':<28}{'p50 ms':>10}{'p95 ms':>10}{'revenue':>18}")
     print(f"  {'engine (DuckDB/Arrow)':<28}{figures['engine_p50_ms']:>10}{figures['engine_p95_ms']:>10}"
           f"{engine_total:>18,.2f}")
     print(f"  {'ORM aggregate':<28}{figures['orm_p50_ms']:>10}{figures['orm_p95_ms']:>10}{orm_total:>18,.2f}")
+    print(f"  {'engine, by promotion':<28}{figures['promotion_p50_ms']:>10}{figures['promotion_p95_ms']:>10}"
+          f"{figures['promotion_revenue']:>18,.2f}  ({figures['promotion_rows']} promotions + none)")
     print(f"  first call (extract + query): {figures['cold_ms']} ms; first call reading the nightly Parquet extract: "
           f"{figures['first_after_nightly_extract_ms']} ms; rows: {figures['explorer_rows']}")
     return figures

@@ -225,6 +225,26 @@ def _source(table: str, start: date, end: date) -> str:
     return f"(SELECT * FROM {table} WHERE date BETWEEN DATE '{start.isoformat()}' AND DATE '{end.isoformat()}')"
 
 
+def _promotion_keys(source: str, start: date, end: date) -> str:
+    """SQL of (date, store_id, product_id, promotion_id): the promotion covering each fact row, the highest id where
+    promotions overlap. Promotions are first spread to their days within [start, end], then joined on equality in
+    four parts (store and category given, only one of them, neither) so every join hashes instead of testing
+    each fact row against each promotion's date range."""
+    days = ("(SELECT promotion_id, store_id, category_id, unnest(generate_series(greatest(start_date, DATE "
+            f"'{start.isoformat()}'), least(end_date, DATE '{end.isoformat()}'), INTERVAL 1 DAY))::DATE AS date "
+            "FROM promotions WHERE start_date <= DATE "
+            f"'{end.isoformat()}' AND end_date >= DATE '{start.isoformat()}')")
+    parts = []
+    for store, category in ((True, True), (True, False), (False, True), (False, False)):
+        on = ["pd.date = f2.date"]
+        on.append("pd.store_id = f2.store_id" if store else "pd.store_id IS NULL")
+        on.append("pd.category_id = f2.category_id" if category else "pd.category_id IS NULL")
+        parts.append(f"SELECT f2.date, f2.store_id, f2.product_id, pd.promotion_id FROM {source} f2 "
+                     f"JOIN pd ON {' AND '.join(on)}")
+    return (f"WITH pd AS {days} SELECT date, store_id, product_id, max(promotion_id) AS promotion_id "
+            f"FROM ({' UNION ALL '.join(parts)}) GROUP BY ALL")
+
+
 def _group_sql(query: CubeQuery, table: str, start: date, end: date, shift: int, aggregates: list[str]) -> tuple:
     """SELECT keys + aggregates FROM the table's rows of [start, end], dates moved `shift` days, filtered."""
     aligned = f"(f.date + {shift})" if shift else "f.date"
@@ -237,12 +257,8 @@ def _group_sql(query: CubeQuery, table: str, start: date, end: date, shift: int,
     source = _source(table, start, end)
     sql = f"SELECT {', '.join(keys + aggregates)} FROM {source} f"
     if query.uses("promotion"):
-        # the promotion covering the row with the highest id (promotions may overlap)
-        sql += (f" LEFT JOIN (SELECT f2.date, f2.store_id, f2.product_id, max(pm.promotion_id) AS promotion_id "
-                f"FROM {source} f2 JOIN promotions pm ON f2.date BETWEEN pm.start_date AND pm.end_date "
-                "AND (pm.store_id IS NULL OR pm.store_id = f2.store_id) "
-                "AND (pm.category_id IS NULL OR pm.category_id = f2.category_id) GROUP BY ALL) pk "
-                "ON pk.date = f.date AND pk.store_id = f.store_id AND pk.product_id = f.product_id")
+        sql += f" LEFT JOIN ({_promotion_keys(source, start, end)}) pk " \
+               "ON pk.date = f.date AND pk.store_id = f.store_id AND pk.product_id = f.product_id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     if query.dimensions:
