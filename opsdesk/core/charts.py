@@ -22,8 +22,10 @@ def _layout(title: str, **extra) -> dict:
     return layout
 
 
-def line_chart(title: str, x: Sequence, series: dict[str, Sequence], y_title: str = "") -> dict:
-    """A line chart: one trace per named series over a shared x axis."""
+def line_chart(title: str, x: Sequence, series: dict[str, Sequence], y_title: str = "", *,
+               secondary: dict[str, Sequence] | None = None, secondary_title: str = "") -> dict:
+    """A line chart: one trace per named series over a shared x axis; `secondary` series (another unit, e.g.
+    customers beside sales) go on a right-hand axis of their own, dotted, so they are never read on the first."""
     data = [
         {
             "type": "scatter",
@@ -35,7 +37,52 @@ def line_chart(title: str, x: Sequence, series: dict[str, Sequence], y_title: st
         }
         for i, (name, values) in enumerate(series.items())
     ]
-    return {"data": data, "layout": _layout(title, yaxis={"title": {"text": y_title}})}
+    extra = {}
+    if secondary:
+        start = len(data)
+        data += [{"type": "scatter", "mode": "lines", "name": name, "x": list(x), "y": list(values), "yaxis": "y2",
+                  "line": {"color": PALETTE[(start + i) % len(PALETTE)], "width": 1.5, "dash": "dot"}}
+                 for i, (name, values) in enumerate(secondary.items())]
+        extra["yaxis2"] = {"title": {"text": secondary_title}, "overlaying": "y", "side": "right",
+                           "rangemode": "tozero", "showgrid": False, "automargin": True}
+    return {"data": data, "layout": _layout(title, yaxis={"title": {"text": y_title}}, **extra)}
+
+
+def small_multiples_chart(title: str, x: Sequence, series: dict[str, Sequence], *, reference: tuple | None = None,
+                          y_range: tuple[float, float] | None = None, columns: int = 5) -> dict:
+    """One small panel per series (same axes, so panels compare at a glance) instead of one chart of many lines
+    with repeated colours; `reference` = (name, values) is drawn grey in every panel (e.g. the average).
+
+    Args:
+        x: the shared x values, shape (n,).
+        series: panel title -> values of shape (n,) (None for a gap).
+        reference: (legend name, values of shape (n,)) or None.
+        y_range: the fixed y range of every panel, else each panel's own.
+    """
+    names = list(series)
+    columns = max(1, min(columns, len(names)))
+    rows = max(1, -(-len(names) // columns))
+    data, annotations, layout = [], [], {}
+    for i, name in enumerate(names):
+        axis = "" if i == 0 else str(i + 1)
+        if reference is not None:
+            data.append({"type": "scatter", "mode": "lines", "name": reference[0], "x": list(x),
+                         "y": list(reference[1]), "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": i == 0,
+                         "legendgroup": "reference", "line": {"color": "#adb5bd", "width": 1.5}})
+        data.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": list(x), "y": list(series[name]),
+                     "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False, "connectgaps": True,
+                     "line": {"color": PALETTE[0], "width": 2}, "marker": {"size": 4}})
+        layout[f"xaxis{axis}"] = {"showticklabels": i >= len(names) - columns, "automargin": True,
+                                  "tickfont": {"size": 9}}
+        layout[f"yaxis{axis}"] = {"automargin": True, "tickfont": {"size": 9},
+                                  **({"range": list(y_range)} if y_range else {})}
+        annotations.append({"text": name, "xref": f"x{axis} domain", "yref": f"y{axis} domain", "x": 0.5, "y": 1.0,
+                            "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 11}})
+    base = _layout(title, height=max(220, 170 * rows + 70), hovermode="closest", annotations=annotations,
+                   grid={"rows": rows, "columns": columns, "pattern": "independent", "ygap": 0.35, "xgap": 0.08},
+                   legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"})
+    base.update(layout)
+    return {"data": data, "layout": base}
 
 
 def bar_chart(title: str, labels: Sequence, values: Sequence, y_title: str = "") -> dict:

@@ -142,7 +142,8 @@ def store_overview(*, user, store: Store) -> dict:
         chart = line_chart(
             _("近 90 天销售额与客流"),
             [row["date"].isoformat() for row in rows],
-            {_("销售额"): [float(row["sales_amount"]) for row in rows], _("客流"): [row["customers"] for row in rows]},
+            {_("销售额"): [float(row["sales_amount"]) for row in rows]}, _("销售额"),
+            secondary={_("客流"): [row["customers"] for row in rows]}, secondary_title=_("客流（人）"),
         )
     employees = (Store.employees.rel.related_model.objects.for_user(user).filter(store=store)
                  .select_related("position", "department")[:50])

@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsdesk.core.charts import bar_chart, line_chart
+from opsdesk.core.charts import bar_chart, line_chart, small_multiples_chart
 from opsdesk.storeops.choices import ActionStatusChoices, RunStatusChoices
 from opsdesk.storeops.models import (
     ChecklistTemplate,
@@ -192,18 +192,22 @@ def _trend_chart(runs, league: list[dict]) -> dict | None:
     for row in rows:
         by_store[row["store__code"]][row["week"].date().isoformat()] = round(float(row["score"]), 1)
     shown = [row["code"] for row in league if row["code"] in by_store]
-    if len(shown) > 10:  # the best five and the worst five keep the chart readable
+    if len(shown) > 10:  # the best five and the worst five
         shown = shown[:5] + shown[-5:]
     series = {code: [by_store[code].get(week) for week in weeks] for code in shown}
     average = defaultdict(list)
     for row in rows:
         average[row["week"].date().isoformat()].append(float(row["score"]))
-    series[_("全部平均")] = [round(sum(average[w]) / len(average[w]), 1) for w in weeks]
-    spec = line_chart(_("巡检得分周趋势"), weeks, series, y_title=_("得分"))
-    for trace in spec["data"]:
-        trace["mode"] = "lines+markers"
-        trace["connectgaps"] = True
-    return spec
+    reference = (_("全部平均"), [round(sum(average[w]) / len(average[w]), 1) for w in weeks])
+    if len(series) == 1:  # one store: its line against the average on one chart
+        spec = line_chart(_("巡检得分周趋势"), weeks, {**series, reference[0]: reference[1]}, y_title=_("得分"))
+        for trace in spec["data"]:
+            trace["mode"] = "lines+markers"
+            trace["connectgaps"] = True
+        return spec
+    # several stores: one small panel each (same 0-100 scale) with the average in grey, not a tangle of lines
+    return small_multiples_chart(_("巡检得分周趋势（每店一格，灰线为全部平均）"), weeks, series, reference=reference,
+                                 y_range=(0, 100))
 
 
 def _item_pass_rates(runs) -> list[dict]:

@@ -140,3 +140,19 @@ def test_my_inspections_also_lists_the_scopes_overdue_runs_someone_else_does(cli
     assert theirs.get_absolute_url() in others
     assert mine.get_absolute_url() not in others
     assert '<label class="form-label small mb-0" for="id_store">门店</label>' in page
+
+
+def test_the_trend_of_several_stores_is_small_multiples_with_the_average(client, ops, template):
+    # given: a run in a1 and one in a2
+    for store in (ops["a1"], ops["a2"]):
+        run = services.run_start(actor=ops["supervisor"], store=store, template=template)
+        answer_all(run, ops["supervisor"], items_of(template), failing=set())
+        services.run_complete(actor=ops["supervisor"], run=run, signed_by_name="王")
+    client.force_login(ops["supervisor"])
+    # when
+    chart = client.get(reverse("storeops:scorecard")).context["card"]["trend_chart"]
+    # then: one panel per store, the average drawn in each, a fixed 0-100 scale
+    panels = [trace["name"] for trace in chart["data"] if trace["line"]["color"] != "#adb5bd"]
+    assert sorted(panels) == sorted([ops["a1"].code, ops["a2"].code])
+    assert chart["layout"]["grid"]["columns"] == 2
+    assert chart["layout"]["yaxis2"]["range"] == [0, 100]
