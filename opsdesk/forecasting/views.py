@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -116,6 +117,9 @@ def _scoped_store(request: HttpRequest, store_id: int) -> Store:
     return get_object_or_404(Store.objects.for_user(request.user), pk=store_id)
 
 
+SKU_PAGE_SIZE = 25
+
+
 @login_required
 def store_forecast(request: HttpRequest, store_id: int) -> HttpResponse:
     """One store: sales and customers forecasts with history, and its SKU forecasts ranked by volume."""
@@ -131,8 +135,13 @@ def store_forecast(request: HttpRequest, store_id: int) -> HttpResponse:
             points = selectors.series_points(user=request.user, series=item)
             context["charts"].append((f"chart-{item.measure}", forecast_band_chart(label, history, points, label)))
             context["totals"].append(item)
-        context["skus"] = (selectors.store_series(user=request.user, run=run, store=store)
-                           .filter(product__isnull=False).order_by("-total_forecast")[:100])
+        skus = (selectors.store_series(user=request.user, run=run, store=store).filter(product__isnull=False)
+                .select_related("product").order_by("-total_forecast", "product__sku"))
+        query = request.GET.get("q", "").strip()[:100]
+        if query:
+            skus = skus.filter(Q(product__sku__icontains=query) | Q(product__name__icontains=query))
+        context["skus"] = Paginator(skus, SKU_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["q"] = query
     return render(request, "forecasting/store_forecast.html", context)
 
 

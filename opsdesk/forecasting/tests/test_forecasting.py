@@ -183,3 +183,25 @@ def test_a_promotion_on_a_parent_category_covers_the_products_below_it():
     _store_future, unit_future = selectors.future_covariates(company, np.array([stores[0].pk]), pairs, END, 5)
     # then
     assert unit_future.promo.tolist() == [[0, 1, 1, 0, 0], [0, 0, 0, 0, 0]]
+
+
+def test_the_store_page_pages_and_searches_its_sku_forecasts(client, monkeypatch):
+    from opsdesk.forecasting import views
+
+    monkeypatch.setattr(views, "SKU_PAGE_SIZE", 2)
+    company, stores = make_history(n_stores=1, n_skus=3, days=60)
+    services.forecast_run_execute(services.forecast_run_request(actor=None, company=company, horizon=7,
+                                                               enqueue=False).pk)
+    client.force_login(make_user(company, "store_manager", stores=[stores[0]]))
+    url = f"/forecasting/stores/{stores[0].pk}/"
+    ranked = list(ForecastSeries.objects.filter(store=stores[0], product__isnull=False)
+                  .order_by("-total_forecast", "product__sku").values_list("product__sku", flat=True))
+
+    first, second = client.get(url), client.get(url + "?page=2")
+
+    assert [item.product.sku for item in first.context["skus"]] == ranked[:2]
+    assert [item.product.sku for item in second.context["skus"]] == ranked[2:]
+    assert 'rel="next"' in first.content.decode()
+    assert "1 / 2" in first.content.decode()
+    found = client.get(url, {"q": ranked[1]})
+    assert [item.product.sku for item in found.context["skus"]] == [ranked[1]]
