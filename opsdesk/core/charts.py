@@ -85,8 +85,16 @@ def small_multiples_chart(title: str, x: Sequence, series: dict[str, Sequence], 
     return {"data": data, "layout": base}
 
 
-def bar_chart(title: str, labels: Sequence, values: Sequence, y_title: str = "") -> dict:
-    """A bar chart of one series."""
+def bar_chart(title: str, labels: Sequence, values: Sequence, y_title: str = "", *, horizontal: bool = False
+              ) -> dict:
+    """A bar chart of one series; `horizontal` for many long labels (supplier or store names): one row each, the
+    first label on top, the chart as tall as its rows, so no label is cut or tilted."""
+    if horizontal:
+        data = [{"type": "bar", "orientation": "h", "y": list(labels), "x": list(values),
+                 "marker": {"color": PALETTE[0]}}]
+        return {"data": data, "layout": _layout(title, height=max(240, 22 * len(labels) + 90), hovermode="closest",
+                                                xaxis={"title": {"text": y_title}},
+                                                yaxis={"autorange": "reversed", "tickfont": {"size": 11}})}
     data = [{"type": "bar", "x": list(labels), "y": list(values), "marker": {"color": PALETTE[0]}}]
     return {"data": data, "layout": _layout(title, yaxis={"title": {"text": y_title}}, hovermode="closest")}
 

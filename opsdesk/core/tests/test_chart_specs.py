@@ -33,3 +33,15 @@ def test_small_multiples_give_each_series_its_panel_with_the_reference():
     # x tick labels only on panels with no panel beneath them (the last five)
     assert [layout[f"xaxis{'' if i == 0 else i + 1}"]["showticklabels"] for i in range(7)] == [
         False, False, True, True, True, True, True]
+
+
+def test_a_horizontal_bar_chart_keeps_long_labels_whole_and_grows_with_its_rows():
+    from opsdesk.core.charts import bar_chart
+
+    labels = [f"SUP{i:03d} 上海某某食品有限公司" for i in range(30)]
+    spec = bar_chart("t", labels, list(range(30)), "%", horizontal=True)
+    [trace] = spec["data"]
+    assert (trace["orientation"], trace["y"][0], trace["x"][29]) == ("h", "SUP000 上海某某食品有限公司", 29)
+    assert spec["layout"]["height"] == 22 * 30 + 90
+    assert spec["layout"]["yaxis"]["autorange"] == "reversed"
+    assert spec["layout"]["yaxis"]["automargin"] is True

@@ -207,10 +207,11 @@ class ScorecardListView(ScopedViewMixin, View):
         self.require(request, "view")
         rows = selectors.scorecard_summary(request.user)
         top = rows[:30]
-        chart = charts.bar_chart(_("综合得分（近12个月）"), [row["supplier"].code for row in top],
-                                 [round(row["score"] * 100, 1) for row in top], _("分"))
-        otif = charts.bar_chart(_("准时足量率（按数量）"), [row["supplier"].code for row in top],
-                                [round(row["otif"] * 100, 1) for row in top], "%")
+        labels = [f"{row['supplier'].code} {row['supplier'].name}" for row in top]
+        chart = charts.bar_chart(_("综合得分（近12个月）"), labels, [round(row["score"] * 100, 1) for row in top],
+                                 _("分"), horizontal=True)
+        otif = charts.bar_chart(_("准时足量率（按数量）"), labels, [round(row["otif"] * 100, 1) for row in top], "%",
+                                horizontal=True)
         context = {**self.base_context(request), "rows": rows, "charts": [("score-chart", chart),
                                                                           ("otif-chart", otif)]}
         if request.GET.get("export"):
