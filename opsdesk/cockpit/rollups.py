@@ -87,7 +87,9 @@ def _store_days(company: Company) -> dict[tuple[int, date], _Day]:
     rows = StoreDaySales.objects.filter(store__company=company).values_list(
         "store_id", "date", "sales_amount", "cost_amount", "customers", "transactions")
     for store_id, day, sales, cost, customers, transactions in rows.iterator(chunk_size=20_000):
-        days[(store_id, day)] = _Day(sales, cost, customers, transactions, has_actuals=True)
+        # A day whose cost is unknown (NULL) is stored with cost 0, which the cockpit's margin reads as "no cost"
+        # on a store row (selectors.CostedSales): region and company rows sum the costs that are known.
+        days[(store_id, day)] = _Day(sales, cost or Decimal(0), customers, transactions, has_actuals=True)
     for store_id, month, amount in SalesTarget.objects.filter(store__company=company).values_list(
             "store_id", "month", "amount"):
         per_day = daily_target(amount, month)

@@ -263,26 +263,67 @@ def _ratio(a, b) -> float | None:
     return float(a) / float(b) if b else None
 
 
-def _tiles(days, today: date) -> dict:
+@dataclass
+class CostedSales:
+    """Sales and cost of the store days that have a cost (a store day without one counts in neither: missing is
+    not zero), per day, and over the month how many stores and store days had a cost of those that had sales."""
+
+    days: dict[date, tuple[Decimal, Decimal]]
+    stores_costed: int = 0
+    stores_with_sales: int = 0
+    days_costed: int = 0
+    days_with_sales: int = 0
+
+    def basis(self) -> str:
+        """What the margin is computed over, when that is not everything ("" when it is)."""
+        if not self.days_costed:
+            return _("无成本数据") if self.days_with_sales else ""
+        if self.stores_costed < self.stores_with_sales:
+            return _("毛利率基于 %(costed)s / %(total)s 家门店") % {
+                "costed": self.stores_costed, "total": self.stores_with_sales}
+        if self.days_costed < self.days_with_sales:
+            return _("毛利率基于 %(costed)s / %(total)s 个门店日") % {
+                "costed": self.days_costed, "total": self.days_with_sales}
+        return ""
+
+
+def _costed(user, scope: Scope, start: date, month_start: date, end: date) -> CostedSales:
+    """Read from the store rows of the rollup, where a day with sales and a cost of 0 is one whose cost is unknown
+    (cockpit.rollups writes the facts' NULL cost as 0)."""
+    rows = DayRollup.objects.for_user(user).filter(level=L.STORE, entity_id__in=scope.store_ids, date__gte=start,
+                                                   date__lte=end, has_actuals=True)
+    has_cost = ~Q(cost=0)
+    per_day = rows.filter(has_cost).values("date").annotate(costed_sales=Sum("sales"), costed_cost=Sum("cost"))
+    counts = rows.filter(date__gte=month_start).aggregate(
+        stores_costed=Count("entity_id", distinct=True, filter=has_cost),
+        stores_with_sales=Count("entity_id", distinct=True, filter=~Q(sales=0)),
+        days_costed=Count("pk", filter=has_cost), days_with_sales=Count("pk", filter=~Q(sales=0)))
+    return CostedSales({row["date"]: (row["costed_sales"], row["costed_cost"]) for row in per_day}, **counts)
+
+
+def _tiles(days, today: date, costed: CostedSales) -> dict:
     year_start, month_start = today.replace(month=1, day=1), today.replace(day=1)
     month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     spark_start = today - timedelta(days=SPARK_DAYS - 1)
     sales = _sum(days, month_start, today, "sales")
-    cost = _sum(days, month_start, today, "cost")
+    costed_sales = sum((value[0] for day, value in costed.days.items() if month_start <= day <= today), Decimal(0))
+    cost = sum((value[1] for day, value in costed.days.items() if month_start <= day <= today), Decimal(0))
     customers = _sum(days, month_start, today, "customers")
     transactions = _sum(days, month_start, today, "transactions")
 
     def margin(row):
-        return (row["sales"] - row["cost"]) / row["sales"] * 100 if row["sales"] else 0
+        return (row[0] - row[1]) / row[0] * 100 if row[0] else 0
 
     return {
         "today": _period(days, today, today, today),
         "mtd": _period(days, month_start, today, month_end),
         "ytd": _period(days, year_start, today, today.replace(month=12, day=31)),
-        "margin_pct": _ratio((sales - cost) * 100, sales), "gross_margin": sales - cost,
+        # Over the store days that have a cost only; `margin_basis` says so when that is not all of them.
+        "margin_pct": _ratio((costed_sales - cost) * 100, costed_sales), "gross_margin": costed_sales - cost,
+        "margin_basis": costed.basis(),
         "customers": customers, "avg_ticket": _ratio(sales, transactions),
         "spark_sales": _spark(_series(days, today, SPARK_DAYS, lambda r: r["sales"] or 0)),
-        "spark_margin": _spark(_series(days, today, SPARK_DAYS, margin)),
+        "spark_margin": _spark(_series(costed.days, today, SPARK_DAYS, margin)),
         "spark_customers": _spark(_series(days, today, SPARK_DAYS, lambda r: r["customers"] or 0)),
         "spark_ticket": _spark(_series(days, today, SPARK_DAYS, lambda r: r["sales"] / r["transactions"]
                                        if r["transactions"] else 0)),
@@ -410,8 +451,9 @@ def sku_rows(user, store: Store, limit: int = 50) -> list[dict]:
     """The store's SKUs by sales over the last 28 days (the bottom of the drill-down)."""
     rows = (StoreSkuRollup.objects.for_user(user).filter(store=store).select_related("product")
             .order_by("-sales", "product_id")[:limit])
-    return [{"product": r.product, "units": r.units, "sales": r.sales, "margin_pct": _ratio((r.sales - r.cost) * 100,
-                                                                                        r.sales),
+    # A SKU without a cost (0 at this grain) has no margin rather than 100 %.
+    return [{"product": r.product, "units": r.units, "sales": r.sales,
+             "margin_pct": _ratio((r.sales - r.cost) * 100, r.sales) if r.cost else None,
              "growth_pct": _ratio((r.sales - r.previous_sales) * 100, r.previous_sales),
              "stockout_days": r.stockout_days, "period_end": r.period_end} for r in rows]
 
@@ -428,8 +470,10 @@ def cockpit_overview(*, user, region_id: int | None = None, store_id: int | None
     days = _daily(user, scope, min(start, today - timedelta(days=HEATMAP_DAYS + 7)),
                   today.replace(month=12, day=31))
     league = _league(user, scope, today)
+    costed = _costed(user, scope, min(today.replace(day=1), today - timedelta(days=SPARK_DAYS)), today.replace(day=1),
+                     today)
     return {
-        "scope": scope, "today": today, "tiles": _tiles(days, today), "stock": _stock(user, scope),
+        "scope": scope, "today": today, "tiles": _tiles(days, today, costed), "stock": _stock(user, scope),
         "league": league, "trend_chart": _trend_chart(days, today), "breakdown_chart": _breakdown_chart(scope, league),
         "heatmap_chart": _heatmap(days, today),
         "skus": sku_rows(user, scope.store) if scope.store else [],

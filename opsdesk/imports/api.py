@@ -68,6 +68,8 @@ class BatchOut(Schema):
     rows_unchanged: int
     is_balanced: bool
     message: str
+    # Masters created (or, dry run, that would be), daily sales rolled up, imported totals vs their lines' sums.
+    report: dict = {}
     duplicate_of_id: int | None
     created_at: datetime
     finished_at: datetime | None

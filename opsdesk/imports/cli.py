@@ -107,6 +107,7 @@ def print_report(batch) -> None:
     _echo(f"  quarantined {batch.rows_quarantined:>8,}  (with errors: {batch.rows_invalid:,})")
     _echo(f"  skipped duplicates {batch.rows_skipped_duplicates:>,}")
     _echo(f"  read = committed + quarantined + skipped duplicates: {'OK' if batch.is_balanced else 'MISMATCH'}")
+    _print_batch_report(batch.report or {})
     reasons = Counter(QuarantineRow.objects.filter(batch=batch).values_list("reason", flat=True).iterator())
     for reason, count in reasons.most_common(10):
         _echo(f"    {count:>8,}  {reason}")
@@ -114,11 +115,30 @@ def print_report(batch) -> None:
         _echo(f"  quarantine: opsdesk imports quarantine {batch.pk} -o quarantine-{batch.pk}.csv")
 
 
+def _print_batch_report(report: dict) -> None:
+    """Masters created (or that a dry run would create), the daily sales rolled up, imported totals vs their lines."""
+    masters = report.get("masters", {})
+    for state, label in (("created", "created"), ("would_create", "would create (dry run: none created)")):
+        for kind, codes in masters.get(state, {}).items():
+            shown = ", ".join(codes[:20]) + (f", … ({len(codes)} in all)" if len(codes) > 20 else "")
+            _echo(f"  {label} {len(codes):,} {kind}: {shown}")
+    rollup = report.get("rollup", {})
+    if "sku_days" in rollup:
+        _echo(f"  rolled up: {rollup['sku_days']:,} SKU days, {rollup['store_days']:,} store days written or changed")
+    totals = rollup.get("totals", {})
+    if totals.get("days"):
+        _echo(f"  imported store-day totals kept on {totals['days']:,} days that also have lines or SKU days: "
+              f"{totals['imported_sales']} imported vs {totals['summed_sales']} summed "
+              f"(difference {totals['difference']}, {totals['days_different']:,} days differ)")
+
+
 def _options(args) -> dict:
     """Batch options given as flags, kept with the fixed values under their "@" keys (see kinds.RETURN_PREFIX)."""
-    from opsdesk.imports.kinds import DATE_FORMAT, RETURN_PREFIX
+    from opsdesk.imports.kinds import CREATE_MISSING, DATE_FORMAT, RETURN_PREFIX
 
     options = {}
+    if getattr(args, "create_missing", False):
+        options[CREATE_MISSING] = "1"
     if getattr(args, "date_format", None) and args.date_format != "auto":
         options[DATE_FORMAT] = args.date_format
     if getattr(args, "return_prefix", None):
@@ -231,6 +251,9 @@ def add_commands(commands) -> None:
                         help="how the file writes dates (default auto: detected; an ambiguous file asks)")
     parser.add_argument("--return-prefix", metavar="PREFIX",
                         help="sales lines: invoices starting with PREFIX are returns (e.g. C); default: none")
+    parser.add_argument("--create-missing", action="store_true",
+                        help="create the stores, products, regions, categories and suppliers the file names that are "
+                             "not masters yet (each one reported; a dry run only lists them)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=cmd_import)
 

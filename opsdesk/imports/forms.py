@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.forms import bootstrap_widgets
-from opsdesk.imports.kinds import DATE_FORMAT, KINDS, RETURN_PREFIX, KindSpec
+from opsdesk.imports.kinds import CREATE_MISSING, DATE_FORMAT, KINDS, RETURN_PREFIX, KindSpec, creates_missing
 from opsdesk.imports.models import MappingProfile
 from opsdesk.imports.services import can_import
 
@@ -88,6 +88,11 @@ class MappingForm(forms.Form):
                     ("dmy", _("日/月/年（25/03/2024）")), ("mdy", _("月/日/年（03/25/2024）"))],
                 help_text=_("文件中的日期写法；自动识别只在日期无歧义时成立"))
             self.fields["date_format"].widget.attrs["class"] = "form-select"
+        if can_create_missing(spec):
+            self.fields["create_missing"] = forms.BooleanField(
+                label=_("创建缺失的主数据"), required=False, initial=creates_missing(defaults),
+                help_text=_("文件中出现但尚未建档的门店、商品、区域、品类、供应商：按编码创建（试运行只列出）"))
+            self.fields["create_missing"].widget.attrs["class"] = "form-check-input"
         for name in ("save_as", "source", "return_prefix"):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-control"
@@ -113,4 +118,14 @@ class MappingForm(forms.Form):
             values[DATE_FORMAT] = self.cleaned_data["date_format"]
         if self.cleaned_data.get("return_prefix", "").strip():
             values[RETURN_PREFIX] = self.cleaned_data["return_prefix"].strip()
+        if self.cleaned_data.get("create_missing"):
+            values[CREATE_MISSING] = "1"
         return values
+
+
+def can_create_missing(spec: KindSpec) -> bool:
+    """Kinds whose files may name masters that can be created: stores (regions), products (categories, suppliers),
+    and the table-written fact kinds with a store or product column."""
+    if spec.code in ("stores", "products"):
+        return True
+    return spec.writer is None and not spec.is_master and any(f.parser in ("store", "sku") for f in spec.fields)

@@ -81,6 +81,9 @@ class KindSpec:
     may_import: Callable | None = None
     # Batch options this kind reads (RETURN_PREFIX, DATE_FORMAT), given as fixed values under their "@" keys.
     options: tuple[str, ...] = ()
+    # Dotted path of `f(batch, touched)` run after a committed batch: `touched` maps store id -> (first, last)
+    # date of the rows it wrote (sales.rollups refreshes the daily sales of those days).
+    rollup: str = ""
 
     @property
     def label(self) -> str:
@@ -111,6 +114,7 @@ def date_window_problem(value: date, future_days: int) -> str:
 
 
 def _check_store_day(record: dict) -> tuple[str, str] | None:
+    record["source"] = "imported"  # replaces a row rolled up from lines or SKU days (sales.rollups)
     if record["sales_amount"] < 0:
         return "sales_amount", _("销售额为负")
     if record["customers"] < 0 or record["transactions"] < 0:
@@ -119,6 +123,7 @@ def _check_store_day(record: dict) -> tuple[str, str] | None:
 
 
 def _check_sku_day(record: dict) -> tuple[str, str] | None:
+    record["source"] = "imported"
     if record["quantity"] < 0:
         return "quantity", _("数量为负（退货请按销售明细导入并标记退货）")
     price = record.get("unit_price")
@@ -137,6 +142,13 @@ def _check_sku_day(record: dict) -> tuple[str, str] | None:
 #: with "@" is an option of the import, not a field.
 RETURN_PREFIX = "@return_prefix"
 DATE_FORMAT = "@date_format"
+#: Create the stores, products, regions, categories and suppliers a file names that are not masters yet (masters.py).
+CREATE_MISSING = "@create_missing"
+
+
+def creates_missing(defaults: dict) -> bool:
+    """Whether the batch's options ask to create the masters its file names that are not there yet."""
+    return str(defaults.get(CREATE_MISSING, "")).strip().lower() in ("1", "true", "yes", "on")
 
 
 def _check_sales_line(record: dict) -> tuple[str, str] | None:
@@ -161,6 +173,12 @@ def _check_sales_line(record: dict) -> tuple[str, str] | None:
         return "unit_price", _("单价为 0")
     if price < 0:
         return "unit_price", _("单价为负")
+    cost = record.get("cost")
+    if cost is not None:
+        if is_return:  # a returned line takes its cost back, as its quantity (whichever sign the file wrote)
+            record["cost"] = -abs(cost)
+        elif cost < 0:
+            return "cost", _("成本为负")
     record["date"] = record["sold_at"].date()
     return None
 
@@ -333,7 +351,7 @@ _register(
                 ("交易笔数", "客单数", "笔数", "transactions", "tickets", "receipts"),
                 0,
             ),
-            F("cost_amount", "销售成本", "number", False, ("销售成本", "成本", "cost", "cost_amount", "cogs"), 0.0),
+            F("cost_amount", "销售成本", "number", False, ("销售成本", "成本", "cost", "cost_amount", "cogs"), None),
             F("is_open", "营业", "bool", False, ("营业", "是否营业", "open", "is_open"), True),
             F("is_promo", "促销", "bool", False, ("促销", "是否促销", "promo", "is_promo", "promotion"), False),
             F(
@@ -356,6 +374,20 @@ _register(
         key=("store", "date"),
         model="sales.StoreDaySales",
         check=_check_store_day,
+        columns=(
+            "store",
+            "date",
+            "sales_amount",
+            "customers",
+            "transactions",
+            "cost_amount",
+            "is_open",
+            "is_promo",
+            "state_holiday",
+            "is_school_holiday",
+            "source",
+        ),
+        rollup="opsdesk.sales.rollups.rollup_after_import",
     )
 )
 
@@ -383,7 +415,8 @@ _register(
         model="sales.SkuDaySales",
         check=_check_sku_day,
         one_of=(("revenue", "unit_price"),),
-        columns=("store", "product", "date", "quantity", "revenue", "cost", "is_promo", "is_stockout"),
+        columns=("store", "product", "date", "quantity", "revenue", "cost", "is_promo", "is_stockout", "source"),
+        rollup="opsdesk.sales.rollups.rollup_after_import",
     )
 )
 
@@ -440,6 +473,9 @@ _register(
                 "",
             ),
             F("is_return", "退货", "bool", False, ("退货", "是否退货", "return", "is_return", "returns"), None),
+            F("cost", "成本", "number", False, ("成本", "销售成本", "行成本", "cost", "line_cost", "cogs"), None),
+            # Not stored with the line: it names a product created by "create missing masters" (masters.py).
+            F("product_name", "商品名称", "text", False, ("商品名称", "品名", "description", "product_name"), ""),
         ),
         key=("store", "invoice", "line_no"),
         model="sales.SalesLine",
@@ -456,7 +492,9 @@ _register(
             "unit_price",
             "customer_id",
             "is_return",
+            "cost",
         ),
+        rollup="opsdesk.sales.rollups.rollup_after_import",
     )
 )
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from opsdesk.imports.kinds import DATE_FORMAT, KindSpec
+from opsdesk.imports.kinds import CREATE_MISSING, DATE_FORMAT, KindSpec
 
 _PAREN_RE = re.compile(r"[（(][^）)]*[）)]")
 _NOISE_RE = re.compile(r"[\s_\-./:：#·]+")
@@ -52,7 +52,7 @@ def mapping_problems(kind: KindSpec, header: Sequence[str], mapping: dict, defau
         elif column not in header:
             problems.append(_("文件中没有列“%(column)s”") % {"column": column})
     for name in defaults:
-        if name not in names and name not in kind.options and name != DATE_FORMAT:
+        if name not in names and name not in kind.options and name not in (DATE_FORMAT, CREATE_MISSING):
             problems.append(_("未知字段：%(name)s") % {"name": name})
     for field in kind.fields:
         if field.required and not mapping.get(field.name) and defaults.get(field.name) in (None, ""):

@@ -140,6 +140,9 @@ class ImportBatch(models.Model):
     rows_updated = models.PositiveIntegerField(_("更新行数"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("未变化行数"), default=0)
     message = models.TextField(_("说明"), blank=True)
+    # What the batch did beyond its rows: masters created (or, on a dry run, that would be), the daily sales rolled
+    # up from it and the difference between imported totals and the lines' sums.
+    report = models.JSONField(_("报告"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

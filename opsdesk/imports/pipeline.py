@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.imports.choices import BatchStatusChoices, QuarantineKindChoices
-from opsdesk.imports.kinds import KindSpec, db_columns
+from opsdesk.imports.kinds import KindSpec, creates_missing, db_columns
 from opsdesk.imports.limits import limit
 from opsdesk.imports.models import ImportBatch, QuarantineRow
 from opsdesk.imports.sources import Source
@@ -210,7 +210,7 @@ def _update_columns(spec: KindSpec, mapping: dict, defaults: dict) -> list[str]:
     supplied = {name for name in mapping if mapping[name]} | {
         name for name in defaults if defaults[name] not in ("", None)
     }
-    supplied |= {"date", "is_monthly", "is_return"}
+    supplied |= {"date", "is_monthly", "is_return", "source"}
     if "unit_price" in supplied:
         supplied.add("revenue")
     return [name for name in db_columns(spec) if name in supplied and name not in spec.key]
@@ -220,7 +220,8 @@ def _duplicate_key(spec: KindSpec, validator: RowValidator) -> tuple[str, ...]:
     return SALES_LINE_CONTENT_KEY if validator.derive_line_no else spec.key
 
 
-def _validate_chunk(chunk, validator: RowValidator, builder: RowBuilder, key_fields, key_set: KeySet, counts: Counts):
+def _validate_chunk(chunk, validator: RowValidator, builder: RowBuilder, key_fields, key_set: KeySet, counts: Counts,
+                    touched: dict | None = None):
     rows, quarantine, keyed = [], [], []
     validate, key_of = validator.validate, key_function(key_fields)
     for number, cells in chunk:
@@ -244,8 +245,20 @@ def _validate_chunk(chunk, validator: RowValidator, builder: RowBuilder, key_fie
             counts.duplicates += 1
         else:
             rows.append(builder.build(record))
+            if touched is not None:
+                _touch(touched, record)
     counts.committed += len(rows)
     return rows, quarantine
+
+
+def _touch(touched: dict, record: dict) -> None:
+    """Widen the store's (first, last) date to the record's (the days a rollup refreshes after the batch)."""
+    store_id, day = record["store"], record["date"]
+    span = touched.get(store_id)
+    if span is None:
+        touched[store_id] = (day, day)
+    elif day < span[0] or day > span[1]:
+        touched[store_id] = (min(span[0], day), max(span[1], day))
 
 
 def _with_line_no(cells, record: dict, validator: RowValidator) -> list:
@@ -256,7 +269,12 @@ def _with_line_no(cells, record: dict, validator: RowValidator) -> list:
 
 
 def run_facts(
-    batch: ImportBatch, spec: KindSpec, source: Source, validator: RowValidator, progress: Progress
+    batch: ImportBatch,
+    spec: KindSpec,
+    source: Source,
+    validator: RowValidator,
+    progress: Progress,
+    touched: dict | None = None,
 ) -> Counts:
     """Validate chunk by chunk while a writer commits each chunk (rows, quarantine, the batch's counts so far) in
     its own transaction, then marks the batch finished. A batch that already has chunks in resumes after them: the
@@ -265,8 +283,10 @@ def run_facts(
     Outside a surrounding transaction (command line, worker) the writer is a forked child process with its own
     database connection, so validation and writing use both cores (a thread would not: the GIL hand-offs of
     executemany starve it). Inside one (tests, callers that want the import in their transaction) everything runs
-    in the calling process."""
+    in the calling process. `touched` (when given) gets store id -> (first, last) date of the rows written."""
     counts, key_set = Counts.of_batch(batch), KeySet()
+    if touched is not None and (spec.writer is not None or not spec.rollup):
+        touched = None  # only kinds with a rollup need them
     key_fields = _duplicate_key(spec, validator)
     if spec.writer is not None:  # a kind of another app: its writer takes the parsed records
         builder, upserter = _RecordBuilder(), spec.writer(batch)
@@ -287,9 +307,9 @@ def run_facts(
     def produce() -> Iterator[tuple[list, list, dict]]:
         rows = iter(source.rows)
         for chunk in _chunks(itertools.islice(rows, counts.rows_read), size):
-            _validate_chunk(chunk, validator, builder, key_fields, key_set, Counts())
+            _validate_chunk(chunk, validator, builder, key_fields, key_set, Counts(), touched)
         for chunk in _chunks(rows, size):
-            valid, quarantine = _validate_chunk(chunk, validator, builder, key_fields, key_set, counts)
+            valid, quarantine = _validate_chunk(chunk, validator, builder, key_fields, key_set, counts, touched)
             yield valid, quarantine, counts.source_part()
             progress.update(counts, source.position(), "write" if writer.chunks_written else "validate")
 
@@ -494,7 +514,7 @@ def run_master(
         accepted.append((number, cells, record))
         if counts.rows_read % CHUNK_ROWS == 0:
             progress.update(counts, source.position(), "validate")
-    writer = masters.writer_for(spec.code, batch.company, actor)
+    writer = masters.writer_for(spec.code, batch.company, actor, creates_missing(batch.defaults))
     for index, problems in writer.resolve([record for _n, _c, record in accepted]).items():
         number, cells, _record = accepted[index]
         quarantine.append(quarantine_entry(number, cells, [(validator.column_of(n), v, r) for n, v, r in problems]))
@@ -508,6 +528,11 @@ def run_master(
             if not batch.is_dry_run:
                 writer.write([record for _n, _c, record in accepted])
                 counts.add_changes(writer.changes)
+                if writer.created_references:
+                    batch.report = {**batch.report, "masters": {"created": writer.created_references}}
+            elif writer.missing:
+                batch.report = {**batch.report, "masters": {
+                    "would_create": {kind: sorted(codes) for kind, codes in writer.missing.items()}}}
             counts.committed = len(accepted)
             finish_batch(
                 batch, counts, BatchStatusChoices.DRY_RUN if batch.is_dry_run else BatchStatusChoices.COMMITTED

@@ -23,16 +23,18 @@ def _write_csv(path: Path, rows: list[list]) -> Path:
     return path
 
 
-def _derive_products(online_retail: Path, target: Path) -> Path:
+def _derive_products(online_retail: list[Path], target: Path) -> Path:
     """One row per product stock code: its most frequent description (ties: alphabetical) and median positive unit
     price; deterministic, so the file's SHA-256 is the same on every run."""
     import duckdb
 
     from opsdesk.imports.validation import is_non_product_code
 
-    source = f"read_csv('{online_retail}', all_varchar=true, header=true)"
+    files = ", ".join(f"'{path}'" for path in online_retail)
+    source = f"read_csv([{files}], all_varchar=true, header=true)"
     rows = duckdb.sql(
-        f"WITH lines AS (SELECT StockCode AS code, trim(Description) AS name, TRY_CAST(UnitPrice AS DOUBLE) AS price "
+        "WITH lines AS (SELECT trim(StockCode) AS code, trim(Description) AS name, "
+        "  TRY_CAST(UnitPrice AS DOUBLE) AS price "
         f"  FROM {source} WHERE TRY_CAST(UnitPrice AS DOUBLE) > 0 AND coalesce(trim(Description), '') <> ''), "
         "names AS (SELECT code, name, count(*) AS n FROM lines GROUP BY code, name) "
         "SELECT p.code, n.name, p.price FROM (SELECT code, median(price) AS price FROM lines GROUP BY code) p "
@@ -66,6 +68,8 @@ def load_real_data(*, data_dir: str, company_code: str = "REAL", progress: bool 
     data = Path(data_dir)
     rossmann, retail = data / "rossmann", data / "online_retail" / "online_retail.csv"
     missing = [str(path) for path in (rossmann / "train.csv", rossmann / "store.csv", retail) if not path.exists()]
+    # The year before (Online Retail II, 2009-2010) when it is there: two years of history, one whole Christmas.
+    retail_files = [path for path in (data / "online_retail" / "online_retail_2009_2010.csv", retail) if path.exists()]
     if missing:
         _echo("missing: " + ", ".join(missing))
         return 2
@@ -96,8 +100,10 @@ def load_real_data(*, data_dir: str, company_code: str = "REAL", progress: bool 
             ),
             ("calendar", rossmann / "train.csv", {}),
             ("store_day_sales", rossmann / "train.csv", {}),
-            ("products", _derive_products(retail, folder / "online-retail-products.csv"), {}),
-            ("sales_lines", retail, {"store": ONLINE_STORE, RETURN_PREFIX: "C"}),
+            ("products", _derive_products(retail_files, folder / "online-retail-products.csv"), {}),
+            # The lines roll up to SKU days and store days as they are imported (sales.rollups), which the
+            # cockpit and `opsdesk forecast` read.
+            *[("sales_lines", path, {"store": ONLINE_STORE, RETURN_PREFIX: "C"}) for path in retail_files],
         ]
         for kind, path, defaults in steps:
             bar = _Bar(kind) if progress else None

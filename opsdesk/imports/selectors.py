@@ -48,7 +48,18 @@ def batch_report(batch: ImportBatch) -> dict:
         "has_change_counts": batch.has_change_counts,
         "is_balanced": batch.is_balanced,
         "progress": progress,
+        "masters": _masters_report(batch.report or {}),
+        "rollup": (batch.report or {}).get("rollup", {}),
     }
+
+
+def _masters_report(report: dict) -> list[dict]:
+    """The masters the batch created (or, a dry run, would create), by kind, with their codes."""
+    labels = {"regions": _("区域"), "stores": _("门店"), "products": _("商品"), "categories": _("品类"),
+              "suppliers": _("供应商")}
+    masters = report.get("masters", {})
+    return [{"label": labels.get(kind, kind), "codes": codes, "would": state == "would_create"}
+            for state in ("created", "would_create") for kind, codes in masters.get(state, {}).items()]
 
 
 def quarantine_table(batch: ImportBatch, rows: QuerySet[QuarantineRow]) -> tuple[list[str], Iterator[list]]:

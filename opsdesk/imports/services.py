@@ -30,7 +30,7 @@ from opsdesk.core.models import Company, Region
 from opsdesk.core.permissions import user_can
 from opsdesk.core.scoping import visible_store_ids
 from opsdesk.imports.choices import BatchStatusChoices as S
-from opsdesk.imports.kinds import DATE_FORMAT, KINDS, kind_spec
+from opsdesk.imports.kinds import DATE_FORMAT, KINDS, creates_missing, kind_spec
 from opsdesk.imports.limits import limit
 from opsdesk.imports.mapping import guess_mapping, mapping_problems
 from opsdesk.imports.models import ImportBatch, ImportFile, MappingProfile
@@ -303,9 +303,40 @@ def _run_source(batch: ImportBatch, source, progress: Progress) -> None:
         return
     allowed = None if actor is None else set(visible_store_ids(actor))
     lookups = Lookups.load(batch.company_id, allowed)
+    if creates_missing(batch.defaults) and spec.writer is None:
+        _masters_from_facts(batch, spec, lookups, actor)
     validator = RowValidator(spec, source.header, batch.mapping, batch.defaults, lookups)
-    run_facts(batch, spec, source, validator, progress)
+    touched: dict = {}
+    run_facts(batch, spec, source, validator, progress, touched)
+    if spec.rollup and touched and not batch.is_dry_run:
+        _roll_up(batch, spec, touched)
     hooks.facts_changed(batch.company_id)  # the cockpit refreshes its rollups once the facts are committed
+
+
+def _masters_from_facts(batch: ImportBatch, spec, lookups: Lookups, actor) -> None:
+    """Create (or, on a dry run, list) the stores and products the file names that are not masters yet, before its
+    rows are validated; the batch's report lists each one."""
+    from opsdesk.imports.masters import facts_missing_masters
+
+    with transaction.atomic():
+        missing = facts_missing_masters(batch, spec, lookups, actor)
+        if missing:
+            batch.report = {**batch.report, "masters": {"would_create" if batch.is_dry_run else "created": missing}}
+            ImportBatch.objects.filter(pk=batch.pk).update(report=batch.report)
+
+
+def _roll_up(batch: ImportBatch, spec, touched: dict) -> None:
+    """The kind's rollup over the store-days the batch wrote (daily sales from lines or SKU days), in one
+    transaction; what it did goes into the batch's report."""
+    from django.utils.module_loading import import_string
+
+    rollup = import_string(spec.rollup)
+    with transaction.atomic():
+        summary = rollup(batch, touched)
+        if summary:
+            report = dict(ImportBatch.objects.filter(pk=batch.pk).values_list("report", flat=True).first() or {})
+            report["rollup"] = summary
+            ImportBatch.objects.filter(pk=batch.pk).update(report=report)
 
 
 def _fail(batch: ImportBatch, message: str) -> None:

@@ -71,6 +71,16 @@ class Upserter:
         else:
             self.conflict += "DO NOTHING"
         self.is_staged = False
+        # Daily sales rolled up from a finer grain (sales.rollups) give way to an imported row of the same key: they
+        # are deleted first, so the imported row comes in whole (its unmapped columns at their defaults, never a
+        # derived cost left behind) and counts as inserted.
+        self.replace_derived = ""
+        if "source" in fields:
+            match = " AND ".join(f"s.{column} = {self.table}.{column}" for column in key_columns)
+            self.replace_derived = (
+                f"DELETE FROM {self.table} WHERE {self.table}.{quote('source')} <> 'imported' "
+                f"AND EXISTS (SELECT 1 FROM {STAGE} s WHERE {match})"
+            )
         column_list = ", ".join(self.columns)
         self.statement = (
             f"INSERT INTO {self.table} ({column_list}) VALUES ({', '.join(['%s'] * len(self.columns))}) {self.conflict}"
@@ -84,6 +94,8 @@ class Upserter:
         with connection.cursor() as cursor:
             if not self.is_staged:
                 self._stage(cursor, rows)
+            if apply and self.replace_derived:
+                cursor.execute(self.replace_derived)
             cursor.execute(f"SELECT COUNT(*) FROM {STAGE} s JOIN {self.table} t ON {self.join}")
             matched = cursor.fetchone()[0]
             changed: list = []

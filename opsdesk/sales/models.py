@@ -12,19 +12,31 @@ from opsdesk.core.scoping import ScopedManager, ScopedQuerySet, visible_store_id
 HOLIDAY_HELP = _("0 无, a 公共假日, b 复活节/春节, c 圣诞/国庆")
 
 
+class FactSourceChoices(models.TextChoices):
+    """Where a daily sales row came from: imported as it is, or rolled up from a finer grain (see sales.rollups)."""
+
+    IMPORTED = "imported", _("导入")
+    LINES = "lines", _("由销售明细汇总")
+    SKU_DAY = "sku_day", _("由商品日销售汇总")
+
+
 class StoreDaySales(models.Model):
     """One store's totals for one day (sales, customers, transactions, open and promo flags)."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="day_sales", verbose_name=_("门店"))
     date = models.DateField(_("日期"))
     sales_amount = models.DecimalField(_("销售额"), max_digits=14, decimal_places=2, default=0)
-    cost_amount = models.DecimalField(_("销售成本"), max_digits=14, decimal_places=2, default=0)
+    # Unknown cost is NULL, never 0: margins are computed over the days that have a cost.
+    cost_amount = models.DecimalField(_("销售成本"), max_digits=14, decimal_places=2, null=True, blank=True)
     customers = models.PositiveIntegerField(_("客流"), default=0)
     transactions = models.PositiveIntegerField(_("交易笔数"), default=0)
     is_open = models.BooleanField(_("营业"), default=True)
     is_promo = models.BooleanField(_("促销"), default=False)
     state_holiday = models.CharField(_("法定假日"), max_length=1, default="0", help_text=HOLIDAY_HELP)
     is_school_holiday = models.BooleanField(_("学校假期"), default=False)
+    # A derived row never overwrites an imported one; an import of totals replaces a derived one.
+    source = models.CharField(_("来源"), max_length=10, choices=FactSourceChoices, default=FactSourceChoices.IMPORTED,
+                              db_default=FactSourceChoices.IMPORTED)  # raw fact writers (the demo) name no source
 
     permission_area = "facts"
     scope_kind = "store"
@@ -59,9 +71,12 @@ class SkuDaySales(models.Model):
     date = models.DateField(_("日期"))
     quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=3, default=0)
     revenue = models.DecimalField(_("销售额"), max_digits=14, decimal_places=2, default=0)
+    # 0 reads as "no cost known" at this grain (the KPIs and the explorer leave such rows out of margins).
     cost = models.DecimalField(_("成本"), max_digits=14, decimal_places=2, default=0)
     is_promo = models.BooleanField(_("促销"), default=False)
     is_stockout = models.BooleanField(_("缺货"), default=False)
+    source = models.CharField(_("来源"), max_length=10, choices=FactSourceChoices, default=FactSourceChoices.IMPORTED,
+                              db_default=FactSourceChoices.IMPORTED)  # raw fact writers (the demo) name no source
 
     permission_area = "facts"
     scope_kind = "store"
@@ -154,6 +169,8 @@ class SalesLine(models.Model):
     unit_price = models.DecimalField(_("单价"), max_digits=12, decimal_places=4)
     customer_id = models.CharField(_("客户"), max_length=40, blank=True)
     is_return = models.BooleanField(_("退货"), default=False)
+    cost = models.DecimalField(_("成本"), max_digits=14, decimal_places=2, null=True, blank=True,
+                               help_text=_("本行的销售成本（数量 × 单位成本）；空 = 未知"))
 
     permission_area = "facts"
     scope_kind = "store"

@@ -34,7 +34,7 @@ def test_stores_are_all_or_nothing(chain, write_file):
     )
     assert list(batch.quarantine.order_by("row_number").values_list("row_number", "column", "value", "reason")) == [
         (2, "", "", "未导入：本文件其他行有错误（主数据全部导入或全部不导入）"),
-        (3, "区域编码", "R9", "未知区域编码（请先导入区域）"),
+        (3, "区域编码", "R9", "未知区域编码（请先导入区域，或选择“创建缺失的主数据”）"),
     ]
     assert not Store.objects.filter(code__in=["N1", "N2"]).exists()
 

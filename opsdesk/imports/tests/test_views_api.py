@@ -147,3 +147,26 @@ def test_scoped_user_sees_only_their_own_batches(chain, client):
     assert f'href="/imports/batches/{mine.pk}/"' in listing
     assert f'href="/imports/batches/{theirs.pk}/"' not in listing
     assert hidden.status_code == 404
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_the_create_missing_checkbox_creates_the_store_and_the_report_lists_it(
+        chain, coo, client, django_capture_on_commit_callbacks):
+    # given: a file naming store S9, which is not a master yet
+    upload = SimpleUploadedFile("销售.csv", CSV, "text/csv")
+    client.post("/imports/new/", {"kind": "sku_day_sales", "file": upload, "encoding": ""})
+    batch = ImportBatch.objects.get()
+    assert 'name="create_missing"' in client.get(f"/imports/batches/{batch.pk}/mapping/").content.decode()
+    data = {f"column_{name}": column for name, column in batch.mapping.items()}
+    # when: the box is ticked
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/batches/{batch.pk}/mapping/", {**data, "create_missing": "on"})
+    # then: both rows are written, the store is created and the report says so
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_committed, batch.defaults["@create_missing"]) == ("committed", 2, "1")
+    assert batch.report["masters"] == {"created": {"stores": ["S9"]}}
+    detail = client.get(f"/imports/batches/{batch.pk}/").content.decode()
+    assert "已创建 1 个门店: S9" in detail
+    assert "已汇总：商品日销售 0 行、门店日销售 2 行新增或更新" in detail
+    api = client.get(f"/api/v1/imports/batches/{batch.pk}/").json()
+    assert api["report"]["masters"] == {"created": {"stores": ["S9"]}}
