@@ -17,27 +17,31 @@ company ``events``, promotion, price, open and holiday covariates; features comp
 direct multi-horizon). Statistical kernels are vectorised over series and loop over time on a date-aligned
 (n_series, T) float32 matrix (NaN = unavailable), processed in chunks of series (optionally in processes).
 
-``forecast(panel, h, future=..., quantiles=(0.1, 0.5, 0.9), models="auto")`` backtests every candidate on the
-last ``n_windows`` windows of ``h`` days (rolling origin; the statistical kernels produce all origins in one pass
-over time, choosing their grid parameters only from data before each origin; one-off spikes above Tukey's far fence
-of a series' earlier positive values are capped first, ``outlier_fence``), adds an ensemble (mean of the three
-candidates with the best average relative error in the chunk), and picks per series the candidate with the lowest
-validation MSE blended with the candidates' error over all series (``selection_weight``; two windows alone are a
-noisy sample). The global model is fitted once, on data before the first validation origin, and that validated
-model also makes the final forecast from features at the last date. The yearly season: the global model sees the
-calendar (week and day of year, the company's holidays, ``days_to_christmas`` for countries that keep Christmas) and
-each series' own ramp a year ago (``own_ramp``: last year's level around the target date over last year's level
-before the origin) next to the panel total's (``panel_ramp``), so items with a year of history carry their ramp and
-young items learn it from the others; the spike cap keeps a peak that repeats a year apart. Quantiles are
+``forecast(panel, h, future=..., quantiles=(0.1, 0.5, 0.9), models="auto")`` backtests every candidate on the last
+``n_windows`` windows of ``h`` days (rolling origin; the statistical kernels produce all origins in one pass over
+time, choosing their grid parameters only from data before each origin; one-off spikes above Tukey's far fence of a
+series' earlier positive values are capped first, ``outlier_fence``), adds an ensemble (mean of the three candidates
+with the best average relative error in the chunk), and picks per series the candidate with the lowest validation
+MSE blended with the candidates' error over all series (``selection_weight``; two windows alone are a noisy sample).
+The global model is fitted once, on data before the first validation origin, and that validated model also makes the
+final forecast from features at the last date. The yearly season: the global model sees the calendar (week and day
+of year, the company's holidays, ``days_to_christmas`` for countries that keep Christmas) and each series' own ramp
+a year ago (``own_ramp``: last year's level around the target date over last year's level before the origin) next to
+the panel total's (``panel_ramp``), so items with a year of history carry their ramp and young items learn it from
+the others; the spike cap keeps a peak that repeats a year apart. These yearly features and the level correction
+(``level_correction``: actual over forecast volume on the validation windows) are used only where they validate: the
+global model is made with and without the yearly features and each series group keeps the variant with the lower
+validation error (``gate_yearly``), and the level factor of the earlier validation windows must bring the last one's
+volume closer to the actual (``gate_level``); ``result.params["choices"]`` records what was chosen. Quantiles are
 conformal (``intervals="conformal"``, ``conformal_quantiles``): validation residuals scaled by each series' error
 scale estimated without their own window, pooled per series group and horizon week, their finite-sample quantiles
 applied to the scale from all windows (``intervals="residual"`` keeps the older per-series residual quantiles
 widened by ``INTERVAL_WIDENING``). It returns a ``ForecastResult`` (``mean``, ``quantiles``, ``model`` and
 ``validation_error`` per series, ``dates``, ``to_arrow()``; with ``keep_validation=True`` also the chosen model's
-validation forecasts and actuals). ``reconcile(bottom, top, parent, method="top_down" | "bottom_up" | "wls")``
-makes store x SKU forecasts add up to store totals; ``mint`` is MinT with a shrunk covariance of validation errors
-and ``reconcile_by_validation`` picks per store among its own model, the sum of its SKUs and MinT the one whose
-total did best on validation (SKUs move only where that helped them too). ``region_holiday_flags(dates, country,
+validation forecasts and actuals). ``reconcile(bottom, top, parent, method="top_down" | "bottom_up" | "wls")`` makes
+store x SKU forecasts add up to store totals; ``mint`` is MinT with a shrunk covariance of validation errors and
+``reconcile_by_validation`` picks per store among its own model, the sum of its SKUs and MinT the one whose total
+did best on validation (SKUs move only where that helped them too). ``region_holiday_flags(dates, country,
 subdivision)`` gives the public holidays of a store's region (German state, UK nation).
 
 Scale: ``models="statistical"`` with ``n_jobs=2`` handles 1,000,000 series x 365 days (float32 ``y``) in

@@ -61,13 +61,18 @@ class OriginStatistics:
 
 
 class GlobalGBM(ForecastModel):
-    """LightGBM global model over all series (see module docstring for the design)."""
+    """LightGBM global model over all series (see module docstring for the design).
+
+    ``yearly=False`` leaves out the yearly-season features (``YEARLY_FEATURES``: the series' and the panel's ramp
+    a year ago, days to Christmas); ``forecast(models="auto")`` makes both variants (``snapshots_with_yearly``) and
+    keeps, per series group, the one with the lower validation error (``auto.gate_yearly``).
+    """
 
     name = "gbm"
 
     def __init__(self, *, country: str | None = None, events=None, target: str = "auto", n_estimators: int = 500,
                  learning_rate: float = 0.05, num_leaves: int = 127, max_rows: int = 800_000, origin_step: int = 14,
-                 max_origins: int = 26, min_history: int = 28, n_jobs: int = 1, seed: int = 0):
+                 max_origins: int = 26, min_history: int = 28, n_jobs: int = 1, seed: int = 0, yearly: bool = True):
         if target not in ("auto", "log", "ratio"):
             raise ValueError("target must be auto, log or ratio")
         self.country, self.events, self.target = country, events, target
@@ -75,8 +80,43 @@ class GlobalGBM(ForecastModel):
         self.max_rows, self.origin_step, self.min_history = max_rows, origin_step, min_history
         self.max_origins = max_origins
         self.n_jobs, self.seed = n_jobs, seed
+        self.yearly = yearly
 
     def snapshots(self, dense, origins, h, future=None):
+        rows, calendar, covariates, dow = self._training_rows(dense, origins, h, future)
+        columns = self._columns(self.yearly)
+        booster = self._fit(*rows, columns, self.n_estimators)
+        return [self._inverse(self._predict(booster, features, columns).reshape(dense.n_series, h), stats.scale)
+                for features, stats in self._origin_features(dense, origins, h, calendar, covariates, dow)]
+
+    def snapshots_with_yearly(self, dense, origins, h, future=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Snapshots without and with the yearly features, for ``auto.gate_yearly`` to choose between.
+
+        The second model is the first plus ``n_estimators * YEARLY_ROUNDS_SHARE`` trees over all features fitted to
+        the first one's training residuals (LightGBM's ``init_score``): the yearly season as a correction of the
+        plain model, at about a fifth of a second model's training time.
+
+        Returns:
+            (plain, yearly): one (n_series, h) array per origin each, as ``snapshots``.
+        """
+        rows, calendar, covariates, dow = self._training_rows(dense, origins, h, future)
+        plain_columns, all_columns = self._columns(False), self._columns(True)
+        plain = self._fit(*rows, plain_columns, self.n_estimators, keep_scores=True)
+        start = _training_scores(plain)
+        plain.free_dataset()
+        rounds = max(1, int(round(self.n_estimators * YEARLY_ROUNDS_SHARE)))
+        correction = self._fit(*rows, all_columns, rounds, init_score=start)
+        del rows
+        out_plain, out_yearly = [], []
+        for features, stats in self._origin_features(dense, origins, h, calendar, covariates, dow):
+            raw = self._predict(plain, features, plain_columns)
+            out_plain.append(self._inverse(raw.reshape(dense.n_series, h), stats.scale))
+            raw = raw + self._predict(correction, features, all_columns)
+            out_yearly.append(self._inverse(raw.reshape(dense.n_series, h), stats.scale))
+        return out_plain, out_yearly
+
+    def _training_rows(self, dense, origins, h, future):
+        """((features, target) of the training origins before ``origins[0]``, calendar, covariates, weekday)."""
         cutoff = origins[0]
         n_days = dense.y.shape[1]
         dates = dense.dates[0] + np.arange(n_days + h).astype("timedelta64[D]")
@@ -85,13 +125,21 @@ class GlobalGBM(ForecastModel):
         dow = calendar["dow"].astype(np.int64)
         self._total = _panel_total(dense.y)
         self._target_mode(dense.y[:, :cutoff])
-        booster = self._train(dense.y[:, :cutoff], covariates, calendar, dense.static, dow, h)
-        out = []
+        rows = self._train_matrix(dense.y[:, :cutoff], covariates, calendar, dense.static, dow, h)
+        return rows, calendar, covariates, dow
+
+    def _origin_features(self, dense, origins, h, calendar, covariates, dow):
         for origin in origins:
-            features, stats = self._features(dense.y, covariates, calendar, dense.static, dow, origin, h)
-            raw = booster.predict(features, num_threads=self.n_jobs).reshape(dense.n_series, h)
-            out.append(self._inverse(raw, stats.scale))
-        return out
+            yield self._features(dense.y, covariates, calendar, dense.static, dow, origin, h)
+
+    def _columns(self, yearly: bool) -> list[int]:
+        """Indices of the features a model uses (all, or all but ``YEARLY_FEATURES``), in the features' order."""
+        return [j for j, name in enumerate(self.feature_names_) if yearly or name not in YEARLY_FEATURES]
+
+    def _predict(self, booster, features: np.ndarray, columns: list[int]) -> np.ndarray:
+        if len(columns) < features.shape[1]:
+            features = features[:, columns]
+        return booster.predict(features, num_threads=self.n_jobs)
 
     def _target_mode(self, history: np.ndarray) -> None:
         if self.target != "auto":
@@ -110,9 +158,8 @@ class GlobalGBM(ForecastModel):
             return np.expm1(raw + np.log1p(scale)[:, None])
         return raw * np.maximum(scale, 1e-3)[:, None]
 
-    def _train(self, y, covariates, calendar, static, dow, h):
-        import lightgbm as lgb
-
+    def _train_matrix(self, y, covariates, calendar, static, dow, h) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, F) float32 features (every feature) and (rows,) targets of the training origins."""
         n, cutoff = y.shape
         last = cutoff - h
         origins = list(range(last, self.min_history - 1, -self.origin_step))[:self.max_origins] or [max(last, 1)]
@@ -129,12 +176,20 @@ class GlobalGBM(ForecastModel):
                 usable &= rng.random(len(target)) < keep_share
             blocks.append(features[usable])
             targets.append(target[usable])
+        return np.concatenate(blocks), np.concatenate(targets)
+
+    def _fit(self, features: np.ndarray, target: np.ndarray, columns: list[int], rounds: int, init_score=None,
+             keep_scores: bool = False):
+        import lightgbm as lgb
+
         params = {"objective": "l2", "learning_rate": self.learning_rate, "num_leaves": self.num_leaves,
                   "min_data_in_leaf": 50, "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1,
                   "lambda_l2": 1.0, "num_threads": self.n_jobs, "seed": self.seed, "verbose": -1}
-        data = lgb.Dataset(np.concatenate(blocks), np.concatenate(targets), feature_name=self.feature_names_,
-                           free_raw_data=True)
-        return lgb.train(params, data, num_boost_round=self.n_estimators)
+        if len(columns) < features.shape[1]:
+            features = features[:, columns]
+        data = lgb.Dataset(features, target, feature_name=[self.feature_names_[j] for j in columns],
+                           init_score=init_score, free_raw_data=True)
+        return lgb.train(params, data, num_boost_round=rounds, keep_training_booster=keep_scores)
 
     def _features(self, y, covariates, calendar, static, dow, origin, h):
         """Feature matrix (n * h, F) float32 for the h days after column origin - 1, rows series-major."""
@@ -154,6 +209,20 @@ class GlobalGBM(ForecastModel):
         for j, values in enumerate(columns.values()):
             matrix[:, j] = np.asarray(values, dtype=np.float32).ravel()
         return matrix, stats
+
+
+def _training_scores(booster) -> np.ndarray:
+    """(rows,) raw scores of a booster kept in training on its training rows: the ones LightGBM updated while
+    boosting, handed to a metric callback by the public ``eval_train`` (predicting the rows again would cost about a
+    quarter of the training time)."""
+    box: list[np.ndarray] = []
+
+    def keep(scores, _data):
+        box.append(np.array(scores, dtype=np.float64))
+        return "scores", 0.0, False
+
+    booster.eval_train(keep)
+    return box[0]
 
 
 def _covariate_columns(covariates: dict[str, np.ndarray], origin: int, h: int) -> dict[str, np.ndarray]:
@@ -176,6 +245,8 @@ def _covariate_columns(covariates: dict[str, np.ndarray], origin: int, h: int) -
 
 
 YEAR = 364  # days: a year back on the same weekday
+YEARLY_FEATURES = ("own_ramp", "panel_ramp", "days_to_christmas")  # left out with ``yearly=False``
+YEARLY_ROUNDS_SHARE = 0.2  # trees of the yearly correction in ``snapshots_with_yearly``, share of n_estimators
 RAMP_WINDOW = 3  # +- days around the target's date a year ago
 RAMP_BASE = 28  # days before the origin's date a year ago that set last year's base level
 
