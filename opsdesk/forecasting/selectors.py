@@ -278,8 +278,8 @@ def _planned_calendar(store_ids: np.ndarray, origin: date, horizon: int) -> list
 
 def _planned_promotions(company: Company, origin: date, horizon: int) -> list[Promotion]:
     promotions = list(
-        Promotion.objects.filter(
-            company=company, end_date__gt=origin, start_date__lte=origin + timedelta(days=horizon)
+        Promotion.objects.filter(  # approved ones only: a proposal is not a plan yet
+            company=company, end_date__gt=origin, start_date__lte=origin + timedelta(days=horizon), status="approved"
         ).prefetch_related("stores")
     )
     for promotion in promotions:

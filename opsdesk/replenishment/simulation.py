@@ -120,7 +120,8 @@ def promotion_calendar(company, store_of: np.ndarray, product_of: np.ndarray, fi
     lineages = {int(p): lineage(category.get(int(p))) for p in np.unique(product_of)}
     last_day = first_day + timedelta(days=days - 1)
     events = np.zeros((len(store_of), days), dtype=bool)
-    promotions = Promotion.objects.filter(company=company, end_date__gte=first_day, start_date__lte=last_day)
+    promotions = Promotion.objects.filter(company=company, end_date__gte=first_day, start_date__lte=last_day,
+                                          status="approved")
     for promotion in promotions.prefetch_related("stores"):
         stores = [store.pk for store in promotion.stores.all()]
         mask = np.isin(store_of, stores) if stores else np.ones(len(store_of), dtype=bool)

@@ -164,7 +164,7 @@ def _promotions(company_ids: list[int], store_ids: list[int]) -> pa.Table:
 
     visible = set(store_ids)
     rows = []
-    for promotion in Promotion.objects.filter(company_id__in=company_ids).prefetch_related("stores"):
+    for promotion in Promotion.objects.filter(company_id__in=company_ids, status="approved").prefetch_related("stores"):
         stores = [s.pk for s in promotion.stores.all() if s.pk in visible] or [None]
         if promotion.stores.all() and stores == [None]:
             continue

@@ -3,7 +3,9 @@ plan.
 
 Keys: "evaluation:<promotion evaluation pk>" (computed in the last 14 days; medium when the promotion lost money, low
 otherwise), "assortment:<store pk>" (open proposals of a store, for users who may decide them; medium) and
-"launch:<launch pk>" (a launch in its tracking weeks selling under 80 % of its analogue forecast; high).
+"launch:<launch pk>" (a launch in its tracking weeks selling under 80 % of its analogue forecast; high) and
+"promotion:<promotion pk>" (a proposed promotion this user may approve; high when it starts within 7 days, due the
+day before it starts).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from opsdesk.core.inbox_items import InboxItem, deferred, end_of_day
 from opsdesk.core.inbox_items import SeverityChoices as Sev
 from opsdesk.core.permissions import user_can
-from opsdesk.sales import launches
-from opsdesk.sales.models import AssortmentProposal, ProductLaunch, PromotionEvaluation
+from opsdesk.sales import launches, selectors
+from opsdesk.sales.models import AssortmentProposal, ProductLaunch, Promotion, PromotionEvaluation
 
 PROVIDER_NAME = "sales"
 MAX_ITEMS = 100
@@ -72,6 +74,17 @@ def _launch_item(launch: ProductLaunch, progress: dict) -> InboxItem:
         company_id=launch.company_id, link=launch.get_absolute_url())
 
 
+def _proposal_item(promotion: Promotion, today) -> InboxItem:
+    soon = (promotion.start_date - today).days <= 7
+    return InboxItem(
+        provider=PROVIDER_NAME, key=f"promotion:{promotion.pk}", severity=Sev.HIGH if soon else Sev.MEDIUM,
+        due=end_of_day(max(promotion.start_date - timedelta(days=1), today)),
+        title=deferred(lambda: _("促销待审批：%(name)s") % {"name": promotion.name}),
+        detail=deferred(lambda: _("%(start)s 开始，折扣 %(percent)s%%") % {
+            "start": promotion.start_date.isoformat(), "percent": f"{float(promotion.discount_percent):g}"}),
+        store_id=None, company_id=promotion.company_id, link=promotion.get_absolute_url())
+
+
 class SalesProvider:
     name = PROVIDER_NAME
     label = gettext_lazy("销售")
@@ -87,6 +100,8 @@ class SalesProvider:
                     items.append(_launch_item(launch, progress))
         if user_can(user, "assortment", "change"):
             items += [_assortment_item(row, today) for row in _assortment_rows(user)[:MAX_ITEMS]]
+        if user_can(user, "promotions", "change"):
+            items += [_proposal_item(p, today) for p in selectors.promotions_awaiting_decision(user=user)[:MAX_ITEMS]]
         return sorted(items, key=lambda item: -item.severity)[:MAX_ITEMS]
 
     def item_for_user(self, user, key: str, now: datetime) -> InboxItem | None:
@@ -100,6 +115,9 @@ class SalesProvider:
         if kind == "assortment" and user_can(user, "assortment", "change"):
             row = _assortment_rows(user).filter(store_id=int(number)).first()
             return None if row is None else _assortment_item(row, today)
+        if kind == "promotion" and user_can(user, "promotions", "change"):
+            found = selectors.promotions_awaiting_decision(user=user).filter(pk=int(number)).first()
+            return None if found is None else _proposal_item(found, today)
         if kind == "launch" and user_can(user, "promotions", "view"):
             for launch in _running_launches(user, today):
                 if launch.pk == int(number):

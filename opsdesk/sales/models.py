@@ -96,6 +96,12 @@ class SkuDaySales(models.Model):
         return reverse("sales:skudaysales_detail", args=[self.pk])
 
 
+class PromotionStatusChoices(models.TextChoices):
+    PROPOSED = "proposed", _("待审批")
+    APPROVED = "approved", _("已批准")
+    CANCELLED = "cancelled", _("已取消")
+
+
 class PromotionQuerySet(ScopedQuerySet):
     """Promotions reachable by a user; one that spans more than the user's stores is read-only to them."""
 
@@ -128,6 +134,16 @@ class Promotion(models.Model):
                                                ("display", _("陈列/堆头")), ("coupon", _("优惠券"))])
     cost = models.DecimalField(_("促销费用"), max_digits=14, decimal_places=2, default=0, blank=True,
                                help_text=_("陈列费、广告等固定费用（不含折扣让利）"))
+    # Proposed by a store-level planner, approved (or cancelled) by a regional or company-wide user; only approved
+    # promotions feed the forecast, replenishment and the calendar. Imported and company-planned ones start approved.
+    status = models.CharField(_("审批状态"), max_length=10, choices=PromotionStatusChoices,
+                              default=PromotionStatusChoices.APPROVED, editable=False)
+    created_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   editable=False, verbose_name=_("提出人"))
+    decided_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   editable=False, verbose_name=_("审批人"))
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True, editable=False)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True, editable=False)
 
     permission_area = "promotions"
     scope_kind = "company"

@@ -177,7 +177,7 @@ def promotions_due(company_id: int, *, today: date | None = None) -> list[Promot
     if last is None:
         return []
     return list(Promotion.objects.filter(company_id=company_id, end_date__lte=last - timedelta(days=POST_DAYS),
-                                         evaluation__isnull=True).order_by("end_date"))
+                                         evaluation__isnull=True, status="approved").order_by("end_date"))
 
 
 def promotion_evaluations_refresh(company_id: int, *, limit: int = 20) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
+from opsdesk.core.choices import RoleChoices
 from opsdesk.core.models import Store
-from opsdesk.sales.models import Promotion
+from opsdesk.sales.models import Promotion, PromotionStatusChoices
 
 
 def promotion_list(*, user, action: str = "view") -> QuerySet[Promotion]:
@@ -32,3 +34,26 @@ def promotion_stores(*, user, promotion: Promotion) -> tuple[list[Store], int]:
 def promotion_is_writable(*, user, promotion: Promotion, action: str = "change") -> bool:
     """Whether the user may change (or delete) the promotion: the role allows it and it lies within their stores."""
     return Promotion.objects.for_user(user, action).filter(pk=promotion.pk).exists()
+
+
+def promotion_decision_refusal(*, user, promotion: Promotion, decision: str = "approve") -> str:
+    """Why the user may not approve or cancel the promotion now ("" when they may). Only a proposed promotion is
+    decided; by a company-wide user or a regional manager whose stores cover it (it must be writable to them);
+    never by who proposed it, who may only withdraw (cancel) their own proposal."""
+    if promotion.status != PromotionStatusChoices.PROPOSED:
+        return _("只有待审批的促销可以审批。")
+    if not promotion_is_writable(user=user, promotion=promotion):
+        return _("该促销不在你的权限范围内。")
+    if promotion.created_by_id == user.pk:
+        return "" if decision == "cancel" else _("不能审批自己提出的促销。")
+    if not (user.has_company_scope or user.role == RoleChoices.REGIONAL_MANAGER):
+        return _("促销由区域经理或公司级用户审批。")
+    return ""
+
+
+def promotions_awaiting_decision(*, user) -> QuerySet[Promotion]:
+    """Proposed promotions this user may approve (not their own), soonest first."""
+    if not (user.has_company_scope or user.role == RoleChoices.REGIONAL_MANAGER):
+        return Promotion.objects.none()
+    return (Promotion.objects.for_user(user, "change").filter(status=PromotionStatusChoices.PROPOSED)
+            .exclude(created_by=user).order_by("start_date", "pk"))

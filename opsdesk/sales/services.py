@@ -7,13 +7,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.kit.guards import check_related_in_scope, confirm_in_scope, in_scope_for_update
 from opsdesk.core.models import Store
 from opsdesk.core.permissions import user_can
-from opsdesk.sales.models import Promotion, SavedExplorerView, StoreCalendarDay
+from opsdesk.sales import selectors
+from opsdesk.sales.models import Promotion, PromotionStatusChoices, SavedExplorerView, StoreCalendarDay
 
 PROMOTION_FIELDS = {"code", "name", "start_date", "end_date", "discount_percent", "category", "promotion_type", "cost"}
 OPTIONAL_FIELDS = {"promotion_type", "cost"}  # left out of a form: the stored value stays
@@ -43,9 +45,17 @@ def promotion_save(*, actor, data: dict[str, Any], stores, promotion: Promotion 
         raise ValidationError({"stores": _("请选择门店：只有公司级用户可以设置全部门店的促销。")})
     with transaction.atomic(), audit_actor(actor):
         if promotion is None:
-            promotion = Promotion(company_id=actor.company_id)
+            promotion = Promotion(company_id=actor.company_id, created_by=actor)
         else:
             promotion = in_scope_for_update(actor, Promotion, promotion, "change")
+        # A company-wide planner's promotion is approved as it is saved; a store-level planner's (new or changed)
+        # waits for a regional or company-wide approver.
+        if actor.has_company_scope:
+            if promotion.pk is None:
+                promotion.status = PromotionStatusChoices.APPROVED
+        elif promotion.status != PromotionStatusChoices.CANCELLED:
+            promotion.status = PromotionStatusChoices.PROPOSED
+            promotion.decided_by, promotion.decided_at, promotion.decision_note = None, None, ""
         for name, value in data.items():
             if name in PROMOTION_FIELDS and not (name in OPTIONAL_FIELDS and value in (None, "")):
                 setattr(promotion, name, value)
@@ -56,6 +66,27 @@ def promotion_save(*, actor, data: dict[str, Any], stores, promotion: Promotion 
         promotion.save()
         promotion.stores.set(stores)
         confirm_in_scope(actor, promotion, action)
+    return promotion
+
+
+def promotion_decide(*, actor, promotion: Promotion, decision: str, note: str = "") -> Promotion:
+    """Approve or cancel a proposed promotion ("approve" / "cancel"); `selectors.promotion_decision_refusal` says
+    who may. Cancelling asks for a note."""
+    if decision not in ("approve", "cancel"):
+        raise ValidationError({"decision": _("未知的审批操作。")})
+    _check(actor, "promotions", "change")
+    with transaction.atomic(), audit_actor(actor):
+        promotion = in_scope_for_update(actor, Promotion, promotion, "change")
+        refusal = selectors.promotion_decision_refusal(user=actor, promotion=promotion, decision=decision)
+        if refusal:
+            raise PermissionDenied(refusal)
+        note = (note or "").strip()[:300]
+        if decision == "cancel" and not note:
+            raise ValidationError({"note": _("取消促销请填写原因。")})
+        promotion.status = (PromotionStatusChoices.APPROVED if decision == "approve"
+                            else PromotionStatusChoices.CANCELLED)
+        promotion.decided_by, promotion.decided_at, promotion.decision_note = actor, timezone.now(), note
+        promotion.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return promotion
 
 

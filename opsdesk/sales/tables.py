@@ -14,7 +14,7 @@ class PromotionTable(tables.Table):
 
     class Meta:
         model = Promotion
-        fields = ("code", "name", "start_date", "end_date", "discount_percent", "category", "stores")
+        fields = ("code", "name", "status", "start_date", "end_date", "discount_percent", "category", "stores")
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = ("-start_date",)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("promotions/add/", views.PromotionEditView.as_view(), name="promotion_add"),
     path("promotions/<int:pk>/", views.PromotionDetailView.as_view(), name="promotion_detail"),
     path("promotions/<int:pk>/evaluate/", views.promotion_evaluate, name="promotion_evaluate"),
+    path("promotions/<int:pk>/decide/", views.promotion_decide, name="promotion_decide"),
     path("promotions/league/", views.promotion_league, name="promotion_league"),
     path("promotions/<int:pk>/edit/", views.PromotionEditView.as_view(), name="promotion_edit"),
     path("promotions/<int:pk>/delete/", views.PromotionDeleteView.as_view(), name="promotion_delete"),

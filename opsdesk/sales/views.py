@@ -5,11 +5,13 @@ from __future__ import annotations
 import calendar as month_calendar
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opsdesk.core.kit.guards import is_valid_id
@@ -37,7 +39,8 @@ class PromotionListView(ObjectListView):
 class PromotionDetailView(ObjectDetailView):
     model = Promotion
     template_name = "sales/promotion_detail.html"
-    fields = ["code", "name", "start_date", "end_date", "discount_percent", "category", "promotion_type", "cost"]
+    fields = ["code", "name", "status", "start_date", "end_date", "discount_percent", "category", "promotion_type",
+              "cost", "created_by", "decided_by", "decided_at", "decision_note"]
 
     def get_extra_context(self, request, instance):
         stores, hidden_count = selectors.promotion_stores(user=request.user, promotion=instance)
@@ -55,6 +58,10 @@ class PromotionDetailView(ObjectDetailView):
             # a promotion spanning more than the user's stores is read-only to them (its edit page answers 404)
             "can_change": selectors.promotion_is_writable(user=request.user, promotion=instance),
             "can_delete": selectors.promotion_is_writable(user=request.user, promotion=instance, action="delete"),
+            "can_approve": user_can(request.user, "promotions", "change") and not selectors.promotion_decision_refusal(
+                user=request.user, promotion=instance, decision="approve"),
+            "can_cancel": user_can(request.user, "promotions", "change") and not selectors.promotion_decision_refusal(
+                user=request.user, promotion=instance, decision="cancel"),
         }
 
 
@@ -122,7 +129,7 @@ def _store_promotions(user, store: Store, start: date, end: date) -> list[Promot
     """The promotions the user sees that run in the store (or in every store) on some day of [start, end]."""
     return list(Promotion.objects.for_user(user).filter(
         Q(stores=store) | Q(stores__isnull=True), company_id=store.company_id, start_date__lte=end,
-        end_date__gte=start).distinct().order_by("start_date", "code"))
+        end_date__gte=start).exclude(status="cancelled").distinct().order_by("start_date", "code"))
 
 
 def _shift(month: date, delta: int) -> str:
@@ -163,6 +170,23 @@ def promotion_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     if promotion.end_date >= date.today():
         return HttpResponseBadRequest("the promotion has not finished")
     promotions.promotion_evaluate(promotion)
+    return redirect("sales:promotion_detail", pk=promotion.pk)
+
+
+@login_required
+@require_POST
+def promotion_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or cancel a proposed promotion; answers the promotion page with what happened."""
+    if not user_can(request.user, "promotions", "change"):
+        raise Http404  # an object route: not permitted reads as absent
+    promotion = get_object_or_404(Promotion.objects.for_user(request.user, "change"), pk=pk)
+    try:
+        services.promotion_decide(actor=request.user, promotion=promotion, decision=request.POST.get("decision", ""),
+                                  note=request.POST.get("note", ""))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+    else:
+        messages.success(request, _("促销已批准。") if request.POST.get("decision") == "approve" else _("促销已取消。"))
     return redirect("sales:promotion_detail", pk=promotion.pk)
 
 

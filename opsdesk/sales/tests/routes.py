@@ -74,6 +74,13 @@ def _line(org, user, in_scope) -> SalesLine:
                                     quantity=2, unit_price=9.5)
 
 
+def _proposed_promotion(org, user, in_scope):
+    promotion = _promotion(org, user, in_scope)
+    Promotion.objects.filter(pk=promotion.pk).update(status="proposed")
+    promotion.refresh_from_db()
+    return promotion
+
+
 def _finished_promotion(org, user, in_scope):
     promotion = _promotion(org, user, in_scope)
     Promotion.objects.filter(pk=promotion.pk).update(start_date=date(2020, 1, 1), end_date=date(2020, 1, 3))
@@ -124,6 +131,9 @@ ROUTES = [
     Route("sales:promotion_league", "list", area="promotions"),
     Route("sales:promotion_evaluate", "action", area="promotions", action="change", methods=("POST",),
           make_object=_finished_promotion, object_in_url=True, post_data=lambda org, user, promotion: {}),
+    Route("sales:promotion_decide", "action", area="promotions", action="change", methods=("POST",),
+          make_object=_proposed_promotion, object_in_url=True,
+          post_data=lambda org, user, promotion: {"decision": "approve"}),
     Route("sales:explore", "list", area="facts"),
     Route("sales:assortment_list", "list", area="assortment", make_object=_proposal),
     Route("sales:assortment_run", "action", area="assortment", action="add", methods=("POST",),
