@@ -165,7 +165,9 @@ def _unit_panel(rows: dict[str, np.ndarray], closed: np.ndarray, store_ids: np.n
     units = np.zeros(shape, dtype=np.float32)
     promo = np.zeros(shape, dtype=np.float32)
     unavailable = np.zeros(shape, dtype=bool)
-    units[pair_of_row, col] = rows["quantity"]
+    # Demand is never negative: a day whose returns outweigh its sales (net units < 0, e.g. derived from invoice
+    # lines) counts as no demand, not as negative demand the models would learn.
+    units[pair_of_row, col] = np.maximum(rows["quantity"], 0.0)
     promo[pair_of_row, col] = rows["promo"]
     unavailable[pair_of_row, col] = rows["stockout"]
     unavailable |= closed[np.searchsorted(store_ids, pairs[:, 0])]

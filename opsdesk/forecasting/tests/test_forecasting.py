@@ -1,7 +1,7 @@
 """Forecasting in the product: extraction, a full run, coherence, scope, CLI and export."""
 
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -205,3 +205,16 @@ def test_the_store_page_pages_and_searches_its_sku_forecasts(client, monkeypatch
     assert "1 / 2" in first.content.decode()
     found = client.get(url, {"q": ranked[1]})
     assert [item.product.sku for item in found.context["skus"]] == [ranked[1]]
+
+
+def test_a_day_whose_returns_outweigh_its_sales_is_no_demand_not_negative_demand():
+    from opsdesk.forecasting.selectors import _unit_panel
+
+    start = date(2026, 1, 1)
+    rows = {"store": np.array([1, 1, 1]), "product": np.array([7, 7, 7]),
+            "day": np.array([start, start + timedelta(days=1), start + timedelta(days=2)], dtype="datetime64[D]"),
+            "quantity": np.array([4.0, -3.0, 2.0]), "revenue": np.array([40.0, -30.0, 20.0]),
+            "promo": np.array([0.0, 0.0, 0.0]), "stockout": np.array([False, False, False])}
+    _pairs, panel, prices = _unit_panel(rows, np.zeros((1, 3), dtype=bool), np.array([1]), start, 3)
+    assert panel.y.tolist() == [4.0, 0.0, 2.0]
+    assert prices.tolist() == [10.0]  # the price still nets the return: (40 - 30 + 20) / (4 - 3 + 2)
