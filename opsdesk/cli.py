@@ -569,6 +569,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_cockpit_commands(commands)
 
+    from opsdesk.reports.cli import add_commands as add_report_commands  # report-pack
+
+    add_report_commands(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

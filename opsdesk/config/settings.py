@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "opsdesk.projects",
     "opsdesk.budgets",
     "opsdesk.goals",
+    "opsdesk.reports",
     "opsdesk.forecasting",
     "opsdesk.replenishment",
     "opsdesk.cockpit",
