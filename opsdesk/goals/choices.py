@@ -35,3 +35,28 @@ class LevelChoices(models.TextChoices):
     REGION = "region", _("区域")
     STORE = "store", _("门店")
     PERSON = "person", pgettext_lazy("goals", "个人")
+
+
+class PlanStatusChoices(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    APPROVED = "approved", _("已批准")
+    RETURNED = "returned", _("已退回")
+
+
+class MeasureAreaChoices(models.TextChoices):
+    STORE_MANAGEMENT = "store", _("门店管理")
+    PEOPLE = "people", _("人员")
+    PROCESS = "process", _("流程")
+    CUSTOMER_SERVICE = "service", _("顾客服务")
+
+
+class ResourceKindChoices(models.TextChoices):
+    TRAINING = "training", _("培训")
+    TOOLS = "tools", _("工具")
+    BUDGET = "budget", _("预算")
+    OTHER = "other", _("其他")
+
+
+#: The quarters of a year, as measures are scheduled in them.
+QUARTER_CHOICES = [(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")]

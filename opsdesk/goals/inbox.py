@@ -1,4 +1,5 @@
-"""Goals everywhere else: the inbox provider ("goals": running goals at risk or off track, key "goal:<pk>"), the
+"""Goals everywhere else: the inbox provider ("goals": running goals at risk or off track, key "goal:<pk>"; work
+plans submitted to the user for approval, key "plan:<pk>"), the
 cockpit tiles (running goals by status) and the brief section (goals needing attention, with their explanation).
 
 An off-track goal is high, an at-risk one medium; the item is due at the period end.
@@ -6,7 +7,7 @@ An off-track goal is high, an at-risk one medium; the item is due at the period 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,9 +20,11 @@ from opsdesk.core.inbox_items import SeverityChoices as Sev
 from opsdesk.core.permissions import user_can
 from opsdesk.goals import selectors
 from opsdesk.goals.choices import GoalStatusChoices
-from opsdesk.goals.models import AREA, Goal
+from opsdesk.goals.models import AREA, Goal, WorkPlan
 
 MAX_ITEMS = 200
+#: A submitted plan is due for its decision within a week.
+PLAN_DECISION_DAYS = 7
 PROVIDER_NAME = "goals"
 
 
@@ -43,19 +46,36 @@ def _item(goal: Goal) -> InboxItem:
         source_owner_id=goal.owner_id)
 
 
+def _plan_item(plan: WorkPlan, now: datetime) -> InboxItem:
+    return InboxItem(
+        provider=PROVIDER_NAME, key=f"plan:{plan.pk}", severity=Sev.MEDIUM, due=end_of_day(
+            timezone.localtime(now).date() + timedelta(days=PLAN_DECISION_DAYS)),
+        title=deferred(lambda: _("待审批工作计划：%(plan)s") % {"plan": plan}),
+        detail=deferred(lambda: _("v%(number)s，提交人 %(person)s") % {
+            "number": plan.version, "person": plan.submitted_by.display_name if plan.submitted_by else "—"}),
+        store_id=plan.store_id, store_name=deferred(lambda: plan.scope_label), company_id=plan.company_id,
+        link=plan.get_absolute_url())
+
+
 class GoalProvider:
     name = PROVIDER_NAME
     label = pgettext_lazy("goals", "目标")
 
     def items_for_user(self, user, now: datetime) -> list[InboxItem]:
+        plans = [_plan_item(plan, now) for plan in selectors.plans_awaiting_approval(user=user)[:MAX_ITEMS]]
         if not user_can(user, AREA, "view"):
-            return []
+            return plans
         today = timezone.localtime(now).date()
-        return [_item(goal) for goal in selectors.goals_needing_attention(user=user, today=today)[:MAX_ITEMS]]
+        return plans + [_item(goal) for goal in selectors.goals_needing_attention(user=user, today=today)[:MAX_ITEMS]]
 
     def item_for_user(self, user, key: str, now: datetime) -> InboxItem | None:
         kind, _sep, number = key.partition(":")
-        if kind != "goal" or not number.isascii() or not number.isdigit() or not user_can(user, AREA, "view"):
+        if not number.isascii() or not number.isdigit():
+            return None
+        if kind == "plan":
+            found = next((p for p in selectors.plans_awaiting_approval(user=user) if p.pk == int(number)), None)
+            return None if found is None else _plan_item(found, now)
+        if kind != "goal" or not user_can(user, AREA, "view"):
             return None
         today = timezone.localtime(now).date()
         found = selectors.goals_needing_attention(user=user, today=today).filter(pk=int(number)).first()

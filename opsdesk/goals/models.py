@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,12 +20,18 @@ from opsdesk.core.scoping import ScopedManager, ScopedQuerySet, visible_store_id
 from opsdesk.goals.choices import (
     GoalStatusChoices,
     LevelChoices,
+    MeasureAreaChoices,
     PeriodKindChoices,
+    PlanStatusChoices,
+    ResourceKindChoices,
     SplitMethodChoices,
     TargetKindChoices,
 )
 
 AREA = "goals"
+#: Work plans have their own permission area: store managers draft their store's plan (goals are read-only to
+#: them), and "approve" is granted to the levels above a store.
+PLAN_AREA = "workplans"
 
 #: KPIs that add up over days and stores although their aggregation text does not say so plainly (code -> bool).
 ADDITIVE_OVERRIDES: dict[str, bool] = {}
@@ -283,3 +290,243 @@ class GoalMeasurement(models.Model):
 
     def get_additional_data(self) -> dict:
         return self.goal.get_additional_data()
+
+
+# ------------------------------------------------------------------------------------------------ work plans
+
+
+def plan_scope_condition(user, prefix: str = "") -> Q:
+    """Work plans a user sees: all of the company's for company-wide users; otherwise the plans of the user's
+    stores, the plans of the regions that hold them (or that the user holds) and the company's plans."""
+    if not user.company_id:
+        return Q(pk__in=[])
+    company = Q(**{f"{prefix}company_id": user.company_id})
+    if user.has_company_scope:
+        return company
+    stores = visible_store_ids(user)
+    if not stores and not user.scope_regions.exists():
+        return Q(pk__in=[])
+    regions = Q(**{f"{prefix}region_id__in": visible_stores(user).values("region_id")}) | Q(
+        **{f"{prefix}region_id__in": user.scope_regions.values("pk")})
+    return company & (
+        Q(**{f"{prefix}store_id__in": stores})
+        | (Q(**{f"{prefix}store__isnull": True}) & regions)
+        | Q(**{f"{prefix}store__isnull": True, f"{prefix}region__isnull": True})
+    )
+
+
+def plan_writable_condition(user, prefix: str = "") -> Q:
+    """Plans a user may change (or approve): company-wide users all; others their stores' plans and the plans of
+    the regions they hold (the company's plan, a region plan of a supervisor, are read-only)."""
+    if user.has_company_scope:
+        return Q()
+    return Q(**{f"{prefix}store_id__in": visible_store_ids(user)}) | Q(
+        **{f"{prefix}store__isnull": True, f"{prefix}region_id__in": user.scope_regions.values("pk")})
+
+
+class WorkPlanQuerySet(ScopedQuerySet):
+    """Work plans and their parts: seen by scope, changed only within the user's own part."""
+
+    plan_prefix = ""
+
+    def for_user(self, user, action: str = "view") -> ScopedQuerySet:
+        queryset = super().for_user(user, action)
+        if action == "view":
+            return queryset
+        return queryset.filter(plan_writable_condition(user, self.plan_prefix))
+
+
+class PlanPartQuerySet(WorkPlanQuerySet):
+    plan_prefix = "plan__"
+
+
+class WorkPlan(models.Model):
+    """The annual (or quarterly) work plan of a scope: its goals come from the goals of the scope and period, its
+    measures, resources and risks are kept with it; submitted to and approved by the next level, versioned."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="work_plans", verbose_name=_("公司"))
+    title = models.CharField(_("标题"), max_length=200)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                               verbose_name=_("区域"))
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                              verbose_name=_("门店"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True,
+                                               validators=[MinValueValidator(1), MaxValueValidator(4)],
+                                               help_text=_("留空为年度计划"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("负责人"))
+    summary = models.TextField(_("概述"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=PlanStatusChoices, default=PlanStatusChoices.DRAFT,
+                              editable=False)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("提交人"), editable=False)
+    return_comment = models.TextField(_("退回意见"), blank=True, editable=False)
+
+    permission_area = PLAN_AREA
+    scope_kind = "custom"
+    objects = ScopedManager.from_queryset(WorkPlanQuerySet)()
+
+    class Meta:
+        verbose_name = _("工作计划")
+        verbose_name_plural = pgettext_lazy("plural", "工作计划")
+        ordering = ["-year", "quarter", "region_id", "store_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.scope_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("goals:workplan_detail", args=[self.pk])
+
+    @staticmethod
+    def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:
+        return queryset.filter(plan_scope_condition(user))
+
+    @property
+    def level(self) -> str:
+        if self.store_id:
+            return LevelChoices.STORE
+        return LevelChoices.REGION if self.region_id else LevelChoices.COMPANY
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.store or self.region or _("全公司"))
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year} Q{self.quarter}" if self.quarter else str(self.year)
+
+    @property
+    def period(self) -> tuple[date, date]:
+        if self.quarter:
+            return period_bounds(PeriodKindChoices.QUARTER, date(self.year, 3 * self.quarter - 2, 1))
+        return date(self.year, 1, 1), date(self.year, 12, 31)
+
+    @property
+    def is_editable(self) -> bool:
+        """A submitted plan waits for its decision; any other state may be edited (an approved or returned plan
+        then starts its next draft version)."""
+        return self.status != PlanStatusChoices.SUBMITTED
+
+    def clean(self) -> None:
+        if self.store_id:
+            if self.region_id and self.store.region_id != self.region_id:
+                raise ValidationError({"region": _("门店不属于所选区域。")})
+            self.region_id = self.store.region_id
+        if self.year and self.company_id:
+            twins = WorkPlan.objects.filter(company_id=self.company_id, region_id=self.region_id,
+                                            store_id=self.store_id, year=self.year, quarter=self.quarter)
+            if twins.exclude(pk=self.pk).exists():
+                raise ValidationError(_("该范围和周期已有工作计划。"))
+
+    def get_additional_data(self) -> dict:
+        return {"company_id": self.company_id, "region_id": self.region_id, "store_id": self.store_id}
+
+
+class _PlanPart(models.Model):
+    """Rows that belong to a work plan: scoped through it."""
+
+    permission_area = PLAN_AREA
+    scope_kind = "custom"
+    objects = ScopedManager.from_queryset(PlanPartQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return self.plan.get_absolute_url()
+
+    @staticmethod
+    def scope_queryset(queryset: ScopedQuerySet, user) -> ScopedQuerySet:
+        return queryset.filter(plan_scope_condition(user, "plan__"))
+
+    def get_additional_data(self) -> dict:
+        return self.plan.get_additional_data()
+
+
+class PlanMeasure(_PlanPart):
+    """One measure of a work plan in an area (store management, people, process, customer service): what, who,
+    in which quarters, and the project, training plan, risk or risk response it carries out."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="measures",
+                             verbose_name=_("工作计划"))
+    area = models.CharField(_("领域"), max_length=10, choices=MeasureAreaChoices)
+    title = models.CharField(_("措施"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("负责人"))
+    quarters = models.CharField(_("季度"), max_length=7, help_text=_("安排在哪些季度，如 1,3"))
+    project = models.ForeignKey("projects.Project", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("项目"))
+    training_plan = models.ForeignKey("people.TrainingPlan", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("培训计划"))
+    risk = models.ForeignKey("risks.Risk", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("风险"))
+    risk_action = models.ForeignKey("risks.RiskAction", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("应对行动"))
+
+    class Meta:
+        verbose_name = _("计划措施")
+        verbose_name_plural = pgettext_lazy("plural", "计划措施")
+        ordering = ["plan", "area", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def quarter_list(self) -> list[int]:
+        return sorted({int(part) for part in self.quarters.split(",") if part.strip().isdigit()})
+
+    def clean(self) -> None:
+        numbers = [part.strip() for part in (self.quarters or "").split(",") if part.strip()]
+        if not numbers or any(part not in {"1", "2", "3", "4"} for part in numbers):
+            raise ValidationError({"quarters": _("请选择 1 至 4 季度。")})
+        self.quarters = ",".join(sorted(set(numbers)))
+
+
+class PlanResource(_PlanPart):
+    """A resource a work plan needs (training, tools, a budget line): what, how much, and the budget line."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="resources",
+                             verbose_name=_("工作计划"))
+    kind = models.CharField(_("类型"), max_length=10, choices=ResourceKindChoices)
+    description = models.CharField(_("说明"), max_length=200)
+    amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2, null=True, blank=True)
+    budget_line = models.ForeignKey("budgets.BudgetLine", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("预算行"))
+
+    class Meta:
+        verbose_name = _("计划资源")
+        verbose_name_plural = pgettext_lazy("plural", "计划资源")
+        ordering = ["plan", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class WorkPlanVersion(_PlanPart):
+    """A frozen version of a work plan: the snapshot taken when it was submitted, and the decision on it."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="versions",
+                             verbose_name=_("工作计划"))
+    number = models.PositiveIntegerField(_("版本"))
+    status = models.CharField(_("状态"), max_length=10, choices=PlanStatusChoices,
+                              default=PlanStatusChoices.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+", verbose_name=_("提交人"))
+    submitted_at = models.DateTimeField(_("提交时间"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("审批人"))
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    comment = models.TextField(_("审批意见"), blank=True)
+    snapshot = models.JSONField(_("快照"), default=dict)
+
+    class Meta:
+        verbose_name = _("计划版本")
+        verbose_name_plural = pgettext_lazy("plural", "计划版本")
+        ordering = ["plan", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="work_plan_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} v{self.number}"

@@ -15,6 +15,14 @@ GOAL_GRANTS = {
     R.AUDITOR: READ, R.HR: READ,
 }
 
+#: Who writes and approves work plans: store managers draft their store's plan; supervisors and regional managers
+#: write their stores' (and regions') plans and approve store plans; the COO and the administrator approve region
+#: and company plans (the level rule is `selectors.plan_approval_refusal`); auditors and HR read.
+PLAN_GRANTS = {
+    R.ADMIN: ALL | {"approve"}, R.COO: ALL | {"approve"}, R.REGIONAL_MANAGER: WRITE | {"approve"},
+    R.SUPERVISOR: WRITE | {"approve"}, R.STORE_MANAGER: WRITE, R.AUDITOR: READ, R.HR: READ,
+}
+
 
 def register_all() -> None:
     """Called from GoalsConfig.ready()."""
@@ -25,9 +33,12 @@ def register_all() -> None:
     from opsdesk.goals.demo import demo_builder
 
     register_area(models.AREA, GOAL_GRANTS)
-    audit.register(models.Goal)
+    register_area(models.PLAN_AREA, PLAN_GRANTS)
+    for model in (models.Goal, models.WorkPlan, models.PlanMeasure, models.PlanResource):
+        audit.register(model)
     register_group(MenuGroup(pgettext_lazy("goals", "目标"), [
         MenuItem(pgettext_lazy("plural", "目标"), "goals:goal_list", models.AREA),
+        MenuItem(pgettext_lazy("plural", "工作计划"), "goals:workplan_list", models.PLAN_AREA),
         MenuItem(_("目标排行"), "goals:league", models.AREA),
         MenuItem(pgettext_lazy("goals", "指标库"), "goals:kpi_library", models.AREA),
     ]))

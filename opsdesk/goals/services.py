@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,11 +15,18 @@ from django.utils.translation import pgettext
 from opsdesk.core import formatting
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.extensions import KpiScope
-from opsdesk.core.kit.guards import assert_can
+from opsdesk.core.kit.guards import (
+    assert_can,
+    assign_fields,
+    check_related_in_scope,
+    confirm_in_scope,
+    in_scope_for_update,
+)
+from opsdesk.core.kit.services import check_assignees, object_create, object_update
 from opsdesk.core.models import Region, Store
 from opsdesk.engine import goals as maths
 from opsdesk.goals.choices import GoalStatusChoices, LevelChoices, SplitMethodChoices, TargetKindChoices
-from opsdesk.goals.models import AREA, Goal, GoalMeasurement, is_additive
+from opsdesk.goals.models import AREA, PLAN_AREA, Goal, GoalMeasurement, is_additive
 
 #: KPIs projected from the persisted forecast (the forecasting run's store series of this measure) when one exists.
 FORECAST_MEASURES = {"sales_revenue": "sales"}
@@ -219,7 +226,7 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "currency":
         return formatting.money_short(value)
     if unit == "%":
-        return formatting.percent(value / 100)
+        return formatting.percent(value)  # KPI percentages are held in percent points (90.0 is 90 %)
     if unit == "count":
         return formatting.decimal(value, 0)
     return formatting.decimal(value, 1)
@@ -274,3 +281,143 @@ def goals_measure_now(*, actor, as_of: date | None = None) -> int:
     """Measure the actor's company's goals now (the "重新计量" button)."""
     assert_can(actor, AREA, "change")
     return goals_measure_all(as_of=as_of, company_id=actor.company_id)
+
+
+# ------------------------------------------------------------------------------------------------ work plans
+
+PLAN_FIELDS = ("title", "year", "quarter", "region", "store", "owner", "summary")
+MEASURE_FIELDS = ("area", "title", "description", "owner", "quarters", "project", "training_plan", "risk",
+                  "risk_action")
+RESOURCE_FIELDS = ("kind", "description", "amount", "budget_line")
+
+
+def _plan_for_change(actor, plan):
+    """The plan re-read in the actor's writable scope and locked; a submitted plan waits for its decision."""
+    from opsdesk.goals.models import WorkPlan
+
+    current = in_scope_for_update(actor, WorkPlan, plan, "change")
+    if not current.is_editable:
+        raise ValidationError(_("计划已提交，审批前不能修改。"))
+    return current
+
+
+def _start_draft(plan) -> None:
+    """An edit of an approved or returned plan starts its next draft version (the frozen versions stay)."""
+    from opsdesk.goals.choices import PlanStatusChoices
+
+    if plan.status in (PlanStatusChoices.APPROVED, PlanStatusChoices.RETURNED):
+        plan.version += 1
+        plan.status = PlanStatusChoices.DRAFT
+        plan.save(update_fields=["version", "status"])
+
+
+def plan_create(*, actor, data: dict):
+    """Create a draft work plan for a scope the actor may write."""
+    from opsdesk.goals.models import WorkPlan
+
+    return object_create(actor=actor, model=WorkPlan, data=data, fields=PLAN_FIELDS, assignee_fields=("owner",))
+
+
+def plan_update(*, actor, instance, data: dict):
+    """Change a plan's facts (not while submitted); an approved or returned plan starts its next draft version."""
+    with transaction.atomic():
+        plan = _plan_for_change(actor, instance)
+        plan = object_update(actor=actor, instance=plan, data=data, fields=PLAN_FIELDS, assignee_fields=("owner",))
+        _start_draft(plan)
+    return plan
+
+
+def _save_part(*, actor, plan, instance, data: dict, fields, related):
+    assert_can(actor, PLAN_AREA, "change")
+    with transaction.atomic(), audit_actor(actor):
+        plan = _plan_for_change(actor, plan)
+        assign_fields(instance, data, fields)
+        instance.plan = plan
+        check_related_in_scope(actor, instance, related)
+        instance.full_clean()
+        check_assignees(actor, instance, ["owner"] if "owner" in fields else [], PLAN_AREA)
+        instance.save()
+        _start_draft(plan)
+        confirm_in_scope(actor, instance, "change")
+    return instance
+
+
+def measure_save(*, actor, plan, data: dict, instance=None):
+    """Add a measure to a plan, or change one (`instance`); linked rows must be ones the actor sees."""
+    from opsdesk.goals.models import PlanMeasure
+
+    return _save_part(actor=actor, plan=plan, instance=instance or PlanMeasure(), data=data, fields=MEASURE_FIELDS,
+                      related=("project", "training_plan", "risk", "risk_action"))
+
+
+def resource_save(*, actor, plan, data: dict, instance=None):
+    """Add a resource to a plan, or change one (`instance`)."""
+    from opsdesk.goals.models import PlanResource
+
+    return _save_part(actor=actor, plan=plan, instance=instance or PlanResource(), data=data,
+                      fields=RESOURCE_FIELDS, related=("budget_line",))
+
+
+def plan_part_delete(*, actor, instance) -> None:
+    """Remove a measure or a resource from a plan the actor may change."""
+    assert_can(actor, PLAN_AREA, "change")
+    with transaction.atomic(), audit_actor(actor):
+        current = in_scope_for_update(actor, type(instance), instance, "change")
+        plan = _plan_for_change(actor, current.plan)
+        current.delete()
+        _start_draft(plan)
+
+
+def plan_submit(*, actor, plan):
+    """Submit the draft (or returned) plan to the next level: its content is frozen as a new version."""
+    from opsdesk.goals import selectors
+    from opsdesk.goals.choices import PlanStatusChoices
+    from opsdesk.goals.models import WorkPlanVersion
+
+    assert_can(actor, PLAN_AREA, "change")
+    with transaction.atomic(), audit_actor(actor):
+        plan = _plan_for_change(actor, plan)
+        if plan.status == PlanStatusChoices.APPROVED:
+            raise ValidationError(_("计划已批准；修改后才能再次提交。"))
+        _start_draft(plan)  # a returned plan resubmitted unchanged is still a new version
+        WorkPlanVersion.objects.create(plan=plan, number=plan.version, submitted_by=actor,
+                                       submitted_at=timezone.now(), snapshot=selectors.plan_content(plan))
+        plan.status, plan.submitted_by, plan.return_comment = PlanStatusChoices.SUBMITTED, actor, ""
+        plan.save(update_fields=["status", "submitted_by", "return_comment"])
+    return plan
+
+
+def _decide(*, actor, plan, status: str, comment: str):
+    from opsdesk.goals import selectors
+    from opsdesk.goals.choices import PlanStatusChoices
+    from opsdesk.goals.models import WorkPlan
+
+    with transaction.atomic(), audit_actor(actor):
+        current = WorkPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        refusal = selectors.plan_approval_refusal(user=actor, plan=current) if current else "-"
+        if refusal:
+            raise PermissionDenied(refusal)
+        version = current.versions.select_for_update().get(number=current.version)
+        version.status, version.decided_by, version.decided_at, version.comment = (
+            status, actor, timezone.now(), comment)
+        version.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+        current.status = status
+        current.return_comment = comment if status == PlanStatusChoices.RETURNED else ""
+        current.save(update_fields=["status", "return_comment"])
+    return current
+
+
+def plan_approve(*, actor, plan, comment: str = ""):
+    """Approve a submitted plan from the level above it (never one's own submission)."""
+    from opsdesk.goals.choices import PlanStatusChoices
+
+    return _decide(actor=actor, plan=plan, status=PlanStatusChoices.APPROVED, comment=comment.strip())
+
+
+def plan_return(*, actor, plan, comment: str):
+    """Return a submitted plan to its writers with a comment saying what to change."""
+    from opsdesk.goals.choices import PlanStatusChoices
+
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("退回时须填写意见。")})
+    return _decide(actor=actor, plan=plan, status=PlanStatusChoices.RETURNED, comment=comment.strip())

@@ -1,11 +1,11 @@
-"""Kit specs of goals: goals (list, detail with progress chart and cascade tree, edit) and their measurements
-(read-only)."""
+"""Kit specs of goals: goals (list, detail with progress chart and cascade tree, edit), their measurements
+(read-only) and work plans (list, detail with the plan's sections, edit)."""
 
 from __future__ import annotations
 
 from opsdesk.core.kit import ObjectSpec
-from opsdesk.goals import views
-from opsdesk.goals.models import Goal, GoalMeasurement
+from opsdesk.goals import services, views
+from opsdesk.goals.models import Goal, GoalMeasurement, WorkPlan
 
 goal = ObjectSpec(
     Goal, path="goals", name="goal",
@@ -30,4 +30,17 @@ measurement = ObjectSpec(
     filter_fields=("goal", "status", "as_of"), select_related=("goal",),
 )
 
+workplan = ObjectSpec(
+    WorkPlan, path="plans", name="workplan", fields=services.PLAN_FIELDS,
+    columns=("title", "year", "quarter", "region", "store", "owner", "status", "version"),
+    detail_fields=("title", "year", "quarter", "region", "store", "owner", "summary", "status", "version",
+                   "submitted_by", "return_comment"),
+    search_fields=("title",), filter_fields=("year", "quarter", "region", "store", "status"),
+    assignee_fields=("owner",), select_related=("store", "region", "owner", "submitted_by"),
+    detail_template="goals/workplan_detail.html", detail_context=views.workplan_detail_context,
+    create_with=services.plan_create, update_with=services.plan_update,
+)
+
 ALL = (goal, measurement)
+#: The pages the kit makes; the plans' API is written by hand (list and detail with the plan's content).
+PAGES = (goal, measurement, workplan)

@@ -1,5 +1,6 @@
 """Pages of goals beyond the kit's: the goal page's progress chart, roll-up and cascade tree, cascading a goal,
-measuring now, the league table per level and the KPI library."""
+measuring now, the league table per level and the KPI library; the work plan's sections, its measures and resources,
+submission and approval, versions and downloads."""
 
 from __future__ import annotations
 
@@ -11,15 +12,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
+from opsdesk.core.documents import FORMATS, document_response, render_html
 from opsdesk.core.extensions import kpis
 from opsdesk.core.permissions import user_can
 from opsdesk.goals import selectors, services
-from opsdesk.goals.choices import LevelChoices, SplitMethodChoices
-from opsdesk.goals.models import AREA, Goal, is_additive
+from opsdesk.goals.choices import LevelChoices, MeasureAreaChoices, PlanStatusChoices, SplitMethodChoices
+from opsdesk.goals.documents import plan_document, version_facts
+from opsdesk.goals.forms import DecisionForm, PlanMeasureForm, PlanResourceForm
+from opsdesk.goals.models import AREA, Goal, PlanMeasure, PlanResource, WorkPlan, WorkPlanVersion, is_additive
 
 
 class CascadeForm(forms.Form):
@@ -146,3 +151,229 @@ def kpi_library(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, AREA, "view"):
         raise PermissionDenied
     return render(request, "goals/kpi_library.html", {"definitions": list(kpis().values())})
+
+
+# ------------------------------------------------------------------------------------------------ work plans
+
+
+def _plan(request: HttpRequest, pk: int, action: str = "view") -> WorkPlan:
+    """The plan if the user may perform `action` on it, else 404 (out of scope and not permitted read alike)."""
+    plan = WorkPlan.objects.for_user(request.user, action).filter(pk=pk).select_related(
+        "store", "region", "owner").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _after_write(request: HttpRequest, url: str) -> HttpResponse:
+    if request.htmx:  # a form in a modal: the page follows
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def workplan_detail_context(request: HttpRequest, plan: WorkPlan) -> dict:
+    """The plan page's sections: goals (with their visible children to drill into), measures per area, the
+    quarterly schedule, resources, risks with responses, the versions and what the user may do now."""
+    user = request.user
+    visible = Goal.objects.for_user(user).select_related("store", "region")
+    goals = []
+    for goal in selectors.plan_goals(plan).filter(pk__in=visible.values("pk")):
+        latest = goal.measurements.order_by("-as_of").first()
+        goals.append((goal, list(visible.filter(parent=goal).order_by("region__code", "store__code", "pk")),
+                      services.explain(latest) if latest else ""))
+    measures = list(plan.measures.select_related("owner", "project", "training_plan", "risk", "risk_action"))
+    can_edit = plan.is_editable and WorkPlan.objects.for_user(user, "change").filter(pk=plan.pk).exists()
+    return {
+        "goals": goals,
+        "areas": [(area, [m for m in measures if m.area == area]) for area in MeasureAreaChoices],
+        "schedule": [(m, [quarter in m.quarter_list for quarter in (1, 2, 3, 4)]) for m in measures],
+        "resources": list(plan.resources.select_related("budget_line")),
+        "risks": list(selectors.plan_risks(plan)),
+        "versions": list(plan.versions.select_related("submitted_by", "decided_by")[:5]),
+        "can_edit_plan": can_edit,
+        "can_submit": can_edit and plan.status != PlanStatusChoices.APPROVED,
+        "can_decide": not selectors.plan_approval_refusal(user=user, plan=plan),
+        "decision_form": DecisionForm(),
+        "formats": FORMATS, "languages": (("zh-hans", _("中文")), ("en", "English")),
+    }
+
+
+def _part_page(request: HttpRequest, plan: WorkPlan, form_class, save, instance=None) -> HttpResponse:
+    """Add or change a measure or resource of a plan (an ordinary page, or a form swapped in by htmx)."""
+    if not plan.is_editable:
+        messages.error(request, _("计划已提交，审批前不能修改。"))
+        return redirect(plan.get_absolute_url())
+    form = form_class(data=request.POST if request.method == "POST" else None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form_class.Meta.fields}
+        try:
+            save(actor=request.user, plan=plan, data=data, instance=instance)
+        except ValidationError as error:
+            _form_errors(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("已保存。"))
+            return _after_write(request, plan.get_absolute_url())
+    context = {"form": form, "object": instance, "cancel_url": plan.get_absolute_url(), "plan": plan,
+               "model_name": form_class.Meta.model._meta.verbose_name}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "generic/_edit_form.html", context)
+    return render(request, "generic/object_edit.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _part(request: HttpRequest, model, pk: int):
+    part = model.objects.for_user(request.user, "change").filter(pk=pk).select_related("plan").first()
+    if part is None:
+        raise Http404
+    return part
+
+
+@login_required
+def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _part_page(request, _plan(request, pk, "change"), PlanMeasureForm, services.measure_save)
+
+
+@login_required
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = _part(request, PlanMeasure, pk)
+    return _part_page(request, measure.plan, PlanMeasureForm, services.measure_save, measure)
+
+
+@login_required
+def resource_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _part_page(request, _plan(request, pk, "change"), PlanResourceForm, services.resource_save)
+
+
+@login_required
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _part(request, PlanResource, pk)
+    return _part_page(request, resource.plan, PlanResourceForm, services.resource_save, resource)
+
+
+def _part_delete(request: HttpRequest, model, pk: int) -> HttpResponse:
+    part = _part(request, model, pk)
+    try:
+        services.plan_part_delete(actor=request.user, instance=part)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已删除：%(object)s") % {"object": part})
+    return _after_write(request, part.plan.get_absolute_url())
+
+
+@login_required
+@require_POST
+def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _part_delete(request, PlanMeasure, pk)
+
+
+@login_required
+@require_POST
+def resource_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _part_delete(request, PlanResource, pk)
+
+
+@login_required
+@require_POST
+def workplan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Freeze the plan as a new version and submit it to the next level."""
+    plan = _plan(request, pk, "change")
+    try:
+        plan = services.plan_submit(actor=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已提交 v%(number)s，等待上一级审批。") % {"number": plan.version})
+    return redirect(plan.get_absolute_url())
+
+
+def _decision(request: HttpRequest, pk: int, decide) -> HttpResponse:
+    plan = _plan(request, pk, "approve")
+    form = DecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        plan = decide(actor=request.user, plan=plan, comment=comment)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, _("已处理：%(object)s（%(status)s）") % {
+            "object": plan, "status": plan.get_status_display()})
+    return redirect(plan.get_absolute_url())
+
+
+@login_required
+@require_POST
+def workplan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve the submitted plan (a level above it; not one's own submission)."""
+    return _decision(request, pk, services.plan_approve)
+
+
+@login_required
+@require_POST
+def workplan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the submitted plan with a comment."""
+    return _decision(request, pk, services.plan_return)
+
+
+@login_required
+def workplan_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who submitted and decided each frozen version, when, and what they said; each can be downloaded."""
+    plan = _plan(request, pk)
+    versions = plan.versions.select_related("submitted_by", "decided_by")
+    return render(request, "goals/workplan_versions.html", {
+        "plan": plan, "versions": versions, "formats": FORMATS,
+        "languages": (("zh-hans", _("中文")), ("en", "English"))})
+
+
+def _export_choice(request: HttpRequest) -> tuple[str, str]:
+    export_format = request.GET.get("format", "html")
+    language = (request.GET.get("lang") or translation.get_language() or "zh-hans").lower()
+    language = "en" if language.startswith("en") else "zh-hans"
+    if export_format not in (*FORMATS, "html"):
+        raise Http404
+    return export_format, language
+
+
+def _document_answer(request: HttpRequest, document, export_format: str, filename: str, plan: WorkPlan,
+                     version=None) -> HttpResponse:
+    """A download, or without ?format= the document as a page (a preview with the download links)."""
+    if export_format != "html":
+        return document_response(document, export_format, filename)
+    return render(request, "goals/workplan_document.html", {
+        "plan": plan, "version": version, "body": render_html(document), "document": document,
+        "formats": FORMATS, "languages": (("zh-hans", _("中文")), ("en", "English"))})
+
+
+@login_required
+def workplan_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live plan as DOCX, PDF or Markdown (?format=docx|pdf|md&lang=zh-hans|en); a page without a format."""
+    plan = _plan(request, pk)
+    export_format, language = _export_choice(request)
+    with translation.override(language):
+        document = plan_document(selectors.plan_content(plan), language=language)
+    return _document_answer(request, document, export_format, f"{plan.title}-v{plan.version}", plan)
+
+
+@login_required
+def workplan_version_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A frozen version as DOCX, PDF or Markdown, exactly as it was submitted; a page without a format."""
+    version = WorkPlanVersion.objects.for_user(request.user).filter(pk=pk).select_related(
+        "plan", "submitted_by", "decided_by").first()
+    if version is None:
+        raise Http404
+    export_format, language = _export_choice(request)
+    with translation.override(language):
+        document = plan_document(version.snapshot, language=language, version=version_facts(version))
+    return _document_answer(request, document, export_format,
+                            f"{version.snapshot.get('title', 'plan')}-v{version.number}", version.plan, version)

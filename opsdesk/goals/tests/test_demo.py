@@ -38,6 +38,7 @@ def test_the_demo_holds_the_four_seed_goals_with_the_sales_goal_cascaded_and_mea
     sales.refresh_from_db()
     assert (sales.actual, sales.status, sales.measured_on) == (43200.0, "on_track", date(2026, 3, 31))
     # Q1: 12 weekly days + its last day, for 7 goals; Q2: 5 weekly days + the demo's last day; Q3, Q4 not started
-    assert counts == {"goals": 10, "measurements": 7 * 13 + 6}
+    assert counts == {"goals": 10, "measurements": 7 * 13 + 6, "work_plans": 1, "plan_measures": 4,
+                      "plan_resources": 3}
     assert GoalMeasurement.objects.filter(goal__company=org.company).count() == 97
     assert top[1].measurements.order_by("-as_of").first().status == "no_data"
