@@ -29,14 +29,19 @@ def write_targets(company_id: int, targets: dict[tuple[int, date], Decimal], sou
     stale_ids = [pk for pk, store_id, month in stale.values_list("pk", "store_id", "month")
                  if (store_id, month) not in keep]
     removed = SalesTarget.objects.filter(pk__in=stale_ids).delete()[0]
-    written = 0
+    current = {(store_id, month): (amount, row_source) for store_id, month, amount, row_source in
+               SalesTarget.objects.filter(store__company_id=company_id).values_list("store_id", "month", "amount",
+                                                                                   "source")}
+    changed = 0
     for (store_id, month), amount in targets.items():
         if month.day != 1:
             raise ValueError(f"a target month is its first day, got {month}")
         amount = Decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if current.get((store_id, month)) == (amount, source):
+            continue
         SalesTarget.objects.update_or_create(store_id=store_id, month=month,
                                              defaults={"amount": amount, "source": source})
-        written += 1
-    if written or removed:
+        changed += 1
+    if changed or removed:  # only then: the refresh re-measures goals, which re-syncs (no loop on no change)
         hooks.facts_changed(company_id)  # the rollups carry the daily target
-    return written
+    return len(targets)

@@ -6,9 +6,16 @@ from django_tasks import task
 @task()
 def measure_goals() -> int:
     """Measure every goal whose period is running (or ended yesterday) for today; returns how many."""
+    from opsdesk.core.models import Company
     from opsdesk.goals.services import goals_measure_all
+    from opsdesk.goals.targets import sync_sales_targets
 
-    return goals_measure_all()
+    measured = goals_measure_all()
+    # A relative sales goal's target follows last year's facts: keep the cockpit's targets in step (this writes, and
+    # refreshes the rollups, only where a target changed).
+    for company_id in Company.objects.values_list("pk", flat=True):
+        sync_sales_targets(company_id)
+    return measured
 
 
 @task()

@@ -22,7 +22,7 @@ from opsdesk.core.kit.guards import (
     confirm_in_scope,
     in_scope_for_update,
 )
-from opsdesk.core.kit.services import check_assignees, object_create, object_update
+from opsdesk.core.kit.services import check_assignees, object_create, object_delete, object_update
 from opsdesk.core.models import Region, Store
 from opsdesk.engine import goals as maths
 from opsdesk.goals.choices import GoalStatusChoices, LevelChoices, SplitMethodChoices, TargetKindChoices
@@ -76,6 +76,39 @@ def cascade_weights(goal: Goal, scopes: list[dict], method: str) -> list[float]:
             for s in scopes]
 
 
+GOAL_FIELDS = ("title", "kpi_code", "region", "store", "person", "is_published_to_stores", "period_kind",
+               "period_start", "target_kind", "target_value", "relative_percent", "owner", "parent")
+
+
+def _sync_sales_targets_after_commit(company_id: int, *goals: Goal) -> None:
+    """A store sales goal sets the cockpit's monthly targets (goals.targets): re-sync once the change commits."""
+    from opsdesk.goals.targets import SALES_KPI, sync_sales_targets
+
+    if any(goal.kpi_code == SALES_KPI for goal in goals):
+        transaction.on_commit(lambda: sync_sales_targets(company_id))
+
+
+def goal_create(*, actor, data: dict) -> Goal:
+    goal = object_create(actor=actor, model=Goal, data=data, fields=GOAL_FIELDS,
+                                      assignee_fields=("owner",))
+    _sync_sales_targets_after_commit(goal.company_id, goal)
+    return goal
+
+
+def goal_update(*, actor, instance: Goal, data: dict) -> Goal:
+    before = Goal(kpi_code=instance.kpi_code)
+    goal = object_update(actor=actor, instance=instance, data=data, fields=GOAL_FIELDS,
+                                      assignee_fields=("owner",))
+    _sync_sales_targets_after_commit(goal.company_id, goal, before)
+    return goal
+
+
+def goal_delete(*, actor, instance: Goal) -> None:
+    company_id, kpi_code = instance.company_id, instance.kpi_code
+    object_delete(actor=actor, instance=instance)
+    _sync_sales_targets_after_commit(company_id, Goal(kpi_code=kpi_code))
+
+
 def goal_cascade(*, actor, goal: Goal, level: str, method: str, manual: dict[int, float] | None = None
                  ) -> list[Goal]:
     """Split a goal over its regions or stores (equal, by last year's share of the KPI, or by hand: `manual` maps
@@ -115,6 +148,7 @@ def goal_cascade(*, actor, goal: Goal, level: str, method: str, manual: dict[int
         visible = set(Goal.objects.for_user(actor, "view").filter(parent=goal).values_list("pk", flat=True))
         if any(child.pk not in visible for child in children):
             raise ValidationError(_("所选对象不存在或不在你的权限范围内。"))
+        _sync_sales_targets_after_commit(goal.company_id, goal)
     return children
 
 

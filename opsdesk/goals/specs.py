@@ -9,8 +9,7 @@ from opsdesk.goals.models import Goal, GoalMeasurement, WorkPlan
 
 goal = ObjectSpec(
     Goal, path="goals", name="goal",
-    fields=("title", "kpi_code", "region", "store", "person", "is_published_to_stores", "period_kind",
-            "period_start", "target_kind", "target_value", "relative_percent", "owner", "parent"),
+    fields=services.GOAL_FIELDS,
     columns=("title", "kpi_code", "store", "region", "person", "period_start", "period_end", "target", "actual",
              "projection", "probability", "status", "owner"),
     detail_fields=("title", "kpi_code", "region", "store", "person", "is_published_to_stores", "period_kind",
@@ -21,6 +20,7 @@ goal = ObjectSpec(
     filter_fields=("kpi_code", "region", "store", "person", "period_kind", "period_start", "status", "owner",
                    "parent"),
     assignee_fields=("owner",), select_related=("store", "region", "person", "owner", "parent"),
+    create_with=services.goal_create, update_with=services.goal_update, delete_with=services.goal_delete,
         detail_template="goals/goal_detail.html", detail_context=views.goal_detail_context,
 )
 

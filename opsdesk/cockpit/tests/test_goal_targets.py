@@ -69,3 +69,23 @@ def test_without_last_year_the_months_split_by_days_and_other_goals_set_nothing(
     assert company_targets(org.company.pk) == {(store, date(2026, 10, 1)): Decimal("3100.0"),
                                                (store, date(2026, 11, 1)): Decimal("3000.0"),
                                                (store, date(2026, 12, 1)): Decimal("3100.0")}
+
+
+def test_saving_and_deleting_a_store_sales_goal_keep_the_targets_in_step(org, django_capture_on_commit_callbacks):
+    from opsdesk.goals import services
+
+    coo = org.users["coo"]
+    data = {"title": "十月门店销售", "kpi_code": "sales_revenue", "region": org.stores["a1"].region,
+            "store": org.stores["a1"], "period_kind": "month", "period_start": date(2026, 10, 1),
+            "target_kind": "absolute", "target_value": 4321.0}
+    with django_capture_on_commit_callbacks(execute=True):
+        goal = services.goal_create(actor=coo, data=data)
+    assert targets(org) == [(org.stores["a1"].code, date(2026, 10, 1), Decimal("4321.00"), "goals")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.goal_update(actor=coo, instance=goal, data={**data, "target_value": 5000.0})
+    assert targets(org)[0][2] == Decimal("5000.00")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.goal_delete(actor=coo, instance=goal)
+    assert targets(org) == []

@@ -53,6 +53,7 @@ class ObjectSpec:
     views: dict[str, type] = field(default_factory=dict)
     create_with: Callable[..., models.Model] | None = None
     update_with: Callable[..., models.Model] | None = None
+    delete_with: Callable[..., None] | None = None
     read_only: bool = False
 
     def __post_init__(self) -> None:
@@ -110,6 +111,10 @@ class ObjectSpec:
                                       assignee_fields=self.assignee_fields)
 
     def delete(self, *, actor, instance: models.Model) -> None:
+        """The model's delete service (`delete_with`), else `object_delete`."""
+        if self.delete_with is not None:
+            self.delete_with(actor=actor, instance=instance)
+            return
         services.object_delete(actor=actor, instance=instance)
 
     # ------------------------------------------------------------------ built parts
