@@ -1,7 +1,6 @@
 """`opsdesk report-pack`: build (and optionally send) a report pack; it runs the `report_pack` management command.
 
-Wired into `opsdesk/cli.py` like the cockpit's `add_commands`; until then `opsdesk manage report_pack ...` does the
-same."""
+Wired into `opsdesk/cli.py` like the cockpit's `add_commands`; `opsdesk manage report_pack ...` does the same."""
 
 from __future__ import annotations
 
