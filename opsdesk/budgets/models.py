@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from opsdesk.budgets.choices import (
     CategoryKindChoices,
@@ -208,8 +209,15 @@ class BudgetLine(models.Model):
         return {"company_id": self.company_id, "region_id": self.region_id, "store_id": self.store_id}
 
 
+def _month_label(index: int) -> str:
+    return gettext("%(month)s 月") % {"month": index}
+
+
+# Lazy: formatting a lazy string at import time would fix the label in the default language.
+_month_label_lazy = lazy(_month_label, str)
+
 for _index, _name in enumerate(MONTH_FIELDS, start=1):
-    BudgetLine.add_to_class(_name, models.DecimalField(_("%(month)s 月") % {"month": _index}, max_digits=14,
+    BudgetLine.add_to_class(_name, models.DecimalField(_month_label_lazy(_index), max_digits=14,
                                                        decimal_places=2, default=Decimal("0")))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.catalog.models import Product, ProductCategory
@@ -184,11 +186,18 @@ class SupplierContactForm(ScopedModelForm):
         """One primary contact per supplier: the service demotes the previous one."""
 
 
+def _document_help_text_now() -> str:
+    return gettext("PDF 或图片（PNG、JPEG、WebP），不超过 %(mb)d MB。") % {"mb": MAX_DOCUMENT_BYTES // (1024 * 1024)}
+
+
+# Formatted when shown: a lazy string formatted at import time keeps the default language.
+_document_help_text = lazy(_document_help_text_now, str)
+
+
 class SupplierDocumentForm(ScopedModelForm):
     """Upload (or replace) a supplier's document: PDF or image, at most 10 MB."""
 
-    upload = forms.FileField(label=_("文件"), help_text=_("PDF 或图片（PNG、JPEG、WebP），不超过 %(mb)d MB。") % {
-        "mb": MAX_DOCUMENT_BYTES // (1024 * 1024)},
+    upload = forms.FileField(label=_("文件"), help_text=_document_help_text(),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(set(DOCUMENT_TYPES) | {
             "application/pdf", "image/png", "image/jpeg", "image/webp"}))}))
 

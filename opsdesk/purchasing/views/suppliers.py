@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opsdesk.core.files import harden_file_response
 from opsdesk.core.permissions import user_can
@@ -128,7 +129,7 @@ class _SupplierFormPage(ObjectActionView):
 
 class SupplierContactAddView(_SupplierFormPage):
     action = "change"
-    title = _("添加联系人")
+    title = gettext_lazy("添加联系人")
 
     def make_form(self, request, data=None, files=None):
         return forms.SupplierContactForm(data=data, user=request.user)
@@ -167,7 +168,7 @@ class SupplierContactDeleteView(ObjectActionView):
 
 class SupplierDocumentAddView(_SupplierFormPage):
     action = "add"
-    title = _("上传供应商文件")
+    title = gettext_lazy("上传供应商文件")
     multipart = True
 
     def make_form(self, request, data=None, files=None):
