@@ -82,7 +82,8 @@ class Brief:
         return (self.sales - self.previous_week) / self.previous_week * 100 if self.previous_week else None
 
 
-def _system_user(company: Company) -> User:
+def system_user(company: Company) -> User:
+    """The account whose view of the company unattended output takes (its COO, else an administrator)."""
     user = User.objects.filter(company=company, has_company_scope=True, is_active=True,
                                role__in=["coo", "admin"]).order_by("role", "pk").first()
     if user is None:
@@ -113,7 +114,7 @@ def _movers(overview: dict, day: date) -> list[dict]:
 def brief_build(*, company: Company, scope: str = "company", day: date | None = None,
                 language: str = "zh-hans") -> Brief:
     """The brief of `scope` for `day` (default: the last day with actuals), in `language`."""
-    user = _system_user(company)
+    user = system_user(company)
     region_id, store_id = resolve_scope(company, scope)
     with translation.override(language):
         view = selectors.scope_for(user, region_id=region_id, store_id=store_id)

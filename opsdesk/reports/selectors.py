@@ -119,12 +119,13 @@ def scope_for_user(user, code: str | None) -> PackScope:
 
 
 def company_reader(company: Company) -> User:
-    """The account whose view of the company a scheduled pack takes (its COO or administrator)."""
-    user = User.objects.filter(company=company, has_company_scope=True, is_active=True,
-                               role__in=["coo", "admin"]).order_by("role", "pk").first()
-    if user is None:
-        raise LookupError(_("公司 %(company)s 没有全公司范围的运营官或管理员账号。") % {"company": company.code})
-    return user
+    """The account whose view of the company a scheduled pack takes (the brief's: its COO or administrator)."""
+    from opsdesk.cockpit.brief import system_user
+
+    try:
+        return system_user(company)
+    except ValueError as error:
+        raise LookupError(str(error)) from error
 
 
 # --- content ------------------------------------------------------------------------------------------------------
