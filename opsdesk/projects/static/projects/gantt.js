@@ -22,17 +22,36 @@
     element.dataset.critical = ids.join(",");
   }
 
+  // frappe-gantt reports every day the bar crosses while it is dragged, not only the drop. Moves are sent one at a
+  // time and only the latest position waits: an earlier answer arriving last can never redraw a stale schedule.
+  var queued = null;
+  var sending = false;
+
   function move(task, start, end) {
-    var body = new FormData();
-    body.append("start_date", day(start));
-    body.append("finish_date", day(end));
+    queued = {task: task, start: start, end: end};
     element.dataset.busy = "1";
-    fetch(element.dataset.moveUrl.replace("/0/", "/" + task.id + "/"), {
+    if (!sending) { send(); }
+  }
+
+  function send() {
+    if (!queued) {
+      sending = false;
+      delete element.dataset.busy;
+      return;
+    }
+    var job = queued;
+    queued = null;
+    sending = true;
+    var body = new FormData();
+    body.append("start_date", day(job.start));
+    body.append("finish_date", day(job.end));
+    fetch(element.dataset.moveUrl.replace("/0/", "/" + job.task.id + "/"), {
       method: "POST", body: body, credentials: "same-origin",
       headers: {"X-CSRFToken": token, "X-Requested-With": "fetch", "Accept": "application/json"}
     }).then(function (response) {
       return response.json().then(function (data) { return {ok: response.ok, data: data}; });
     }).then(function (answer) {
+      if (queued) { return; }  // a later position is on its way: its answer draws the page
       if (!answer.ok) {
         status.textContent = JSON.stringify(answer.data.errors || answer.data);
         gantt.refresh(tasks);
@@ -45,9 +64,9 @@
       document.getElementById("gantt-slippage").textContent =
         answer.data.slippage === null ? "—" : String(answer.data.slippage);
       status.textContent = (answer.data.moved || []).length + " ✓";
-    }).finally(function () {
-      delete element.dataset.busy;
-    });
+    }).catch(function (error) {
+      status.textContent = String(error);
+    }).finally(send);
   }
 
   var gantt = new Gantt("#gantt", tasks, {
