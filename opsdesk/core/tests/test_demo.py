@@ -390,10 +390,6 @@ def test_build_without_reset_refuses_and_changes_nothing(demo):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(connection.vendor == "postgresql", strict=False,
-                   reason="known defect (2026-12-03): on PostgreSQL a reset demo's fingerprint differs from the first "
-                          "build since this session's demo builders (work plan, meetings, sales rollups); found by "
-                          "the last CI run, to be fixed next session (it holds on SQLite)")
 def test_reset_regenerates_identical_data_without_duplicates(demo):
     # given
     before = _fingerprint()

@@ -505,7 +505,17 @@ def interview_feedback(*, actor, interview: Interview, rating: int | None, recom
 
 
 def _employee_number(application: Application) -> str:
-    return f"H{application.pk:06d}"
+    """The company's next hire number, H000001, H000002, ...: counted per company (never from a database id,
+    which another company's rows or a restarted sequence would change). Hires of one company are serialised on
+    its row, so two at once cannot draw the same number."""
+    from opsdesk.core.models import Company
+    from opsdesk.people.models import Employee
+
+    company_id = application.requisition.company_id
+    Company.objects.select_for_update().filter(pk=company_id).first()
+    numbers = Employee.objects.filter(company_id=company_id, employee_no__regex=r"^H[0-9]{6}$").values_list(
+        "employee_no", flat=True)
+    return f"H{max((int(number[1:]) for number in numbers), default=0) + 1:06d}"
 
 
 def _may_write_personal(actor) -> bool:

@@ -244,3 +244,18 @@ def test_offer_api_names_missing_or_implausible_fields(client, org):
     assert [item["loc"] for item in far.json()["detail"]] == [["body", "start_date"]]
     assert [item["loc"] for item in blank.json()["detail"]] == [["body", "salary_band"]]
     assert Application.objects.get(pk=application.pk).stage == "interview"
+
+
+def test_hire_numbers_count_per_company_not_by_database_id(org):
+    # given: an employee numbered like a hire already exists, ids are far ahead, and another company has hires
+    Employee.objects.create(company=org.company, employee_no="H000041", name="老员工", status="active")
+    Employee.objects.create(company=org.other_company, employee_no="H000900", name="他司员工", status="active")
+    Employee.objects.create(company=org.company, employee_no="HX00077", name="别的编号", status="active")
+    requisition = _approved(org, headcount=2)
+    first = _to_accepted_offer(org, _apply(org, requisition, name="甲"))
+    second = _to_accepted_offer(org, _apply(org, requisition, name="乙"))
+    # when
+    numbers = [services.application_hire(actor=org.users["hr"], application=application).hired_employee.employee_no
+               for application in (first, second)]
+    # then
+    assert numbers == ["H000042", "H000043"]
