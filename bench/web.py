@@ -1,4 +1,5 @@
-"""Web benchmark of the cockpit and the action inbox: 200 stores, 2 years of store x day rollups, 1,000 SKUs.
+"""Web benchmark of the cockpit, the action inbox and the monthly report pack: 200 stores, 2 years of store x day
+rollups, 1,000 SKUs.
 
 Reproduce from the repository root (uses a throwaway database in a temporary directory):
     .venv/bin/python bench/web.py                  # wrk if installed (apt-get install -y wrk), else a Python client
@@ -7,10 +8,14 @@ Reproduce from the repository root (uses a throwaway database in a temporary dir
 What it does: builds a company of 4 regions x 50 stores with 730 days of store sales facts and monthly targets,
 runs the real rollup refresh (timed), adds 200 x 1,000 store x SKU rollups, a finished plan with 20 proposals per
 store (stockout and overstock items) and 2 corrective actions per store (inbox items), then starts gunicorn with
-2 worker processes on loopback and loads GET /cockpit/ and GET /cockpit/inbox/ as the COO (the whole company: the
-largest league table and inbox). Latency is measured by the load generator on loopback, so it includes the
-(negligible) loopback transfer on top of server time. Each request opens its own connection ("Connection: close"):
-with keep-alive, wrk's 4 connections stay on whichever gunicorn worker accepted them, and an unlucky 3-to-1 split
+2 worker processes on loopback and loads, as the COO (the whole company: the largest league table, inbox and pack),
+GET /cockpit/, GET /cockpit/inbox/ and the company's monthly report pack of the last month,
+GET /reports/pack/?scope=company&kind=monthly&period=2026-10 (every registered KPI over the month, the month before
+and the same month last year; goals; the inbox's top items; actions taken; the forecast section, here without a
+forecast run). Each page is first timed alone (5 requests one after the other), then under load. Latency is
+measured by the load generator on loopback, so it includes the (negligible) loopback transfer on top of server
+time. Each request opens its own connection ("Connection: close"): with keep-alive, wrk's 4 connections stay on
+whichever gunicorn worker accepted them, and an unlucky 3-to-1 split
 halves the capacity of the run (measured: 44 vs 80 req/s for the same page), while many browsers spread evenly.
 The browser's cookies are a session and a CSRF cookie. The last line printed is one JSON object of the figures.
 """
@@ -39,6 +44,8 @@ sys.path.insert(0, str(REPO))
 
 N_REGIONS, STORES_PER_REGION, N_DAYS, N_SKUS, PROPOSALS_PER_STORE = 4, 50, 730, 1000, 20
 LAST_DAY = date(2026, 10, 31)
+PAGES = (("cockpit", "/cockpit/"), ("inbox", "/cockpit/inbox/"),
+         ("pack", f"/reports/pack/?scope=company&kind=monthly&period={LAST_DAY:%Y-%m}"))
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   io.write(string.format("JSON {\\"p50_ms\\": %.2f, \\"p95_ms\\": %.2f, \\"rps\\": %.1f, \\"requests\\": %d, "
@@ -153,6 +160,17 @@ def _session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
 
 
+def _one_at_a_time(url: str, cookie: str, count: int = 5) -> float:
+    """The median of `count` requests sent one after the other (no queueing behind other requests), in ms."""
+    timings = []
+    for _request in range(count):
+        started = time.perf_counter()
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=120) as answer:
+            answer.read()
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(sorted(timings)[count // 2], 2)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -192,8 +210,9 @@ def _python_client(url: str, cookie: str, seconds: int, connections: int) -> dic
     def worker():
         while time.perf_counter() < stop:
             started = time.perf_counter()
-            connection = HTTPConnection(parts.hostname, parts.port, timeout=10)
-            connection.request("GET", parts.path, headers={"Cookie": cookie, "Connection": "close"})
+            connection = HTTPConnection(parts.hostname, parts.port, timeout=60)
+            path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+            connection.request("GET", path, headers={"Cookie": cookie, "Connection": "close"})
             response = connection.getresponse()
             response.read()
             connection.close()
@@ -247,23 +266,26 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
         results = {}
-        for name, path in (("cockpit", "/cockpit/"), ("inbox", "/cockpit/inbox/")):
+        for name, path in PAGES:
             _wait(base + path, cookie)
             for _warm in range(5):
                 _wait(base + path, cookie)
+            alone_ms = _one_at_a_time(base + path, cookie)
             if client == "wrk":
                 results[name] = _wrk(base + path, cookie, args.seconds, args.connections, workdir)
             else:
                 results[name] = _python_client(base + path, cookie, args.seconds, args.connections)
+            results[name]["alone_ms"] = alone_ms
         print(f"data: {len(stores)} stores, {N_DAYS} days, {N_SKUS} SKUs; facts written in {facts_s:.1f} s; "
               f"rollup refresh {refresh_s:.1f} s ({counts['day_rows']} day rows)")
         print(f"load: {client}, {args.connections} connections, {args.seconds} s per page, gunicorn 2 workers x 2 "
               f"threads on loopback, SQLite, signed in as the COO (200 stores)")
-        print(f"{'page':<10}{'p50 ms':>10}{'p95 ms':>10}{'req/s':>10}{'requests':>10}{'errors':>8}")
+        print("alone ms: the median of 5 requests one after the other, before the load")
+        print(f"{'page':<10}{'alone ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'req/s':>10}{'requests':>10}{'errors':>8}")
         for name, row in results.items():
-            print(f"{name:<10}{row['p50_ms']:>10.1f}{row['p95_ms']:>10.1f}{row['rps']:>10.1f}{row['requests']:>10}"
-                  f"{row['errors']:>8}")
-        print(json.dumps({name: {key: row[key] for key in ("p50_ms", "p95_ms", "rps")}
+            print(f"{name:<10}{row['alone_ms']:>10.1f}{row['p50_ms']:>10.1f}{row['p95_ms']:>10.1f}{row['rps']:>10.1f}"
+                  f"{row['requests']:>10}{row['errors']:>8}")
+        print(json.dumps({name: {key: row[key] for key in ("alone_ms", "p50_ms", "p95_ms", "rps")}
                           for name, row in results.items()}))
         return 0
     finally:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from opsdesk.cockpit.choices import InboxStatusChoices as S
 from opsdesk.cockpit.models import InboxComment, InboxItemState
 from opsdesk.core.choices import RoleChoices as R
-from opsdesk.core.inbox_items import InboxItem, Provider, deferred, end_of_day  # noqa: F401 (re-exported)
+from opsdesk.core.inbox_items import InboxItem, Provider, deferred, done_hook, end_of_day  # noqa: F401 (re-exported)
 from opsdesk.core.models import Company, Store, User
 from opsdesk.core.permissions import user_can
 from opsdesk.core.scoping import visible_store_ids
@@ -339,12 +339,18 @@ def inbox_item_snooze(*, actor, item: InboxItem, until: datetime, reason: str, n
 
 
 def inbox_item_done(*, actor, item: InboxItem, now: datetime | None = None) -> InboxItemState:
-    """Mark an item handled: it leaves every inbox."""
+    """Mark an item handled: it leaves every inbox. A provider with an `item_done` hook closes its record too, in the
+    same transaction (a refusal there leaves the inbox state unchanged)."""
     now = now or timezone.now()
 
     def change(state):
         state.status, state.done_by, state.done_at = S.DONE, actor, now
-    return _write(actor, item, change)
+    close = done_hook(_PROVIDERS.get(item.provider))
+    with transaction.atomic():
+        state = _write(actor, item, change)
+        if close is not None:
+            close(actor=actor, key=item.key, now=now)
+    return state
 
 
 def inbox_escalate(*, company: Company, now: datetime | None = None) -> int:

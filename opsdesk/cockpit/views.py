@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -275,6 +275,8 @@ def inbox_act(request: HttpRequest) -> HttpResponse:
     item = inbox_service.inbox_item_get(request.user, data["provider"], data["key"])
     try:
         _apply(request.user, item, data)
+    except PermissionDenied as error:  # the item's own record refused (a decision the user may not close)
+        raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -91,6 +91,10 @@ class Provider(Protocol):
     A provider of many small lines of one kind per store (a stockout risk per SKU) may also set the optional class
     attribute `group_by_store = True`: the inbox then shows its items as one line per store with a count, expandable
     to the lines (read it with `groups_by_store(provider)`).
+
+    A provider whose items are records with a state of their own (a meeting decision) may also define
+    `item_done(*, actor, key, now)`: marking the inbox item done then closes the record too, in the same transaction
+    (read it with `done_hook(provider)`); it raises PermissionDenied when the actor may not close it.
     """
 
     name: str
@@ -104,6 +108,11 @@ class Provider(Protocol):
 def groups_by_store(provider) -> bool:
     """Whether the inbox shows the provider's items as one line per store (the optional `group_by_store`)."""
     return bool(getattr(provider, "group_by_store", False))
+
+
+def done_hook(provider) -> Callable | None:
+    """The provider's optional `item_done(*, actor, key, now)`, or None."""
+    return getattr(provider, "item_done", None)
 
 
 def _call(function: Callable[[], str]) -> str:

@@ -416,3 +416,100 @@ def models_q_total_or_units(measure_total: str):
 
 
 EXPORT_HEADER = ["store_code", "sku", "date", "forecast", "lower", "upper"]
+
+
+# ----------------------------------------------------------------------------- reads for report packs
+
+
+@dataclass(frozen=True)
+class WeekForecast:
+    """The sales forecast of a scope for one week: the days the run covers, the total and its 80 % band."""
+
+    start: date
+    end: date
+    days: int  # days of the week the run forecasts (fewer than 7 at the edges of its horizon)
+    forecast: float
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class WeekAccuracy:
+    """What a run made before a week forecast for it against what sold, over the store-days it forecast."""
+
+    start: date
+    end: date
+    origin: date  # the run's last day of history
+    days: int
+    forecast: float
+    actual: float
+    absolute_error: float  # sum over store-days of |forecast - actual|
+
+    @property
+    def wape(self) -> float | None:
+        """Weighted absolute percentage error: sum |F - A| / sum A (None when nothing sold)."""
+        return self.absolute_error / self.actual if self.actual > 0 else None
+
+    @property
+    def bias(self) -> float | None:
+        """(sum F - sum A) / sum A: positive when the forecast was too high (None when nothing sold)."""
+        return (self.forecast - self.actual) / self.actual if self.actual > 0 else None
+
+
+def _done_runs(company_id: int) -> QuerySet[ForecastRun]:
+    return ForecastRun.objects.filter(company_id=company_id, status="done", origin__isnull=False)
+
+
+def _store_sales_points(run: ForecastRun, store_ids, first: date, last: date) -> QuerySet[ForecastPoint]:
+    points = ForecastPoint.objects.filter(series__run=run, series__product__isnull=True,
+                                          series__measure=MeasureChoices.SALES, date__gt=run.origin,
+                                          date__gte=first, date__lte=last)
+    return points if store_ids is None else points.filter(series__store_id__in=list(store_ids))
+
+
+def sales_forecast_weeks(*, company_id: int, store_ids, weeks: list[tuple[date, date]]
+                         ) -> tuple[ForecastRun | None, list[WeekForecast]]:
+    """The company's latest finished run and its store sales forecasts summed over `store_ids` (None: every store)
+    per week, for the weeks it covers. The stores' and days' half-widths combine in quadrature, each side on its
+    own, as the cockpit's rollups and the goals' projections do (errors taken as independent). No run: (None, [])."""
+    import math
+
+    run = _done_runs(company_id).order_by("-finished_at", "-pk").first()
+    if run is None or not weeks:
+        return run, []
+    sums = {week: [set(), 0.0, 0.0, 0.0] for week in weeks}
+    for day, forecast, lower, upper in _store_sales_points(run, store_ids, weeks[0][0], weeks[-1][1]).values_list(
+            "date", "forecast", "lower", "upper"):
+        for week in weeks:
+            if week[0] <= day <= week[1]:
+                item = sums[week]
+                item[0].add(day)
+                item[1] += forecast
+                item[2] += max(forecast - lower, 0.0) ** 2
+                item[3] += max(upper - forecast, 0.0) ** 2
+    return run, [WeekForecast(week[0], week[1], len(days), total, total - math.sqrt(below), total + math.sqrt(above))
+                 for week, (days, total, below, above) in sums.items() if days]
+
+
+def sales_forecast_accuracy(*, company_id: int, store_ids, weeks: list[tuple[date, date]]) -> list[WeekAccuracy]:
+    """For each finished week, the newest finished run whose history ended before the week began, its store sales
+    forecasts for the week's store-days (of `store_ids`; None: every store) against the sales of those store-days
+    (a store-day without sales sold nothing). Weeks no such run covers are left out."""
+    runs = list(_done_runs(company_id).order_by("-origin", "-finished_at", "-pk"))
+    out = []
+    for start, end in weeks:
+        run = next((run for run in runs if run.origin < start), None)
+        if run is None:
+            continue
+        forecasts = {(store_id, day): value for store_id, day, value in _store_sales_points(
+            run, store_ids, start, end).values_list("series__store_id", "date", "forecast")}
+        if not forecasts:
+            continue
+        actuals = {(store_id, day): float(value) for store_id, day, value in StoreDaySales.objects.filter(
+            store_id__in={key[0] for key in forecasts}, date__gte=start, date__lte=end).values_list(
+            "store_id", "date", "sales_amount")}
+        actual = sum(actuals.get(key, 0.0) for key in forecasts)
+        error = sum(abs(value - actuals.get(key, 0.0)) for key, value in forecasts.items())
+        out.append(WeekAccuracy(start, end, run.origin, len({key[1] for key in forecasts}),
+                                float(sum(forecasts.values())), actual, error))
+    return out

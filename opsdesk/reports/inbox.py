@@ -1,10 +1,12 @@
 """Meeting decisions in the inbox: each open decision is an action for its owner (provider "reports", key
-"decision:<pk>"), due at the end of its due day, linked to its meeting where it is marked done."""
+"decision:<pk>"), due at the end of its due day, linked to its meeting where it is marked done. Marking the inbox
+item done closes the decision too, through the provider's `item_done` hook."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,6 +67,20 @@ class DecisionProvider:
             return None
         found = open_decisions_of(user).filter(pk=int(number)).first()
         return None if found is None else _item(found)
+
+    def item_done(self, *, actor, key: str, now: datetime) -> None:
+        """The inbox's "done" on a decision item: the decision is done, closed by the actor at `now` (audited).
+        Only its owner or whoever may change the meeting may close it: PermissionDenied for anyone else (a key
+        that is no decision of the actor's company included), and nothing changes."""
+        from opsdesk.reports.services import decision_complete
+
+        kind, _sep, number = key.partition(":")
+        if kind != "decision" or not number.isascii() or not number.isdigit():
+            raise PermissionDenied
+        decision = MeetingDecision.objects.filter(pk=int(number), meeting__company_id=actor.company_id).first()
+        if decision is None:
+            raise PermissionDenied
+        decision_complete(actor=actor, decision=decision, now=now)
 
 
 PROVIDER = DecisionProvider()

@@ -254,6 +254,8 @@ class MeetingDecision(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=DecisionStatusChoices,
                               default=DecisionStatusChoices.OPEN)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True, editable=False)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                editable=False, related_name="+", verbose_name=_("完成人"))
 
     permission_area = AREA
     scope_kind = "custom"
@@ -287,7 +289,7 @@ class MeetingDecision(models.Model):
 
             self.done_at = timezone.now()
         elif self.status == DecisionStatusChoices.OPEN:
-            self.done_at = None
+            self.done_at, self.done_by = None, None
 
     def get_additional_data(self) -> dict:
         return self.meeting.get_additional_data()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.db import models
@@ -26,6 +26,9 @@ TOP_EXCEPTIONS = 10
 CLOSING_FIELDS = ("closed_at", "resolved_at", "completed_at", "done_at")
 #: Apps whose rows are not actions taken in the stores (inbox states, the reports' own decisions).
 NOT_ACTIONS = ("cockpit", "reports")
+#: Weeks of sales forecast after the period, and finished weeks whose forecast accuracy the pack shows.
+FORECAST_WEEKS = 4
+ACCURACY_WEEKS = 4
 
 
 # --- scopes -------------------------------------------------------------------------------------------------------
@@ -163,6 +166,7 @@ class Pack:
     exceptions: list = field(default_factory=list)
     actions: list[tuple[type[models.Model], str, int]] = field(default_factory=list)
     decisions: list = field(default_factory=list)
+    forecast: PackForecast | None = None
 
 
 def _measure(definition: extensions.KpiDefinition, scope: KpiScope, period: periods.Period) -> float | None:
@@ -260,12 +264,51 @@ def pack_decisions(scope: PackScope, period: periods.Period) -> list:
         status=DecisionStatusChoices.DONE, done_at__gte=start, done_at__lte=end).select_related("owner"))
 
 
+@dataclass
+class PackForecast:
+    """The sales forecast of a pack's scope: the latest run (None: no run yet), its weekly totals with the 80 %
+    band for the weeks after the period, and the accuracy of earlier runs over the last finished weeks."""
+
+    run: object | None
+    weeks: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+
+
+def weeks_ahead(period: periods.Period) -> list[periods.Period]:
+    """The ISO weeks after a pack's period: from the first Monday after its last day."""
+    monday = period[1] + timedelta(days=7 - period[1].weekday())
+    return [periods.bounds(PackKindChoices.WEEKLY, monday + timedelta(weeks=n)) for n in range(FORECAST_WEEKS)]
+
+
+def weeks_finished(period: periods.Period, today: date) -> list[periods.Period]:
+    """The last whole ISO weeks ending by the period's last day and before today, oldest first."""
+    last = min(period[1], today - timedelta(days=1))
+    sunday = last - timedelta(days=(last.weekday() + 1) % 7)
+    return [periods.bounds(PackKindChoices.WEEKLY, sunday - timedelta(weeks=n))
+            for n in range(ACCURACY_WEEKS - 1, -1, -1)]
+
+
+def pack_forecast(scope: PackScope, period: periods.Period, *, today: date | None = None) -> PackForecast:
+    """The scope's sales forecast for the weeks after the period and the forecasts' accuracy up to its end."""
+    from opsdesk.forecasting import selectors as forecasts
+
+    today = today or timezone.localdate()
+    run, weeks = forecasts.sales_forecast_weeks(company_id=scope.company.pk, store_ids=scope.store_ids,
+                                                weeks=weeks_ahead(period))
+    if run is None:
+        return PackForecast(run=None)
+    accuracy = forecasts.sales_forecast_accuracy(company_id=scope.company.pk, store_ids=scope.store_ids,
+                                                 weeks=weeks_finished(period, today))
+    return PackForecast(run=run, weeks=weeks, accuracy=accuracy)
+
+
 def pack_content(scope: PackScope, kind: str, period: periods.Period, *, reader) -> Pack:
     """Everything a pack says about a scope and a period (the reader's inbox gives the exceptions)."""
     return Pack(scope=scope, kind=kind, period=period, previous=periods.previous(kind, period[0]),
                 last_year=periods.last_year(kind, period[0]), areas=kpi_areas(scope.kpi_scope, kind, period),
                 goals=pack_goals(scope, period), exceptions=pack_exceptions(scope, reader),
-                actions=actions_taken(scope, period), decisions=pack_decisions(scope, period))
+                actions=actions_taken(scope, period), decisions=pack_decisions(scope, period),
+                forecast=pack_forecast(scope, period))
 
 
 # --- the document -------------------------------------------------------------------------------------------------
@@ -325,6 +368,40 @@ def _goal_table(goals: list) -> Table:
                  numeric=(2, 3, 4))
 
 
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:+.1f}%"
+
+
+def _forecast_blocks(forecast: PackForecast) -> list:
+    """The forecast section: the weeks ahead with their band, then the accuracy of the finished weeks."""
+    blocks: list = [Heading(_("销售预测"))]
+    if forecast.run is None:
+        return [*blocks, Paragraph(_("还没有预测运行，本范围没有销售预测。"), muted=True)]
+    run = forecast.run
+    blocks.append(Paragraph(_("最新预测运行：历史截至 %(origin)s，预测 %(horizon)s 天；区间为 80%% 预测区间。") % {
+        "origin": run.origin.isoformat(), "horizon": run.horizon}, muted=True))
+    if forecast.weeks:
+        header = [_("周"), _("起止日期"), _("已预测天数"), _("预测销售额"), _("下限（80%）"), _("上限（80%）")]
+        blocks.append(Table(header, [
+            [periods.code(PackKindChoices.WEEKLY, week.start), f"{week.start} – {week.end}", f"{week.days}/7",
+             format_value(week.forecast, "currency"), format_value(week.lower, "currency"),
+             format_value(week.upper, "currency")] for week in forecast.weeks], numeric=(2, 3, 4, 5)))
+    else:
+        blocks.append(Paragraph(_("最新预测运行不覆盖本期之后的几周。"), muted=True))
+    blocks.append(Heading(_("预测准确度"), level=3))
+    if not forecast.accuracy:
+        blocks.append(Paragraph(_("已结束的各周没有事先做出的预测，暂无准确度。"), muted=True))
+        return blocks
+    blocks.append(Table([_("周"), _("预测起点"), _("预测销售额"), _("实际销售额"), "WAPE", _("预测偏差")], [
+        [periods.code(PackKindChoices.WEEKLY, week.start), week.origin.isoformat(),
+         format_value(week.forecast, "currency"), format_value(week.actual, "currency"),
+         "—" if week.wape is None else f"{week.wape * 100:.1f}%", _percent(week.bias)]
+        for week in forecast.accuracy], numeric=(2, 3, 4, 5)))
+    blocks.append(Paragraph(_("WAPE = Σ|预测 − 实际| ÷ Σ实际（按门店逐日）；"
+                              "偏差 = (Σ预测 − Σ实际) ÷ Σ实际，正数表示预测偏高。"), muted=True))
+    return blocks
+
+
 def pack_document(pack: Pack, language: str, *, generated_at: datetime | None = None) -> Document:
     """The pack as a document in `language`."""
     with translation.override(language):
@@ -340,6 +417,8 @@ def pack_document(pack: Pack, language: str, *, generated_at: datetime | None = 
             document.add(Heading(_area_title(area.prefix)), _kpi_table(area, language))
         if not pack.areas:
             document.add(Paragraph(_("本期没有可计量的指标数据。"), muted=True))
+        if pack.forecast is not None:
+            document.add(*_forecast_blocks(pack.forecast))
         document.add(Heading(_("异常与待办")))
         document.add(Table([_("事项"), _("门店"), _("严重程度"), _("截止"), _("负责人")], [
             [str(item.title), str(item.store_name), str(item.severity_label),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import urllib.error
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -190,14 +190,21 @@ def decision_create(*, actor, data: dict[str, Any]) -> MeetingDecision:
 
 
 def decision_update(*, actor, instance: MeetingDecision, data: dict[str, Any]) -> MeetingDecision:
-    """Change a decision (moving it only to a meeting the actor may change)."""
+    """Change a decision (moving it only to a meeting the actor may change); setting it done records the actor
+    as who closed it."""
     _check_meeting(actor, data)
-    return object_update(actor=actor, instance=instance, data=data, fields=DECISION_FIELDS,
-                         assignee_fields=("owner",))
+    with transaction.atomic(), audit_actor(actor):
+        decision = object_update(actor=actor, instance=instance, data=data, fields=DECISION_FIELDS,
+                                 assignee_fields=("owner",))
+        if decision.status == DecisionStatusChoices.DONE and decision.done_by_id is None:
+            decision.done_by = actor
+            decision.save(update_fields=["done_by"])
+    return decision
 
 
-def decision_complete(*, actor, decision: MeetingDecision) -> MeetingDecision:
-    """Mark a decision done: by its owner, or by anyone who may change the meeting."""
+def decision_complete(*, actor, decision: MeetingDecision, now: datetime | None = None) -> MeetingDecision:
+    """Mark a decision done, by the actor, at `now`: its owner, or anyone who may change the meeting
+    (PermissionDenied for anyone else, and nothing changes). Done already: left as it was."""
     with transaction.atomic(), audit_actor(actor):
         current = MeetingDecision.objects.select_for_update().filter(pk=decision.pk).first()
         may_change = MeetingDecision.objects.for_user(actor, "change").filter(pk=decision.pk).exists()
@@ -205,7 +212,7 @@ def decision_complete(*, actor, decision: MeetingDecision) -> MeetingDecision:
         if current is None or not (may_change or is_owner):
             raise PermissionDenied
         if current.status != DecisionStatusChoices.DONE:
-            current.status, current.done_at = DecisionStatusChoices.DONE, timezone.now()
+            current.status, current.done_at, current.done_by = DecisionStatusChoices.DONE, now or timezone.now(), actor
             current.full_clean()
             current.save()
     return current

@@ -130,7 +130,7 @@ def stored_pack_download(request: HttpRequest, pk: int, export_format: str) -> H
 def meeting_detail_context(request: HttpRequest, meeting: Meeting) -> dict:
     """The meeting's attendees, decisions (each with whether the user may mark it done) and downloads."""
     can_change = Meeting.objects.for_user(request.user, "change").filter(pk=meeting.pk).exists()
-    decisions = list(meeting.decisions.select_related("owner").order_by("pk"))
+    decisions = list(meeting.decisions.select_related("owner", "done_by").order_by("pk"))
     return {
         "attendees": list(meeting.attendees.order_by("username")),
         "decisions": [(decision, decision.is_open and (can_change or decision.owner_id == request.user.pk))
