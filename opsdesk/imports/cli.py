@@ -202,16 +202,19 @@ def cmd_imports(args: argparse.Namespace) -> int:
     if args.action == "show":
         print_report(batch)
         return 0
-    return _write_quarantine(batch, args.output, args.format)
+    return _write_quarantine(batch, args.output, args.format, duplicates=args.duplicates)
 
 
-def _write_quarantine(batch, output: str | None, export_format: str) -> int:
+def _write_quarantine(batch, output: str | None, export_format: str, duplicates: bool = False) -> int:
+    """The quarantined rows (or, with `duplicates`, the skipped in-file duplicates) as a file to fix and import."""
     import csv
 
     from opsdesk.core.exports import escape_cell, xlsx_bytes
+    from opsdesk.imports.choices import QuarantineKindChoices
     from opsdesk.imports.selectors import quarantine_table
 
-    header, rows = quarantine_table(batch, batch.quarantine.order_by("row_number", "pk"))
+    kind = QuarantineKindChoices.DUPLICATE if duplicates else QuarantineKindChoices.ERROR
+    header, rows = quarantine_table(batch, batch.quarantine.filter(kind=kind).order_by("row_number", "pk"))
     path = output or f"quarantine-{batch.pk}.{export_format}"
     if export_format == "xlsx":
         with open(path, "wb") as handle:
@@ -263,6 +266,8 @@ def add_commands(commands) -> None:
     batches.add_argument("--limit", type=int, default=30)
     batches.add_argument("-o", "--output", help="quarantine file to write")
     batches.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    batches.add_argument("--duplicates", action="store_true",
+                         help="quarantine: write the skipped in-file duplicates instead of the rows with errors")
     batches.set_defaults(func=cmd_imports)
 
     real = commands.add_parser("realdata", help="load ../shared/data (Rossmann, Online Retail) into company REAL")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
@@ -42,9 +43,24 @@ SKU = (
     "item",
     "article",
     "product",
+    "product_id",
 )
 DATE = ("日期", "营业日期", "销售日期", "业务日期", "date", "day", "business_date", "sales_date")
 QUANTITY = ("数量", "销量", "销售数量", "qty", "quantity", "units")
+LINE_TOTAL = (
+    "行金额",
+    "金额",
+    "销售金额",
+    "实收金额",
+    "小计",
+    "line_total",
+    "line_amount",
+    "amount",
+    "total",
+    "sales",
+    "subtotal",
+    "extended_price",
+)
 
 
 @dataclass(frozen=True)
@@ -166,13 +182,11 @@ def _check_sales_line(record: dict) -> tuple[str, str] | None:
         return "quantity", _("数量为 0")
     if quantity < 0 and not is_return:
         return "quantity", _("负数量但退货列为否")
+    found = _line_amounts(record, quantity, is_return)
+    if found:
+        return found
     if is_return and quantity > 0:
         record["quantity"] = -quantity
-    price = record["unit_price"]
-    if price == 0:
-        return "unit_price", _("单价为 0")
-    if price < 0:
-        return "unit_price", _("单价为负")
     cost = record.get("cost")
     if cost is not None:
         if is_return:  # a returned line takes its cost back, as its quantity (whichever sign the file wrote)
@@ -180,6 +194,63 @@ def _check_sales_line(record: dict) -> tuple[str, str] | None:
         elif cost < 0:
             return "cost", _("成本为负")
     record["date"] = record["sold_at"].date()
+    return None
+
+
+#: Amounts that differ by more than a cent disagree (the float slack keeps 0.01 itself within).
+CENT = 0.01 + 1e-9
+
+
+def _rounded(value: float, places: int) -> float:
+    """Half-up rounding of a computed amount, alike on every database (a float difference such as 957.5775 + 383.031
+    lies just below its half cent in binary)."""
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(f"{value:.9f}").quantize(step, rounding=ROUND_HALF_UP))
+
+
+def _line_amounts(record: dict, quantity: float, is_return: bool) -> tuple[str, str] | None:
+    """Revenue and cost of a sales line from what the file gives (`quantity` as the file wrote it).
+
+    Revenue is the line total when given, else unit price x quantity x (1 - discount). The line keeps it as its net
+    unit price (revenue / units, 4 decimals), so quantity x unit_price is the line's revenue for every reader (the
+    rollups). Cost is the cost given, else revenue - profit when a profit is given, else unknown (None, never 0).
+    A unit price and a total that disagree by more than a cent (after the discount) are refused, and so are a cost
+    and a profit that disagree."""
+    price, total = record.get("unit_price"), record.get("line_total")
+    discount = record.get("discount") or 0.0
+    units = abs(quantity)
+    if price is not None and price == 0:
+        return "unit_price", _("单价为 0")
+    if price is not None and price < 0:
+        return "unit_price", _("单价为负")
+    if total is not None and total == 0:
+        return "line_total", _("行金额为 0")
+    if total is not None and total < 0 and not is_return:
+        return "line_total", _("行金额为负，但本行不是退货")
+    if price is None and total is None:
+        return "unit_price", _("缺少单价或行金额")
+    from_price = None if price is None else price * units * (1 - discount)
+    if total is not None and from_price is not None and abs(from_price - abs(total)) > CENT:
+        return "line_total", _("行金额（line_total）与 单价 × 数量 × (1 − 折扣) = %(expected)s 不符，相差超过 0.01") % {
+            "expected": f"{from_price:.2f}"}
+    revenue = abs(total) if total is not None else from_price
+    if total is not None or discount:
+        record["unit_price"] = _rounded(revenue / units, 4)
+    profit = record.get("profit")
+    if profit is None:
+        return None
+    # In the file's own signs: a return written with negative amounts has a negative profit too.
+    written_revenue = total if total is not None else from_price * (1 if quantity > 0 else -1)
+    from_profit = written_revenue - profit
+    cost = record.get("cost")
+    if cost is not None:
+        if abs(abs(cost) - abs(from_profit)) > CENT:
+            return "profit", _("利润（profit）与 行金额 − 成本 = %(expected)s 不符，相差超过 0.01") % {
+                "expected": f"{written_revenue - cost:.2f}"}
+        return None
+    if from_profit < 0 and not is_return:
+        return "profit", _("利润大于行金额（成本将为负）")
+    record["cost"] = _rounded(from_profit, 2)
     return None
 
 
@@ -442,6 +513,9 @@ _register(
                     "receipt",
                     "receipt_no",
                     "ticket",
+                    "订单号",
+                    "order_id",
+                    "order_no",
                 ),
             ),
             F("line_no", "行号", "integer", False, ("行号", "line", "line_no", "lineno", "line_number")),
@@ -460,10 +534,16 @@ _register(
                     "datetime",
                     "timestamp",
                     "date",
+                    "订单日期",
+                    "order_date",
                 ),
             ),
             F("quantity", "数量", "number", True, QUANTITY),
-            F("unit_price", "单价", "number", True, ("单价", "售价", "price", "unitprice", "unit_price")),
+            F("unit_price", "单价", "number", False, ("单价", "售价", "price", "unitprice", "unit_price")),
+            # An order-line export gives the line's total (after discount) instead of, or besides, a unit price.
+            F("line_total", "行金额", "number", False, LINE_TOTAL),
+            F("discount", "折扣", "fraction", False, ("折扣", "折扣率", "discount", "discount_rate"), None),
+            F("profit", "利润", "number", False, ("利润", "毛利", "毛利额", "profit", "gross_profit"), None),
             F(
                 "customer_id",
                 "客户",
@@ -480,6 +560,7 @@ _register(
         key=("store", "invoice", "line_no"),
         model="sales.SalesLine",
         check=_check_sales_line,
+        one_of=(("unit_price", "line_total"),),
         options=(RETURN_PREFIX, DATE_FORMAT),
         columns=(
             "store",
@@ -596,6 +677,7 @@ _register(
         key=("store", "date"),
         model="sales.StoreCalendarDay",
         future_days=3 * 366,
+        rollup="opsdesk.sales.rollups.rollup_after_import",  # the derived store days take the calendar's flags
     )
 )
 

@@ -308,10 +308,14 @@ def _codes_named(batch, spec, open_source) -> dict:
         elif name and batch.defaults.get(name):
             named[kind].add(str(batch.defaults[name]).strip())
     price_column, name_column = batch.mapping.get("unit_price"), batch.mapping.get("product_name")
+    # An order-line export without unit prices: a product's price is its first line's total / quantity.
+    total_column = None if price_column else batch.mapping.get("line_total")
+    quantity_column = batch.mapping.get("quantity") if total_column else None
     with open_source(batch.file.path, batch.encoding or None, name=batch.file.original_name) as source:
         index = {column: position for position, column in enumerate(source.header)}
         positions = {kind: index[column] for kind, column in columns.items() if column in index}
-        price_at = index.get(price_column) if price_column else None
+        price_at = index.get(price_column or total_column) if (price_column or total_column) else None
+        quantity_at = index.get(quantity_column) if quantity_column else None
         name_at = index.get(name_column) if name_column else None
         product_at = positions.get("products")
         for _number, cells in source.rows:
@@ -328,7 +332,9 @@ def _codes_named(batch, spec, open_source) -> dict:
                 if code not in named["prices"]:
                     try:
                         price = parsing.parse_number(cells[price_at].strip())
-                    except parsing.CellError:
+                        if quantity_at is not None:
+                            price = abs(price / parsing.parse_number(cells[quantity_at].strip()))
+                    except (parsing.CellError, IndexError, ZeroDivisionError):
                         continue
                     if price > 0:
                         named["prices"][code] = price

@@ -106,6 +106,16 @@ def _parse_messy_number(text: str) -> float:
     return -number if negative else number
 
 
+def parse_fraction(text: str) -> float:
+    """A share such as a discount, as a fraction (0.2) or a percent (20%, 20 %), from 0 up to (not including) 1."""
+    value = text.strip()
+    is_percent = value.endswith(("%", "％"))
+    number = parse_number(value[:-1].strip()) / 100 if is_percent else parse_number(value)
+    if not 0 <= number < 1:
+        raise CellError(_("应为 0 到 1 之间的比例（如 0.2）或百分数（如 20%），且小于 100%"))
+    return round(number, 10)
+
+
 def parse_integer(text: str) -> int:
     """A whole number (1,234 and 12.0 are accepted; 12.5 is not)."""
     number = parse_number(text)

@@ -213,6 +213,10 @@ def _update_columns(spec: KindSpec, mapping: dict, defaults: dict) -> list[str]:
     supplied |= {"date", "is_monthly", "is_return", "source"}
     if "unit_price" in supplied:
         supplied.add("revenue")
+    if supplied & {"line_total", "discount"}:  # a sales line's net unit price comes from them (kinds._line_amounts)
+        supplied.add("unit_price")
+    if "profit" in supplied:  # and its cost from the profit
+        supplied.add("cost")
     return [name for name in db_columns(spec) if name in supplied and name not in spec.key]
 
 

@@ -16,7 +16,11 @@ PARSER_LABELS = {
     "bool": gettext_lazy("是/否（1/0）"), "code": gettext_lazy("编码"), "date": gettext_lazy("日期 YYYY-MM-DD"),
     "integer": gettext_lazy("整数"), "month_or_date": gettext_lazy("月份 YYYY-MM"), "number": gettext_lazy("数字"),
     "sku": gettext_lazy("商品编码"), "store": gettext_lazy("门店编号"), "text": gettext_lazy("文本"),
+    "fraction": gettext_lazy("比例 0.2 或百分数 20%"),
 }
+#: Optional fields the example row leaves empty: its unit price already gives the line's revenue, and a total, a
+#: discount or a profit beside it would have to agree with it.
+EMPTY_IN_EXAMPLE = frozenset({"line_total", "discount", "profit"})
 #: Master fields whose example is the code of an existing object of that kind.
 REFERENCE_FIELDS = {"region": "region", "supplier": "supplier", "category": "category", "parent": ""}
 
@@ -68,6 +72,8 @@ def header_for(field: FieldSpec, language: str | None = None) -> str:
 
 def example_value(field: FieldSpec, context: SampleContext, today: date):
     """One plausible value per field, from the user's data where the field refers to it."""
+    if field.name in EMPTY_IN_EXAMPLE and not field.required:
+        return ""
     if field.parser == "store":
         return context.store
     if field.parser == "sku":

@@ -162,6 +162,7 @@ class RowValidator:
     def _parser(self, kind: str, max_length: int | None):
         simple = {
             "number": parsing.parse_number,
+            "fraction": parsing.parse_fraction,
             "integer": parsing.parse_integer,
             "bool": parsing.parse_bool,
             "date": dates.parser_for("date", self.date_order),

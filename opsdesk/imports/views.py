@@ -11,12 +11,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from opsdesk.core.exports import csv_response, export_response
 from opsdesk.core.permissions import user_can
 from opsdesk.core.views.generic import ObjectListView
 from opsdesk.imports import samples, selectors, services
+from opsdesk.imports.choices import QuarantineKindChoices
 from opsdesk.imports.filtersets import ImportBatchFilterSet, MappingProfileFilterSet
 from opsdesk.imports.forms import MappingForm, UploadForm
 from opsdesk.imports.kinds import KINDS, kind_spec
@@ -87,7 +89,8 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error)
         else:
             return redirect("imports:batch_mapping", batch.pk)
-    kinds = [(code, spec.label, [str(field.label) for field in spec.fields if field.required])
+    separator = pgettext("list separator", ", ")  # "、" in Chinese
+    kinds = [(code, spec.label, separator.join(str(field.label) for field in spec.fields if field.required))
              for code, spec in KINDS.items() if services.can_import(request.user, code)]
     return render(request, "imports/batch_new.html", {"form": form, "kinds": kinds},
                   status=400 if form.errors else 200)
@@ -184,9 +187,11 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_quarantine(request: HttpRequest, pk: int) -> HttpResponse:
-    """The quarantine as CSV or XLSX (?format=csv|xlsx, ?kind=error|duplicate), with an error column."""
+    """The quarantine as CSV or XLSX (?format=csv|xlsx), with an error column: the quarantined rows, ready to fix and
+    import again; the skipped in-file duplicates are a download of their own (?kind=duplicate)."""
     batch = _batch(request, pk)
-    rows = selectors.quarantine_list(user=request.user, batch=batch, kind=request.GET.get("kind") or None)
+    kind = request.GET.get("kind") or QuarantineKindChoices.ERROR
+    rows = selectors.quarantine_list(user=request.user, batch=batch, kind=kind)
     header, values = selectors.quarantine_table(batch, rows)
     try:
         return export_response(request.GET.get("format", "csv"), f"quarantine-{batch.pk}", header, values)

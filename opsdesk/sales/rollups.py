@@ -13,11 +13,18 @@ gone and one INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE that leave
 an imported row holds. The statements are plain SQL that SQLite (>= 3.24) and PostgreSQL share; nothing is looped
 over in Python per row (Online Retail: ~1M lines).
 
+Flags of a derived store day come from the store's calendar (StoreCalendarDay) when it has that day: the calendar is the
+truth for open, promotion and holidays, and a calendar import refreshes the derived days it covers (an imported store
+day keeps the flags its file gave). A day the calendar lacks is open, a promotion day when one of its SKU days is,
+and no holiday.
+
 Measures: units and revenue are net of returns (a return line has a negative quantity). A SKU day's cost is the sum
 of its lines' costs when every line has one, else 0, which this grain reads as "no cost" (KPIs and the explorer
 leave such rows out of margins). A store day's cost is the sum of its SKU days' costs when every SKU day with revenue
 has one, else NULL: unknown, never 0. Transactions are the distinct invoices with a sale (a return invoice is not a
-visit that bought something); customers the distinct customer ids given (0 when the file names none).
+visit that bought something); customers the distinct customer ids given (0 when the file names none). A line's
+revenue is its quantity x its net unit price: the import keeps a line total, or a price less a discount, as that price
+(imports.kinds._line_amounts), and a cost given or derived from a profit as the line's cost.
 """
 
 from __future__ import annotations
@@ -118,8 +125,11 @@ def store_days_from_sku_days(spans: Spans) -> int:
                 f"is_promo, state_holiday, is_school_holiday, source) "
                 f"SELECT k.store_id, k.date, SUM(k.revenue), "
                 f"CASE WHEN SUM(CASE WHEN k.cost = 0 AND k.revenue <> 0 THEN 1 ELSE 0 END) = 0 THEN SUM(k.cost) END, "
-                f"COALESCE(MAX(t.customers), 0), COALESCE(MAX(t.transactions), 0), %s, "
-                f"CASE WHEN SUM(CASE WHEN k.is_promo OR c.is_promo THEN 1 ELSE 0 END) > 0 THEN %s ELSE %s END, "
+                f"COALESCE(MAX(t.customers), 0), COALESCE(MAX(t.transactions), 0), "
+                f"CASE WHEN SUM(CASE WHEN c.store_id IS NOT NULL AND NOT c.is_open THEN 1 ELSE 0 END) > 0 "
+                f"THEN %s ELSE %s END, "
+                f"CASE WHEN SUM(CASE WHEN (c.store_id IS NULL AND k.is_promo) OR c.is_promo THEN 1 ELSE 0 END) > 0 "
+                f"THEN %s ELSE %s END, "
                 f"COALESCE(MAX(c.state_holiday), '0'), "
                 f"CASE WHEN SUM(CASE WHEN c.is_school_holiday THEN 1 ELSE 0 END) > 0 THEN %s ELSE %s END, "
                 f"CASE WHEN MIN(k.source) = %s THEN %s ELSE %s END "
@@ -134,7 +144,7 @@ def store_days_from_sku_days(spans: Spans) -> int:
                 f"AND d.date = k.date AND d.source = %s) "
                 f"GROUP BY k.store_id, k.date "
                 + _upsert(day, ("store_id", "date"), DAY_MEASURES),
-                [True, True, False, True, False, LINES, LINES, SKU_DAY, *params_l, *params_k, IMPORTED])
+                [False, True, True, False, True, False, LINES, LINES, SKU_DAY, *params_l, *params_k, IMPORTED])
             written += cursor.rowcount
     return written
 
@@ -182,9 +192,12 @@ def rollup_spans(spans: Spans, *, from_lines: bool = True) -> dict:
 
 def rollup_after_import(batch, touched: Spans) -> dict:
     """The import kinds' rollup (`KindSpec.rollup`): lines refresh both grains, SKU days the store days, store-day
-    totals only report how they differ from what finer grains sum to."""
+    totals only report how they differ from what finer grains sum to, and a calendar brings the flags of the derived
+    store days it covers up to date."""
     if batch.kind == "store_day_sales":
         return {"totals": totals_difference(touched)}
+    if batch.kind == "calendar":
+        return {"store_days": store_days_from_sku_days(touched)}
     return rollup_spans(touched, from_lines=batch.kind == "sales_lines")
 
 

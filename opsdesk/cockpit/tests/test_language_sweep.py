@@ -41,9 +41,7 @@ DATA_STAND_IN = re.compile(r"d[0-9a-f]{7}")
 #: Swagger UI is a third-party interface in English only.
 ENGLISH_ONLY = frozenset({"api-1.0.0:openapi-view"})
 #: Pages whose Chinese is in files other sessions own (issue #22): strict, so a fix turns the marker red.
-KNOWN_UNTRANSLATED = {
-    "imports:batch_new": "imports: column lists joined with '、', column names such as 商品名称/区域编码 untranslated",
-}
+KNOWN_UNTRANSLATED: dict[str, str] = {}
 COO = SimpleNamespace(role="coo")
 
 
