@@ -28,6 +28,7 @@ INTERVAL_WIDENING = 1.15
 CRITERIA = ("mse", "rmse_mae")
 CONFORMAL_GROUPS = 3  # series groups (terciles of relative validation error) calibrated separately
 CONFORMAL_BUCKET = 7  # horizon days per calibration bucket (a week)
+CONFORMAL_MIN_CELL = 50  # scores a (group, horizon bucket) cell needs before it calibrates by itself
 CONFORMAL_PRIOR = 8.0  # residuals' worth of the pooled relative error mixed into each series' scale
 
 
@@ -436,8 +437,12 @@ LEVEL_DEAD_BAND = 0.05
 def level_factor(validation: np.ndarray, actual: np.ndarray, limits: tuple[float, float] = LEVEL_FACTOR_RANGE
                  ) -> float:
     """Correction of a bias shared by the series: actual over forecast volume on each validation window (days
-    observed); when every window erred on the same side the mildest of their ratios is used (clipped to
-    ``limits``), otherwise 1 (no consistent bias, e.g. a holiday in one window only).
+    observed); when every window erred on the same side by more than ``LEVEL_DEAD_BAND`` (judged on the mildest
+    ratio) the geometric mean of their ratios is used (clipped to ``limits``), otherwise 1 (no consistent bias,
+    e.g. a holiday in one window only). The mean, not the mildest ratio: on Online Retail's three selection
+    origins of ``bench/forecast.py --rolling --top 300`` it took the total bias from -14.0/-10.0/-2.4 % to
+    -3.6/-1.6/-0.1 % (the mildest ratio stopped short every time, the future needing 1.54/1.30/1.38 against
+    window ratios 1.66 and 1.32, 1.17 and 1.40, 1.41 and 1.35), for SKU-level WAPE +0.05/+0.04/+0.01.
 
     Args:
         validation: (n, W, h) validation forecasts of the chosen models.
@@ -458,7 +463,7 @@ def level_factor(validation: np.ndarray, actual: np.ndarray, limits: tuple[float
     mildest = ratios[np.argmin(np.abs(np.log(ratios)))]
     if abs(np.log(mildest)) < np.log1p(LEVEL_DEAD_BAND):
         return 1.0
-    return float(np.clip(mildest, *limits))
+    return float(np.clip(np.exp(np.log(ratios).mean()), *limits))
 
 
 def gate_level(validation: np.ndarray, actual: np.ndarray) -> float:
@@ -622,6 +627,46 @@ def _conformal_scale(residual: np.ndarray, level: np.ndarray, pooled: np.ndarray
     return np.sqrt((own + CONFORMAL_PRIOR * prior) / (count + CONFORMAL_PRIOR))
 
 
+def cell_quantiles(scores: np.ndarray, groups: np.ndarray, levels: tuple[float, ...], *,
+                   bucket: int = CONFORMAL_BUCKET,
+                   min_count: int = CONFORMAL_MIN_CELL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Finite-sample conformal quantiles of the scores per (series group, horizon bucket) cell.
+
+    A cell with fewer than ``min_count`` observed scores borrows the scores of its horizon bucket pooled over all
+    groups; a bucket with fewer than that borrows every score; with no score at all the quantiles are 0 (the band
+    collapses to the point forecast).
+
+    Args:
+        scores: (n, W, h) scaled validation errors, NaN where unobserved.
+        groups: (n,) int series group.
+        levels: sorted probability levels.
+        bucket: horizon days per bucket (the last bucket may be shorter).
+        min_count: fewest scores a cell or bucket calibrates on by itself.
+
+    Returns:
+        (keys, table, source): keys (G,) the sorted distinct groups; table (G, B, L) quantiles with
+        B = ceil(h / bucket); source (G, B) int8: 0 the cell's own scores, 1 its bucket pooled over groups,
+        2 every score, 3 none.
+    """
+    h = scores.shape[2]
+    groups = np.asarray(groups)
+    keys = np.unique(groups)
+    starts = range(0, h, bucket)
+    table = np.zeros((len(keys), len(starts), len(levels)))
+    source = np.full((len(keys), len(starts)), 3, dtype=np.int8)
+    everything = scores.reshape(1, -1)
+    for b, lo in enumerate(starts):
+        pooled = scores[:, :, lo:lo + bucket].reshape(1, -1)
+        for g, key in enumerate(keys):
+            cell = scores[groups == key][:, :, lo:lo + bucket].reshape(1, -1)
+            for tier, block in enumerate((cell, pooled, everything)):
+                if np.isfinite(block).sum() >= min_count or (tier == 2 and np.isfinite(block).any()):
+                    table[g, b] = row_quantiles(block, levels, finite_sample=True)[0][0]
+                    source[g, b] = tier
+                    break
+    return keys, table, source
+
+
 def conformal_quantiles(mean: np.ndarray, residual: np.ndarray, levels: tuple[float, ...],
                         is_open: np.ndarray | None = None, *, groups: np.ndarray | None = None,
                         bucket: int = CONFORMAL_BUCKET) -> list[np.ndarray]:
@@ -630,9 +675,10 @@ def conformal_quantiles(mean: np.ndarray, residual: np.ndarray, levels: tuple[fl
     Each validation residual is scaled by the series' error scale estimated *without its own window* (leave one
     window out), so the scores carry the same estimation noise as the final band; the scores are pooled per series
     group and horizon bucket (``bucket`` days: errors grow with the horizon) and their finite-sample conformal
-    quantiles ``Q_g,b(q)`` give ``mean + scale_i * Q_g,b(q)`` with the scale from all windows. No widening factor:
-    an asymmetric score distribution (validation bias, a skewed demand) shows in the band as it is. Clipped at 0,
-    ordered over q, 0 on closed days.
+    quantiles ``Q_g,b(q)`` (``cell_quantiles``: a cell with fewer than ``CONFORMAL_MIN_CELL`` scores borrows
+    its bucket pooled over groups) give ``mean + scale_i * Q_g,b(q)`` with the scale from all windows. No
+    widening factor: an asymmetric score distribution (validation bias, a skewed demand) shows in the band as it
+    is. Clipped at 0, ordered over q, 0 on closed days.
 
     Args:
         mean: (n, h) point forecast.
@@ -673,16 +719,8 @@ def conformal_quantiles(mean: np.ndarray, residual: np.ndarray, levels: tuple[fl
             scores[:, w] = residual[:, w] / np.maximum(_conformal_scale(others, level, pooled), 1e-9)[:, None]
     else:
         scores = residual / scale[:, None, None]
-    groups = np.asarray(groups)
-    z = np.zeros((n, h, len(levels)))
-    for g in np.unique(groups):
-        rows = groups == g
-        for lo in range(0, h, bucket):
-            block = scores[rows][:, :, lo:lo + bucket].reshape(1, -1)
-            if not np.isfinite(block).any():
-                block = scores[:, :, lo:lo + bucket].reshape(1, -1)
-            q, _ = row_quantiles(block, levels, finite_sample=True)
-            z[np.ix_(rows, np.arange(lo, min(lo + bucket, h)))] = np.nan_to_num(q[0])
+    keys, table, _ = cell_quantiles(scores, groups, levels, bucket=bucket)
+    z = np.repeat(table, bucket, axis=1)[:, :h][np.searchsorted(keys, groups)]  # (n, h, L)
     out = mean[None, :, :] + scale[None, :, None] * np.moveaxis(z, 2, 0)
     out = np.maximum.accumulate(np.clip(out, 0.0, None), axis=0)
     if is_open is not None:

@@ -254,8 +254,9 @@ def test_level_factor_corrects_only_a_consistent_clear_bias():
     mixed = np.stack([np.full((3, 7), 13.0), np.full((3, 7), 8.0)], 1)
     small = np.full((3, 2, 7), 10.3)
     huge = np.full((3, 2, 7), 40.0)
-    # when / then: the mildest consistent ratio, nothing when the windows disagree or the bias is small, clipped
-    assert level_factor(forecast_values, under) == pytest.approx(1.2)
+    # when / then: the geometric mean of consistent ratios, nothing when the windows disagree or the bias is small,
+    # clipped
+    assert level_factor(forecast_values, under) == pytest.approx((1.3 * 1.2) ** 0.5)
     assert level_factor(forecast_values, mixed) == 1.0
     assert level_factor(forecast_values, small) == 1.0
     assert level_factor(forecast_values, huge) == 1.5
