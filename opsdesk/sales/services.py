@@ -101,7 +101,8 @@ CALENDAR_FIELDS = {"is_open", "is_promo", "state_holiday", "is_school_holiday"}
 
 
 def calendar_day_set(*, actor, store: Store, day: date, changes: dict[str, Any]) -> StoreCalendarDay:
-    """Set a store's planned day (open, promotion, holiday flags); creates the day if it was not planned yet."""
+    """Set a store's planned day (open, promotion, holiday flags); creates the day if it was not planned yet, and the
+    store day rolled up from lines or SKU days takes the new flags."""
     _check(actor, "facts", "change")
     if not Store.objects.for_user(actor).filter(pk=store.pk).exists():
         raise PermissionDenied(_("该门店不在你的权限范围内。"))
@@ -114,6 +115,10 @@ def calendar_day_set(*, actor, store: Store, day: date, changes: dict[str, Any])
             setattr(entry, name, value)
         entry.full_clean()
         entry.save()
+        # The calendar is the truth for a derived store day's flags: refresh that day (an imported day keeps its own).
+        from opsdesk.sales.rollups import store_days_from_sku_days
+
+        store_days_from_sku_days({store.pk: (day, day)})
     return entry
 
 

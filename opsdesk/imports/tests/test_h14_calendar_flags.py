@@ -102,3 +102,18 @@ def test_a_calendar_of_future_days_only_changes_no_store_day(chain, write_file):
     # then
     assert calendar.report["rollup"] == {"store_days": 0}
     assert list(StoreDaySales.objects.values_list("pk", "is_open", "is_promo", "state_holiday")) == before
+
+
+def test_setting_a_day_on_the_web_calendar_refreshes_the_derived_store_day(chain, write_file):
+    # given: S1's day 1 rolled up from lines, not a promotion day
+    from opsdesk.core.models import User
+    from opsdesk.sales.services import calendar_day_set
+
+    _run(chain, write_file("lines.csv", [LINE_HEADER, ["S1", "T1", "P1", "2024-05-01 09:00", "2", "2.50"]]),
+         "sales_lines")
+    coo = User.objects.create_user("coo_cal", role="coo", company=chain["company"], has_company_scope=True)
+    assert _days() == [("S1", D1, Decimal("5.00"), True, False, "0", False, "lines")]
+    # when: the COO marks the day a promotion day on the store calendar
+    calendar_day_set(actor=coo, store=chain["stores"]["S1"], day=D1, changes={"is_promo": True})
+    # then
+    assert _days() == [("S1", D1, Decimal("5.00"), True, True, "0", False, "lines")]
