@@ -211,9 +211,10 @@ def _rounded(value: float, places: int) -> float:
 def _line_amounts(record: dict, quantity: float, is_return: bool) -> tuple[str, str] | None:
     """Revenue and cost of a sales line from what the file gives (`quantity` as the file wrote it).
 
-    Revenue is the line total when given, else unit price x quantity x (1 - discount). The line keeps it as its net
-    unit price (revenue / units, 4 decimals), so quantity x unit_price is the line's revenue for every reader (the
-    rollups). Cost is the cost given, else revenue - profit when a profit is given, else unknown (None, never 0).
+    Revenue is the line total when given, else unit price x quantity x (1 - discount). The line keeps it as its
+    amount (to the cent, what the rollups sum) and as its net unit price (revenue / units, 4 decimals, for readers of
+    a price); a line given only a unit price has no amount and its revenue is quantity x unit_price.
+    Cost is the cost given, else revenue - profit when a profit is given, else unknown (None, never 0).
     A unit price and a total that disagree by more than a cent (after the discount) are refused, and so are a cost
     and a profit that disagree."""
     price, total = record.get("unit_price"), record.get("line_total")
@@ -234,8 +235,11 @@ def _line_amounts(record: dict, quantity: float, is_return: bool) -> tuple[str, 
         return "line_total", _("行金额（line_total）与 单价 × 数量 × (1 − 折扣) = %(expected)s 不符，相差超过 0.01") % {
             "expected": f"{from_price:.2f}"}
     revenue = abs(total) if total is not None else from_price
+    # The line keeps its amount to the cent (negative for a return) whenever it is not simply quantity x price.
+    record["amount"] = None
     if total is not None or discount:
         record["unit_price"] = _rounded(revenue / units, 4)
+        record["amount"] = _rounded(revenue, 2) * (-1 if is_return else 1)
     profit = record.get("profit")
     if profit is None:
         return None
@@ -571,6 +575,7 @@ _register(
             "date",
             "quantity",
             "unit_price",
+            "amount",
             "customer_id",
             "is_return",
             "cost",

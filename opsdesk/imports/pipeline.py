@@ -215,6 +215,8 @@ def _update_columns(spec: KindSpec, mapping: dict, defaults: dict) -> list[str]:
         supplied.add("revenue")
     if supplied & {"line_total", "discount"}:  # a sales line's net unit price comes from them (kinds._line_amounts)
         supplied.add("unit_price")
+    if "unit_price" in supplied:  # and its amount, set or cleared with the price
+        supplied.add("amount")
     if "profit" in supplied:  # and its cost from the profit
         supplied.add("cost")
     return [name for name in db_columns(spec) if name in supplied and name not in spec.key]

@@ -183,6 +183,8 @@ class SalesLine(models.Model):
     date = models.DateField(_("日期"))
     quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=3)
     unit_price = models.DecimalField(_("单价"), max_digits=12, decimal_places=4)
+    amount = models.DecimalField(_("行金额"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                 help_text=_("文件给出的本行金额（折后，退货为负）；空 = 数量 × 单价"))
     customer_id = models.CharField(_("客户"), max_length=40, blank=True)
     is_return = models.BooleanField(_("退货"), default=False)
     cost = models.DecimalField(_("成本"), max_digits=14, decimal_places=2, null=True, blank=True,

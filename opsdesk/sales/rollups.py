@@ -95,7 +95,8 @@ def sku_days_from_lines(spans: Spans) -> int:
             cursor.execute(
                 f"INSERT INTO {sku} (store_id, product_id, date, quantity, revenue, cost, is_promo, is_stockout, "
                 f"source) "
-                f"SELECT l.store_id, l.product_id, l.date, SUM(l.quantity), ROUND(SUM(l.quantity * l.unit_price), 2), "
+                f"SELECT l.store_id, l.product_id, l.date, SUM(l.quantity), "
+                f"ROUND(SUM(COALESCE(l.amount, l.quantity * l.unit_price)), 2), "
                 f"CASE WHEN COUNT(l.cost) = COUNT(*) THEN SUM(l.cost) ELSE 0 END, %s, %s, %s "
                 f"FROM {lines} l WHERE {where_l} AND NOT EXISTS (SELECT 1 FROM {sku} k WHERE k.store_id = l.store_id "
                 f"AND k.product_id = l.product_id AND k.date = l.date AND k.source = %s) "

@@ -25,8 +25,8 @@ sku_day_sales = ObjectSpec(
 
 sales_line = ObjectSpec(
     SalesLine, path="lines", name="salesline", fields=(), read_only=True,
-    columns=("sold_at", "store", "invoice", "line_no", "product", "quantity", "unit_price", "is_return",
-             "customer_id"),
+    columns=("sold_at", "store", "invoice", "line_no", "product", "quantity", "unit_price", "amount",
+             "is_return", "customer_id"),
     search_fields=("invoice", "product__sku", "product__name", "customer_id"),
     filter_fields=("store", "store__region", "product", "date", "is_return"),
     select_related=("store", "product"),

@@ -188,3 +188,17 @@ def test_mapping_the_profit_on_a_second_import_fills_the_costs_of_the_same_lines
                       ("S1", D2, Decimal("14.62"), None, 1, 1, "lines")]
     assert _store_days() == [("S1", D1, Decimal("261.96"), Decimal("220.05"), 1, 1, "lines"),
                              ("S1", D2, Decimal("14.62"), Decimal("7.75"), 1, 1, "lines")]
+
+
+def test_line_totals_that_no_unit_price_gives_exactly_add_up_to_the_cent(chain, write_file):
+    # given: 300 lines of 3 units for 10.00 (a price of 3.3333... that 4 decimals cannot hold) and a return of one
+    rows = [["Order ID", "Order Date", "Product ID", "Sales", "Quantity"]]
+    rows += [[f"CA-{n}", "11/21/2024", "P1", "10.00", "3"] for n in range(300)]
+    rows += [["CA-R", "11/21/2024", "P1", "-10.00", "-3"]]
+    # when
+    _run(chain, write_file("thirds.csv", rows), defaults={"store": "S1"})
+    # then: the SKU day and the store day hold the file's sum, 2990.00, not 2989.97 from 3.3333 x 3 per line
+    assert SalesLine.objects.filter(invoice="CA-R").values_list("amount", "unit_price", "is_return").get() == (
+        Decimal("-10.00"), Decimal("3.3333"), True)
+    assert SkuDaySales.objects.values_list("revenue", flat=True).get() == Decimal("2990.00")
+    assert StoreDaySales.objects.values_list("sales_amount", flat=True).get() == Decimal("2990.00")
