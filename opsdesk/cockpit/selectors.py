@@ -442,9 +442,11 @@ def _heatmap(days, today: date) -> dict:
     names = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
     data = [{"type": "heatmap", "z": z, "x": x, "y": names, "colorscale": "Blues", "reversescale": True, "xgap": 1,
              "ygap": 1}]
+    # Full weekday names ("Wednesday" is wider than the 50 px margin): Plotly widens the margin to fit them.
     return {"data": data, "layout": {"title": {"text": _("日销售热力图"), "font": {"size": 14}}, "height": 240,
                                      "margin": {"l": 50, "r": 20, "t": 40, "b": 30},
-                                     "yaxis": {"autorange": "reversed"}}}
+                                     "xaxis": {"automargin": True},
+                                     "yaxis": {"autorange": "reversed", "automargin": True}}}
 
 
 def sku_rows(user, store: Store, limit: int = 50) -> list[dict]:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from auditlog.context import set_actor
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.encoding import smart_str
+from django.utils.text import capfirst
 
 # Models registered by each app's ready(): (model label, fields to leave out of the diff).
 _EXCLUDED_FIELDS = {
@@ -117,3 +120,58 @@ def audit_bulk(
         LogEntry.objects.bulk_create(entries)
         written += len(entries)
     return written
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's change in an audit entry: its attribute name, its label in the active language, before, after."""
+
+    name: str
+    label: str
+    before: object
+    after: object
+
+
+def field_changes(entry: LogEntry) -> list[FieldChange]:
+    """The entry's changes field by field, each labelled with the field's verbose name in the active language (the
+    attribute name only for a field the model no longer has); a choice shows its label, not its stored value."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    # The model's field order (a JSON column may return the keys in any order); unknown fields last.
+    fields = model._meta.get_fields() if model is not None else []
+    forward_first = sorted(fields, key=lambda field: field.auto_created and not field.concrete)  # reverse last
+    order = {field.name: i for i, field in enumerate(forward_first)}
+    changes = []
+    for name, values in sorted((entry.changes_dict or {}).items(), key=lambda item: order.get(item[0], len(order))):
+        field = _model_field(model, name)
+        label = _field_label(field, name)
+        if isinstance(values, dict):  # a many-to-many change: {"type": "m2m", "operation": "add", "objects": [...]}
+            sign = "−" if values.get("operation") == "delete" else "+"
+            before, after = None, ", ".join(f"{sign}{item}" for item in values.get("objects", []))
+        else:
+            before, after = (list(values) + [None, None])[:2]
+            if field is not None and getattr(field, "flatchoices", None):
+                choices = {str(key): text for key, text in field.flatchoices}
+                before, after = (choices.get(str(value), value) for value in (before, after))
+        changes.append(FieldChange(name=name, label=label, before=before, after=after))
+    return changes
+
+
+def _field_label(field, name: str) -> str:
+    """The field's verbose name; a reverse relation's is the related model's plural name; else the name itself."""
+    if field is None:
+        return name
+    if hasattr(field, "verbose_name"):
+        return capfirst(str(field.verbose_name))
+    if getattr(field, "related_model", None) is not None:
+        return capfirst(str(field.related_model._meta.verbose_name_plural))
+    return name
+
+
+def _model_field(model: type[models.Model] | None, name: str):
+    """The model's field called `name` (or whose column attribute is `name`, e.g. "store_id"), else None."""
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return next((field for field in model._meta.concrete_fields if field.attname == name), None)

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from opsdesk.core.documents import FORMATS, document_response, render_html
@@ -25,6 +25,16 @@ from opsdesk.goals.choices import LevelChoices, MeasureAreaChoices, PlanStatusCh
 from opsdesk.goals.documents import plan_document, version_facts
 from opsdesk.goals.forms import DecisionForm, PlanMeasureForm, PlanResourceForm
 from opsdesk.goals.models import AREA, Goal, PlanMeasure, PlanResource, WorkPlan, WorkPlanVersion, is_additive
+
+#: A KPI's unit (`core.extensions.UNITS`) as people read it.
+KPI_UNIT_LABELS = {
+    "%": pgettext_lazy("kpi unit", "百分比（%）"),
+    "count": pgettext_lazy("kpi unit", "数量"),
+    "score": pgettext_lazy("kpi unit", "分值"),
+    "per10k": pgettext_lazy("kpi unit", "每万"),
+    "currency": pgettext_lazy("kpi unit", "金额"),
+    "days": pgettext_lazy("kpi unit", "天数"),
+}
 
 
 class CascadeForm(forms.Form):
@@ -150,7 +160,13 @@ def kpi_library(request: HttpRequest) -> HttpResponse:
     """Every registered KPI with its unit, direction, aggregation and formula in plain words."""
     if not user_can(request.user, AREA, "view"):
         raise PermissionDenied
-    return render(request, "goals/kpi_library.html", {"definitions": list(kpis().values())})
+    language = translation.get_language() or ""
+    rows = [{"code": d.code, "name": d.name(language), "unit": KPI_UNIT_LABELS.get(d.unit, d.unit),
+             "direction": d.direction,
+             "description": d.description_en if language.startswith("en") else d.description_zh}
+            for d in kpis().values()]
+    # Ordered by code: a domain's KPIs stay together ("sales_..."), in the same order in either language.
+    return render(request, "goals/kpi_library.html", {"rows": sorted(rows, key=lambda row: row["code"])})
 
 
 # ------------------------------------------------------------------------------------------------ work plans
