@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opsdesk.core import formatting
 from opsdesk.core.charts import bar_chart, line_chart
 from opsdesk.core.exports import export_response
 from opsdesk.core.permissions import user_can
@@ -70,8 +71,10 @@ def _pivot(result, query: CubeQuery) -> dict | None:
         entry = rows.setdefault(row[f"{first}_key"], {"label": row[first], "key": row[f"{first}_key"], "cells": {}})
         entry["cells"][row[f"{second}_key"]] = row[measure]
     ordered = sorted(columns)
+    show = _cell_format(measure, query)
     return {"columns": [columns[key] for key in ordered],
-            "rows": [{**entry, "values": [entry["cells"].get(key) for key in ordered]} for entry in rows.values()]}
+            "rows": [{**entry, "values": [show(entry["cells"].get(key)) for key in ordered]}
+                     for entry in rows.values()]}
 
 
 def _drill_links(query: CubeQuery, rows: list[dict]) -> list[str]:
@@ -105,7 +108,9 @@ def explore_page(request: HttpRequest) -> HttpResponse:
         return _export(params["export"], query, result)
     rows = result.rows[:TOP_ROWS]
     columns = explorer.result_columns(query)
-    table = [{"cells": [row.get(name) for name, _heading in columns], "link": link}
+    shown = [_cell_format(name, query) for name, _heading in columns]
+    table = [{"cells": [show(row.get(name)) for show, (name, _heading) in zip(shown, columns, strict=True)],
+              "link": link}
              for row, link in zip(rows, _drill_links(query, rows) or [""] * len(rows), strict=True)]
     charts = _charts(request, query) if rows else {}
     if query.dimensions and rows:
@@ -123,6 +128,27 @@ def explore_page(request: HttpRequest) -> HttpResponse:
         "filters": [(explorer.DIMENSION_LABELS[name], values) for name, values in query.filters.items()],
     }
     return render(request, "sales/explorer.html", context)
+
+
+MONEY_DIGITS = {"revenue": 0, "margin": 0, "price": 2, "basket": 2}
+
+
+def _cell_format(name: str, query):
+    """How a result column reads on the page, in the user's language: a dimension as it is (— when empty), money with
+    its currency and separators, units and transactions as counts, the margin as a percentage (exports keep raw
+    numbers)."""
+    if name in query.dimensions:
+        return lambda value: value if value not in (None, "") else "—"
+    base = next((name.removesuffix(suffix) for suffix in ("_last_year", "_target", "_forecast")
+                 if name.endswith(suffix)), name)
+    if base in MONEY_DIGITS:
+        digits = MONEY_DIGITS[base]
+        return lambda value: "—" if value is None else formatting.money(value, digits=digits)
+    if base == "margin_percent":
+        return lambda value: "—" if value is None else formatting.percent(value, 1)
+    if base == "units_per_transaction":
+        return lambda value: "—" if value is None else formatting.decimal(value, 2)
+    return lambda value: "—" if value is None else formatting.decimal(value, 0)
 
 
 def _export(export_format: str, query: CubeQuery, result) -> HttpResponse:

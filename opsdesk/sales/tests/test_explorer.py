@@ -1,5 +1,6 @@
 """Sales explorer pages, export, API and saved views: only the user's stores are counted, everywhere."""
 
+import re
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -56,8 +57,8 @@ def test_page_counts_only_the_users_stores(client, shop):
     # then: 7 days x 3 units x 5 = 105 in store A1; store B1 is never shown
     assert response.status_code == 200
     body = response.content.decode()
-    assert "105.00" in body
-    assert "52.50" in body  # last year, same weekdays
+    # revenue, revenue last year (same weekdays), units, units last year: money and counts in the user's language
+    assert re.findall(r'<td class="text-end text-nowrap">([^<]*)</td>', body) == ["¥105", "¥52", "21", "10"]
     assert "B1 乙店" not in body
     assert "A1 甲店" in body
 
@@ -155,3 +156,17 @@ def test_facts_changing_queues_the_extract(shop, settings, tmp_path, django_capt
     assert jobs.enqueue_explorer_warm in hooks._FACTS_CHANGED
     directory = explorer._disk_path(company.pk, explorer.facts_version(company.pk))
     assert (directory / "complete").exists()
+
+
+def test_the_page_formats_each_measure_in_english_too(client, shop):
+    # given
+    company, mine, _other, _food = shop
+    user = _user(company, "store_manager", [mine])
+    user.language = "en"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    # when
+    body = client.get(f"/sales/explore/?{PERIOD}&measure=revenue&measure=margin_percent&measure=units"
+                      "&dimension=store", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # then: the margin is a percentage, never money; the export keeps raw numbers
+    assert re.findall(r'<td class="text-end text-nowrap">([^<]*)</td>', body) == ["CN¥105", "60.0%", "21"]
