@@ -339,6 +339,14 @@ def _company(code: str | None):
     return found[0]
 
 
+def _refresh_cockpit(company) -> None:
+    """Bring the cockpit's rollups up to date now (a command-line run needs no worker to show its result); the job
+    the run queued does the same again, harmlessly, when a worker runs."""
+    from opsdesk.cockpit.rollups import rollup_refresh
+
+    rollup_refresh(company)
+
+
 def cmd_forecast(args: argparse.Namespace) -> int:
     """Run a forecast now (in this process) and print its accuracy."""
     _setup_django()
@@ -361,6 +369,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         bar.update(100 - bar.n)
         bar.close()
     run = ForecastRun.objects.get(pk=run.pk)
+    _refresh_cockpit(company)
     print(f"run #{run.pk}: {run.series_count} series, origin {run.origin}, {run.horizon} days, {run.seconds} s")
     for measure, item in run.accuracy.items():
         print(f"  {measure:<10} series={item['series']:<7} relative_rmse={item['relative_rmse']}", end=" ")
@@ -420,6 +429,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         bar.update(100 - bar.n)
         bar.close()
     run = PlanRun.objects.get(pk=run.pk)
+    _refresh_cockpit(company)
     print(f"plan #{run.pk} for {run.plan_date}: {run.pair_count} store x SKU pairs, {run.order_count} lines to "
           f"order worth {run.order_value:,.2f}, forecast run #{run.forecast_run_id}, {run.seconds} s")
     return 0

@@ -1,6 +1,7 @@
 """Explicit extension points the foundation calls and later apps fill (no signals, no reverse imports).
 
-- `facts_changed(company_id)`: called after a fact import commits (the cockpit refreshes its rollups).
+- `facts_changed(company_id)`: called after a fact import, a forecast run or a replenishment plan commits (the
+  cockpit refreshes its rollups, goals are measured again).
 - `home_view`: the page signed-in users land on (the cockpit sets it; when it returns None the core home page
   answers).
 - `write_sales_targets(company_id, targets, source)`: the goals app sets the cockpit's monthly store sales targets

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsdesk.core import hooks
 from opsdesk.core.audit import audit_actor
 from opsdesk.core.models import Company
 from opsdesk.core.permissions import user_can
@@ -130,6 +131,7 @@ def forecast_run_execute(run_id: int, *, on_progress=None) -> ForecastRun:
             run.finished_at = timezone.now()
             run.seconds = round(time.perf_counter() - started, 2)
             run.save()
+            hooks.facts_changed(run.company_id)  # what is derived from it (cockpit rollups, goals) is refreshed
         _prune(run.company)
     except Exception as error:
         logger.exception("forecast run %s failed", run.pk)

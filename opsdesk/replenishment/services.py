@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsdesk.core import hooks
 from opsdesk.core.audit import audit_actor, audit_bulk
 from opsdesk.core.kit.guards import assert_can
 from opsdesk.core.models import Company
@@ -140,6 +141,7 @@ def plan_run_execute(run_id: int, *, on_progress: Callable[[int, str], None] | N
             run.finished_at = timezone.now()
             run.seconds = round(time.perf_counter() - started, 2)
             run.save()
+            hooks.facts_changed(run.company_id)  # what is derived from it (cockpit rollups, goals) is refreshed
         _prune(run.company)
     except Exception as error:
         logger.exception("plan run %s failed", run.pk)
