@@ -72,6 +72,7 @@
   var gantt = new Gantt("#gantt", tasks, {
     view_mode: "Day",
     language: (document.documentElement.lang || "zh").slice(0, 2),
+    today_button: (document.documentElement.lang || "").slice(0, 2) === "en",  // its label is English only
     move_dependencies: false,
     readonly: !canChange,
     readonly_progress: true,
