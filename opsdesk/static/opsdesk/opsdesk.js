@@ -1,10 +1,29 @@
+// Chart dates in the page's language: Plotly's axis labels ("Sep 6") read "9月 6" on a Chinese page.
+var OPSDESK_PLOTLY_LOCALE = null;
+function opsdeskPlotlyLocale() {
+  if (OPSDESK_PLOTLY_LOCALE !== null) return OPSDESK_PLOTLY_LOCALE;
+  OPSDESK_PLOTLY_LOCALE = "en";
+  if ((document.documentElement.lang || "").toLowerCase().indexOf("zh") === 0 && window.Plotly) {
+    var months = [], shortMonths = [];
+    var numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
+    for (var m = 0; m < 12; m++) { months.push(numerals[m] + "月"); shortMonths.push((m + 1) + "月"); }
+    window.Plotly.register({moduleType: "locale", name: "zh-CN", dictionary: {}, format: {
+      days: ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+      shortDays: ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+      months: months, shortMonths: shortMonths, date: "%Y-%m-%d", decimal: ".", thousands: ","}});
+    OPSDESK_PLOTLY_LOCALE = "zh-CN";
+  }
+  return OPSDESK_PLOTLY_LOCALE;
+}
+
 // Render every Plotly chart spec embedded with json_script (<div data-chart="ID">).
 function opsdeskRenderCharts(root) {
   (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
     var spec = document.getElementById(el.dataset.chart);
     if (!spec || !window.Plotly) return;
     var fig = JSON.parse(spec.textContent);
-    window.Plotly.newPlot(el, fig.data, fig.layout, {responsive: true, displaylogo: false});
+    window.Plotly.newPlot(el, fig.data, fig.layout,
+                          {responsive: true, displaylogo: false, locale: opsdeskPlotlyLocale()});
   });
 }
 document.addEventListener("DOMContentLoaded", function () { opsdeskRenderCharts(document); });
