@@ -307,10 +307,11 @@ def test_store_pnl_page(org, login, approved, categories, today):
     OperatingCost.objects.create(store=org.stores["a1"], date=today.replace(day=1), is_monthly=True, category="房租",
                                  amount=Decimal("800"))
     page = login(org.users["store_manager"]).get(reverse("budgets:store_pnl")).content.decode()
-    assert 'id="pnl-sales">10000.00' in page
-    assert 'id="pnl-gross">3000.00' in page
-    assert 'id="pnl-costs">800.00' in page
-    assert 'id="pnl-profit">2200.00' in page
+    assert 'id="pnl-sales">¥10,000.00' in page
+    assert 'id="pnl-gross">¥3,000.00' in page
+    assert 'id="pnl-costs">¥800.00' in page
+    assert 'id="pnl-profit">¥2,200.00' in page
+    assert "30.0%" in page and "8.0%" in page  # gross margin and cost ratio of the sales
     assert 'data-chart="pnl-chart"' in page
 
 

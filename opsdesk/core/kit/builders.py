@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 
+from opsdesk.core import formatting
 from opsdesk.core.filtersets import SearchFilterSet
 from opsdesk.core.forms import ScopedModelForm
 
@@ -75,6 +76,14 @@ def build_table(spec):
         model_field = spec.model._meta.get_field(name)
         if isinstance(model_field, models.DateField | models.DecimalField | models.IntegerField):
             attributes[f"value_{name}"] = _typed_value
+        numeric = isinstance(model_field, models.DecimalField | models.FloatField) and not model_field.choices
+        if name != first and numeric:
+            # Numbers read in the user's language with group separators, at most 2 decimals (no float noise such
+            # as 121976.17000000001), right-aligned; exports keep the typed value.
+            attributes[name] = tables.Column(attrs={"td": {"class": "text-end text-nowrap"},
+                                                    "th": {"class": "text-end"}})
+            attributes[f"render_{name}"] = _number
+            attributes[f"value_{name}"] = _typed_value
         if _is_person(model_field):
             attributes[f"render_{name}"] = attributes[f"value_{name}"] = _person_name
     attributes["Meta"] = type("Meta", (), {"model": spec.model, "fields": spec.columns, "attrs": TABLE_ATTRS})
@@ -83,6 +92,10 @@ def build_table(spec):
 
 def _typed_value(self, value):
     return value
+
+
+def _number(self, value):
+    return formatting.decimal(round(value, 2) if isinstance(value, float) else value, None)
 
 
 def _person_name(self, value):
