@@ -24,11 +24,18 @@ PAGES = [
     ("coo", "supplier-overview", "/purchasing/suppliers/31/"),
     ("coo", "supplier-complaints", "/purchasing/complaints/"),
     ("coo", "service-tickets", "/service/tickets/"),
-    ("coo", "service-ticket", "/service/tickets/2460/"),
+    ("coo", "service-ticket", "/service/tickets/2395/"),
     ("coo", "service-analysis", "/service/analysis/"),
     ("manager_sh001", "service-store-qr", "/service/stores/1/qr/"),
     ("supervisor", "storeops-my", "/storeops/"),
     ("manager_sh001", "store-list-manager", "/stores/"),
+    ("coo", "sales-explorer", "/sales/explore/"),
+    ("coo", "goals", "/goals/goals/"),
+    ("coo", "work-plan", "/goals/plans/1/"),
+    ("coo", "report-pack", "/reports/pack/"),
+    ("coo", "project-gantt", "/projects/projects/2/gantt/"),
+    ("coo", "risk-heat-map", "/risks/heat-map/"),
+    ("coo", "budget-pnl", "/budgets/pnl/"),
 ]
 
 
