@@ -215,9 +215,11 @@ def _line_amounts(record: dict, quantity: float, is_return: bool) -> tuple[str, 
     amount (to the cent, what the rollups sum) and as its net unit price (revenue / units, 4 decimals, for readers of
     a price); a line given only a unit price has no amount and its revenue is quantity x unit_price.
     Cost is the cost given, else revenue - profit when a profit is given, else unknown (None, never 0).
-    A unit price and a total that disagree by more than a cent (after the discount) are refused, and so are a cost
-    and a profit that disagree."""
+    A unit price, a discount and a total that disagree by more than a cent are refused; without a discount column a
+    total below price x quantity is taken as paid (an unstated discount) and one above it is refused; a cost and a
+    profit that disagree are refused."""
     price, total = record.get("unit_price"), record.get("line_total")
+    discount_given = record.get("discount") is not None
     discount = record.get("discount") or 0.0
     units = abs(quantity)
     if price is not None and price == 0:
@@ -231,7 +233,10 @@ def _line_amounts(record: dict, quantity: float, is_return: bool) -> tuple[str, 
     if price is None and total is None:
         return "unit_price", _("缺少单价或行金额")
     from_price = None if price is None else price * units * (1 - discount)
-    if total is not None and from_price is not None and abs(from_price - abs(total)) > CENT:
+    # With a discount the three must agree; without one, a total below list price x quantity is what was paid (a POS
+    # export's 单价 is the list price, its 金额 the amount after an unstated discount), one above it is an error.
+    off = None if total is None or from_price is None else abs(total) - from_price
+    if off is not None and (off > CENT or (discount_given and -off > CENT)):
         return "line_total", _("行金额（line_total）与 单价 × 数量 × (1 − 折扣) = %(expected)s 不符，相差超过 0.01") % {
             "expected": f"{from_price:.2f}"}
     revenue = abs(total) if total is not None else from_price

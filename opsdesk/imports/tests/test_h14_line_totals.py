@@ -202,3 +202,20 @@ def test_line_totals_that_no_unit_price_gives_exactly_add_up_to_the_cent(chain, 
         Decimal("-10.00"), Decimal("3.3333"), True)
     assert SkuDaySales.objects.values_list("revenue", flat=True).get() == Decimal("2990.00")
     assert StoreDaySales.objects.values_list("sales_amount", flat=True).get() == Decimal("2990.00")
+
+
+def test_a_pos_export_with_list_price_and_amount_paid_takes_the_amount_and_refuses_one_above_list(chain, write_file):
+    # given: 单价 is the list price, 金额 what was paid (an unstated discount), no discount column; row 3 paid more
+    path = write_file("pos.csv", [
+        ["门店", "小票号", "商品编码", "时间", "数量", "单价", "金额"],
+        ["S1", "T1", "P1", "2024-05-01 09:00", "3", "10.00", "27.00"],
+        ["S1", "T2", "P1", "2024-05-01 10:00", "1", "10.00", "12.00"],
+    ])
+    # when
+    batch = import_run(actor=None, company=chain["company"], kind="sales_lines", path=path)
+    # then: the paid amount is the revenue; a total above list price x quantity is refused, naming the figure
+    assert (batch.rows_committed, batch.rows_quarantined) == (1, 1)
+    assert _reasons(batch) == [
+        (3, "金额", "12.0", "行金额（line_total）与 单价 × 数量 × (1 − 折扣) = 10.00 不符，相差超过 0.01")]
+    assert SalesLine.objects.values_list("amount", "unit_price").get() == (Decimal("27.00"), Decimal("9.0000"))
+    assert SkuDaySales.objects.values_list("revenue", flat=True).get() == Decimal("27.00")
