@@ -130,7 +130,7 @@ def explore_page(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/explorer.html", context)
 
 
-MONEY_DIGITS = {"revenue": 0, "margin": 0, "price": 2, "basket": 2}
+MONEY_DIGITS = {"revenue": 2, "margin": 2, "price": 2, "basket": 2}  # an analyst's table: to the cent
 
 
 def _cell_format(name: str, query):

@@ -58,7 +58,7 @@ def test_page_counts_only_the_users_stores(client, shop):
     assert response.status_code == 200
     body = response.content.decode()
     # revenue, revenue last year (same weekdays), units, units last year: money and counts in the user's language
-    assert re.findall(r'<td class="text-end text-nowrap">([^<]*)</td>', body) == ["¥105", "¥52", "21", "10"]
+    assert re.findall(r'<td class="text-end text-nowrap">([^<]*)</td>', body) == ["¥105.00", "¥52.50", "21", "10"]
     assert "B1 乙店" not in body
     assert "A1 甲店" in body
 
@@ -169,4 +169,4 @@ def test_the_page_formats_each_measure_in_english_too(client, shop):
     body = client.get(f"/sales/explore/?{PERIOD}&measure=revenue&measure=margin_percent&measure=units"
                       "&dimension=store", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     # then: the margin is a percentage, never money; the export keeps raw numbers
-    assert re.findall(r'<td class="text-end text-nowrap">([^<]*)</td>', body) == ["CN¥105", "60.0%", "21"]
+    assert re.findall(r'<td class="text-end text-nowrap">([^<]*)</td>', body) == ["CN¥105.00", "60.0%", "21"]

@@ -54,8 +54,8 @@ def test_store_manager_explores_saves_a_view_and_exports(shop, browser_context):
     assert rows.count() == 2
     table = page.inner_text("#explorer-table")
     # 7 days x 3 units x 5 = 105 of milk in store A1, 52.50 last year; store B1's 7 units a day never counted
-    assert "105.00" in table
-    assert "52.50" in table
+    assert "¥105.00" in table
+    assert "¥52.50" in table
     assert "245.00" not in table
     screenshot(page, "sales-explorer-zh-hans")
     # drill into 食品: the rows become its products
