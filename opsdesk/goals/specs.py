@@ -20,6 +20,7 @@ goal = ObjectSpec(
     filter_fields=("kpi_code", "region", "store", "person", "period_kind", "period_start", "status", "owner",
                    "parent"),
     assignee_fields=("owner",), select_related=("store", "region", "person", "owner", "parent"),
+    fraction_fields=("probability",),
     create_with=services.goal_create, update_with=services.goal_update, delete_with=services.goal_delete,
         detail_template="goals/goal_detail.html", detail_context=views.goal_detail_context,
 )
@@ -27,7 +28,7 @@ goal = ObjectSpec(
 measurement = ObjectSpec(
     GoalMeasurement, path="measurements", name="goalmeasurement", fields=(), read_only=True,
     columns=("as_of", "goal", "actual", "projection", "lower", "upper", "probability", "status", "explanation"),
-    filter_fields=("goal", "status", "as_of"), select_related=("goal",),
+    filter_fields=("goal", "status", "as_of"), select_related=("goal",), fraction_fields=("probability",),
 )
 
 workplan = ObjectSpec(

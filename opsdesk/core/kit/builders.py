@@ -82,7 +82,7 @@ def build_table(spec):
             # as 121976.17000000001), right-aligned; exports keep the typed value.
             attributes[name] = tables.Column(attrs={"td": {"class": "text-end text-nowrap"},
                                                     "th": {"class": "text-end"}})
-            attributes[f"render_{name}"] = _number
+            attributes[f"render_{name}"] = _fraction if name in spec.fraction_fields else _number
             attributes[f"value_{name}"] = _typed_value
         if _is_person(model_field):
             attributes[f"render_{name}"] = attributes[f"value_{name}"] = _person_name
@@ -96,6 +96,10 @@ def _typed_value(self, value):
 
 def _number(self, value):
     return formatting.decimal(round(value, 2) if isinstance(value, float) else value, None)
+
+
+def _fraction(self, value):
+    return formatting.percent(value * 100, 0)
 
 
 def _person_name(self, value):

@@ -55,6 +55,7 @@ class ObjectSpec:
     update_with: Callable[..., models.Model] | None = None
     delete_with: Callable[..., None] | None = None
     read_only: bool = False
+    fraction_fields: tuple[str, ...] = ()  # stored as 0..1, shown in lists as a percentage (0.42 -> 42%)
 
     def __post_init__(self) -> None:
         self.name = self.name or self.model._meta.model_name

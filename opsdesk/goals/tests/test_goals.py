@@ -248,3 +248,12 @@ def test_the_league_table_and_the_kpi_library_read_in_english(november, login, c
     library = client.get(reverse("goals:kpi_library"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Net sales" in library
     assert "Higher is better" in library
+
+
+def test_the_goal_list_shows_the_probability_as_a_percentage(org, login, client):
+    goal = _goal(org)
+    Goal.objects.filter(pk=goal.pk).update(probability=0.4237, actual=121976.17000000001)
+    login(org.users["coo"])
+    html = client.get(reverse("goals:goal_list")).content.decode()
+    cells = [cell.strip() for cell in html.split('<td class="text-end text-nowrap">')[1:]]
+    assert [cell.split("<")[0] for cell in cells] == ["1,000", "121,976.17", "—", "42%"]
