@@ -77,6 +77,16 @@ def audit_entries(*, user) -> QuerySet:
     return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
 
 
+def audited_models() -> list[tuple[str, str]]:
+    """The audit list's object-type picker: ("app_label.model", name in the active language), sorted by name."""
+    from auditlog.registry import auditlog
+    from django.utils.text import capfirst
+
+    labelled = {f"{model._meta.app_label}.{model._meta.model_name}": capfirst(str(model._meta.verbose_name))
+                for model in auditlog.get_models()}
+    return sorted(labelled.items(), key=lambda item: (item[1], item[0]))
+
+
 def home_summary(*, user) -> dict:
     """Counts and the last 8 weeks of daily sales for the user's scope (read from store-day totals)."""
     from datetime import timedelta

@@ -109,3 +109,21 @@ def test_object_history_shows_verbose_names(org, client, language):
     assert [", ".join(span.text_content() for span in item.xpath("span[@class='audit-field']"))
             for item in history] == expected[language]
     assert "appetite" not in response.content.decode().replace("Risk appetite", "")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_audit_list_picks_the_object_type_by_its_name(org, client, promotion_update, language):
+    # given the COO in the language
+    client = _client(client, org.users["coo"], language)
+    # when the audit list opens
+    page = lxml_html.fromstring(client.get(reverse("core:audit_list")).content)
+    # then the object-type picker names each audited model in the language, keyed by app and model
+    options = {option.get("value"): option.text_content() for option in page.xpath("//select[@name='model']/option")}
+    assert options["sales.promotion"] == MODELS[language]
+    assert options[""] == {"en": "All object types", "zh-hans": "全部对象类型"}[language]
+    assert all("_" not in label for label in options.values())
+    # and picking it lists the promotion's two entries only
+    listing = lxml_html.fromstring(client.get(reverse("core:audit_list"), {"model": "sales.promotion"}).content)
+    rows = listing.xpath("//tbody/tr")
+    assert [row.xpath("td")[3].text_content().strip() for row in rows] == [MODELS[language]] * 2
+    assert listing.xpath("//select[@name='model']/option[@selected]/@value") == ["sales.promotion"]

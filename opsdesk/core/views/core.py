@@ -112,9 +112,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, "audit", "view"):
         raise PermissionDenied
     entries = selectors.audit_entries(user=request.user)
-    model = request.GET.get("model", "").strip()
-    if model:
-        entries = entries.filter(content_type__model=model.lower())
+    model = request.GET.get("model", "").strip().lower()
+    if model:  # "app_label.model" from the picker; a bare model name (old links) still works
+        app_label, _dot, name = model.rpartition(".")
+        entries = entries.filter(content_type__model=name)
+        entries = entries.filter(content_type__app_label=app_label) if app_label else entries
     actor = request.GET.get("actor", "").strip()
     if actor:
         entries = entries.filter(actor__username__icontains=actor)
@@ -123,7 +125,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(action=int(action))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"
-    return render(request, template, {"page": page, "filters": request.GET})
+    return render(request, template, {"page": page, "filters": request.GET, "models": selectors.audited_models()})
 
 
 @login_required
