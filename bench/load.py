@@ -96,6 +96,8 @@ def demo_database(var_dir: Path | None, workdir: Path) -> tuple[Path, float | No
         seconds = time.perf_counter() - started
     run_dir = workdir / "run"
     shutil.copytree(source, run_dir, ignore=shutil.ignore_patterns("media", "mail"))
+    # A demo kept from an older OpsDesk gets this code's migrations (`opsdesk serve` does not migrate).
+    opsdesk(run_dir, "manage", "migrate", "--no-input", stdout=subprocess.DEVNULL)
     return run_dir, seconds
 
 
