@@ -31,6 +31,15 @@ def _private_media_root(tmp_path_factory):
                                                      "LOCATION": str(tmp_path_factory.mktemp("cache"))}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache(_private_media_root):
+    """Nothing one test cached (rate-limit counters, launch progress keyed by a reused id) reaches the next."""
+    yield
+    from django.core.cache import caches
+
+    caches["shared"].clear()
+
+
 @pytest.fixture(scope="module")
 def shared_org(django_db_setup, django_db_blocker):
     """The organisation, built once per test module inside an outer transaction that is rolled back at the end.

@@ -95,7 +95,7 @@ class SalesProvider:
         if user_can(user, "promotions", "view"):
             items += [_evaluation_item(e) for e in _evaluations(user, now)[:MAX_ITEMS]]
             for launch in _running_launches(user, today)[:MAX_ITEMS]:
-                progress = launches.launch_progress(user=user, launch=launch)
+                progress = launches.launch_progress_cached(user=user, launch=launch)
                 if progress["below_plan"]:
                     items.append(_launch_item(launch, progress))
         if user_can(user, "assortment", "change"):
@@ -121,7 +121,7 @@ class SalesProvider:
         if kind == "launch" and user_can(user, "promotions", "view"):
             for launch in _running_launches(user, today):
                 if launch.pk == int(number):
-                    progress = launches.launch_progress(user=user, launch=launch)
+                    progress = launches.launch_progress_cached(user=user, launch=launch)
                     return _launch_item(launch, progress) if progress["below_plan"] else None
         return None
 

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 import numpy as np
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Min, Q, Sum
@@ -19,6 +21,7 @@ from opsdesk.engine.assortment import analogue_forecast
 from opsdesk.sales.models import ProductLaunch, SkuDaySales
 
 MAX_ANALOGUES = 200
+PROGRESS_CACHE_SECONDS = 600
 
 
 def launch_create(*, actor, product: Product, stores, launch_date: date, target_units, weeks: int = 4) -> ProductLaunch:
@@ -74,7 +77,20 @@ def _analogue_curves(launch: ProductLaunch, store_ids: list[int], h: int) -> np.
 def launch_progress(*, user, launch: ProductLaunch) -> dict:
     """Actual units of the first weeks in the user's stores against the analogue forecast (per store, summed)
     and the target (spread evenly over the user's share of the launch stores)."""
+    return _progress(launch, _store_ids(launch, user))
+
+
+def launch_progress_cached(*, user, launch: ProductLaunch) -> dict:
+    """`launch_progress` kept for ten minutes per launch, stores and day (shared by the server's processes): the
+    inbox asks for every running launch whenever it is rebuilt, and the analogue curves read a category's history."""
     store_ids = _store_ids(launch, user)
+    digest = hashlib.sha256(",".join(map(str, sorted(store_ids))).encode()).hexdigest()[:16]
+    key = (f"launch-progress:{launch.pk}:{launch.launch_date}:{launch.weeks}:{launch.target_units}:{digest}:"
+           f"{date.today()}")
+    return caches["shared"].get_or_set(key, lambda: _progress(launch, store_ids), PROGRESS_CACHE_SECONDS)
+
+
+def _progress(launch: ProductLaunch, store_ids: list[int]) -> dict:
     h = 7 * launch.weeks
     forecast = analogue_forecast(_analogue_curves(launch, store_ids, h), h)
     elapsed = max(0, min(h, (date.today() - launch.launch_date).days))

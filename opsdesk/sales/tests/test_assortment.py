@@ -110,3 +110,25 @@ def test_launch_compares_first_weeks_with_the_analogue_forecast_and_counts_in_th
     assert progress["below_plan"] is True
     assert launches.launched_products(KpiScope(company.pk), (END - timedelta(days=30), END)) == 1.0
     assert launches.launched_products(KpiScope(company.pk, (stores[0].pk,)), (END - timedelta(days=30), END)) == 0.0
+
+
+def test_the_inbox_reads_launch_progress_from_a_cache_per_launch_and_stores(chain):
+    company, stores, items = chain
+    launch = ProductLaunch.objects.create(company=company, product=items["dead"], launch_date=END - timedelta(days=13),
+                                          weeks=2, target_units=100)
+    coo = User.objects.create_user("coo-pc", password="x-password-123", role="coo", company=company,
+                                   has_company_scope=True)
+    manager = User.objects.create_user("sm-pc", password="x-password-123", role="store_manager", company=company)
+    manager.scope_stores.set([stores[0]])
+    first = launches.launch_progress_cached(user=coo, launch=launch)
+    assert first == launches.launch_progress(user=coo, launch=launch)
+    # when the new product sells 50 more the same day
+    SkuDaySales.objects.create(store=stores[1], product=items["dead"], date=END, quantity=50, revenue=50, cost=25)
+    # then the cached figure stays for the same launch and stores (for ten minutes), the uncached one moves
+    assert launches.launch_progress_cached(user=coo, launch=launch) == first
+    assert launches.launch_progress(user=coo, launch=launch)["actual"] == first["actual"] + 50
+    # and another user's stores are another entry: the manager's one store, not the COO's figures
+    mine = launches.launch_progress_cached(user=manager, launch=launch)
+    assert mine == launches.launch_progress(user=manager, launch=launch)
+    assert mine["stores"] == 1
+    assert first["stores"] == len(stores)
