@@ -24,11 +24,15 @@ def _default_language():
 def _private_media_root(tmp_path_factory):
     """Files the tests upload (supplier documents, imports, photos) never land in the project's var/media."""
     from django.conf import settings
+    from django.core.signals import setting_changed
 
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
     # Each test process gets its own shared cache (rate-limit counters of one worker never reach another's tests).
     settings.CACHES = {**settings.CACHES, "shared": {**settings.CACHES["shared"],
                                                      "LOCATION": str(tmp_path_factory.mktemp("cache"))}}
+    # Django reads CACHES once; tell its cache handler, or caches["shared"] keeps the project's directory, which
+    # every xdist worker shares (one worker's clear would then wipe another's counters mid-test).
+    setting_changed.send(sender=type(settings), setting="CACHES", value=settings.CACHES, enter=True)
 
 
 @pytest.fixture(autouse=True)
