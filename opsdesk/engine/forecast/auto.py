@@ -12,7 +12,7 @@ import numpy as np
 from .gbm import RAMP_BASE, YEAR, GlobalGBM, _ramp
 from .kernels import clip_outliers
 from .models import ForecastModel, apply_closures, statistical_models
-from .panel import FutureCovariates, SeriesPanel, history_span, to_dense
+from .panel import Dense, FutureCovariates, SeriesPanel, history_span, to_dense
 
 ENSEMBLE = "ensemble"
 YEARLY = "ensemble_yearly"  # the ensemble times last year's ramp (own, or the panel total's for young series)
@@ -29,6 +29,7 @@ CRITERIA = ("mse", "rmse_mae")
 CONFORMAL_GROUPS = 3  # series groups (terciles of relative validation error) calibrated separately
 CONFORMAL_BUCKET = 7  # horizon days per calibration bucket (a week)
 CONFORMAL_MIN_CELL = 50  # scores a (group, horizon bucket) cell needs before it calibrates by itself
+LOCAL_YEAR = 364  # days of history before the first validation origin the per-series models see (see _local_view)
 CONFORMAL_PRIOR = 8.0  # residuals' worth of the pooled relative error mixed into each series' scale
 
 
@@ -337,7 +338,8 @@ def candidate_outputs(job: _Job, lo: int, hi: int):
     windows = job.origins[:-1]
     history = dense if job.outlier_fence is None else replace(
         dense, y=clip_outliers(dense.y, job.origins[0], job.outlier_fence))
-    outputs = {m.name: m.snapshots(history, job.origins, job.h, known) for m in job.local}
+    view, origins = _local_view(history, job.origins)
+    outputs = {m.name: m.snapshots(view, origins, job.h, known) for m in job.local}
     outputs.update({name: [v[rows] for v in values] for name, values in job.global_out.items()})
     empty = np.zeros((dense.n_series, 0, job.h))
     validation = {name: np.stack([apply_closures(v, dense.window(o, job.h))
@@ -350,6 +352,15 @@ def candidate_outputs(job: _Job, lo: int, hi: int):
     if job.yearly and ENSEMBLE in validation:
         _add_yearly(validation, final, dense, job, windows)
     return list(validation), list(validation.values()), list(final.values()), actual, known
+
+
+def _local_view(dense: Dense, origins: list[int]) -> tuple[Dense, list[int]]:
+    """The history the per-series models see: ``LOCAL_YEAR`` days before the first validation origin and what
+    follows (their origins shifted to match). They weigh recent weeks (moving and seasonal averages, smoothing), so
+    older days change nothing but their run time, while the global model and the yearly features read all of it:
+    the product hands over three years so that the yearly season can be learnt."""
+    cut = max(0, origins[0] - LOCAL_YEAR)
+    return dense.tail(dense.y.shape[1] - cut), [o - cut for o in origins]
 
 
 def validation_errors(validation: list[np.ndarray], actual: np.ndarray, criterion: str = "mse") -> np.ndarray:

@@ -7,6 +7,7 @@ import numpy as np
 HOLIDAY_WINDOW = 15  # days; distances to holidays are capped here
 SPRING_FESTIVAL_WINDOW = 30  # days around Chinese New Year that carry a proximity feature
 CHRISTMAS_WINDOW = 120  # days before Christmas that carry the seasonal-ramp feature (gift sales start in September)
+EASTER_WINDOW = 60  # days around Easter Sunday that carry the Easter features (Carnival, Holy Week, Ascension, Whitsun)
 CHRISTMAS_COUNTRIES = frozenset(  # where Christmas drives retail demand (not CN, JP, ...)
     "AT AU BE BR CA CH CZ DE DK ES FI FR GB IE IT LU MX NL NO NZ PL PT SE SK US ZA".split())
 
@@ -83,6 +84,30 @@ def region_holiday_flags(dates: np.ndarray, country: str | None, subdivision: st
     return np.isin(dates, marks).astype(np.float32)
 
 
+def easter_offsets(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each date lies in the Easter cycle, for the holidays and customs that move with Easter.
+
+    Returns:
+        ((T,) float32 signed days from this year's (Western) Easter Sunday within +-``EASTER_WINDOW``, NaN
+        outside; (T,) int64 days back to the same Easter-relative day a year earlier (343 to 385), 0 outside):
+        Carnival Monday 2015 (16 February) looks back 350 days to Carnival Monday 2014 (3 March), not 364 days to
+        a plain Monday.
+    """
+    from dateutil.easter import easter
+
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    if not len(dates):
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    first = int(years.min()) - 1
+    sundays = np.array([np.datetime64(easter(year), "D") for year in range(first, int(years.max()) + 1)])
+    this, previous = sundays[years - first], sundays[years - 1 - first]
+    offset = (dates - this).astype(np.int64)
+    inside = np.abs(offset) <= EASTER_WINDOW
+    return (np.where(inside, offset, np.nan).astype(np.float32),
+            np.where(inside, (this - previous).astype(np.int64), 0))
+
+
 def calendar_features(dates: np.ndarray, *, country: str | None = None, events=None,
                       subdivision: str | None = None) -> dict[str, np.ndarray]:
     """Calendar and holiday features of each date.
@@ -96,7 +121,8 @@ def calendar_features(dates: np.ndarray, *, country: str | None = None, events=N
     Returns:
         name -> (T,) float32: dow (0 = Monday), month (1-12), day_of_month, week_of_year (1-53), day_of_year,
         is_holiday, days_to_holiday, days_since_holiday (capped at 15), for countries that keep Christmas
-        days_to_christmas (days to the next 25 December, capped at 120: the gift-season ramp) and, for "CN",
+        days_to_christmas (days to the next 25 December, capped at 120: the gift-season ramp) and easter (signed
+        days to Easter Sunday within +-60, NaN outside: ``easter_offsets``) and, for "CN",
         spring_festival (signed days to Chinese New Year within +-30, NaN outside).
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
@@ -121,6 +147,7 @@ def calendar_features(dates: np.ndarray, *, country: str | None = None, events=N
     if country and country.upper() in CHRISTMAS_COUNTRIES:
         christmas = np.array([f"{year}-12-25" for year in years], dtype="datetime64[D]")
         features["days_to_christmas"] = _distance_to(dates, christmas, forward=True, cap=CHRISTMAS_WINDOW)
+        features["easter"] = easter_offsets(dates)[0]
     if len(spring):
         to_next = _distance_to(dates, spring, forward=True, cap=10**6)
         since = _distance_to(dates, spring, forward=False, cap=10**6)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-from .calendar import calendar_features
+from .calendar import calendar_features, easter_offsets
 from .models import ForecastModel
 from .panel import Dense
 
@@ -40,7 +40,7 @@ class OriginStatistics:
     """Per-series statistics of the history before an origin (n,), used as features and for scaling."""
 
     def __init__(self, y: np.ndarray, dow: np.ndarray, covariates: dict[str, np.ndarray], origin: int,
-                 scale_window: int = 28):
+                 scale_window: int = 364):
         past = y[:, :origin]
         self.scale = kernels.fallback_level(past, origin, scale_window)
         base = np.where(self.scale > 0, self.scale, np.nan)
@@ -72,7 +72,8 @@ class GlobalGBM(ForecastModel):
 
     def __init__(self, *, country: str | None = None, events=None, target: str = "auto", n_estimators: int = 500,
                  learning_rate: float = 0.05, num_leaves: int = 127, max_rows: int = 800_000, origin_step: int = 14,
-                 max_origins: int = 26, min_history: int = 28, n_jobs: int = 1, seed: int = 0, yearly: bool = True):
+                 max_origins: int = 26, min_history: int = 28, n_jobs: int = 1, seed: int = 0, yearly: bool = True,
+                 scale_window: int = 364):
         if target not in ("auto", "log", "ratio"):
             raise ValueError("target must be auto, log or ratio")
         self.country, self.events, self.target = country, events, target
@@ -81,6 +82,7 @@ class GlobalGBM(ForecastModel):
         self.max_origins = max_origins
         self.n_jobs, self.seed = n_jobs, seed
         self.yearly = yearly
+        self.scale_window = scale_window
 
     def snapshots(self, dense, origins, h, future=None):
         rows, calendar, covariates, dow = self._training_rows(dense, origins, h, future)
@@ -121,6 +123,7 @@ class GlobalGBM(ForecastModel):
         n_days = dense.y.shape[1]
         dates = dense.dates[0] + np.arange(n_days + h).astype("timedelta64[D]")
         calendar = calendar_features(dates, country=self.country, events=self.events)
+        self._easter_lag = easter_offsets(dates)[1] if "easter" in calendar else None
         covariates = _stack_future(dense, h, future)
         dow = calendar["dow"].astype(np.int64)
         self._total = _panel_total(dense.y)
@@ -195,12 +198,12 @@ class GlobalGBM(ForecastModel):
         """Feature matrix (n * h, F) float32 for the h days after column origin - 1, rows series-major."""
         n = y.shape[0]
         target = slice(origin, origin + h)
-        stats = OriginStatistics(y, dow, covariates, origin, 28 if self.mode_ == "log" else 91)
+        stats = OriginStatistics(y, dow, covariates, origin, self.scale_window if self.mode_ == "log" else 91)
         columns: dict[str, np.ndarray] = {"step": np.broadcast_to(np.arange(1, h + 1), (n, h))}
         for name, values in calendar.items():
             columns[name] = np.broadcast_to(values[target], (n, h))
         columns.update(_covariate_columns(covariates, origin, h))
-        columns.update(_history_columns(y, stats, dow, origin, h))
+        columns.update(_history_columns(y, stats, dow, origin, h, getattr(self, "_easter_lag", None)))
         columns.update(_yearly_columns(y, self._total, origin, h))
         for name, values in static.items():
             columns[f"static_{name}"] = np.broadcast_to(np.asarray(values, dtype=np.float32)[:, None], (n, h))
@@ -286,9 +289,11 @@ def _yearly_columns(y: np.ndarray, total: np.ndarray, origin: int, h: int) -> di
             "panel_ramp": np.broadcast_to(_ramp(total, origin, h), (n, h))}
 
 
-def _history_columns(y: np.ndarray, stats: OriginStatistics, dow: np.ndarray, origin: int,
-                     h: int) -> dict[str, np.ndarray]:
-    """Features from the history before the origin, (n, h) each: weekday profiles, level ratios, last year."""
+def _history_columns(y: np.ndarray, stats: OriginStatistics, dow: np.ndarray, origin: int, h: int,
+                     easter_lag: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Features from the history before the origin, (n, h) each: weekday profiles, level ratios, last year (the
+    same weekday 364 days back and, around Easter, the same day of last year's Easter cycle: ``easter_lag`` days
+    back, see ``calendar.easter_offsets``)."""
     n = y.shape[0]
     future_dow = dow[origin:origin + h]
     columns = {"weekday_8": stats.weekday_8[:, future_dow], "weekday_52": stats.weekday_52[:, future_dow]}
@@ -300,5 +305,12 @@ def _history_columns(y: np.ndarray, stats: OriginStatistics, dow: np.ndarray, or
     valid = year_ago >= 0
     lagged[:, valid] = y[:, year_ago[valid]]
     columns["year_ago"] = lagged / base
+    if easter_lag is not None:
+        lag = easter_lag[origin:origin + h]
+        back = np.arange(origin, origin + h) - lag
+        valid = (lag > 0) & (back >= 0)
+        aligned = np.full((n, h), np.nan, dtype=np.float32)
+        aligned[:, valid] = y[:, back[valid]]
+        columns["easter_year_ago"] = aligned / base
     columns["log_scale"] = np.broadcast_to(np.log1p(stats.scale)[:, None], (n, h))
     return columns

@@ -228,6 +228,14 @@ class Dense:
         return Dense(self.y[:, :columns], self.dates[:columns],
                      {k: v[:, :columns] for k, v in self.covariates.items()}, first, self.static)
 
+    def tail(self, columns: int) -> Dense:
+        """The last ``columns`` days (the same origins, ``T - columns`` columns earlier)."""
+        cut = max(0, self.y.shape[1] - columns)
+        if cut == 0:
+            return self
+        return Dense(self.y[:, cut:], self.dates[cut:], {k: v[:, cut:] for k, v in self.covariates.items()},
+                     np.maximum(self.first - cut, 0), self.static)
+
     def window(self, origin: int, h: int) -> dict[str, np.ndarray]:
         """Covariates of the ``h`` days after column ``origin - 1`` (as if known in advance)."""
         return {k: v[:, origin : origin + h] for k, v in self.covariates.items()}

@@ -305,3 +305,54 @@ def test_country_calendar_marks_its_own_holidays_and_christmas_ramp():
     assert china["is_holiday"].tolist() == [0, 0, 0, 0]
     assert uk["days_to_christmas"].tolist() == [115, 5, 120, 120]
     assert "days_to_christmas" not in china
+
+
+# ---------------------------------------------------------------- history the per-series models see
+def test_local_view_keeps_a_year_before_the_first_validation_origin_on_the_same_dates():
+    from opsdesk.engine.forecast.auto import LOCAL_YEAR, _local_view
+    from opsdesk.engine.forecast.panel import to_dense
+
+    # given: 1,000 days of history, series 1 starting on day 800; validation origins 916 and 958, final 1000
+    days = 1000
+    y = np.arange(2 * days, dtype=float) % 17
+    panel = SeriesPanel(ids=np.arange(2), indptr=np.array([0, days, days + 200]), y=y[:days + 200],
+                        start=np.array(["2020-01-01", "2022-03-11"], dtype="datetime64[D]"),
+                        available=np.ones(days + 200, dtype=bool), promo=(y[:days + 200] > 8).astype(float))
+    dense = to_dense(panel)
+    origins = [916, 958, 1000]
+    # when
+    view, shifted = _local_view(dense, origins)
+    # then: 364 days before the first validation origin, the same dates and values at the shifted origins
+    assert LOCAL_YEAR == 364
+    assert shifted == [364, 406, 448]
+    assert view.y.shape == (2, 448)
+    for o, s in zip(origins, shifted, strict=True):
+        assert view.dates[s - 1] == dense.dates[o - 1]
+        np.testing.assert_array_equal(view.y[:, :s][:, -30:], dense.y[:, :o][:, -30:])
+        np.testing.assert_array_equal(view.covariates["promo"][:, s - 5:s], dense.covariates["promo"][:, o - 5:o])
+    assert view.first.tolist() == [0, 800 - 552]
+    # a short history is left whole
+    short, same = _local_view(dense.tail(300), [216, 258, 300])
+    assert short.y.shape == (2, 300)
+    assert same == [216, 258, 300]
+
+
+def test_per_series_models_forecast_the_same_from_three_years_as_from_the_last_fourteen_months():
+    # given: a weekly pattern at a constant level for three years (no yearly season for them to miss)
+    rng = np.random.default_rng(3)
+    days, h = 3 * 364, 28
+    weekday = np.tile([1.0, 1.0, 1.1, 1.2, 1.5, 2.0, 0.8], days // 7)
+    y = rng.poisson(20 * weekday[None, :] * np.ones((4, 1))).astype(float).ravel()
+    long = SeriesPanel(ids=np.arange(4), indptr=np.arange(5) * days, y=y,
+                       start=np.full(4, np.datetime64("2022-01-03", "D")), available=np.ones(4 * days, dtype=bool))
+    keep = 364 + 2 * h
+    recent = np.concatenate([y[i * days + days - keep:(i + 1) * days] for i in range(4)])
+    short = SeriesPanel(ids=np.arange(4), indptr=np.arange(5) * keep, y=recent,
+                        start=np.full(4, long.end[0] - np.timedelta64(keep - 1, "D")),
+                        available=np.ones(4 * keep, dtype=bool))
+    # when: the statistical path without the outlier cap (its fence reads the whole history)
+    a = forecast(long, h, models="statistical", outlier_fence=None, yearly=False)
+    b = forecast(short, h, models="statistical", outlier_fence=None, yearly=False)
+    # then: identical forecasts and choices
+    np.testing.assert_allclose(a.mean, b.mean, rtol=1e-9)
+    assert a.model.tolist() == b.model.tolist()

@@ -44,6 +44,20 @@ def test_extract_densifies_sparse_sales_and_marks_stockouts_and_closures_unavail
         assert int(((y == 0) & ok).sum()) == len(y) - sale_rows.count() - int((~ok).sum())
 
 
+def test_extract_reads_three_years_so_the_yearly_season_can_be_learnt():
+    # given: 1,200 days of history
+    company, _ = make_history(n_stores=1, n_skus=1, days=1200)
+
+    # when
+    extract = selectors.extract(company, horizon=28)
+
+    # then: the last 1,100 days (three years), for the store and its SKU (400 before issue 20)
+    assert selectors.HISTORY_DAYS == 1100
+    assert extract.sales.lengths.tolist() == [1100]
+    assert extract.units.lengths.tolist() == [1100]
+    assert extract.sales.start[0] == np.datetime64(END - timedelta(days=1099))
+
+
 def test_forecast_run_stores_coherent_ordered_forecasts():
     # given
     company, stores = make_history(n_stores=2, n_skus=4, days=120)
