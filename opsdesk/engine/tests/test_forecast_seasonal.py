@@ -356,3 +356,46 @@ def test_per_series_models_forecast_the_same_from_three_years_as_from_the_last_f
     # then: identical forecasts and choices
     np.testing.assert_allclose(a.mean, b.mean, rtol=1e-9)
     assert a.model.tolist() == b.model.tolist()
+
+
+def test_easter_offsets_align_carnival_and_whitsun_with_last_years():
+    from opsdesk.engine.forecast.calendar import easter_offsets
+
+    # given: Carnival Monday 2015, Easter Sunday 2015, Whit Monday 2016, a day in August
+    dates = np.array(["2015-02-16", "2015-04-05", "2016-05-16", "2015-08-01"], dtype="datetime64[D]")
+    # when
+    offset, lag = easter_offsets(dates)
+    # then: 48 days before Easter; Easter itself; 50 days after; outside the +-60-day window
+    np.testing.assert_array_equal(offset[:3], [-48, 0, 50])
+    assert np.isnan(offset[3])
+    # a year back in the Easter cycle: 2014-03-03 (Carnival Monday), 2014-04-20, 2015-05-25 (Whit Monday)
+    assert (dates[:3] - lag[:3].astype("timedelta64[D]")).astype(str).tolist() == [
+        "2014-03-03", "2014-04-20", "2015-05-25"]
+    assert lag[3] == 0
+    # the calendar carries the offset for a country that keeps Easter, not for China
+    assert "easter" in calendar_features(dates, country="DE")
+    assert "easter" not in calendar_features(dates, country="CN")
+
+
+def test_the_global_model_reads_last_years_value_on_the_same_day_of_the_easter_cycle():
+    from opsdesk.engine.forecast.calendar import easter_offsets
+    from opsdesk.engine.forecast.gbm import OriginStatistics, _history_columns
+
+    # given: daily history from 2014-01-06 and the forecast origin 2015-01-20 (380 days), 28 days ahead
+    dates = np.datetime64("2014-01-06") + np.arange(430).astype("timedelta64[D]")
+    y = np.tile(np.arange(430, dtype=np.float32), (2, 1))
+    dow = calendar_features(dates)["dow"].astype(np.int64)
+    lag = easter_offsets(dates)[1]
+    origin, h = 380, 28
+    stats = OriginStatistics(y, dow, {}, origin, 364)
+    # when
+    columns = _history_columns(y, stats, dow, origin, h, lag)
+    # then: 2015-02-16 (step 27) looks back 350 days, to 2014-03-03 (column 56); the scale divides both
+    carnival = int((np.datetime64("2015-02-16") - dates[0]).astype(int)) - origin
+    expected = (origin + carnival - 350) / stats.scale[0]
+    assert columns["easter_year_ago"][0, carnival] == pytest.approx(expected)
+    assert columns["year_ago"][0, carnival] == pytest.approx((origin + carnival - 364) / stats.scale[0])
+    assert carnival == 26
+    # days before the Easter window (it opens on 2015-02-04, 60 days before Easter) have none
+    assert np.isnan(columns["easter_year_ago"][0, :14]).all()
+    assert not np.isnan(columns["easter_year_ago"][0, 14:]).any()
