@@ -11,7 +11,7 @@ from opsdesk import cli
 from opsdesk.forecasting import selectors, services
 from opsdesk.forecasting.models import ForecastPoint, ForecastRun, ForecastSeries
 from opsdesk.forecasting.tests.factories import END, make_history, make_user
-from opsdesk.sales.models import SkuDaySales, StoreCalendarDay
+from opsdesk.sales.models import SkuDaySales, StoreCalendarDay, StoreDaySales
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,43 @@ def test_extract_reads_three_years_so_the_yearly_season_can_be_learnt():
     assert extract.sales.lengths.tolist() == [1100]
     assert extract.units.lengths.tolist() == [1100]
     assert extract.sales.start[0] == np.datetime64(END - timedelta(days=1099))
+
+
+def test_a_shop_that_records_nothing_on_saturdays_is_closed_then_and_forecasts_zero_on_saturdays_ahead():
+    # given: a shop whose sales come from invoice lines: no store day and no SKU day on Saturdays (END is a Saturday)
+    company, stores = make_history(n_stores=1, n_skus=2, days=120)
+    saturdays = [END - timedelta(days=7 * k) for k in range(18)]
+    StoreDaySales.objects.filter(date__in=saturdays).delete()
+    SkuDaySales.objects.filter(date__in=saturdays).delete()
+    # the calendar opens one Saturday ahead (a Christmas sale)
+    special = END + timedelta(days=14)
+    StoreCalendarDay.objects.create(store=stores[0], date=special, is_open=True)
+
+    # when
+    extract = selectors.extract(company, history_days=120, horizon=28)
+
+    # then: the origin is the last trading day, Friday
+    assert END.weekday() == 5
+    assert extract.origin == END - timedelta(days=1)
+    # a Saturday's zero is no demand observed, not zero demand; Fridays are observed (P001: never out of stock)
+    span = slice(extract.units.indptr[1], extract.units.indptr[2])
+    days = extract.units.start[1] + np.arange(extract.units.lengths[1]).astype("timedelta64[D]")
+    weekday = (days.astype(np.int64) + 3) % 7
+    available = extract.units.available[span]
+    assert not available[weekday == 5].any()
+    assert available[weekday == 4].all()
+    # ahead: Saturdays are closed except the one the calendar opens
+    ahead = [extract.origin + timedelta(days=d + 1) for d in range(28)]
+    expected = [0.0 if day.weekday() == 5 and day != special else 1.0 for day in ahead]
+    assert extract.store_future.open[0].tolist() == expected
+    assert extract.unit_future.open[1].tolist() == expected
+    assert expected.count(0.0) == 3
+
+
+def test_a_store_open_every_day_has_no_closed_weekday_ahead():
+    company, _ = make_history(n_stores=2, n_skus=1, days=70)
+    extract = selectors.extract(company, history_days=70, horizon=14)
+    assert extract.store_future.open.tolist() == [[1.0] * 14] * 2
 
 
 def test_forecast_run_stores_coherent_ordered_forecasts():
