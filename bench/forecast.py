@@ -7,6 +7,11 @@ Reproduce from the repository root:
         # the same scoring on the window just before the test window (the last h days of data are dropped first):
         # where the engine's design choices are made, so that none is tuned against the test window
 
+The product's own path (issue 20: import -> ``opsdesk forecast`` -> ``opsdesk export forecasts`` in a fresh var dir,
+at the same rolling origins; ``bench/forecast_product.py`` documents it):
+    .venv/bin/python bench/forecast.py --rolling --product --only rossmann
+    .venv/bin/python bench/forecast.py --rolling --product --only online_retail --top 300
+
 Rolling origins (issue 20; what the product meets in real use):
     .venv/bin/python bench/forecast.py --rolling                       # both data sets, 4 origins each, baselines
     .venv/bin/python bench/forecast.py --rolling --stores 50 --top 300 # subsets while iterating
@@ -623,8 +628,22 @@ def main() -> None:
                         "each origin (rolling)")
     parser.add_argument("--no-baselines", action="store_true", help="skip the statsforecast baselines (rolling)")
     parser.add_argument("--engine-root", help="import opsdesk from this directory instead (before/after runs)")
+    parser.add_argument("--product", action="store_true",
+                        help="with --rolling: score the product's own path instead (import -> `opsdesk forecast` -> "
+                             "export, bench/forecast_product.py) with --only, --stores, --top")
     parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.product:
+        sys.path.insert(0, str(REPO / "bench"))
+        import forecast_product
+
+        sys.argv = [str(REPO / "bench" / "forecast_product.py"), "--data-dir", str(args.data_dir)]
+        for flag, value in (("--stores", args.stores), ("--top", args.top)):
+            sys.argv += [flag, str(value)] if value else []
+        for part in args.only or []:
+            sys.argv += ["--only", part]
+        forecast_product.main()
+        return
     if args.scale_worker:
         scale_worker(args.scale_worker)
         return
