@@ -69,7 +69,10 @@ def _store_days(store_ids: list[int], start: date, end: date) -> dict[str, np.nd
         "day": np.asarray([np.datetime64(str(d)[:10]) for d in columns[1]], dtype="datetime64[D]"),
         "sales": np.asarray(columns[2], dtype=np.float64),
         "customers": np.asarray(columns[3], dtype=np.float64),
-        "open": np.asarray(columns[4], dtype=bool),
+        # an "open" day without any sale is a day the store did not trade (a data gap, a refit, a power cut): no
+        # demand was observed. Rossmann has 54 of them; counted as real zeros they flipped the model choice of
+        # whole stores (issue 20: RMSPE 0.158 -> 0.217 on 50 stores, bench/forecast_product.py)
+        "open": np.asarray(columns[4], dtype=bool) & (np.asarray(columns[2], dtype=np.float64) > 0),
         "promo": np.asarray(columns[5], dtype=np.float32),
         "state_holiday": np.asarray([0.0 if str(v) == "0" else 1.0 for v in columns[6]], dtype=np.float32),
         "school_holiday": np.asarray(columns[7], dtype=np.float32),

@@ -100,6 +100,33 @@ def test_reconcile_by_validation_keeps_a_good_total_and_leaves_biased_children_a
     np.testing.assert_allclose(new_bottom[2:], 6.0)
 
 
+def test_reconcile_by_validation_moves_children_only_when_every_window_agrees():
+    # given a store whose own model was 20 % high in the first window and exact in the second, and two SKUs exact
+    # in the first window and 50 % low in the second: scaling them to the store lowers their error summed over
+    # both windows (the second's gain is larger) but raises it in the first
+    sku_actual = np.full((2, 2, 7), 10.0)
+    sku_validation = sku_actual.copy()
+    sku_validation[:, 1] *= 0.5
+    store_actual = sku_actual.sum(0, keepdims=True)
+    store_validation = store_actual.copy()
+    store_validation[:, 0] *= 1.2
+    bottom = _result(np.full((2, 7), 6.0), sku_validation, sku_actual)
+    top = _result(np.full((1, 7), 20.0), store_validation, store_actual)
+    # when
+    new_bottom, new_top, method = reconcile_by_validation(bottom, top, np.array([0, 0]),
+                                                          methods=("own", "bottom_up"))
+    # then the store keeps its own total (its error 4 x 4 x 7 = 112 beats the sum's 10 x 10 x 7 = 700) and the SKUs
+    # keep their forecasts
+    assert list(method) == ["own"]
+    np.testing.assert_allclose(new_top, 20.0)
+    np.testing.assert_allclose(new_bottom, 6.0)
+    scaled = sku_validation * (store_validation / sku_validation.sum(0, keepdims=True))
+    error = ((scaled - sku_actual) ** 2).sum(axis=(0, 2))
+    before = ((sku_validation - sku_actual) ** 2).sum(axis=(0, 2))
+    assert error.tolist() == [56.0, 0.0]
+    assert before.tolist() == [0.0, 350.0]  # summed over the windows the move would have "helped": 56 < 350
+
+
 def test_reconciled_total_is_never_worse_than_own_or_bottom_up_on_validation():
     # given random families
     rng = np.random.default_rng(3)

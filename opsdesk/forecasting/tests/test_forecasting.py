@@ -89,6 +89,22 @@ def test_a_shop_that_records_nothing_on_saturdays_is_closed_then_and_forecasts_z
     assert expected.count(0.0) == 3
 
 
+def test_an_open_day_without_any_sale_is_no_demand_observed():
+    # given: a store day recorded open with no sales (a data gap) ten days before the end
+    company, stores = make_history(n_stores=1, n_skus=2, days=60)
+    gap = END - timedelta(days=10)
+    StoreDaySales.objects.filter(store=stores[0], date=gap).update(sales_amount=0, customers=0)
+    SkuDaySales.objects.filter(store=stores[0], date=gap).delete()
+    # when
+    extract = selectors.extract(company, history_days=60, horizon=7)
+    # then: the store's sales and its SKUs have no observation that day (not a zero)
+    position = 60 - 1 - 10
+    assert not extract.sales.available[position]
+    assert extract.sales.available.sum() == 59
+    second = slice(extract.units.indptr[1], extract.units.indptr[2])
+    assert not extract.units.available[second][position]
+
+
 def test_a_store_open_every_day_has_no_closed_weekday_ahead():
     company, _ = make_history(n_stores=2, n_skus=1, days=70)
     extract = selectors.extract(company, history_days=70, horizon=14)
