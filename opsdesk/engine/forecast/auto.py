@@ -29,6 +29,9 @@ CRITERIA = ("mse", "rmse_mae")
 CONFORMAL_GROUPS = 3  # series groups (terciles of relative validation error) calibrated separately
 CONFORMAL_BUCKET = 7  # horizon days per calibration bucket (a week)
 CONFORMAL_MIN_CELL = 50  # scores a (group, horizon bucket) cell needs before it calibrates by itself
+YEARLY_MARGIN = 0.005  # the yearly variant must beat the plain one by this much (relative score) to be used: at a
+#: tie (a synthetic season both variants know from the calendar, scores 1.0000 and 1.0000) a coin flip decided;
+#: where it helps it wins by more (Rossmann's rolling origins: 0.014 to 0.024)
 LOCAL_YEAR = 364  # days of history before the first validation origin the per-series models see (see _local_view)
 CONFORMAL_PRIOR = 8.0  # residuals' worth of the pooled relative error mixed into each series' scale
 
@@ -236,7 +239,8 @@ def gate_yearly(plain: np.ndarray, seasonal: np.ndarray, actual: np.ndarray, gro
 
     Within each group, each series' validation error of the two variants is taken relative to its mean over
     both (``_relative_score``, so a large series does not outvote the rest), averaged over the group's series;
-    the yearly variant must be lower. A group without any observed validation day keeps the plain variant.
+    the yearly variant must be lower by ``YEARLY_MARGIN``. A group without any observed validation day keeps the
+    plain variant.
 
     Args:
         plain: (n, W, h) validation forecasts of the model without the yearly features (closures applied).
@@ -254,7 +258,7 @@ def gate_yearly(plain: np.ndarray, seasonal: np.ndarray, actual: np.ndarray, gro
     for group in np.unique(groups):
         rows = groups == group
         score = _relative_score(error[rows])
-        use[rows] = bool(np.isfinite(score).all() and score[1] < score[0])
+        use[rows] = bool(np.isfinite(score).all() and score[1] < score[0] - YEARLY_MARGIN)
         scores[int(group)] = [round(float(v), 4) for v in score]
     return use, scores
 
