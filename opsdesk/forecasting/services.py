@@ -169,8 +169,8 @@ def _reconcile(sales: _Level, units: _Level, prices: np.ndarray) -> None:
     """Reconcile SKU revenue (units x price) with the store sales forecast, per store by validation.
 
     Each store takes the method whose store total did best on the validation windows among its own model, the sum
-    of its SKUs and MinT (shrinkage), so the total is never worse there than the better of the first two; SKUs only
-    move where that also lowered their own validation error (``reconcile_by_validation``).
+    of its SKUs and MinT (shrinkage), so the total is never worse there than the better of the first two; the SKUs
+    keep their own forecasts (``reconcile_by_validation``: a store total that misses a ramp must not drag them).
     """
     if sales.result is None or units.result is None or sales.result.validation is None:
         return

@@ -150,22 +150,25 @@ RECONCILIATION_METHODS = ("own", "bottom_up", "mint")
 
 
 def reconcile_by_validation(bottom, top, parent: np.ndarray, *, methods: tuple[str, ...] = RECONCILIATION_METHODS,
-                            prices: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                            prices: np.ndarray | None = None,
+                            move_children: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reconcile per parent with the method whose reconciled parent forecast was best on the validation windows.
 
     The parent total is never worse on validation than the better of its own model ("own": the parent keeps its
     forecast, children are scaled to it) and the sum of its children ("bottom_up"); "mint" competes too. Children
-    are only moved when that also lowers their own validation error (summed over the family) in every validation
-    window; otherwise they keep their forecasts, so a noisy total drags no SKU either way (the family is then not
-    additive: the parent's is the better forecast of the total). Summed over the windows was not enough: on Online
-    Retail's 2010-10-31 origin the SKUs, low in one window and high in the other, were scaled to a store total that
-    missed the Christmas ramp, and their total went from -5 % to -29 % (issue 20, ``bench/forecast_product.py``).
+    keep their own forecasts (``move_children=False``, the default), so a noisy total drags no SKU either way; the
+    family is then not additive, and the parent's is the better forecast of the total. With ``move_children`` they
+    move where that lowers their own validation error (summed over the family) in every validation window. The
+    product does not move them: on Online Retail's 2010-10-31 origin the web shop's own model (one series) was the
+    better total on both validation windows, then missed the Christmas ramp, and the SKUs scaled to it went from
+    -5 % to -29 % in total (issue 20, ``bench/forecast_product.py``).
 
     Args:
         bottom: ``ForecastResult`` of the children, made with ``keep_validation=True``.
         top: ``ForecastResult`` of the parents (same validation windows), ``keep_validation=True``.
         parent: (n_bottom,) index into ``top.ids`` of each child.
         methods: candidates among ``RECONCILIATION_METHODS``.
+        move_children: move the children to the chosen total where every validation window agrees.
         prices: optional (n_bottom,) factor from child units to the parent's measure (revenue); children without
             a price (<= 0) stay out of the family.
 
@@ -204,7 +207,7 @@ def reconcile_by_validation(bottom, top, parent: np.ndarray, *, methods: tuple[s
         window = (lambda a: a.reshape(a.shape[0], n_w, h))  # noqa: E731
         before = np.nansum((window(flat(b_val[member])[children] - actual)) ** 2, axis=(0, 2))
         after = np.nansum(window(validated - actual) ** 2, axis=(0, 2))
-        if (after < before).all():
+        if move_children and (after < before).all():
             new_bottom[rows[children]] = moved
     with np.errstate(invalid="ignore", divide="ignore"):
         new_bottom = np.where(scale[:, None] > 0, new_bottom / np.where(scale > 0, scale, 1.0)[:, None],

@@ -91,13 +91,17 @@ def test_reconcile_by_validation_keeps_a_good_total_and_leaves_biased_children_a
     parent = np.array([0, 0, 1, 1])
     # when
     new_bottom, new_top, method = reconcile_by_validation(bottom, top, parent)
+    moved_bottom, moved_top, _ = reconcile_by_validation(bottom, top, parent, move_children=True)
     # then store 0 keeps its own total (better than the low sum), store 1 becomes the sum of its SKUs
     assert list(method) == ["own", "bottom_up"]
     np.testing.assert_allclose(new_top[0], 20.0)
     np.testing.assert_allclose(new_top[1], 12.0)
-    # the SKUs of store 0 moved up to their store (it lowered their own validation error); store 1's stay
-    np.testing.assert_allclose(new_bottom[:2], 10.0)
-    np.testing.assert_allclose(new_bottom[2:], 6.0)
+    np.testing.assert_array_equal(moved_top, new_top)
+    # by default no SKU moves; asked to, the SKUs of store 0 move up to their store (it lowered their own
+    # validation error in both windows) and store 1's stay
+    np.testing.assert_allclose(new_bottom, 6.0)
+    np.testing.assert_allclose(moved_bottom[:2], 10.0)
+    np.testing.assert_allclose(moved_bottom[2:], 6.0)
 
 
 def test_reconcile_by_validation_moves_children_only_when_every_window_agrees():
@@ -114,7 +118,7 @@ def test_reconcile_by_validation_moves_children_only_when_every_window_agrees():
     top = _result(np.full((1, 7), 20.0), store_validation, store_actual)
     # when
     new_bottom, new_top, method = reconcile_by_validation(bottom, top, np.array([0, 0]),
-                                                          methods=("own", "bottom_up"))
+                                                          methods=("own", "bottom_up"), move_children=True)
     # then the store keeps its own total (its error 4 x 4 x 7 = 112 beats the sum's 10 x 10 x 7 = 700) and the SKUs
     # keep their forecasts
     assert list(method) == ["own"]
