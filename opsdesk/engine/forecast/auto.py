@@ -31,7 +31,7 @@ CONFORMAL_BUCKET = 7  # horizon days per calibration bucket (a week)
 CONFORMAL_MIN_CELL = 50  # scores a (group, horizon bucket) cell needs before it calibrates by itself
 YEARLY_MARGIN = 0.005  # the yearly variant must beat the plain one by this much (relative score) to be used: at a
 #: tie (a synthetic season both variants know from the calendar, scores 1.0000 and 1.0000) a coin flip decided;
-#: where it helps it wins by more (Rossmann's rolling origins: 0.014 to 0.024)
+#: where it helps it wins by more (Rossmann's rolling origins: 0.012 to 0.019)
 LOCAL_YEAR = 364  # days of history before the first validation origin the per-series models see (see _local_view)
 CONFORMAL_PRIOR = 8.0  # residuals' worth of the pooled relative error mixed into each series' scale
 

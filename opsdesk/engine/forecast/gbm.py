@@ -6,8 +6,8 @@ uplift, last year's value) - plus the calendar, holidays and known-future covari
 school holidays) of the target day o + k - 1, and k itself. The target is demand relative to the series' recent
 level (log ratio to the mean of the last ``scale_window`` = 91 days for mostly-positive demand, plain ratio to the
 91-day mean for intermittent demand), so series of any size share one model. (A 28-day level carried December's
-peak into January: on Rossmann's 2015-01-02 origin RMSPE 0.272 against 0.180 with 91 days; a 364-day level
-did better there, 0.171, but over-forecast a synthetic two-year panel's Christmas ramp by 32 %: a year-long
+peak into January: on Rossmann's 2015-01-02 origin RMSPE 0.271 against 0.188 with 91 days; a 364-day level
+did better there, 0.182, but over-forecast a synthetic two-year panel's Christmas ramp by 32 %: a year-long
 window is full only for training origins with a year behind them.) Around Easter the model also reads last
 year's value on the same day of the Easter cycle (Carnival, Holy Week, Whitsun move with it). Training origins are
 spaced ``origin_step`` days apart before the forecast origin (``max_origins`` of them, so that together they span

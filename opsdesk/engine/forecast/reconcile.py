@@ -199,7 +199,7 @@ def reconcile_by_validation(bottom, top, parent: np.ndarray, *, methods: tuple[s
     new_top = np.stack([candidates[name][1][1][j] for j, name in enumerate(names)]) if n_top else t_final.copy()
     new_bottom = b_final.copy()
     rows = np.flatnonzero(member)
-    for j, name in enumerate(names):
+    for j, name in enumerate(names if move_children else []):
         children = parent[member] == j
         validated, moved = candidates[name][0][0][children], candidates[name][1][0][children]
         actual = flat(b_act[member])[children]
@@ -207,7 +207,7 @@ def reconcile_by_validation(bottom, top, parent: np.ndarray, *, methods: tuple[s
         window = (lambda a: a.reshape(a.shape[0], n_w, h))  # noqa: E731
         before = np.nansum((window(flat(b_val[member])[children] - actual)) ** 2, axis=(0, 2))
         after = np.nansum(window(validated - actual) ** 2, axis=(0, 2))
-        if move_children and (after < before).all():
+        if (after < before).all():
             new_bottom[rows[children]] = moved
     with np.errstate(invalid="ignore", divide="ignore"):
         new_bottom = np.where(scale[:, None] > 0, new_bottom / np.where(scale > 0, scale, 1.0)[:, None],
