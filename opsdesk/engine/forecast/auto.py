@@ -92,7 +92,7 @@ def forecast(
     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9), models: str | list[ForecastModel] = "auto",
     n_windows: int = 2, country: str | None = None, events=None, max_history: int | None = None,
     n_jobs: int = 1, chunk_size: int = 20_000, gbm_max_series: int = 100_000, gbm_params: dict | None = None,
-    selection_weight: float = 0.2, criterion: str = "mse", outlier_fence: float | None = 3.0,
+    selection_weight: float = 0.2, criterion: str = "mse", outlier_fence: float | None = None,
     interval_widening: float = INTERVAL_WIDENING, intervals: str = "conformal", groups: np.ndarray | None = None,
     keep_validation: bool = False, yearly: bool = True, level_correction: bool = True,
 ) -> ForecastResult:
@@ -118,7 +118,13 @@ def forecast(
             each relative to the series' mean over candidates; see ``validation_errors``). "mse" is the default:
             on the benchmark's pseudo-holdouts "rmse_mae" cut WAPE but gave up RMSSE (bench/forecast.py).
         outlier_fence: history values above Q3 + fence * IQR of a series' positive values are capped before the
-            per-series models see them (``kernels.clip_outliers``); None keeps the history as is.
+            per-series models see them (``kernels.clip_outliers``); None (the default since issue 20) keeps the
+            history as is. A large order is demand too: with the cap at 3 IQR Online Retail's SKU forecasts on the
+            rolling origins were 27 / 6 / 28 / 4 % low before any level correction, without it 10 % low to 7 % high
+            (bias -10.3 / +6.6 / -19.5 / +7.1 %, band coverage 0.81 / 0.85 / 0.83 / 0.81 against 0.81-0.85; per-SKU
+            WAPE 0.997 / 1.274 / 1.067 / 1.219 against 0.920 / 1.186 / 1.023 / 1.155: absolute error prefers a
+            forecast below the mean of skewed demand). Spreading the cut volume over the following year instead
+            of dropping it did no better (-14.5 / +9.4 / -10.5 / +6.7 %, coverage 0.86-0.91).
         interval_widening: factor on the spread of the residual quantiles about their median (1 = raw residual
             quantiles; see ``INTERVAL_WIDENING``); ``intervals="residual"`` only.
         intervals: "conformal" (default: ``conformal_quantiles``, calibrated per horizon week and series group on
@@ -165,8 +171,10 @@ def forecast(
     # statistical path (on Rossmann's selection origins it cost 0.012 RMSPE next to the global model)
     yearly_candidate = yearly and not global_models
     total = _panel_total(panel, span) if yearly_candidate and n_days > YEAR + RAMP_BASE else None
+    ramps = panel_ramps(panel, span, origins, h) if yearly and level_correction and n_windows >= 2 else None
     job = _Job(panel, span, origins, h, known, local, global_out, levels, selection_weight, criterion, outlier_fence,
-               interval_widening, intervals, groups, keep_validation, yearly_candidate, total, level_correction)
+               interval_widening, intervals, groups, keep_validation, yearly_candidate, total, level_correction,
+               ramps)
     bounds = [(lo, min(lo + chunk_size, panel.n_series)) for lo in range(0, panel.n_series, chunk_size)]
     parts = _run_chunks(job, bounds, n_jobs)
     mean, model, error = (np.concatenate([p[k] for p in parts]) for k in ("mean", "model", "error"))
@@ -176,6 +184,8 @@ def forecast(
     names = [m.name for m in local] + list(global_out) + [ENSEMBLE] + ([YEARLY] if yearly_candidate else [])
     if level_correction:
         choices["level_factor"] = [float(p["level_factor"]) for p in parts]
+        if ramps is not None:
+            choices["yearly_ramp"] = [bool(p["ramp"]) for p in parts]
     params = {"h": h, "n_windows": n_windows, "candidates": names, "quantiles": levels, "country": country,
               "history_days": n_days, "selection_weight": selection_weight, "criterion": criterion,
               "outlier_fence": outlier_fence, "interval_widening": interval_widening, "intervals": intervals,
@@ -275,7 +285,7 @@ class _Job:
     levels: tuple
     selection_weight: float = 0.2
     criterion: str = "mse"
-    outlier_fence: float | None = 3.0
+    outlier_fence: float | None = None
     interval_widening: float = INTERVAL_WIDENING
     intervals: str = "conformal"
     groups: np.ndarray | None = None
@@ -283,6 +293,7 @@ class _Job:
     yearly: bool = True
     total: np.ndarray | None = None
     level_correction: bool = True
+    ramps: np.ndarray | None = None  # (W + 1, h) panel total's yearly ramp per origin (``panel_ramps``)
 
 
 _SHARED: _Job | None = None  # set before forking workers so chunks read the panel without pickling it
@@ -311,7 +322,12 @@ def _chunk(job: _Job, lo: int, hi: int) -> dict:
     take = np.arange(len(choice))
     mean = np.stack(final, 1)[take, choice]
     chosen = np.stack(validation, 1)[take, choice]
-    factor = gate_level(chosen, actual) if job.level_correction else 1.0
+    gated = gate_ramp(chosen, actual, job.ramps) if job.level_correction else None
+    if gated is not None:  # last year's ramp of the panel total, then the bias left over it
+        factor, ramps = gated
+        mean, chosen = mean * ramps[-1], chosen * ramps[None, :-1]
+    else:
+        factor = gate_level(chosen, actual) if job.level_correction else 1.0
     mean, chosen = mean * factor, chosen * factor
     residual = actual - chosen
     if job.intervals == "conformal":
@@ -324,6 +340,7 @@ def _chunk(job: _Job, lo: int, hi: int) -> dict:
     out = {"mean": mean.astype(dtype, copy=False), "model": choice, "error": np.sqrt(_nanmean_rows(residual ** 2)),
            "quantiles": [q.astype(dtype, copy=False) for q in quantiles]}
     out["level_factor"] = factor
+    out["ramp"] = gated is not None
     if job.keep_validation:
         out["validation"], out["actual"] = chosen, actual
     return out
@@ -508,6 +525,64 @@ def gate_level(validation: np.ndarray, actual: np.ndarray) -> float:
     if abs(trial * forecast_volume - actual_volume) >= abs(forecast_volume - actual_volume):
         return 1.0
     return level_factor(validation, actual)
+
+
+RAMP_LIMITS = (0.4, 2.5)  # last year's ramp of the panel total, clipped (as ``yearly_factor``)
+RAMP_MARGIN = 0.05  # the ramp must cut the last window's weekly volume error by this share to be used
+
+
+def panel_ramps(panel: SeriesPanel, span: tuple, origins: list[int], h: int) -> np.ndarray | None:
+    """(len(origins), h) last year's growth of the panel total from each origin to each of its target days
+    (``gbm._ramp`` on the daily total, days nobody traded left out), or None when the first origin has no year and
+    ``RAMP_BASE`` days of the total before it."""
+    total = _panel_total(panel, span)
+    observed = np.flatnonzero(total > 0)
+    if not len(observed) or origins[0] - YEAR - RAMP_BASE < observed[0]:
+        return None
+    series = np.where(total > 0, total, np.nan)[None, :]
+    ramps = np.stack([_ramp(series[:, :o], o, h)[0] for o in origins]).astype(np.float64)
+    if not np.isfinite(ramps).any(axis=1).all():
+        return None
+    return np.clip(np.nan_to_num(ramps, nan=1.0), *RAMP_LIMITS)
+
+
+def _weekly_volume_error(forecast: np.ndarray, actual: np.ndarray, week: int = 7) -> float:
+    """Sum over the weeks of a window of |forecast - actual volume| (days observed, all series) over the volume."""
+    observed = ~np.isnan(actual)
+    f = np.where(observed, forecast, 0.0).sum(axis=0)
+    a = np.where(observed, actual, 0.0).sum(axis=0)
+    weeks = np.arange(len(a)) // week
+    error = np.abs(np.bincount(weeks, weights=f) - np.bincount(weeks, weights=a)).sum()
+    return float(error / a.sum()) if a.sum() > 0 else np.inf
+
+
+def gate_ramp(validation: np.ndarray, actual: np.ndarray, ramps: np.ndarray | None) -> tuple[float, np.ndarray] | None:
+    """Last year's ramp of the panel total on top of the chosen forecasts, where it would have helped out of sample.
+
+    The per-series models forecast a level; before a seasonal build-up (Online Retail's autumn) they lag it on
+    every validation window, and ``level_factor`` then carries the lag of the windows (September's growth) into a
+    horizon that grows at another pace (November's). With a year of the panel total behind every origin, each
+    validation window's forecasts are first multiplied by last year's ramp from its own origin, and the level
+    factor is taken over what is left. Used when, with the factor of the earlier windows, it brings the last
+    window's weekly volumes closer to the actual than the plain level correction does (by ``RAMP_MARGIN``).
+
+    Args:
+        validation: (n, W, h) validation forecasts of the chosen models.
+        actual: (n, W, h) observed demand, NaN where unavailable.
+        ramps: (W + 1, h) the panel's ramp from each validation origin and from the forecast origin, or None.
+
+    Returns:
+        (level factor over the ramped windows, ramps) to apply, or None (no ramp: use ``gate_level``).
+    """
+    windows = validation.shape[1]
+    if ramps is None or windows < 2 or ramps.shape[0] != windows + 1:
+        return None
+    ramped = validation * ramps[None, :windows, :]
+    plain = level_factor(validation[:, :-1], actual[:, :-1]) * validation[:, -1]
+    trial = level_factor(ramped[:, :-1], actual[:, :-1]) * ramped[:, -1]
+    if _weekly_volume_error(trial, actual[:, -1]) > (1 - RAMP_MARGIN) * _weekly_volume_error(plain, actual[:, -1]):
+        return None
+    return level_factor(ramped, actual), ramps
 
 
 def _panel_total(panel: SeriesPanel, span: tuple, step: int = 100_000) -> np.ndarray:

@@ -43,12 +43,13 @@ def test_outlier_fence_keeps_a_one_off_order_out_of_the_moving_average():
     panel = SeriesPanel(ids=np.array([0]), indptr=np.array([0, 84]), y=y, start=np.array([MONDAY]),
                         available=np.ones(84, dtype=bool))
     # when
-    capped = forecast(panel, 7, models=[MovingAverage(28)], level_correction=False)
-    raw = forecast(panel, 7, models=[MovingAverage(28)], outlier_fence=None, level_correction=False)
+    capped = forecast(panel, 7, models=[MovingAverage(28)], outlier_fence=3.0, level_correction=False)
+    raw = forecast(panel, 7, models=[MovingAverage(28)], level_correction=False)
     # then the positive values before day 70 are all 5 (IQR 0), so the order is capped at 5
     np.testing.assert_allclose(capped.mean, 5.0)
     np.testing.assert_allclose(raw.mean, (27 * 5.0 + 500.0) / 28)
     assert capped.params["outlier_fence"] == 3.0
+    assert raw.params["outlier_fence"] is None  # the default: a large order is demand too (issue 20)
 
 
 def test_row_quantiles_finite_sample_positions():

@@ -40,7 +40,8 @@ def single_series(values, available=None):
 
 
 def all_models():
-    return [*statistical_models(), ExponentialSmoothing(), Croston("classic"), Croston("sba"),
+    return [*statistical_models(), SeasonalAverage(8, median=True), ExponentialSmoothing(log=True),
+            ExponentialSmoothing(), Croston("classic"), Croston("sba"),
             GlobalGBM(n_estimators=15, num_leaves=7, origin_step=7)]
 
 
@@ -161,7 +162,8 @@ def test_unavailable_days_do_not_pull_the_forecast_to_zero(mask, level):
     y = np.where(available, level, 0.0)
     panel = single_series(y, available)
     # when / then: every statistical model forecasts the level (SBA by design its 1 - alpha/2 share)
-    for model in [*statistical_models(), ExponentialSmoothing(), Croston("classic"), Croston("sba")]:
+    for model in [*statistical_models(), SeasonalAverage(8, median=True), ExponentialSmoothing(log=True),
+                  ExponentialSmoothing(), Croston("classic"), Croston("sba")]:
         expected = level * (1 - model.alpha / 2) if model.name == "sba" else level
         np.testing.assert_allclose(model.forecast(panel, 7), expected, rtol=1e-4, err_msg=model.name)
 

@@ -430,3 +430,58 @@ def test_the_global_model_reads_last_years_value_on_the_same_day_of_the_easter_c
     # days before the Easter window (it opens on 2015-02-04, 60 days before Easter) have none
     assert np.isnan(columns["easter_year_ago"][0, :14]).all()
     assert not np.isnan(columns["easter_year_ago"][0, 14:]).any()
+
+
+def test_gate_ramp_takes_last_years_ramp_and_the_level_left_over_it():
+    # given flat validation forecasts (10 a day) on two 14-day windows, while demand followed last year's ramp from
+    # each window's origin times 1.2 (a shared under-forecast left over the season)
+    from opsdesk.engine.forecast.auto import gate_ramp
+
+    ramps = np.stack([np.linspace(1.0, 1.6, 14), np.linspace(1.6, 1.0, 14), np.linspace(1.0, 2.0, 14)])
+    validation = np.full((4, 2, 14), 10.0)
+    actual = validation * ramps[None, :2] * 1.2
+    # when
+    gated = gate_ramp(validation, actual, ramps)
+    # then the ramps are used and the factor is the 1.2 left over them
+    assert gated is not None
+    factor, used = gated
+    assert factor == pytest.approx(1.2)
+    assert np.array_equal(used, ramps)
+
+
+def test_gate_ramp_is_refused_when_last_years_ramp_did_not_repeat():
+    # given demand 30 % above flat forecasts on both windows, while last year's total swung up and down
+    from opsdesk.engine.forecast.auto import gate_ramp
+
+    ramps = np.stack([np.linspace(1.0, 2.0, 14), np.linspace(2.0, 0.8, 14), np.linspace(1.0, 2.0, 14)])
+    validation = np.full((4, 2, 14), 10.0)
+    actual = np.full((4, 2, 14), 13.0)
+    # when / then: the plain level correction stays (no ramp), also without ramps or with one window
+    assert gate_ramp(validation, actual, ramps) is None
+    assert gate_ramp(validation, actual, None) is None
+    assert gate_ramp(validation[:, :1], actual[:, :1], ramps[1:]) is None
+
+
+def test_panel_ramps_read_last_years_total_from_each_origin():
+    # given two series whose total is 10 a day, except 20 a day on days 400-413
+    from opsdesk.engine.forecast.auto import panel_ramps
+    from opsdesk.engine.forecast.gbm import RAMP_BASE, YEAR
+
+    n_days = 850
+    y = np.full((2, n_days), 5.0)
+    y[:, 400:414] = 10.0
+    dates = np.datetime64("2021-01-04") + np.arange(n_days)
+    panel = SeriesPanel.from_long(np.repeat([0, 1], n_days), np.tile(dates, 2), y.ravel())
+    span = (dates[-1], n_days)
+    origins = [YEAR + 400 - 14, YEAR + 400, n_days]
+    # when
+    ramps = panel_ramps(panel, span, origins, 14)
+    # then from the origin a year after day 400 the ramp is 2 wherever the +-3-day window around the target's date
+    # a year ago lies inside the doubled days (targets 3-10), it is flat from the origin 14 days earlier until the
+    # window reaches them, and the last origin's is flat
+    assert ramps.shape == (3, 14)
+    assert np.allclose(ramps[1, 3:11], 2.0)
+    assert np.allclose(ramps[0, :10], 1.0)
+    assert np.allclose(ramps[2], 1.0)
+    # and without a year and RAMP_BASE days before the first origin there is no ramp
+    assert panel_ramps(panel, span, [YEAR + RAMP_BASE - 1, n_days], 14) is None
