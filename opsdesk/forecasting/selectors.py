@@ -209,7 +209,7 @@ def extract(company: Company, *, history_days: int = HISTORY_DAYS, horizon: int 
         return None
     holidays = regional_holidays(company, store_ids, start, history_days + horizon)
     store_panels = _store_panels(days, store_ids, start, history_days, holidays[:, :history_days])
-    closed, usual_closed = _closed_days(days, store_ids, start, history_days)
+    closed, closed_ahead = _closed_days(days, store_ids, start, history_days, holidays)
     sku_rows = _sku_rows(store_ids.tolist(), start, end)
     if sku_rows:
         pairs, units, prices = _unit_panel(sku_rows, closed, store_ids, start, history_days)
@@ -218,26 +218,29 @@ def extract(company: Company, *, history_days: int = HISTORY_DAYS, horizon: int 
         units = SeriesPanel(ids=np.arange(0), indptr=np.zeros(1), y=np.zeros(0), start=np.zeros(0, "datetime64[D]"),
                             available=np.zeros(0, dtype=bool))
         prices = np.zeros(0)
-    store_future, unit_future = future_covariates(company, store_ids, pairs, end, horizon, usual_closed)
+    store_future, unit_future = future_covariates(company, store_ids, pairs, end, horizon, closed_ahead)
     store_future.state_holiday = np.maximum(store_future.state_holiday, holidays[:, history_days:])
     return Extract(end, store_ids, store_panels["sales"], store_panels["customers"], store_future, pairs, units,
                    unit_future, prices)
 
 
-CLOSED_WEEKDAY_WEEKS = 8  # a weekday on which a trading store had no open day in these last weeks is a closing day
+def _closed_days(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date, n_days: int,
+                 holidays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """When each store did not trade, and the days ahead it will not open unless its calendar says so.
 
-
-def _closed_days(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date,
-                 n_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """When each store did not trade, and the weekdays it usually does not open.
+    Args:
+        days: the store days (``_store_days``).
+        holidays: (n_stores, n_days + horizon) 1.0 on each store's public holidays (``regional_holidays``).
 
     Returns:
         ((n_stores, n_days) bool: days recorded closed, and days without any store-day row between a store's first
         and last one - a shop whose sales come from invoice lines records nothing on the days it is shut, such as
-        Online Retail's Saturdays, and a SKU's zero there is no demand; (n_stores, 7) bool, Monday first: weekdays
-        without an open day in the last ``CLOSED_WEEKDAY_WEEKS`` weeks of a store that opened in at least half of
-        them - they are planned closed ahead unless the store calendar says otherwise).
+        Online Retail's Saturdays, and a SKU's zero there is no demand; (n_stores, horizon) bool, the days ahead
+        planned closed: the weekdays a store usually does not open (``usual_closed_weekdays``) and, for a store
+        that never opened on a public holiday of its calendar (``closes_on_holidays``), the holidays ahead).
     """
+    from opsdesk.engine.forecast import closes_on_holidays, usual_closed_weekdays
+
     shape = (len(store_ids), n_days)
     row, col = np.searchsorted(store_ids, days["store"]), _day_index(days["day"], start)
     recorded = np.zeros(shape, dtype=bool)
@@ -247,32 +250,28 @@ def _closed_days(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date
     column = np.arange(n_days)[None, :]
     first = recorded.argmax(axis=1)[:, None]
     last = n_days - 1 - recorded[:, ::-1].argmax(axis=1)[:, None]
-    closed = (recorded & ~is_open) | ((column >= first) & (column <= last) & ~recorded & recorded.any(axis=1)[:, None])
-    window = CLOSED_WEEKDAY_WEEKS * 7
-    if n_days < window:
-        return closed, np.zeros((len(store_ids), 7), dtype=bool)
-    recent = is_open[:, -window:]
-    weekday = (np.datetime64(start, "D") + np.arange(n_days - window, n_days)).astype("datetime64[D]")
-    weekday = (weekday.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-    opened = np.stack([recent[:, weekday == d].any(axis=1) for d in range(7)], axis=1)
-    weeks_open = recent.reshape(len(store_ids), CLOSED_WEEKDAY_WEEKS, 7).any(axis=2).sum(axis=1)
-    active = weeks_open >= CLOSED_WEEKDAY_WEEKS // 2
-    return closed, ~opened & active[:, None]
+    span = (column >= first) & (column <= last) & recorded.any(axis=1)[:, None]
+    closed = (recorded & ~is_open) | (span & ~recorded)
+    dates = np.datetime64(start, "D") + np.arange(holidays.shape[1])
+    weekdays = usual_closed_weekdays(is_open, dates[:n_days])
+    ahead = (dates[n_days:].astype(np.int64) + 3) % 7  # Monday = 0 (1970-01-01 was a Thursday)
+    closed_ahead = weekdays[:, ahead]
+    closed_ahead |= closes_on_holidays(is_open, span, holidays[:, :n_days])[:, None] & (holidays[:, n_days:] > 0)
+    return closed, closed_ahead
 
 
 def future_covariates(company: Company, store_ids: np.ndarray, pairs: np.ndarray, origin: date, horizon: int,
-                      usual_closed: np.ndarray | None = None):
+                      closed_ahead: np.ndarray | None = None):
     """What is known about the forecast days: the planned store calendar and planned promotions.
 
-    ``usual_closed`` (n_stores, 7), Monday first: weekdays a store is closed unless its calendar opens the day.
+    ``closed_ahead`` (n_stores, horizon) bool: days a store is closed unless its calendar opens the day.
     """
     from opsdesk.catalog.models import Product
 
     n_stores = len(store_ids)
     store_open = np.ones((n_stores, horizon), dtype=np.float32)
-    if usual_closed is not None:
-        ahead = [(origin + timedelta(days=d + 1)).weekday() for d in range(horizon)]
-        store_open[usual_closed[:, ahead]] = 0.0
+    if closed_ahead is not None:
+        store_open[closed_ahead] = 0.0
     store_promo = np.zeros((n_stores, horizon), dtype=np.float32)
     state_holiday = np.zeros((n_stores, horizon), dtype=np.float32)
     school_holiday = np.zeros((n_stores, horizon), dtype=np.float32)

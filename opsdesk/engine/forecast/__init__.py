@@ -57,7 +57,13 @@ Example::
 """
 
 from .auto import ForecastResult, conformal_quantiles, forecast, prediction_quantiles, quantile_column
-from .calendar import calendar_features, region_holiday_flags, subdivisions
+from .calendar import (
+    calendar_features,
+    closes_on_holidays,
+    region_holiday_flags,
+    subdivisions,
+    usual_closed_weekdays,
+)
 from .gbm import GlobalGBM
 from .models import (
     Croston,
@@ -83,6 +89,7 @@ __all__ = [
     "SeasonalNaive",
     "SeriesPanel",
     "calendar_features",
+    "closes_on_holidays",
     "conformal_quantiles",
     "forecast",
     "mint",
@@ -93,4 +100,5 @@ __all__ = [
     "region_holiday_flags",
     "statistical_models",
     "subdivisions",
+    "usual_closed_weekdays",
 ]

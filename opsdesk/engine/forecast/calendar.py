@@ -154,3 +154,50 @@ def calendar_features(dates: np.ndarray, *, country: str | None = None, events=N
         signed = np.where(to_next <= since, -to_next, since).astype(np.float32)
         features["spring_festival"] = np.where(np.abs(signed) <= SPRING_FESTIVAL_WINDOW, signed, np.nan)
     return {name: np.asarray(values, dtype=np.float32) for name, values in features.items()}
+
+
+CLOSED_WEEKDAY_WEEKS = 8  # a weekday on which a trading store had no open day in these last weeks is a closing day
+HOLIDAY_CLOSED_MIN = 2  # public holidays a store must have been seen closed on (and never open) to close on them
+
+
+def usual_closed_weekdays(is_open: np.ndarray, dates: np.ndarray, weeks: int = CLOSED_WEEKDAY_WEEKS) -> np.ndarray:
+    """Weekdays a store usually does not open, planned closed ahead: no open day on that weekday in the last
+    ``weeks`` weeks, of a store open in at least half of them (Online Retail's Saturdays).
+
+    Args:
+        is_open: ``(n, t)`` bool, the store traded that day (history, last column = the origin).
+        dates: ``(t,)`` datetime64[D] of the columns.
+        weeks: weeks looked back.
+
+    Returns:
+        ``(n, 7)`` bool, Monday first.
+    """
+    n, t = is_open.shape
+    window = weeks * 7
+    if t < window:
+        return np.zeros((n, 7), dtype=bool)
+    recent = is_open[:, -window:]
+    weekday = (np.asarray(dates[-window:], dtype="datetime64[D]").astype(np.int64) + 3) % 7  # 1970-01-01: Thu
+    opened = np.stack([recent[:, weekday == d].any(axis=1) for d in range(7)], axis=1)
+    weeks_open = recent.reshape(n, weeks, 7).any(axis=2).sum(axis=1)
+    return ~opened & (weeks_open >= weeks // 2)[:, None]
+
+
+def closes_on_holidays(is_open: np.ndarray, trading_span: np.ndarray, holidays: np.ndarray,
+                       min_days: int = HOLIDAY_CLOSED_MIN) -> np.ndarray:
+    """Stores that shut on public holidays, planned closed on the holidays ahead: every holiday of the store's own
+    calendar inside its trading span was a day it did not open, and there were at least ``min_days`` of them (a
+    shop that records nothing when shut, such as Online Retail on each of its 17 English bank holidays in two years;
+    a store that opened on any one of them keeps its holidays open, with their holiday effect).
+
+    Args:
+        is_open: ``(n, t)`` bool, the store traded that day.
+        trading_span: ``(n, t)`` bool, between the store's first and last recorded day.
+        holidays: ``(n, t)`` 1.0 on the store's public holidays (``region_holiday_flags``).
+
+    Returns:
+        ``(n,)`` bool.
+    """
+    on_holiday = (np.asarray(holidays) > 0) & trading_span
+    return (on_holiday.sum(axis=1) >= min_days) & ~(on_holiday & is_open).any(axis=1)
+

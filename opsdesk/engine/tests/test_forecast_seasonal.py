@@ -485,3 +485,19 @@ def test_panel_ramps_read_last_years_total_from_each_origin():
     assert np.allclose(ramps[2], 1.0)
     # and without a year and RAMP_BASE days before the first origin there is no ramp
     assert panel_ramps(panel, span, [YEAR + RAMP_BASE - 1, n_days], 14) is None
+
+
+def test_closes_on_holidays_needs_every_holiday_in_the_span_shut_and_at_least_two():
+    from opsdesk.engine.forecast import closes_on_holidays
+
+    holidays = np.zeros((4, 10))
+    holidays[:, [2, 5, 8]] = 1.0
+    is_open = np.ones((4, 10), dtype=bool)
+    is_open[0, [2, 5, 8]] = False  # shut on all three
+    is_open[1, [2, 5]] = False  # open on day 8
+    is_open[2, [5, 8]] = False  # shut on the two holidays of its span (it starts on day 4)
+    is_open[3, 8] = False  # shut on the only holiday of its span (it starts on day 7)
+    span = np.ones((4, 10), dtype=bool)
+    span[2, :4] = False
+    span[3, :7] = False
+    assert closes_on_holidays(is_open, span, holidays).tolist() == [True, False, True, False]

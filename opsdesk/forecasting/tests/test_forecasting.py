@@ -105,6 +105,33 @@ def test_an_open_day_without_any_sale_is_no_demand_observed():
     assert not extract.units.available[second][position]
 
 
+def test_a_shop_shut_on_every_public_holiday_is_planned_closed_on_the_holidays_ahead():
+    # given: a British company; store 0 records nothing on the public holidays of its 400 days (a shop shut then),
+    # store 1 opened on one of them
+    from opsdesk.engine.forecast import region_holiday_flags
+
+    company, stores = make_history(n_stores=2, n_skus=1, days=400)
+    company.country = "GB"
+    company.save(update_fields=["country"])
+    dates = np.datetime64(END - timedelta(days=399), "D") + np.arange(400 + 60)
+    flags = region_holiday_flags(dates, "GB") > 0
+    past = [d.item() for d in dates[:400][flags[:400]]]
+    for store, shut in ((stores[0], past), (stores[1], past[1:])):
+        StoreDaySales.objects.filter(store=store, date__in=shut).delete()
+        SkuDaySales.objects.filter(store=store, date__in=shut).delete()
+    # when
+    extract = selectors.extract(company, history_days=400, horizon=60)
+    # then: store 0 is closed on the holidays ahead (Christmas Day, Boxing Day and its Monday substitute), store 1
+    # is not
+    assert len(past) >= 6
+    ahead = [d.item() for d in dates[400:][flags[400:]]]
+    assert ahead == [date(2026, 12, 25), date(2026, 12, 26), date(2026, 12, 28)]
+    closed = [extract.origin + timedelta(days=int(d) + 1) for d in np.flatnonzero(extract.store_future.open[0] == 0)]
+    assert closed == ahead
+    assert extract.store_future.open[1].tolist() == [1.0] * 60
+    assert extract.unit_future.open[0].tolist() == extract.store_future.open[0].tolist()
+
+
 def test_a_store_open_every_day_has_no_closed_weekday_ahead():
     company, _ = make_history(n_stores=2, n_skus=1, days=70)
     extract = selectors.extract(company, history_days=70, horizon=14)
