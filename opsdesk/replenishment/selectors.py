@@ -75,15 +75,17 @@ def latest_forecast_run(company: Company):
             .order_by("-finished_at", "-pk").first())
 
 
-def _forecast_rows(run) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Keys, (m, h) daily means, one-day sigma per store x SKU series of a forecast run."""
+def _forecast_rows(run) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keys, (m, h) daily means, one-day sigma per store x SKU series of a forecast run (``plan_forecast``: the
+    validation RMSE, else the 10%-90% band; the simulation's engine-backed policy converts the same way)."""
+    from opsdesk.engine.replenish import plan_forecast
     from opsdesk.forecasting.models import ForecastPoint, ForecastSeries
 
     series = _fetch(
         f"SELECT id, store_id, product_id, validation_rmse FROM {ForecastSeries._meta.db_table} "
         "WHERE run_id = %s AND measure = 'units' AND product_id IS NOT NULL ORDER BY id", [run.pk])
     if not series:
-        return np.zeros(0, np.int64), np.zeros((0, run.horizon)), np.zeros(0), np.zeros((0, run.horizon))
+        return np.zeros(0, np.int64), np.zeros((0, run.horizon)), np.zeros(0)
     ids = np.asarray([row[0] for row in series], dtype=np.int64)
     keys = np.asarray([row[1] * KEY + row[2] for row in series], dtype=np.int64)
     rmse = np.asarray([np.nan if row[3] is None else row[3] for row in series], dtype=np.float64)
@@ -92,18 +94,16 @@ def _forecast_rows(run) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
         f"JOIN {ForecastSeries._meta.db_table} s ON s.id = p.series_id "
         "WHERE s.run_id = %s AND s.measure = 'units' AND s.product_id IS NOT NULL", [run.pk])
     h = run.horizon
-    mean, spread = np.zeros((len(ids), h)), np.zeros((len(ids), h))
+    mean, lower, upper = np.zeros((len(ids), h)), np.zeros((len(ids), h)), np.zeros((len(ids), h))
     if points:
         columns = list(zip(*points, strict=True))
         row = np.searchsorted(ids, np.asarray(columns[0], dtype=np.int64))
         day = np.asarray([(_as_date(d) - run.origin).days - 1 for d in columns[1]], dtype=np.int64)
         ok = (day >= 0) & (day < h)
-        mean[row[ok], day[ok]] = np.asarray(columns[2], dtype=np.float64)[ok]
-        spread[row[ok], day[ok]] = (np.asarray(columns[4], dtype=np.float64) - np.asarray(columns[3]))[ok]
-    # Sigma from the validation RMSE; where a series has none, from its 10%-90% band (width = 2 x 1.2816 sigma).
-    band_sigma = spread.mean(axis=1) / (2 * 1.2816) if h else np.zeros(len(ids))
-    sigma = np.where(np.isnan(rmse), band_sigma, rmse)
-    return keys, mean, sigma, spread
+        for values, column in ((mean, 2), (lower, 3), (upper, 4)):
+            values[row[ok], day[ok]] = np.asarray(columns[column], dtype=np.float64)[ok]
+    mean, sigma = plan_forecast(mean, lower, upper, rmse)
+    return keys, mean, sigma
 
 
 def _latest_stock(store_ids: list[int]) -> dict[int, tuple[float, float, float]]:
@@ -205,7 +205,7 @@ def plan_extract(company: Company, *, forecast_run=None, on_progress=None) -> Pl
     run = forecast_run or latest_forecast_run(company)
     h = run.horizon if run is not None else 28
     if run is not None:
-        f_keys, f_mean, f_sigma, _spread = _forecast_rows(run)
+        f_keys, f_mean, f_sigma = _forecast_rows(run)
         plan_date = run.origin + timedelta(days=1)
     else:
         f_keys, f_mean, f_sigma = np.zeros(0, np.int64), np.zeros((0, h)), np.zeros(0)

@@ -4,8 +4,10 @@ days, average inventory value and orders. The replay itself is the engine's (ops
 this module only builds the simulation world from the database or the CSV.
 
 The company world carries the planned promotion calendar (Promotion: its stores, its category and every category
-below it) as known events; the OpsDesk policy's forecaster uses it as the product's forecast does, the static
-policies cannot. ``policy_makers`` defines the policies and their calibration knobs for `opsdesk simulate` and
+below it) as known events, and both worlds carry what the forecast engine reads in the product (dates, the days the
+stores traded, recorded stockouts and promotions, the country, up to PREHISTORY_DAYS more history): the OpsDesk
+policy forecasts with the forecast engine as the nightly plan does (``EngineForecastCache``), the static policies
+cannot. ``policy_makers`` defines the policies and their calibration knobs for `opsdesk simulate` and
 bench/replenish.py alike.
 
 Realised lead times are not recorded yet (purchase orders arrive with issue 7), so both worlds draw them around the
@@ -22,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from opsdesk.engine.replenish import (
+    EngineForecastCache,
     ErpnextReorder,
     ForecastCache,
     OdooMinMax,
@@ -35,8 +38,12 @@ from opsdesk.engine.replenish import (
     simulate,
     tsb_weekly_forecast,
 )
+from opsdesk.engine.replenish.engine_forecast import PRODUCT_HISTORY_DAYS
 
 HOLDOUT_DAYS, BURN_IN_DAYS, HISTORY_DAYS = 60, 28, 180
+# Days before the HISTORY_DAYS that only the forecast engine reads, so that its first forecast sees the product's
+# whole history window (forecasting.selectors.HISTORY_DAYS) where the data has it; worlds start at their first sale.
+PREHISTORY_DAYS = PRODUCT_HISTORY_DAYS - 1 - HISTORY_DAYS
 POLICIES = ("opsdesk", "odoo_minmax", "erpnext_reorder")
 KEY = 10_000_000  # store id * KEY + product id: one int64 per store x SKU pair
 # The OpsDesk policy's settings: the nightly plan's defaults (services.DEFAULT_PARAMS; a test keeps them equal).
@@ -57,9 +64,11 @@ def company_world(company, *, max_pairs: int | None = None,
                   review_days: float = PLAN_PARAMS["review_days"]) -> SimulationInputs | None:
     """The company's store x SKU daily sales of the last HISTORY_DAYS + burn-in + holdout days (SkuDaySales), with
     the planned promotion calendar (Promotion) as known events; ``review_days`` is every policy's order cycle (the
-    company's setting, see ``selectors.plan_params``)."""
+    company's setting, see ``selectors.plan_params``). For the forecast engine also the PREHISTORY_DAYS before (from
+    the first sale on), the dates, the days each store traded (StoreDaySales, as ``forecasting.selectors`` reads
+    them), recorded stockouts and promotions (SkuDaySales) and the company's country."""
     from django.db import connection
-    from django.db.models import Max
+    from django.db.models import Max, Min
 
     from opsdesk.catalog.models import Product
     from opsdesk.core.models import Store
@@ -67,15 +76,19 @@ def company_world(company, *, max_pairs: int | None = None,
     from opsdesk.sales.models import SkuDaySales
 
     store_ids = list(Store.objects.filter(company=company).values_list("pk", flat=True))
-    end = SkuDaySales.objects.filter(store_id__in=store_ids).aggregate(last=Max("date"))["last"]
+    span = SkuDaySales.objects.filter(store_id__in=store_ids).aggregate(first=Min("date"), last=Max("date"))
+    end = span["last"]
     if end is None:
         return None
-    days = HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS
+    window = HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS
+    prehistory = min(PREHISTORY_DAYS, max((end - _as_date(span["first"])).days + 1 - window, 0))
+    days = prehistory + window
     start = end - timedelta(days=days - 1)
     marks = ",".join(["%s"] * len(store_ids))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT store_id, product_id, date, quantity FROM {SkuDaySales._meta.db_table} "
-                       f"WHERE store_id IN ({marks}) AND date BETWEEN %s AND %s", [*store_ids, start, end])
+        cursor.execute(f"SELECT store_id, product_id, date, quantity, is_promo, is_stockout "
+                       f"FROM {SkuDaySales._meta.db_table} WHERE store_id IN ({marks}) AND date BETWEEN %s AND %s",
+                       [*store_ids, start, end])
         rows = cursor.fetchall()
     columns = list(zip(*rows, strict=True))
     keys = np.asarray(columns[0], dtype=np.int64) * KEY + np.asarray(columns[1], dtype=np.int64)
@@ -83,11 +96,16 @@ def company_world(company, *, max_pairs: int | None = None,
     day = np.asarray([(_as_date(d) - start).days for d in columns[2]], dtype=np.int64)
     demand = np.zeros((len(pairs), days))
     np.add.at(demand, (row, day), np.asarray(columns[3], dtype=np.float64))
-    sold_before = demand[:, :HISTORY_DAYS].sum(axis=1) > 0
-    pairs, demand = pairs[sold_before], demand[sold_before]
+    promo, stockout = np.zeros((len(pairs), days), dtype=bool), np.zeros((len(pairs), days), dtype=bool)
+    promo[row, day] = np.asarray(columns[4], dtype=bool)
+    stockout[row, day] = np.asarray(columns[5], dtype=bool)
+    sold_before = demand[:, prehistory:prehistory + HISTORY_DAYS].sum(axis=1) > 0
+    pairs, demand, promo, stockout = pairs[sold_before], demand[sold_before], promo[sold_before], stockout[sold_before]
     if max_pairs is not None and len(pairs) > max_pairs:
         keep = np.sort(np.random.default_rng(3).choice(len(pairs), max_pairs, replace=False))
-        pairs, demand = pairs[keep], demand[keep]
+        pairs, demand, promo, stockout = pairs[keep], demand[keep], promo[keep], stockout[keep]
+    store_open = store_trading_days(store_ids, start, days)
+    is_store_open = store_open[np.searchsorted(np.asarray(sorted(store_ids)), pairs // KEY)]
     products = {pk: (pack, float(cost), supplier) for pk, pack, cost, supplier in Product.objects.filter(
         company=company).values_list("pk", "pack_size", "cost", "supplier_id")}
     lead = dict(Supplier.objects.filter(company=company).values_list("pk", "lead_time_days"))
@@ -97,7 +115,44 @@ def company_world(company, *, max_pairs: int | None = None,
     value = np.asarray([f[1] for f in facts])
     events = promotion_calendar(company, pairs // KEY, pairs % KEY, start, days)
     return _inputs(demand, stated, pack, value, pairs // KEY, events=events, event_groups=pairs % KEY,
-                   review_days=review_days)
+                   review_days=review_days, prehistory=prehistory,
+                   engine={"dates": _dates(start, days), "is_store_open": is_store_open,
+                           "is_observed": is_store_open & ~stockout, "promo": promo, "country": company.country})
+
+
+def store_trading_days(store_ids: list[int], first_day: date, days: int) -> np.ndarray:
+    """``(n_stores, days)`` bool in the order of ``sorted(store_ids)``: the store traded, as the forecast reads it
+    (``forecasting.selectors._closed_days``): a store day recorded closed or without sales, or without a row between
+    the store's first and last one, is a closed day; days outside that span count as open."""
+    from django.db import connection
+
+    from opsdesk.sales.models import StoreDaySales
+
+    ordered = np.asarray(sorted(store_ids), dtype=np.int64)
+    is_open = np.ones((len(ordered), days), dtype=bool)
+    marks = ",".join(["%s"] * len(store_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT store_id, date, is_open, sales_amount FROM {StoreDaySales._meta.db_table} "
+                       f"WHERE store_id IN ({marks}) AND date BETWEEN %s AND %s",
+                       [*store_ids, first_day, first_day + timedelta(days=days - 1)])
+        rows = cursor.fetchall()
+    if not rows:
+        return is_open
+    columns = list(zip(*rows, strict=True))
+    row = np.searchsorted(ordered, np.asarray(columns[0], dtype=np.int64))
+    day = np.asarray([(_as_date(d) - first_day).days for d in columns[1]], dtype=np.int64)
+    recorded, traded = np.zeros_like(is_open), np.zeros_like(is_open)
+    recorded[row, day] = True
+    traded[row, day] = np.asarray(columns[2], dtype=bool) & (np.asarray(columns[3], dtype=np.float64) > 0)
+    column = np.arange(days)[None, :]
+    first = recorded.argmax(axis=1)[:, None]
+    last = days - 1 - recorded[:, ::-1].argmax(axis=1)[:, None]
+    inside = (column >= first) & (column <= last) & recorded.any(axis=1)[:, None]
+    return ~inside | traded
+
+
+def _dates(first_day: date, days: int) -> np.ndarray:
+    return np.datetime64(first_day, "D") + np.arange(days).astype("timedelta64[D]")
 
 
 def promotion_calendar(company, store_of: np.ndarray, product_of: np.ndarray, first_day: date,
@@ -137,70 +192,101 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+ONLINE_RETAIL_EARLIER = "online_retail_2009_2010.csv"  # the year before, read for the forecast engine's history
+ONLINE_RETAIL_FIRST_DAY = "2010-12-01"  # first day of online_retail.csv; the earlier file is read up to the day before
+
+
 def online_retail_world(path: Path) -> SimulationInputs:
-    """Daily units per StockCode from the UCI Online Retail CSV (same cleaning as bench/replenish.py)."""
+    """Daily units per StockCode from the UCI Online Retail CSV (same cleaning as bench/replenish.py), with the year
+    before from ``online_retail_2009_2010.csv`` next to it (when present) as the forecast engine's history. The web
+    shop (country GB) trades on the days with an invoice line: no line between its first and last day is a closed
+    day (its Saturdays, the Christmas break, some bank holidays), as the product reads a shop whose sales come
+    from invoice lines (``forecasting.selectors._closed_days``)."""
     import duckdb
 
-    lines = f"""
+    def lines(source: Path, condition: str = "TRUE") -> str:
+        return f"""
         SELECT StockCode AS code, CAST(InvoiceDate AS DATE) AS day, Quantity AS qty, UnitPrice AS price
-        FROM read_csv('{path}', header=true, types={{'InvoiceNo': 'VARCHAR', 'StockCode': 'VARCHAR'}})
+        FROM read_csv('{source}', header=true, types={{'InvoiceNo': 'VARCHAR', 'StockCode': 'VARCHAR'}})
         WHERE NOT starts_with(InvoiceNo, 'C') AND Quantity > 0 AND UnitPrice > 0
-          AND regexp_full_match(StockCode, '[0-9]{{5}}[A-Za-z]*')"""
+          AND regexp_full_match(StockCode, '[0-9]{{5}}[A-Za-z]*') AND {condition}"""
+
+    earlier = path.parent / ONLINE_RETAIL_EARLIER
+    before = f"CAST(InvoiceDate AS DATE) < DATE '{ONLINE_RETAIL_FIRST_DAY}'"
+    every = lines(path) + (" UNION ALL " + lines(earlier, before) if earlier.exists() else "")
+    # unit values from online_retail.csv alone (the figures before the earlier year was read)
     frame = duckdb.sql(f"""
-        WITH lines AS ({lines}), prices AS (SELECT code, median(price) AS value FROM lines GROUP BY code)
-        SELECT l.code, l.day, CAST(SUM(l.qty) AS DOUBLE) AS qty, CAST(any_value(p.value) AS DOUBLE) AS value
-        FROM lines l JOIN prices p USING (code) GROUP BY l.code, l.day""").to_arrow_table()
+        WITH every AS ({every}), prices AS (SELECT code, median(price) AS value FROM ({lines(path)}) GROUP BY code)
+        SELECT e.code, e.day, CAST(SUM(e.qty) AS DOUBLE) AS qty, CAST(any_value(p.value) AS DOUBLE) AS value
+        FROM every e LEFT JOIN prices p USING (code) GROUP BY e.code, e.day""").to_arrow_table()
     codes, code_index = np.unique(np.asarray(frame["code"].to_pylist()), return_inverse=True)
     days = frame["day"].to_numpy().astype("datetime64[D]")
     last = np.datetime64("2011-10-31")
-    day_index = (days - (last - np.timedelta64(HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS - 1, "D"))).astype(int)
-    total = HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS
+    window = HISTORY_DAYS + BURN_IN_DAYS + HOLDOUT_DAYS
+    prehistory = int(min(PREHISTORY_DAYS, max((last - days.min()).astype(int) + 1 - window, 0)))
+    total = prehistory + window
+    first_day = last - np.timedelta64(total - 1, "D")
+    day_index = (days - first_day).astype(int)
     inside = (day_index >= 0) & (day_index < total)
     demand = np.zeros((len(codes), total))
     np.add.at(demand, (code_index[inside], day_index[inside]), frame["qty"].to_numpy()[inside])
     value = np.zeros(len(codes))
-    value[code_index] = frame["value"].to_numpy()
-    history = demand[:, :HISTORY_DAYS]
+    value[code_index] = np.nan_to_num(frame["value"].to_numpy(zero_copy_only=False).astype(np.float64))
+    history = demand[:, prehistory:prehistory + HISTORY_DAYS]
     keep = ((history > 0).sum(axis=1) >= 20) & (history[:, -90:].sum(axis=1) > 0)
+    traded = np.zeros(total, dtype=bool)
+    traded[np.unique(day_index[inside])] = True
+    traded[:np.argmax(traded)] = True  # before the shop's first day: no closing day known
     demand, value = demand[keep], value[keep]
     n = len(demand)
-    return _inputs(demand, np.full(n, 7.0), np.ones(n), value, None)
+    is_store_open = np.broadcast_to(traded, (n, total))
+    return _inputs(demand, np.full(n, 7.0), np.ones(n), value, None, prehistory=prehistory,
+                   engine={"dates": _dates(first_day.astype(date), total), "is_store_open": is_store_open,
+                           "is_observed": is_store_open, "country": "GB"})
 
 
 def _inputs(demand: np.ndarray, stated: np.ndarray, pack: np.ndarray, value: np.ndarray,
             groups: np.ndarray | None, events: np.ndarray | None = None,
             event_groups: np.ndarray | None = None,
-            review_days: float = PLAN_PARAMS["review_days"]) -> SimulationInputs:
+            review_days: float = PLAN_PARAMS["review_days"], prehistory: int = 0,
+            engine: dict | None = None) -> SimulationInputs:
     n, days = demand.shape
-    start = HISTORY_DAYS
-    actual, mean, std = _lead_times(stated, days, seed=11)
+    start = prehistory + HISTORY_DAYS
+    # drawn over the HISTORY_DAYS + burn-in + holdout window alone, so the prehistory changes no draw
+    window_actual, mean, std = _lead_times(stated, days - prehistory, seed=11)
+    actual = np.ones((n, days), dtype=np.int64)
+    actual[:, prehistory:] = window_actual
     abc = abc_classify(demand[:, start - 90 : start].sum(axis=1) * value, groups=groups)
     return SimulationInputs(
         demand=demand, start=start, measure_from=start + BURN_IN_DAYS, lead_time_actual=actual,
         stated_lead_time=stated, lead_time_mean=mean, lead_time_std=std,
         review_days=np.full(n, float(review_days)), abc_class=abc, pack_size=pack,
-        min_order_qty=pack.copy(), unit_value=value, events=events, event_groups=event_groups)
+        min_order_qty=pack.copy(), unit_value=value, events=events, event_groups=event_groups, **(engine or {}))
 
 
 def policy_makers(inputs: SimulationInputs, *, ablations: bool = False, bound: bool = False,
-                  plan_params: dict | None = None) -> dict[str, tuple]:
+                  plan_params: dict | None = None, cache: EngineForecastCache | None = None) -> dict[str, tuple]:
     """Each policy as ``name -> (make(knob) -> Policy, configured knob, (low, high) calibration range)``.
 
     ``opsdesk`` is the nightly plan's policy: ``plan_params`` (the company's settings, ``selectors.plan_params``;
     default ``PLAN_PARAMS``, the plan service's defaults) gives its check interval, service targets per ABC class,
-    service measure and pair fill floor, and the forecast knows the planned promotion calendar when the world has
-    one; its knob scales z. ``odoo_minmax``'s knob is extra days of cover in min, ``erpnext_reorder``'s scales z.
-    The ranges are wide (180 days, z x 40) so that lumpy data can reach 98% fill under every policy. ``ablations``
-    adds ``opsdesk_history_only`` (no event calendar; only when the world has one) and ``opsdesk_fill_pooled``
-    (class fill targets allocated at the least safety-stock value, no pair planned below 90% expected fill; its
-    knob is the fill target of every class). ``bound`` adds ``bound_perfect_forecast``: the same plan fed the
-    actual future demand instead of a forecast (``PerfectForecastCache``), the most any forecast could achieve in
-    the world; its knob scales the lead-time safety stock and may go below zero (reorder later), range (-6, 3).
+    service measure and pair fill floor, and it forecasts as the product does, with the forecast engine
+    (``cache``, default ``EngineForecastCache(inputs)``: refreshed every 7 days, the planned promotion calendar as
+    known future where the world has one); its knob scales z. ``odoo_minmax``'s knob is extra days of cover in min,
+    ``erpnext_reorder``'s scales z. The ranges are wide (180 days, z x 40) so that lumpy data can reach 98% fill
+    under every policy. ``ablations`` adds ``opsdesk_tsb`` (the plan on the replenishment module's own TSB +
+    weekday forecaster with the event calendar, re-forecast daily on the HISTORY_DAYS before the simulation and
+    after: the ``opsdesk`` row before the forecast engine drove it), ``opsdesk_tsb_history_only`` (the same
+    without the event calendar; only when the world has one) and ``opsdesk_fill_pooled`` (the engine's forecast,
+    class fill targets allocated at the least safety-stock value, no pair planned below 90% expected fill; its knob
+    is the fill target of every class). ``bound`` adds ``bound_perfect_forecast``: the same plan fed the actual
+    future demand instead of a forecast (``PerfectForecastCache``), the most any forecast could achieve in the
+    world; its knob scales the lead-time safety stock and may go below zero (reorder later), range (-6, 3).
     """
     params = {**PLAN_PARAMS, **(plan_params or {})}
     daily = {"check_interval_days": params["check_interval_days"], "service_levels": tuple(params["service_levels"]),
              "service_measure": params["service_measure"], "min_pair_fill_rate": params["min_pair_fill_rate"]}
-    cache = ForecastCache(inputs)
+    cache = cache if cache is not None else EngineForecastCache(inputs)
     makers = {
         "opsdesk": (lambda knob: OpsdeskForecast(inputs, cache, PlanParams(**daily, z_scale=knob)), 1.0, (0.0, 12.0)),
         "odoo_minmax": (lambda knob: OdooMinMax(inputs, buffer_days=knob), 0.0, (0.0, 180.0)),
@@ -215,11 +301,14 @@ def policy_makers(inputs: SimulationInputs, *, ablations: bool = False, bound: b
     return makers
 
 
-def _ablations(inputs: SimulationInputs, cache: ForecastCache, daily: dict) -> dict[str, tuple]:
-    makers = {}
+def _ablations(inputs: SimulationInputs, cache: EngineForecastCache, daily: dict) -> dict[str, tuple]:
+    history_from = max(inputs.start - HISTORY_DAYS, 0)
+    tsb_cache = ForecastCache(inputs, history_from=history_from)
+    makers = {"opsdesk_tsb": (
+        lambda knob: OpsdeskForecast(inputs, tsb_cache, PlanParams(**daily, z_scale=knob)), 1.0, (0.0, 12.0))}
     if inputs.events is not None:
-        history_cache = ForecastCache(inputs, tsb_weekly_forecast)
-        makers["opsdesk_history_only"] = (
+        history_cache = ForecastCache(inputs, tsb_weekly_forecast, history_from=history_from)
+        makers["opsdesk_tsb_history_only"] = (
             lambda knob: OpsdeskForecast(inputs, history_cache, PlanParams(**daily, z_scale=knob)), 1.0, (0.0, 12.0))
 
     def pooled(knob: float | None) -> OpsdeskForecast:

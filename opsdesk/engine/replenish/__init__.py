@@ -4,9 +4,11 @@
 - ``consolidate``: order lines grouped per supplier and delivery day.
 - ``health``: days of cover, stockout risk, overstock, dead stock, ABC/XYZ.
 - ``simulate`` / ``policies``: replay a holdout under Odoo min/max, ERPNext reorder level and the OpsDesk plan.
+- ``plan_forecast`` / ``EngineForecastCache``: the forecast engine's output as the plan's (mean, sigma).
 """
 
 from .consolidate import consolidate
+from .engine_forecast import EngineForecastCache, plan_forecast
 from .forecasters import Forecaster, event_adjusted, tsb_weekly_forecast, weekly_profile
 from .health import (
     HealthParams,
@@ -48,12 +50,13 @@ from .policies import (
 from .simulate import Policy, SimulationInputs, SimulationResult, calibrate, simulate
 
 __all__ = [
-    "ErpnextReorder", "ForecastCache", "Forecaster", "HealthParams", "HealthResult", "OdooMinMax", "OpsdeskForecast",
-    "PerfectForecastCache", "PlanInputs", "PlanParams", "PlanResult", "Policy", "REASONS", "SimulationInputs",
-    "SimulationResult",
+    "EngineForecastCache", "ErpnextReorder", "ForecastCache", "Forecaster", "HealthParams", "HealthResult",
+    "OdooMinMax", "OpsdeskForecast", "PerfectForecastCache", "PlanInputs", "PlanParams", "PlanResult", "Policy",
+    "REASONS", "SimulationInputs", "SimulationResult",
     "abc_classify", "calendar_forecaster", "calibrate", "consolidate", "cumulative_forecast", "days_since_last_sale",
     "days_until_stockout", "demand_over", "event_adjusted", "expected_fill_rate", "health_summary",
-    "inventory_health", "lead_time_from_receipts", "normal_loss", "normal_loss_inverse", "plan",
+    "inventory_health", "lead_time_from_receipts", "normal_loss", "normal_loss_inverse", "plan", "plan_forecast",
     "pooled_safety_factors", "round_order_quantity", "safety_stock", "simulate", "stockout_probability",
-    "stockout_probability_from_quantiles", "sum_rows_by_key", "tsb_weekly_forecast", "weekly_profile", "xyz_classify",
+    "stockout_probability_from_quantiles", "sum_rows_by_key", "tsb_weekly_forecast",
+    "weekly_profile", "xyz_classify",
 ]

@@ -12,8 +12,9 @@ their quantities rounded by the same supplier constraints (multiple of the pack,
   ``qty = a * R`` with ``s_d`` the standard deviation of daily demand over the same history and
   ``z = Phi^-1(service level of the ABC class) * z_scale``; when ``projected <= level`` it orders
   ``max(qty, level - projected)``; fixed for the whole period.
-- ``OpsdeskForecast``: every day re-forecasts the coming days from the demand history up to that day (and, when the
-  world has them, the planned events such as the promotion calendar, as the product's forecast does) and runs
+- ``OpsdeskForecast``: every day takes the forecast of the coming days made from the demand history up to that day
+  (its cache: ``EngineForecastCache``, the product's forecast engine refreshed weekly, or ``ForecastCache``, the
+  built-in TSB forecaster with the planned events) and runs
   ``plan`` as a daily planner (check interval ``c = 1``): safety stock ``z * sqrt((L + 1) sigma_e^2 + d^2
   sigma_L^2)`` with lead time mean/std from observed receipts, reorder point ``D(L + 1) + SS``, order up to
   ``D(L + R) + SS``. Give it ``PlanParams(check_interval_days=None)`` for the periodic (R, S) variant, or another
@@ -93,37 +94,44 @@ class ErpnextReorder:
         return round_order_quantity(need, self.inputs.pack_size, self.inputs.min_order_qty)
 
 
-def calendar_forecaster(inputs: SimulationInputs, base: Forecaster = tsb_weekly_forecast) -> Forecaster:
-    """The forecaster the product uses: ``base`` adjusted for the world's planned events when it has them.
+def calendar_forecaster(inputs: SimulationInputs, base: Forecaster = tsb_weekly_forecast,
+                        history_from: int = 0) -> Forecaster:
+    """The replenishment module's own forecaster: ``base`` adjusted for the world's planned events when it has them.
 
     Args:
         inputs: the simulation world (``events`` ``(n, T)`` and ``event_groups`` ``(n,)`` or None).
         base: history-only forecaster.
+        history_from: first day of the history the forecaster is given (``ForecastCache``'s).
 
     Returns:
         ``event_adjusted(base, ...)`` when ``inputs.events`` is set, else ``base``.
     """
     if inputs.events is None:
         return base
-    return event_adjusted(base, inputs.events, inputs.event_groups)
+    return event_adjusted(base, inputs.events[:, history_from:], inputs.event_groups)
 
 
 class ForecastCache:
-    """Forecasts per simulated day, shared between runs (they depend on demand history only, not on the policy)."""
+    """Forecasts of a ``Forecaster`` per simulated day, shared between runs (they depend on demand history only, not
+    on the policy). The product's plan forecasts with the forecast engine instead (``EngineForecastCache``); this one
+    drives the ablation rows (the built-in TSB forecaster) and tests."""
 
     def __init__(self, inputs: SimulationInputs, forecaster: Forecaster | None = None,
-                 history_window: int | None = None) -> None:
-        """``forecaster`` None = ``calendar_forecaster(inputs)`` (history plus planned events, as the product)."""
+                 history_window: int | None = None, history_from: int = 0) -> None:
+        """``forecaster`` None = ``calendar_forecaster(inputs)`` (history plus planned events); the history given to
+        it starts at day ``history_from`` (or ``history_window`` days back, whichever is later)."""
         self.inputs = inputs
-        self.forecaster = calendar_forecaster(inputs) if forecaster is None else forecaster
+        self.forecaster = calendar_forecaster(inputs, history_from=history_from) if forecaster is None else forecaster
         self.history_window = history_window
+        self.history_from = history_from
         self.horizon = int(np.ceil((inputs.lead_time_mean + 3 * inputs.lead_time_std + inputs.review_days).max())) + 1
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def get(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Forecast for days ``day + 1 ..`` made from demand up to and including ``day``."""
         if day not in self._cache:
-            first = 0 if self.history_window is None else max(day + 1 - self.history_window, 0)
+            first = self.history_from if self.history_window is None else max(day + 1 - self.history_window,
+                                                                               self.history_from)
             history = self.inputs.demand[:, first:day + 1]
             mean, sigma = self.forecaster(history, self.horizon)
             self._cache[day] = (mean.astype(np.float32), np.asarray(sigma, dtype=np.float64))

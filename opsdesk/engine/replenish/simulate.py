@@ -48,6 +48,12 @@ class SimulationInputs:
         events: ``(n, T)`` bool planned event days known in advance (promotions from the promotion calendar), or
             None; only a forecaster may use it (see ``forecasters.event_adjusted``).
         event_groups: ``(n,)`` int keys pooling event uplift estimates (e.g. the product across stores), or None.
+        dates: ``(T,)`` datetime64[D] calendar date of each day, or None (the forecast engine then makes one up).
+        is_store_open: ``(n, T)`` bool, the pair's store traded that day (None: every day).
+        is_observed: ``(n, T)`` bool, the day's demand was observable: the store traded and the pair was not out
+            of stock (None: every day). Unobservable days are missing for the forecast engine, not zero demand.
+        promo: ``(n, T)`` float32 promotion flags recorded with the sales (None: ``events``).
+        country: ISO country code of the world's holidays for the forecast engine, or None.
     """
 
     demand: np.ndarray
@@ -64,6 +70,11 @@ class SimulationInputs:
     unit_value: np.ndarray
     events: np.ndarray | None = None
     event_groups: np.ndarray | None = None
+    dates: np.ndarray | None = None
+    is_store_open: np.ndarray | None = None
+    is_observed: np.ndarray | None = None
+    promo: np.ndarray | None = None
+    country: str | None = None
 
 
 class Policy(Protocol):

@@ -172,3 +172,23 @@ def test_extract_reads_latest_snapshot_per_pair():
                        extract.on_hand.tolist(), strict=True))
     assert on_hand[(world.stores[0].pk, world.products[0].pk)] == 40.0
     assert on_hand[(world.stores[1].pk, world.products[0].pk)] == 12.0
+
+
+def test_extract_sigma_is_the_validation_rmse_else_the_band():
+    # given: the fixture's run (validation RMSE = each item's sigma); P-MID in store 0 loses its RMSE, so its sigma
+    # comes from the stored 10%-90% band, 4 -+ 1.28 x 2 (width 5.12 every day)
+    from opsdesk.forecasting.models import ForecastSeries
+
+    world = make_world()
+    ForecastSeries.objects.filter(run=world.forecast_run, store=world.stores[0], product=world.products[1]).update(
+        validation_rmse=None)
+    # when
+    extract = selectors.plan_extract(world.company)
+    # then: the same sigmas as before the conversion moved to the engine (plan_forecast)
+    sigma = {(store, product): value for store, product, value in zip(
+        extract.store_ids.tolist(), extract.product_ids.tolist(), extract.forecast_sigma.tolist(), strict=True)}
+    store_0, store_1 = (store.pk for store in world.stores)
+    fast, mid, slow, dead, no_supplier = (product.pk for product in world.products)
+    assert sigma[(store_0, mid)] == pytest.approx(5.12 / (2 * 1.2816), abs=1e-9)
+    assert [sigma[(store_1, product)] for product in (fast, mid, slow, dead, no_supplier)] == [3.0, 2.0, 0.5, 0.0, 2.0]
+    assert extract.forecast_mean[extract.product_ids == fast].tolist() == [[10.0] * 28, [10.0] * 28]

@@ -111,3 +111,33 @@ def test_simulate_command_with_the_perfect_forecast_bound(capsys):
 
     figures = json.loads(output.strip().splitlines()[-1])
     assert set(figures["demo"]) == {"opsdesk", "odoo_minmax", "erpnext_reorder", "bound_perfect_forecast"}
+
+
+def test_company_world_carries_what_the_forecast_engine_reads():
+    # given: 300 days of sales (32 more than the simulation window), store 0 recorded closed on the world's day 40 and
+    # without a row on day 41, store 0's SKU 0 out of stock (and on promotion) on day 50; the company in Germany
+    from opsdesk.sales.models import StoreDaySales
+
+    company = _company_with_history(300)
+    company.country = "DE"
+    company.save()
+    store = Store.objects.filter(company=company).order_by("pk").first()
+    product = Product.objects.filter(company=company).order_by("pk").first()
+    first_day = ORIGIN - timedelta(days=299)
+    StoreDaySales.objects.bulk_create([
+        StoreDaySales(store=store, date=first_day + timedelta(days=d), sales_amount=Decimal(0 if d == 40 else 100),
+                      is_open=d != 40) for d in range(300) if d != 41])
+    SkuDaySales.objects.filter(store=store, product=product, date=first_day + timedelta(days=50)).update(
+        is_stockout=True, is_promo=True)
+    # when
+    inputs = simulation.company_world(company)
+    # then: the 32 days before the window are kept for the engine; the policies' days are where they were
+    assert inputs.demand.shape == (4, 300)
+    assert (inputs.start, inputs.measure_from) == (32 + 180, 32 + 180 + 28)
+    assert inputs.dates[0] == np.datetime64(first_day)
+    assert inputs.country == "DE"
+    assert np.flatnonzero(~inputs.is_store_open[0]).tolist() == [40, 41]
+    assert inputs.is_store_open[2:].all()  # the other store has no store-day rows: nothing known closed
+    assert np.flatnonzero(~inputs.is_observed[0]).tolist() == [40, 41, 50]
+    assert np.flatnonzero(inputs.promo[0]).tolist() == [50]
+    assert (inputs.lead_time_actual[:, :32] == 1).all()
