@@ -132,6 +132,9 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["run", "urgency"], name="proposal_run_urg"),
             models.Index(fields=["run", "reason", "urgency"], name="proposal_run_reason_urg"),
+            # the page's summary of the lines to order (count, units, value over a third of a 1,000,000-row run)
+            # reads this index alone: 45 ms instead of 450 ms on SQLite
+            models.Index(fields=["run", "reason", "quantity", "unit_cost"], name="proposal_run_reason_value"),
             models.Index(fields=["run", "store", "reason", "urgency"], name="proposal_run_store_urg"),
             models.Index(fields=["run", "supplier", "reason", "urgency"], name="proposal_run_supplier_urg"),
             models.Index(fields=["run", "category", "reason", "urgency"], name="proposal_run_category_urg"),
