@@ -43,11 +43,12 @@ shows every policy's inventory value at 98% fill per segment (``simulation.order
 The goal report adds ``configured_fill`` (each OpsDesk row's fill at its configured targets; issue 20: 0.98 on
 Online Retail) and ``gap_closed`` (the share of the inventory gap between the best static policy and
 ``bound_perfect_forecast`` at 98% fill each OpsDesk row closes; issue 20: 0.5 on the demo). Run of 2026-12-04
-(1,091 s in all on 2 cores, next to other work): the engine refreshes took 51.5 s each on the demo (14 per world,
-the first one for the starting stock; 35 s when the machine is otherwise idle) and 16.0 s on Online Retail.
-Online Retail: configured fill 0.8961 (opsdesk_tsb 0.8838), 2,495,019 at 98% fill (opsdesk_tsb 2,642,734, Odoo
-4,290,953). Demo: 2,474,929 at 98% fill (opsdesk_tsb 2,427,616, Odoo 2,520,054, ERPNext 2,556,856, bound
-1,856,371): gap closed 0.068 (opsdesk_tsb 0.139, opsdesk_fill_pooled 0.207).
+with the engine of issue 20's fifth pass (955 s in all on 2 cores, next to one other benchmark): the engine
+refreshes took 42.4 s each on the demo (14 per world, the first one for the starting stock) and 16.4 s on Online
+Retail. Online Retail: configured fill 0.8963 (opsdesk_tsb 0.8838), 2,425,086 at 98% fill (opsdesk_tsb 2,642,734,
+Odoo 4,290,953). Demo: 2,444,623 at 98% fill (opsdesk_tsb 2,427,616, Odoo 2,520,054, ERPNext 2,556,856, bound
+1,856,371): gap closed 0.114 (opsdesk_tsb 0.139, opsdesk_fill_pooled 0.297). The engine of the pass before gave
+0.8961 and 0.068.
 ``reference`` gives clairvoyant figures per data set:
 perfect foresight of demand, an order whenever stock would run short, sized to the next 7 days' demand in packs
 (as the policies' review period), at 100% fill and, losing the cheapest-to-lose 2% of units, at 98% fill.
