@@ -457,9 +457,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if inputs is None:
             raise SystemExit("the company has no store x SKU sales; run `opsdesk demo --no-serve` first")
     results: dict = {}
+    refreshes = (inputs.demand.shape[1] - inputs.start + 6) // 7 + 1  # the starting stock's, then one a week
+
+    def refreshed(day: int, seconds: float) -> None:
+        refreshed.count += 1
+        print(f"  forecast engine: run {refreshed.count} of about {refreshes} (simulated day {day}) in {seconds:.1f} s",
+              file=sys.stderr)
+
+    refreshed.count = 0
     figures = simulation.run_policies(inputs, target_fill=args.fill_rate, bound=args.bound, plan_params=plan_params,
                                       on_policy=lambda name: print(f"simulating {name} ...", file=sys.stderr),
-                                      results=results)
+                                      results=results, on_refresh=refreshed)
     print(simulation.format_table(args.data, inputs.demand.shape[0], figures))
     if args.bound:
         print("\naverage inventory value by segment (days one order covers)")

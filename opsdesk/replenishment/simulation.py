@@ -330,11 +330,14 @@ def calibration_iterations(name: str, iterations: int) -> int:
 def run_policies(inputs: SimulationInputs, *, target_fill: float | None = None,
                  on_policy: Callable[[str], None] | None = None, ablations: bool = False, bound: bool = False,
                  plan_params: dict | None = None, iterations: int = 8,
-                 results: dict | None = None) -> dict[str, dict]:
+                 results: dict | None = None, on_refresh: Callable[[int, float], None] | None = None
+                 ) -> dict[str, dict]:
     """Each policy as configured (or calibrated to `target_fill`): its measured summary (plus knob and reached).
-    ``results``, when given, receives each policy's ``SimulationResult`` (for ``order_cover_segments``)."""
+    ``results``, when given, receives each policy's ``SimulationResult`` (for ``order_cover_segments``);
+    ``on_refresh(day, seconds)`` hears of each run of the forecast engine (``EngineForecastCache``)."""
     figures = {}
-    makers = policy_makers(inputs, ablations=ablations, bound=bound, plan_params=plan_params)
+    makers = policy_makers(inputs, ablations=ablations, bound=bound, plan_params=plan_params,
+                           cache=EngineForecastCache(inputs, on_refresh=on_refresh))
     for name, (make, knob, (low, high)) in makers.items():
         if on_policy is not None:
             on_policy(name)

@@ -103,7 +103,8 @@ def test_simulate_command_with_the_perfect_forecast_bound(capsys):
     # when
     code = cli.main(["simulate", "--company", "SIM", "--bound"])
     # then: the three policies, the bound and the segment table, then one JSON line with the four rows
-    output = capsys.readouterr().out
+    captured = capsys.readouterr()
+    output = captured.out
     assert code == 0
     assert "bound_perfect_forecast" in output
     assert "order covers <= 7 days (review period)" in output
@@ -111,6 +112,12 @@ def test_simulate_command_with_the_perfect_forecast_bound(capsys):
 
     figures = json.loads(output.strip().splitlines()[-1])
     assert set(figures["demo"]) == {"opsdesk", "odoo_minmax", "erpnext_reorder", "bound_perfect_forecast"}
+    # and every run of the forecast engine is reported as it ends: the starting stock's (the day before the first
+    # simulated day, 179), then one a week on days 180, 187, ..., 264
+    runs = [line.split(" (")[0].strip() for line in captured.err.splitlines() if "forecast engine: run" in line]
+    assert runs == [f"forecast engine: run {k} of about 14" for k in range(1, 15)]
+    assert "(simulated day 179)" in captured.err
+    assert "(simulated day 264)" in captured.err
 
 
 def test_company_world_carries_what_the_forecast_engine_reads():
