@@ -437,6 +437,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Replay a holdout under Odoo min/max, ERPNext reorder level and the OpsDesk plan; print the table."""
+    import itertools
     import json
 
     from opsdesk.replenishment import simulation
@@ -458,13 +459,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             raise SystemExit("the company has no store x SKU sales; run `opsdesk demo --no-serve` first")
     results: dict = {}
     refreshes = (inputs.demand.shape[1] - inputs.start + 6) // 7 + 1  # the starting stock's, then one a week
+    runs = itertools.count(1)
 
     def refreshed(day: int, seconds: float) -> None:
-        refreshed.count += 1
-        print(f"  forecast engine: run {refreshed.count} of about {refreshes} (simulated day {day}) in {seconds:.1f} s",
+        print(f"  forecast engine: run {next(runs)} of about {refreshes} (simulated day {day}) in {seconds:.1f} s",
               file=sys.stderr)
 
-    refreshed.count = 0
     figures = simulation.run_policies(inputs, target_fill=args.fill_rate, bound=args.bound, plan_params=plan_params,
                                       on_policy=lambda name: print(f"simulating {name} ...", file=sys.stderr),
                                       results=results, on_refresh=refreshed)

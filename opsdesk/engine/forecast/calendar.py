@@ -187,7 +187,7 @@ def closes_on_holidays(is_open: np.ndarray, trading_span: np.ndarray, holidays: 
                        min_days: int = HOLIDAY_CLOSED_MIN) -> np.ndarray:
     """Stores that shut on public holidays, planned closed on the holidays ahead: every holiday of the store's own
     calendar inside its trading span was a day it did not open, and there were at least ``min_days`` of them (a
-    shop that records nothing when shut, such as Online Retail on each of its 17 English bank holidays in two years;
+    shop that records nothing when shut, such as Online Retail on each of the 21 English public holidays in its data;
     a store that opened on any one of them keeps its holidays open, with their holiday effect).
 
     Args:
@@ -200,4 +200,3 @@ def closes_on_holidays(is_open: np.ndarray, trading_span: np.ndarray, holidays: 
     """
     on_holiday = (np.asarray(holidays) > 0) & trading_span
     return (on_holiday.sum(axis=1) >= min_days) & ~(on_holiday & is_open).any(axis=1)
-
