@@ -54,19 +54,22 @@ def test_store_manager_runs_an_inspection_on_a_phone(phone, tmp_path, settings):
     page.click("#adhoc-form button[type=submit]")
     page.wait_for_selector("#run-progress")
     cards = {code: f"[data-item-code={code}]" for code in ("PF", "SC", "STK", "TMP", "EXIT")}
+    # htmx binds a swapped-in card's forms only when it settles (20 ms after the swap, while the card carries
+    # .htmx-settling): the next step waits for that, as a thumb on a phone always does
+    settled = {code: f"{card}:not(.htmx-settling)" for code, card in cards.items()}
     page.click(f"{cards['PF']} label:has-text('不合格')")
-    page.wait_for_selector(f"{cards['PF']} .item-failed")
+    page.wait_for_selector(f"{settled['PF']} .item-failed")
     page.set_input_files(f"{cards['PF']} input[type=file]", str(photo_path))
-    page.wait_for_selector(f"{cards['PF']} img.photo-thumb")
+    page.wait_for_selector(f"{settled['PF']} img.photo-thumb")
     page.click(f"{cards['SC']} label[for$='-4']")
-    page.wait_for_selector(f"{cards['SC']}.border-success")
+    page.wait_for_selector(f"{settled['SC']}.border-success")
     page.click(f"{cards['STK']} label:has-text('合格') >> nth=0")
-    page.wait_for_selector(f"{cards['STK']}.border-success")
+    page.wait_for_selector(f"{settled['STK']}.border-success")
     page.fill(f"{cards['TMP']} input[name=value]", "3")
     page.press(f"{cards['TMP']} input[name=value]", "Tab")
-    page.wait_for_selector(f"{cards['TMP']}.border-success")
+    page.wait_for_selector(f"{settled['TMP']}.border-success")
     page.click(f"{cards['EXIT']} label:has-text('合格') >> nth=0")
-    page.wait_for_selector(f"{cards['EXIT']}.border-success")
+    page.wait_for_selector(f"{settled['EXIT']}.border-success")
     progress = page.text_content("#run-progress")
     width = page.evaluate("document.documentElement.scrollWidth")
     screenshot(page, "storeops-phone-perform")
