@@ -45,7 +45,21 @@ class OriginStatistics:
     """Per-series statistics of the history before an origin (n,), used as features and for scaling."""
 
     def __init__(self, y: np.ndarray, dow: np.ndarray, covariates: dict[str, np.ndarray], origin: int,
-                 scale_window: int = 28):
+                 scale_window: int = 28, carry: bool = True):
+        self._measure(y, dow, covariates, origin, scale_window)
+        if not carry:
+            return
+        # a series whose data stopped (a gap of months) is described as of its last full window, its level
+        # carried forward by the panel's change since
+        for rows, end, change in kernels.stale_windows(y[:, :origin], origin, scale_window):
+            then = OriginStatistics(y[rows], dow, {k: v[rows] for k, v in covariates.items()}, end, scale_window,
+                                    carry=False)
+            self.scale[rows] = then.scale * change
+            for name, values in then.ratios.items():  # levels relative to the carried scale
+                self.ratios[name][rows] = values / change if name.startswith("mean_") else values
+            self.weekday_8[rows], self.weekday_52[rows] = then.weekday_8 / change, then.weekday_52 / change
+
+    def _measure(self, y, dow, covariates, origin, scale_window):
         past = y[:, :origin]
         self.scale = kernels.fallback_level(past, origin, scale_window)
         base = np.where(self.scale > 0, self.scale, np.nan)

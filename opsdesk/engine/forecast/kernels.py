@@ -291,3 +291,40 @@ def _sorted_quantile(ordered: np.ndarray, count: np.ndarray, q: float) -> np.nda
     high = np.minimum(low + 1, np.maximum(count - 1, 0))
     weight = position - low
     return ordered[rows, low] * (1 - weight) + ordered[rows, high] * weight
+
+
+def stale_windows(y: np.ndarray, origin: int, window: int = 28, min_seen: int = 7,
+                  limits: tuple[float, float] = (0.5, 2.0)) -> list[tuple[np.ndarray, int, float]]:
+    """Series left stale by a gap in their data, grouped by the day their data stopped.
+
+    A series with fewer than ``min_seen`` available days among the last ``window`` before ``origin`` (a store whose
+    data stopped for months) says nothing current about its level or weekday profile. It is described as of the
+    day after its last available day before that window, if the ``window`` days up to it held at least
+    ``2 * min_seen`` available days; the panel's change since is the median, over series available in both
+    windows, of their level now over their level then.
+
+    Returns:
+        [(rows, end, change)]: the stale series whose data stopped at column ``end`` (exclusive), and the panel's
+        change of level since (clipped to ``limits``). Empty when no series is stale.
+    """
+    past = y[:, :origin]
+    recent = (~np.isnan(past[:, -window:])).sum(1)
+    stale = np.flatnonzero(recent < min_seen)
+    if stale.size == 0 or origin <= 2 * window:
+        return []
+    before = ~np.isnan(past[stale, :origin - window])
+    ends = before.shape[1] - np.argmax(before[:, ::-1], 1)  # the column after the last available one
+    ends[~before.any(1)] = 0
+    now = fallback_level(past, origin, window)
+    fresh = recent >= 2 * min_seen
+    out = []
+    for end in np.unique(ends[ends >= window]):
+        rows = stale[ends == end]
+        rows = rows[(~np.isnan(past[rows, end - window:end])).sum(1) >= 2 * min_seen]
+        then = _nanmean(past[:, end - window:end], axis=1)
+        both = fresh & (then > 0)
+        if rows.size == 0 or both.sum() < 10:
+            continue
+        change = float(np.clip(np.median(now[both] / then[both]), *limits))
+        out.append((rows, int(end), change))
+    return out

@@ -501,3 +501,60 @@ def test_closes_on_holidays_needs_every_holiday_in_the_span_shut_and_at_least_tw
     span[2, :4] = False
     span[3, :7] = False
     assert closes_on_holidays(is_open, span, holidays).tolist() == [True, False, True, False]
+
+
+def _gap_panel():
+    """20 series at 100 a day that rise to 130 over the last 60 days, one whose data stopped on day 120 (level 50,
+    twice as much on Saturdays) save one stray day of 500 just before the origin, one that started 5 days before
+    that window; origin 200."""
+    dates = np.datetime64("2024-01-01") + np.arange(200).astype("timedelta64[D]")
+    dow = calendar_features(dates)["dow"].astype(np.int64)
+    y = np.full((23, 200), 100.0, dtype=np.float32)
+    y[:20, 140:] = 130.0
+    y[20] = np.where(dow == 5, 100.0, 50.0)
+    y[20, 120:] = np.nan
+    y[20, 199] = 500.0
+    y[21] = np.nan
+    y[21, 167:172] = 80.0
+    y[22] = np.nan
+    return y, dow
+
+
+def test_a_series_whose_data_stopped_is_described_from_before_the_gap():
+    from opsdesk.engine.forecast.kernels import stale_windows
+
+    # given
+    y, _ = _gap_panel()
+    # when
+    windows = stale_windows(y, 200, 28)
+    # then: only the series whose data stopped (day 120) is stale with a full window before; the panel rose by 1.3
+    assert len(windows) == 1
+    rows, end, change = windows[0]
+    assert rows.tolist() == [20]
+    assert end == 120
+    assert change == pytest.approx(1.3)
+    # nothing is stale in a panel without a gap
+    assert stale_windows(y[:20], 200, 28) == []
+
+
+def test_the_global_models_statistics_carry_a_stale_series_forward_by_the_panels_change():
+    from opsdesk.engine.forecast.gbm import OriginStatistics
+
+    # given
+    y, dow = _gap_panel()
+    # when
+    stats = OriginStatistics(y, dow, {}, 200, 28)
+    plain = OriginStatistics(y, dow, {}, 200, 28, carry=False)
+    # then: the stale series' scale is its mean of the 28 days before the gap (4 Saturdays at 100, 24 days at 50),
+    # times 1.3; without the carry it is the one stray day
+    assert stats.scale[20] == pytest.approx((4 * 100 + 24 * 50) / 28 * 1.3)
+    assert plain.scale[20] == pytest.approx(500.0)
+    # its weekday profile and level ratios are those of the weeks before the gap, relative to the carried scale:
+    # profile x scale gives back that Saturday and weekday level, as a current series' gives back its last weeks'
+    assert stats.weekday_8[20, 5] * stats.scale[20] == pytest.approx(100.0)
+    assert stats.weekday_8[20, 0] * stats.scale[20] == pytest.approx(50.0)
+    assert stats.ratios["mean_28"][20] == pytest.approx(1 / 1.3)
+    assert stats.ratios["available_28"][20] == pytest.approx(1.0)
+    # the others are untouched
+    assert stats.scale[:20] == pytest.approx(np.full(20, 130.0))
+    assert stats.scale[21] == plain.scale[21] == pytest.approx(80.0)
