@@ -239,7 +239,7 @@ def _closed_days(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date
         planned closed: the weekdays a store usually does not open (``usual_closed_weekdays``) and, for a store
         that never opened on a public holiday of its calendar (``closes_on_holidays``), the holidays ahead).
     """
-    from opsdesk.engine.forecast import closes_on_holidays, usual_closed_weekdays
+    from opsdesk.engine.forecast import closes_on_holidays, trading_span, usual_closed_weekdays
 
     shape = (len(store_ids), n_days)
     row, col = np.searchsorted(store_ids, days["store"]), _day_index(days["day"], start)
@@ -247,10 +247,7 @@ def _closed_days(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date
     recorded[row, col] = True
     is_open = np.zeros(shape, dtype=bool)
     is_open[row, col] = days["open"]
-    column = np.arange(n_days)[None, :]
-    first = recorded.argmax(axis=1)[:, None]
-    last = n_days - 1 - recorded[:, ::-1].argmax(axis=1)[:, None]
-    span = (column >= first) & (column <= last) & recorded.any(axis=1)[:, None]
+    span = trading_span(recorded)
     closed = (recorded & ~is_open) | (span & ~recorded)
     dates = np.datetime64(start, "D") + np.arange(holidays.shape[1])
     weekdays = usual_closed_weekdays(is_open, dates[:n_days])

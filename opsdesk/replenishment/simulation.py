@@ -122,10 +122,11 @@ def company_world(company, *, max_pairs: int | None = None,
 
 def store_trading_days(store_ids: list[int], first_day: date, days: int) -> np.ndarray:
     """``(n_stores, days)`` bool in the order of ``sorted(store_ids)``: the store traded, as the forecast reads it
-    (``forecasting.selectors._closed_days``): a store day recorded closed or without sales, or without a row between
-    the store's first and last one, is a closed day; days outside that span count as open."""
+    (``forecasting.selectors._closed_days``): a store day recorded closed or without sales, or without a row inside
+    the store's ``trading_span``, is a closed day; days outside that span count as open."""
     from django.db import connection
 
+    from opsdesk.engine.forecast import trading_span
     from opsdesk.sales.models import StoreDaySales
 
     ordered = np.asarray(sorted(store_ids), dtype=np.int64)
@@ -144,11 +145,7 @@ def store_trading_days(store_ids: list[int], first_day: date, days: int) -> np.n
     recorded, traded = np.zeros_like(is_open), np.zeros_like(is_open)
     recorded[row, day] = True
     traded[row, day] = np.asarray(columns[2], dtype=bool) & (np.asarray(columns[3], dtype=np.float64) > 0)
-    column = np.arange(days)[None, :]
-    first = recorded.argmax(axis=1)[:, None]
-    last = days - 1 - recorded[:, ::-1].argmax(axis=1)[:, None]
-    inside = (column >= first) & (column <= last) & recorded.any(axis=1)[:, None]
-    return ~inside | traded
+    return ~trading_span(recorded) | traded
 
 
 def _dates(first_day: date, days: int) -> np.ndarray:

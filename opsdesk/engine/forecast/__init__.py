@@ -62,6 +62,7 @@ from .calendar import (
     closes_on_holidays,
     region_holiday_flags,
     subdivisions,
+    trading_span,
     usual_closed_weekdays,
 )
 from .gbm import GlobalGBM
@@ -100,5 +101,6 @@ __all__ = [
     "region_holiday_flags",
     "statistical_models",
     "subdivisions",
+    "trading_span",
     "usual_closed_weekdays",
 ]

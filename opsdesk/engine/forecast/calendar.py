@@ -160,6 +160,22 @@ CLOSED_WEEKDAY_WEEKS = 8  # a weekday on which a trading store had no open day i
 HOLIDAY_CLOSED_MIN = 2  # public holidays a store must have been seen closed on (and never open) to close on them
 
 
+def trading_span(recorded: np.ndarray) -> np.ndarray:
+    """``(n, t)`` bool: the columns from each store's first recorded day to its last (none for a store without any).
+
+    A shop whose sales come from invoice lines records nothing on the days it is shut: inside its span, a day
+    without a record is a closed day; outside it, nothing is known.
+
+    Args:
+        recorded: ``(n, t)`` bool, the store has a store-day row that day.
+    """
+    n, t = recorded.shape
+    column = np.arange(t)[None, :]
+    first = recorded.argmax(axis=1)[:, None]
+    last = t - 1 - recorded[:, ::-1].argmax(axis=1)[:, None]
+    return (column >= first) & (column <= last) & recorded.any(axis=1)[:, None]
+
+
 def usual_closed_weekdays(is_open: np.ndarray, dates: np.ndarray, weeks: int = CLOSED_WEEKDAY_WEEKS) -> np.ndarray:
     """Weekdays a store usually does not open, planned closed ahead: no open day on that weekday in the last
     ``weeks`` weeks, of a store open in at least half of them (Online Retail's Saturdays).

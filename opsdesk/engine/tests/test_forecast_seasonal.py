@@ -558,3 +558,16 @@ def test_the_global_models_statistics_carry_a_stale_series_forward_by_the_panels
     # the others are untouched
     assert stats.scale[:20] == pytest.approx(np.full(20, 130.0))
     assert stats.scale[21] == plain.scale[21] == pytest.approx(80.0)
+
+
+def test_trading_span_runs_from_a_stores_first_recorded_day_to_its_last():
+    from opsdesk.engine.forecast import trading_span
+
+    # given: a store recorded on days 2, 3 and 6 of 9, one never recorded
+    recorded = np.zeros((2, 9), dtype=bool)
+    recorded[0, [2, 3, 6]] = True
+    # when
+    span = trading_span(recorded)
+    # then: days 2-6 (the unrecorded 4 and 5 inside it are closed days), nothing for the other store
+    assert span[0].tolist() == [False, False, True, True, True, True, True, False, False]
+    assert not span[1].any()
