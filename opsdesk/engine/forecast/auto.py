@@ -529,18 +529,24 @@ def gate_level(validation: np.ndarray, actual: np.ndarray) -> float:
 
 RAMP_LIMITS = (0.4, 2.5)  # last year's ramp of the panel total, clipped (as ``yearly_factor``)
 RAMP_MARGIN = 0.05  # the ramp must cut the last window's weekly volume error by this share to be used
+#: days either side of each target's date a year ago that the panel's ramp averages: a month, so that it carries
+#: last year's change of level and not last year's promotion weeks (Rossmann promotes chain-wide every other week;
+#: with the week-long mean the model's features use, the ramp on the product path's 2015-02-13 origin multiplied
+#: this year's promotion days by last year's non-promotion weeks: RMSPE 0.188 instead of 0.136)
+PANEL_RAMP_WINDOW = 14
 
 
 def panel_ramps(panel: SeriesPanel, span: tuple, origins: list[int], h: int) -> np.ndarray | None:
     """(len(origins), h) last year's growth of the panel total from each origin to each of its target days
-    (``gbm._ramp`` on the daily total, days nobody traded left out), or None when the first origin has no year and
+    (``gbm._ramp`` on the daily total over ``PANEL_RAMP_WINDOW`` days either side, days nobody traded left out), or
+    None when the first origin has no year and
     ``RAMP_BASE`` days of the total before it."""
     total = _panel_total(panel, span)
     observed = np.flatnonzero(total > 0)
     if not len(observed) or origins[0] - YEAR - RAMP_BASE < observed[0]:
         return None
     series = np.where(total > 0, total, np.nan)[None, :]
-    ramps = np.stack([_ramp(series[:, :o], o, h)[0] for o in origins]).astype(np.float64)
+    ramps = np.stack([_ramp(series[:, :o], o, h, PANEL_RAMP_WINDOW)[0] for o in origins]).astype(np.float64)
     if not np.isfinite(ramps).any(axis=1).all():
         return None
     return np.clip(np.nan_to_num(ramps, nan=1.0), *RAMP_LIMITS)
@@ -564,7 +570,8 @@ def gate_ramp(validation: np.ndarray, actual: np.ndarray, ramps: np.ndarray | No
     horizon that grows at another pace (November's). With a year of the panel total behind every origin, each
     validation window's forecasts are first multiplied by last year's ramp from its own origin, and the level
     factor is taken over what is left. Used when, with the factor of the earlier windows, it brings the last
-    window's weekly volumes closer to the actual than the plain level correction does (by ``RAMP_MARGIN``).
+    window's weekly volumes closer to the actual than the plain level correction does (by ``RAMP_MARGIN``) without
+    raising the squared error of its series' daily forecasts.
 
     Args:
         validation: (n, W, h) validation forecasts of the chosen models.
@@ -582,6 +589,8 @@ def gate_ramp(validation: np.ndarray, actual: np.ndarray, ramps: np.ndarray | No
     trial = level_factor(ramped[:, :-1], actual[:, :-1]) * ramped[:, -1]
     if _weekly_volume_error(trial, actual[:, -1]) > (1 - RAMP_MARGIN) * _weekly_volume_error(plain, actual[:, -1]):
         return None
+    if np.nansum((trial - actual[:, -1]) ** 2) > np.nansum((plain - actual[:, -1]) ** 2):
+        return None  # the volumes closer, the series further off: the ramp is not this year's (see PANEL_RAMP_WINDOW)
     return level_factor(ramped, actual), ramps
 
 

@@ -462,29 +462,46 @@ def test_gate_ramp_is_refused_when_last_years_ramp_did_not_repeat():
     assert gate_ramp(validation[:, :1], actual[:, :1], ramps[1:]) is None
 
 
+def test_gate_ramp_is_refused_when_it_fits_the_total_but_not_the_series():
+    # given a small and a large series forecast flat (1 and 19 a day) whose total grew as last year's did, in the
+    # large series when the growth sat in the small one (a total carried by other items than last year's)
+    from opsdesk.engine.forecast.auto import gate_ramp
+
+    ramps = np.stack([np.linspace(1.0, 1.2, 14), np.linspace(1.2, 1.6, 14), np.linspace(1.0, 2.0, 14)])
+    validation = np.stack([np.full((2, 14), 1.0), np.full((2, 14), 19.0)])
+    in_proportion = validation * ramps[None, :2]
+    in_the_small_one = np.stack([20 * ramps[:2] - 19, np.full((2, 14), 19.0)])
+    # when / then: the ramp is used where each series grew with it, refused where it would move the wrong series
+    assert gate_ramp(validation, in_proportion, ramps) is not None
+    assert in_the_small_one.sum(axis=0) == pytest.approx(in_proportion.sum(axis=0))
+    assert gate_ramp(validation, in_the_small_one, ramps) is None
+
+
 def test_panel_ramps_read_last_years_total_from_each_origin():
-    # given two series whose total is 10 a day, except 20 a day on days 400-413
-    from opsdesk.engine.forecast.auto import panel_ramps
+    # given two series whose total is 10 a day until day 400 and 20 a day from then on
+    from opsdesk.engine.forecast.auto import PANEL_RAMP_WINDOW, panel_ramps
     from opsdesk.engine.forecast.gbm import RAMP_BASE, YEAR
 
     n_days = 850
     y = np.full((2, n_days), 5.0)
-    y[:, 400:414] = 10.0
+    y[:, 400:] = 10.0
     dates = np.datetime64("2021-01-04") + np.arange(n_days)
     panel = SeriesPanel.from_long(np.repeat([0, 1], n_days), np.tile(dates, 2), y.ravel())
     span = (dates[-1], n_days)
-    origins = [YEAR + 400 - 14, YEAR + 400, n_days]
+    origins = [YEAR + 400 - 28, YEAR + 400, n_days]
     # when
-    ramps = panel_ramps(panel, span, origins, 14)
-    # then from the origin a year after day 400 the ramp is 2 wherever the +-3-day window around the target's date
-    # a year ago lies inside the doubled days (targets 3-10), it is flat from the origin 14 days earlier until the
-    # window reaches them, and the last origin's is flat
-    assert ramps.shape == (3, 14)
-    assert np.allclose(ramps[1, 3:11], 2.0)
-    assert np.allclose(ramps[0, :10], 1.0)
+    ramps = panel_ramps(panel, span, origins, 28)
+    # then from the origin a year after day 400 the ramp averages the 29 days around each target's date a year ago:
+    # 15 of them doubled for the first target (440 / 290), all from the 15th on; flat from the origin 28 days
+    # earlier until its window reaches day 400, and flat from the last origin (a year on the doubled level)
+    assert PANEL_RAMP_WINDOW == 14
+    assert ramps.shape == (3, 28)
+    assert ramps[1, 0] == pytest.approx(440 / 290)
+    assert np.allclose(ramps[1, 14:], 2.0)
+    assert np.allclose(ramps[0, :14], 1.0)
     assert np.allclose(ramps[2], 1.0)
     # and without a year and RAMP_BASE days before the first origin there is no ramp
-    assert panel_ramps(panel, span, [YEAR + RAMP_BASE - 1, n_days], 14) is None
+    assert panel_ramps(panel, span, [YEAR + RAMP_BASE - 1, n_days], 28) is None
 
 
 def test_closes_on_holidays_needs_every_holiday_in_the_span_shut_and_at_least_two():
