@@ -144,9 +144,10 @@ def forecast(
         level_correction: scale the chosen forecasts of each chunk of series by ``level_factor`` (the ratio of
             actual to forecast volume over the validation windows), so a bias shared by the panel - capped spikes,
             mean-type models lagging a ramp - does not carry into the forecast; only where the factor of the
-            earlier windows would have brought the last one's volume closer to the actual (``gate_level``). The
-            choices made (series taking the yearly features, scores, level factors per chunk) are in
-            ``params["choices"]``.
+            earlier windows would have brought the last one's volume closer to the actual (``gate_level``), after
+            last year's ramp of the panel total where that validates (``gate_ramp``; not when the global model
+            took its yearly features for any series). The choices made (series taking the yearly features,
+            scores, level factors per chunk) are in ``params["choices"]``.
 
     Returns:
         ForecastResult with mean, quantiles, chosen model and validation error per series.
@@ -171,7 +172,12 @@ def forecast(
     # statistical path (on Rossmann's selection origins it cost 0.012 RMSPE next to the global model)
     yearly_candidate = yearly and not global_models
     total = _panel_total(panel, span) if yearly_candidate and n_days > YEAR + RAMP_BASE else None
-    ramps = panel_ramps(panel, span, origins, h) if yearly and level_correction and n_windows >= 2 else None
+    # last year's ramp of the panel goes on top of forecasts that carry no yearly season of their own: not where the
+    # global model took its yearly features (they would count last year twice, with last year's promotion weeks:
+    # on Rossmann's 2015-02-13 origin, product path, that cost RMSPE 0.139 -> 0.188)
+    seasonal = any(value["series"] for key, value in choices.items() if key.endswith("_yearly"))
+    ramps = (panel_ramps(panel, span, origins, h) if yearly and level_correction and n_windows >= 2 and not seasonal
+             else None)
     job = _Job(panel, span, origins, h, known, local, global_out, levels, selection_weight, criterion, outlier_fence,
                interval_widening, intervals, groups, keep_validation, yearly_candidate, total, level_correction,
                ramps)
@@ -529,24 +535,18 @@ def gate_level(validation: np.ndarray, actual: np.ndarray) -> float:
 
 RAMP_LIMITS = (0.4, 2.5)  # last year's ramp of the panel total, clipped (as ``yearly_factor``)
 RAMP_MARGIN = 0.05  # the ramp must cut the last window's weekly volume error by this share to be used
-#: days either side of each target's date a year ago that the panel's ramp averages: a month, so that it carries
-#: last year's change of level and not last year's promotion weeks (Rossmann promotes chain-wide every other week;
-#: with the week-long mean the model's features use, the ramp on the product path's 2015-02-13 origin multiplied
-#: this year's promotion days by last year's non-promotion weeks: RMSPE 0.188 instead of 0.136)
-PANEL_RAMP_WINDOW = 14
 
 
 def panel_ramps(panel: SeriesPanel, span: tuple, origins: list[int], h: int) -> np.ndarray | None:
     """(len(origins), h) last year's growth of the panel total from each origin to each of its target days
-    (``gbm._ramp`` on the daily total over ``PANEL_RAMP_WINDOW`` days either side, days nobody traded left out), or
-    None when the first origin has no year and
+    (``gbm._ramp`` on the daily total, days nobody traded left out), or None when the first origin has no year and
     ``RAMP_BASE`` days of the total before it."""
     total = _panel_total(panel, span)
     observed = np.flatnonzero(total > 0)
     if not len(observed) or origins[0] - YEAR - RAMP_BASE < observed[0]:
         return None
     series = np.where(total > 0, total, np.nan)[None, :]
-    ramps = np.stack([_ramp(series[:, :o], o, h, PANEL_RAMP_WINDOW)[0] for o in origins]).astype(np.float64)
+    ramps = np.stack([_ramp(series[:, :o], o, h)[0] for o in origins]).astype(np.float64)
     if not np.isfinite(ramps).any(axis=1).all():
         return None
     return np.clip(np.nan_to_num(ramps, nan=1.0), *RAMP_LIMITS)
@@ -590,7 +590,7 @@ def gate_ramp(validation: np.ndarray, actual: np.ndarray, ramps: np.ndarray | No
     if _weekly_volume_error(trial, actual[:, -1]) > (1 - RAMP_MARGIN) * _weekly_volume_error(plain, actual[:, -1]):
         return None
     if np.nansum((trial - actual[:, -1]) ** 2) > np.nansum((plain - actual[:, -1]) ** 2):
-        return None  # the volumes closer, the series further off: the ramp is not this year's (see PANEL_RAMP_WINDOW)
+        return None  # the volumes closer, the series further off
     return level_factor(ramped, actual), ramps
 
 

@@ -278,10 +278,9 @@ def _panel_total(y: np.ndarray) -> np.ndarray:
     return np.nansum(y, axis=0, dtype=np.float64)
 
 
-def _ramp(values: np.ndarray, origin: int, h: int, window: int = RAMP_WINDOW) -> np.ndarray:
-    """(m, h) last year's growth from the origin to each target day: the mean of the ``window`` days either side of
-    the target's date a year ago over the mean of the ``RAMP_BASE`` days before the origin's date a year ago (NaN
-    without a year of history).
+def _ramp(values: np.ndarray, origin: int, h: int) -> np.ndarray:
+    """(m, h) last year's growth from the origin to each target day: the mean around the target's date a year ago
+    over the mean of the ``RAMP_BASE`` days before the origin's date a year ago (NaN without a year of history).
 
     This is how the yearly season enters the model: a series with a year of history carries its own ramp (the
     Christmas build-up of a gift, a summer slump), and the panel total's ramp (``panel_ramp``) lets the global model
@@ -294,7 +293,7 @@ def _ramp(values: np.ndarray, origin: int, h: int, window: int = RAMP_WINDOW) ->
     with np.errstate(invalid="ignore", divide="ignore"):
         base = kernels._nanmean(values[:, base_lo:base_hi], axis=1)
         targets = np.arange(origin, origin + h) - YEAR
-        offsets = np.arange(-window, window + 1)
+        offsets = np.arange(-RAMP_WINDOW, RAMP_WINDOW + 1)
         index = np.clip(targets[:, None] + offsets[None, :], 0, origin - 1)  # (h, 2w+1), before the origin
         around = kernels._nanmean(values[:, index], axis=2)  # (m, h)
         ramp = around / np.where(base > 0, base, np.nan)[:, None]

@@ -252,6 +252,28 @@ def test_global_model_recovers_a_yearly_ramp_for_old_and_young_items():
     assert all(abs(ratio - 1) < 0.15 for ratio in weekly)
 
 
+@pytest.mark.parametrize("takes_yearly_features", [True, False])
+def test_the_panels_ramp_is_not_put_on_a_global_model_that_carries_the_yearly_season(monkeypatch,
+                                                                                      takes_yearly_features):
+    from opsdesk.engine.forecast import auto
+
+    # given the gift panel up to October 2023, with the global model's yearly features taken for every series or
+    # for none, and a record of whether last year's ramp of the panel total was offered
+    ids, day, units, _, _ = _christmas_panel(n_old=20, n_young=10)
+    origin = np.datetime64("2023-10-31")
+    past = day <= origin
+    panel = SeriesPanel.from_long(ids[past], day[past], units[past], end=origin)
+    offered = []
+    monkeypatch.setattr(auto, "gate_yearly", lambda plain, *rest, **kw: (
+        np.full(plain.shape[0], takes_yearly_features), {0: [1.0, 1.0]}))
+    monkeypatch.setattr(auto, "panel_ramps", lambda *args: offered.append(True))
+    # when
+    result = auto.forecast(panel, 28, country="GB", gbm_params={"n_estimators": 30})
+    # then the ramp is offered only to forecasts without a yearly season of their own
+    assert result.params["choices"]["gbm_yearly"]["series"] == (30 if takes_yearly_features else 0)
+    assert offered == ([] if takes_yearly_features else [True])
+
+
 def test_yearly_candidate_lifts_the_statistical_path_through_the_ramp():
     # given the same panel, statistical models only (no global model)
     ids, day, units, truth, dates = _christmas_panel()
@@ -478,30 +500,28 @@ def test_gate_ramp_is_refused_when_it_fits_the_total_but_not_the_series():
 
 
 def test_panel_ramps_read_last_years_total_from_each_origin():
-    # given two series whose total is 10 a day until day 400 and 20 a day from then on
-    from opsdesk.engine.forecast.auto import PANEL_RAMP_WINDOW, panel_ramps
+    # given two series whose total is 10 a day, except 20 a day on days 400-413
+    from opsdesk.engine.forecast.auto import panel_ramps
     from opsdesk.engine.forecast.gbm import RAMP_BASE, YEAR
 
     n_days = 850
     y = np.full((2, n_days), 5.0)
-    y[:, 400:] = 10.0
+    y[:, 400:414] = 10.0
     dates = np.datetime64("2021-01-04") + np.arange(n_days)
     panel = SeriesPanel.from_long(np.repeat([0, 1], n_days), np.tile(dates, 2), y.ravel())
     span = (dates[-1], n_days)
-    origins = [YEAR + 400 - 28, YEAR + 400, n_days]
+    origins = [YEAR + 400 - 14, YEAR + 400, n_days]
     # when
-    ramps = panel_ramps(panel, span, origins, 28)
-    # then from the origin a year after day 400 the ramp averages the 29 days around each target's date a year ago:
-    # 15 of them doubled for the first target (440 / 290), all from the 15th on; flat from the origin 28 days
-    # earlier until its window reaches day 400, and flat from the last origin (a year on the doubled level)
-    assert PANEL_RAMP_WINDOW == 14
-    assert ramps.shape == (3, 28)
-    assert ramps[1, 0] == pytest.approx(440 / 290)
-    assert np.allclose(ramps[1, 14:], 2.0)
-    assert np.allclose(ramps[0, :14], 1.0)
+    ramps = panel_ramps(panel, span, origins, 14)
+    # then from the origin a year after day 400 the ramp is 2 wherever the +-3-day window around the target's date
+    # a year ago lies inside the doubled days (targets 3-10), it is flat from the origin 14 days earlier until the
+    # window reaches them, and the last origin's is flat
+    assert ramps.shape == (3, 14)
+    assert np.allclose(ramps[1, 3:11], 2.0)
+    assert np.allclose(ramps[0, :10], 1.0)
     assert np.allclose(ramps[2], 1.0)
     # and without a year and RAMP_BASE days before the first origin there is no ramp
-    assert panel_ramps(panel, span, [YEAR + RAMP_BASE - 1, n_days], 28) is None
+    assert panel_ramps(panel, span, [YEAR + RAMP_BASE - 1, n_days], 14) is None
 
 
 def test_closes_on_holidays_needs_every_holiday_in_the_span_shut_and_at_least_two():
