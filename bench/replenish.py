@@ -43,12 +43,12 @@ shows every policy's inventory value at 98% fill per segment (``simulation.order
 The goal report adds ``configured_fill`` (each OpsDesk row's fill at its configured targets; issue 20: 0.98 on
 Online Retail) and ``gap_closed`` (the share of the inventory gap between the best static policy and
 ``bound_perfect_forecast`` at 98% fill each OpsDesk row closes; issue 20: 0.5 on the demo). Run of 2026-12-04
-with the engine of issue 20's fifth pass (955 s in all on 2 cores, next to one other benchmark): the engine
-refreshes took 42.4 s each on the demo (14 per world, the first one for the starting stock) and 16.4 s on Online
-Retail. Online Retail: configured fill 0.8963 (opsdesk_tsb 0.8838), 2,425,086 at 98% fill (opsdesk_tsb 2,642,734,
-Odoo 4,290,953). Demo: 2,444,623 at 98% fill (opsdesk_tsb 2,427,616, Odoo 2,520,054, ERPNext 2,556,856, bound
-1,856,371): gap closed 0.114 (opsdesk_tsb 0.139, opsdesk_fill_pooled 0.297). The engine of the pass before gave
-0.8961 and 0.068.
+with the engine of issue 20's sixth pass (2,431 s in all, under nice next to a CI run; alone about 955 s): Online
+Retail: configured fill 0.8967 (opsdesk_tsb 0.8838), 2,422,389 at 98% fill (opsdesk_tsb 2,642,734, Odoo
+4,290,953). Demo: 2,459,335 at 98% fill (opsdesk_tsb 2,427,616, Odoo 2,520,054, ERPNext 2,556,856, bound
+1,856,371): gap closed 0.092 (opsdesk_tsb 0.139, opsdesk_fill_pooled 0.267). The fifth pass gave 0.8963 and 0.114
+(the engine refreshes then took 42.4 s each on the demo, 14 per world, the first one for the starting stock, and
+16.4 s on Online Retail), the pass before 0.8961 and 0.068.
 ``reference`` gives clairvoyant figures per data set:
 perfect foresight of demand, an order whenever stock would run short, sized to the next 7 days' demand in packs
 (as the policies' review period), at 100% fill and, losing the cheapest-to-lose 2% of units, at 98% fill.
