@@ -49,8 +49,8 @@ class OriginStatistics:
         self._measure(y, dow, covariates, origin, scale_window)
         if not carry:
             return
-        # a series whose data stopped (a gap of months) is described as of its last full window, its level
-        # carried forward by the panel's change since
+        # a series whose data stopped (a gap of months) is described as of the day it stopped, its level carried
+        # forward by the panel's change since (``kernels.stale_windows``)
         for rows, end, change in kernels.stale_windows(y[:, :origin], origin, scale_window):
             then = OriginStatistics(y[rows], dow, {k: v[rows] for k, v in covariates.items()}, end, scale_window,
                                     carry=False)

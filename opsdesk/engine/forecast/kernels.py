@@ -293,6 +293,9 @@ def _sorted_quantile(ordered: np.ndarray, count: np.ndarray, q: float) -> np.nda
     return ordered[rows, low] * (1 - weight) + ordered[rows, high] * weight
 
 
+STALE_REFERENCE_SERIES = 5_000  # series with current data that measure the panel's change for a stale one
+
+
 def stale_windows(y: np.ndarray, origin: int, window: int = 28, min_seen: int = 7,
                   limits: tuple[float, float] = (0.5, 2.0)) -> list[tuple[np.ndarray, int, float]]:
     """Series left stale by a gap in their data, grouped by the day their data stopped.
@@ -301,7 +304,7 @@ def stale_windows(y: np.ndarray, origin: int, window: int = 28, min_seen: int = 
     data stopped for months) says nothing current about its level or weekday profile. It is described as of the
     day after its last available day before that window, if the ``window`` days up to it held at least
     ``2 * min_seen`` available days; the panel's change since is the median, over series available in both
-    windows, of their level now over their level then.
+    windows (up to ``STALE_REFERENCE_SERIES`` of them, evenly spread), of their level now over their level then.
 
     Returns:
         [(rows, end, change)]: the stale series whose data stopped at column ``end`` (exclusive), and the panel's
@@ -315,14 +318,16 @@ def stale_windows(y: np.ndarray, origin: int, window: int = 28, min_seen: int = 
     before = ~np.isnan(past[stale, :origin - window])
     ends = before.shape[1] - np.argmax(before[:, ::-1], 1)  # the column after the last available one
     ends[~before.any(1)] = 0
-    now = fallback_level(past, origin, window)
-    fresh = recent >= 2 * min_seen
+    fresh = np.flatnonzero(recent >= 2 * min_seen)
+    if fresh.size > STALE_REFERENCE_SERIES:  # evenly spread: a median needs no more, and SKUs out of stock for
+        fresh = fresh[np.linspace(0, fresh.size - 1, STALE_REFERENCE_SERIES).astype(np.int64)]  # weeks end anywhere
+    now = fallback_level(past[fresh], origin, window)
     out = []
     for end in np.unique(ends[ends >= window]):
         rows = stale[ends == end]
         rows = rows[(~np.isnan(past[rows, end - window:end])).sum(1) >= 2 * min_seen]
-        then = _nanmean(past[:, end - window:end], axis=1)
-        both = fresh & (then > 0)
+        then = _nanmean(past[fresh, end - window:end], axis=1)
+        both = then > 0
         if rows.size == 0 or both.sum() < 10:
             continue
         change = float(np.clip(np.median(now[both] / then[both]), *limits))

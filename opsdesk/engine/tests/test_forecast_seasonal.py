@@ -574,6 +574,25 @@ def test_a_series_whose_data_stopped_is_described_from_before_the_gap():
     assert stale_windows(y[:20], 200, 28) == []
 
 
+def test_the_panels_change_for_a_stale_series_is_measured_on_a_spread_sample_of_current_series(monkeypatch):
+    from opsdesk.engine.forecast import kernels
+
+    # given the gap panel whose first 10 current series rose by 1.2 and the next 10 by 1.4, and a reference sample
+    # of 11 series
+    y, _ = _gap_panel()
+    y[:10, 140:] = 120.0
+    y[10:20, 140:] = 140.0
+    monkeypatch.setattr(kernels, "STALE_REFERENCE_SERIES", 11)
+    # when
+    rows, end, change = kernels.stale_windows(y, 200, 28)[0]
+    # then the sample spreads over both halves (series 0, 1, 3, 5, 7, 9 at 1.2 and 11-19 odd at 1.4: the median
+    # 1.2); all 20 give 1.3
+    assert (rows.tolist(), end) == ([20], 120)
+    assert change == pytest.approx(1.2)
+    monkeypatch.setattr(kernels, "STALE_REFERENCE_SERIES", 5_000)
+    assert kernels.stale_windows(y, 200, 28)[0][2] == pytest.approx(1.3)
+
+
 def test_the_global_models_statistics_carry_a_stale_series_forward_by_the_panels_change():
     from opsdesk.engine.forecast.gbm import OriginStatistics
 
