@@ -43,7 +43,7 @@ shows every policy's inventory value at 98% fill per segment (``simulation.order
 The goal report adds ``configured_fill`` (each OpsDesk row's fill at its configured targets; issue 20: 0.98 on
 Online Retail) and ``gap_closed`` (the share of the inventory gap between the best static policy and
 ``bound_perfect_forecast`` at 98% fill each OpsDesk row closes; issue 20: 0.5 on the demo). Run of 2026-12-04
-with the engine of issue 20's sixth pass (2,431 s in all, under nice next to a CI run; alone about 955 s): Online
+with the engine of issue 20's sixth pass (2,431 s in all, under nice next to a CI run; the fifth pass's 955 s): Online
 Retail: configured fill 0.8967 (opsdesk_tsb 0.8838), 2,422,389 at 98% fill (opsdesk_tsb 2,642,734, Odoo
 4,290,953). Demo: 2,459,335 at 98% fill (opsdesk_tsb 2,427,616, Odoo 2,520,054, ERPNext 2,556,856, bound
 1,856,371): gap closed 0.092 (opsdesk_tsb 0.139, opsdesk_fill_pooled 0.267). The fifth pass gave 0.8963 and 0.114

@@ -321,7 +321,7 @@ def stale_windows(y: np.ndarray, origin: int, window: int = 28, min_seen: int = 
     fresh = np.flatnonzero(recent >= 2 * min_seen)
     if fresh.size > STALE_REFERENCE_SERIES:  # evenly spread: a median needs no more, and SKUs out of stock for
         fresh = fresh[np.linspace(0, fresh.size - 1, STALE_REFERENCE_SERIES).astype(np.int64)]  # weeks end anywhere
-    now = fallback_level(past[fresh], origin, window)
+    now = _nanmean(past[fresh, -window:], axis=1)  # each has 2 * min_seen days there
     out = []
     for end in np.unique(ends[ends >= window]):
         rows = stale[ends == end]
