@@ -37,7 +37,15 @@ def _private_media_root(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_shared_cache(_private_media_root):
-    """Nothing one test cached (rate-limit counters, launch progress keyed by a reused id) reaches the next."""
+    """Nothing one test cached (rate-limit counters, launch progress keyed by a reused id, a company's time zone
+    and language read by an earlier test's requests under a reused primary key) reaches the next.
+
+    The company preferences are cached per process for a minute: an entry left by an earlier test could expire
+    between two requests of this one and add a query to the second (a query-count test failed that way in CI).
+    """
+    from opsdesk.core.middleware import forget_company_preferences
+
+    forget_company_preferences()
     yield
     from django.core.cache import caches
 

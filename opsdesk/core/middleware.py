@@ -43,9 +43,12 @@ def company_preferences(company_id: int) -> CompanyPreferences | None:
     return preferences
 
 
-def forget_company_preferences(company_id: int) -> None:
-    """Drop the cached preferences (after the company's settings change)."""
-    _PREFERENCES.pop(company_id, None)
+def forget_company_preferences(company_id: int | None = None) -> None:
+    """Drop the cached preferences of a company (after its settings change), or of every company (None)."""
+    if company_id is None:
+        _PREFERENCES.clear()
+    else:
+        _PREFERENCES.pop(company_id, None)
 
 
 class UserLanguageMiddleware:

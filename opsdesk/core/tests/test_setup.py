@@ -198,3 +198,20 @@ def test_requests_run_in_the_company_time_zone_and_default_language(client, org)
     assert seen["zone"] == "Europe/London"
     assert response.headers["Content-Language"] == "en"
     forget_company_preferences(org.company.pk)
+
+
+def test_forgetting_every_company_preference_reads_each_company_again(org, django_assert_num_queries):
+    # given: both companies' preferences cached
+    company_preferences(org.company.pk)
+    company_preferences(org.other_company.pk)
+    with django_assert_num_queries(0):
+        company_preferences(org.company.pk)
+        company_preferences(org.other_company.pk)
+    # when
+    forget_company_preferences()
+    # then: one query per company, then cached again
+    with django_assert_num_queries(2):
+        company_preferences(org.company.pk)
+        company_preferences(org.other_company.pk)
+    with django_assert_num_queries(0):
+        company_preferences(org.company.pk)
