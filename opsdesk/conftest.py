@@ -43,12 +43,13 @@ def _fresh_shared_cache(_private_media_root):
     The company preferences are cached per process for a minute: an entry left by an earlier test could expire
     between two requests of this one and add a query to the second (a query-count test failed that way in CI).
     """
+    from django.core.cache import caches
+
     from opsdesk.core.middleware import forget_company_preferences
 
     forget_company_preferences()
+    caches["default"].clear()  # the process-local cache (cockpit bodies, inbox pages keyed by a reused user pk)
     yield
-    from django.core.cache import caches
-
     caches["shared"].clear()
 
 
