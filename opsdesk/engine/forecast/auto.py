@@ -324,7 +324,8 @@ def _shared_chunk(bound: tuple[int, int]) -> dict:
 def _chunk(job: _Job, lo: int, hi: int) -> dict:
     """Backtest, choose and forecast the series ``lo:hi``."""
     names, validation, final, actual, known = candidate_outputs(job, lo, hi)
-    choice = choose(validation_errors(validation, actual, job.criterion), job.selection_weight)
+    observed = np.isfinite(actual).reshape(actual.shape[0], -1).sum(1)
+    choice = choose(validation_errors(validation, actual, job.criterion), job.selection_weight, observed)
     take = np.arange(len(choice))
     mean = np.stack(final, 1)[take, choice]
     chosen = np.stack(validation, 1)[take, choice]
@@ -413,18 +414,26 @@ def validation_errors(validation: list[np.ndarray], actual: np.ndarray, criterio
     return 0.5 * (_relative(np.sqrt(mse)) + _relative(mae))
 
 
-def choose(mse: np.ndarray, weight: float = 0.2) -> np.ndarray:
+def choose(mse: np.ndarray, weight: float = 0.2, observed: np.ndarray | None = None) -> np.ndarray:
     """(n,) index of the candidate for each series from validation errors (n, M) (MSE or another criterion).
 
     Two windows are a small sample, so a series' own relative errors (MSE over its mean MSE across candidates)
     are blended with the candidates' average relative error over all series, ``weight`` on the series' own.
+    With ``observed`` (n,) (validation days each series was observed on), a series observed on fewer days than
+    the median series gets that much less weight on its own errors: one or two days (a store whose data stopped
+    before the windows, an item launched in the last one) say next to nothing about which model suits it.
     Series without any observed validation day take the best candidate overall (the first when none was
     validated).
     """
     relative = _relative(mse)
     overall = _relative_score(mse)
-    blended = weight * np.nan_to_num(relative, nan=1.0) + (1 - weight) * np.where(np.isfinite(overall), overall,
-                                                                                  1e9)[None, :]
+    own = np.full((mse.shape[0], 1), weight)
+    if observed is not None and (np.asarray(observed) > 0).any():
+        observed = np.asarray(observed, dtype=np.float64)
+        reference = np.median(observed[observed > 0])
+        own = weight * np.minimum(1.0, observed / reference)[:, None]
+    blended = own * np.nan_to_num(relative, nan=1.0) + (1 - own) * np.where(np.isfinite(overall), overall,
+                                                                             1e9)[None, :]
     blended[np.isnan(mse)] = np.inf
     return np.where(np.isnan(mse).all(1), int(np.argmin(overall)), np.argmin(blended, 1))
 

@@ -4,9 +4,34 @@ import numpy as np
 import pytest
 
 from opsdesk.engine.forecast import SeriesPanel, forecast
-from opsdesk.engine.forecast.auto import YEARLY_MARGIN, gate_level, gate_yearly
+from opsdesk.engine.forecast.auto import YEARLY_MARGIN, choose, gate_level, gate_yearly
 
 SMALL_GBM = {"n_estimators": 120, "num_leaves": 31}
+
+
+# ---------------------------------------------------------------- the model choice by hand
+@pytest.mark.parametrize(("observed", "expected"), [
+    (None, 1),  # own relative errors [1.98, 0.02] at weight 0.2 against the panel's [0.80, 1.20]: 0.97 < 1.03
+    ([84, 84, 84, 84, 84], 1),  # observed like the median series: the same
+    ([84, 84, 84, 84, 42], 0),  # half the days, weight 0.1: 0.91 against 1.09
+    ([84, 84, 84, 84, 2], 0),  # two days (a store whose data stopped before the windows): the panel's choice
+])
+def test_choose_trusts_a_series_own_errors_by_the_days_it_was_observed_on(observed, expected):
+    # given 4 series on which candidate 0 is better (MSE 1 against 3) and a fifth whose own errors favour
+    # candidate 1 a hundredfold
+    mse = np.array([[1.0, 3.0]] * 4 + [[100.0, 1.0]])
+    # when
+    choice = choose(mse, 0.2, None if observed is None else np.array(observed))
+    # then the four keep candidate 0 and the fifth follows its own errors only where it was observed enough
+    assert choice.tolist() == [0, 0, 0, 0, expected]
+
+
+def test_choose_gives_a_series_observed_more_than_the_median_no_more_than_the_weight():
+    # given the fifth series observed on twice the median's days, its own errors favouring candidate 1 tenfold
+    mse = np.array([[1.0, 3.0]] * 4 + [[10.0, 1.0]])
+    # when / then: at weight 0.2 the panel's preference wins (0.97 against 1.03); at 0.4 it would not (1.19, 0.81)
+    assert choose(mse, 0.2, np.array([84, 84, 84, 84, 168])).tolist() == [0, 0, 0, 0, 0]
+    assert choose(mse, 0.4).tolist() == [0, 0, 0, 0, 1]
 
 
 # ---------------------------------------------------------------- the gates by hand
