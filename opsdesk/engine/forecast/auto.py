@@ -775,6 +775,49 @@ def cell_quantiles(scores: np.ndarray, groups: np.ndarray, levels: tuple[float, 
     return keys, table, source
 
 
+def horizon_quantiles(scores: np.ndarray, groups: np.ndarray, levels: tuple[float, ...], *,
+                      bucket: int = CONFORMAL_BUCKET) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Conformal quantiles per series group and horizon bucket: each group calibrated on all its scores, the
+    horizon's growth from a straight line.
+
+    A bucket's own quantiles (``cell_quantiles`` per bucket) rest on the few days its validation weeks held, and
+    errors that hit every series on the same day (a pre-holiday rush, a chain-wide promotion) make them swing from
+    week to week. Here the spread of each bucket's scores pooled over groups (the mean distance of the levels'
+    quantiles and the median from the median) is fitted by a line over the buckets, weighted by their counts; the
+    profile is the line over its weighted mean (at least 1/4; none for one bucket or no spread). The scores divided
+    by their bucket's profile are pooled over the horizon per group (``cell_quantiles`` with one bucket: a group
+    with fewer than ``CONFORMAL_MIN_CELL`` scores borrows all), and the table is those quantiles times the profile.
+
+    Args:
+        scores: (n, W, h) scaled validation errors, NaN where unobserved.
+        groups: (n,) int series group.
+        levels: sorted probability levels.
+        bucket: horizon days per bucket of the profile.
+
+    Returns:
+        (keys, table, profile): keys (G,) the sorted distinct groups, table (G, B, L) quantiles with
+        B = ceil(h / bucket), profile (B,).
+    """
+    h = scores.shape[2]
+    with_median = tuple(sorted({*levels, 0.5}))
+    middle = with_median.index(0.5)
+    _, pooled, _ = cell_quantiles(scores, np.zeros(len(groups), dtype=int), with_median, bucket=bucket)
+    spread = np.abs(pooled[0] - pooled[0][:, [middle]]).mean(1)  # (B,)
+    count = np.array([np.isfinite(scores[:, :, lo:lo + bucket]).sum() for lo in range(0, h, bucket)], dtype=float)
+    profile = np.ones(len(spread))
+    seen = count > 0
+    if seen.sum() >= 2 and spread[seen].max() > 0:
+        centre = np.arange(len(spread), dtype=float)
+        slope, intercept = np.polyfit(centre[seen], spread[seen], 1, w=np.sqrt(count[seen]))
+        line = intercept + slope * centre
+        average = np.average(line[seen], weights=count[seen])
+        if average > 0:
+            profile = np.clip(line / average, 0.25, None)
+    by_day = np.repeat(profile, bucket)[:h]
+    keys, whole, _ = cell_quantiles(scores / by_day[None, None, :], groups, levels, bucket=h)  # (G, 1, L)
+    return keys, whole * profile[None, :, None], profile
+
+
 def conformal_quantiles(mean: np.ndarray, residual: np.ndarray, levels: tuple[float, ...],
                         is_open: np.ndarray | None = None, *, groups: np.ndarray | None = None,
                         bucket: int = CONFORMAL_BUCKET) -> list[np.ndarray]:
@@ -827,7 +870,7 @@ def conformal_quantiles(mean: np.ndarray, residual: np.ndarray, levels: tuple[fl
             scores[:, w] = residual[:, w] / np.maximum(_conformal_scale(others, level, pooled), 1e-9)[:, None]
     else:
         scores = residual / scale[:, None, None]
-    keys, table, _ = cell_quantiles(scores, groups, levels, bucket=bucket)
+    keys, table, _ = horizon_quantiles(scores, groups, levels, bucket=bucket)
     z = np.repeat(table, bucket, axis=1)[:, :h][np.searchsorted(keys, groups)]  # (n, h, L)
     out = mean[None, :, :] + scale[None, :, None] * np.moveaxis(z, 2, 0)
     out = np.maximum.accumulate(np.clip(out, 0.0, None), axis=0)

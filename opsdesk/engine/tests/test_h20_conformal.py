@@ -2,9 +2,10 @@
 ``conformal_quantiles``) and their coverage of held-out draws with known noise."""
 
 import numpy as np
+import pytest
 
 from opsdesk.engine.forecast import SeriesPanel, conformal_quantiles, forecast
-from opsdesk.engine.forecast.auto import cell_quantiles
+from opsdesk.engine.forecast.auto import cell_quantiles, horizon_quantiles
 
 LEVELS = (0.1, 0.5, 0.9)
 
@@ -50,6 +51,40 @@ def test_cell_quantiles_fall_back_to_every_score_then_to_zero():
 # ---------------------------------------------------------------- coverage with known noise
 def _coverage(low, high, new):
     return float(((new >= low) & (new <= high)).mean())
+
+
+# ---------------------------------------------------------------- horizon_quantiles by hand
+def test_horizon_quantiles_pool_the_horizon_and_grow_along_a_line():
+    # given 25 series, one window, 4 days in buckets of 2: scores -1 and +1 in the first bucket, -3 and +3 in the
+    # second (50 scores each)
+    scores = np.zeros((25, 1, 4))
+    scores[:, 0] = [-1.0, 1.0, -3.0, 3.0]
+    # when
+    keys, table, profile = horizon_quantiles(scores, np.zeros(25, dtype=int), (0.1, 0.9), bucket=2)
+    # then the spreads (mean distance of q10, median, q90 from the median) are 2/3 and 2: the line through them
+    # over its mean 4/3 gives the profile 0.5, 1.5; the scores over it are -2 and +2 everywhere (positions
+    # 0.1 * 101 - 1 = 9.1 and 89.9 of 100), so the table is 0.5 * (-2, 2) and 1.5 * (-2, 2)
+    assert keys.tolist() == [0]
+    assert profile == pytest.approx([0.5, 1.5])
+    assert table[0] == pytest.approx(np.array([[-1.0, 1.0], [-3.0, 3.0]]))
+
+
+def test_horizon_quantiles_do_not_follow_one_week_s_shared_shock():
+    # given 3 weeks of 60 series x 2 windows missing by -1 and +1 in turn, except on two days of week 2 of the
+    # second window, when every series missed by +8 (a rush nobody forecast)
+    series, day = np.meshgrid(np.arange(60), np.arange(21), indexing="ij")
+    scores = np.repeat(np.where((series + day) % 2 == 0, -1.0, 1.0)[:, None, :], 2, axis=1)
+    scores[:, 1, 9:11] = 8.0
+    groups = np.zeros(60, dtype=int)
+    # when
+    _, table, profile = horizon_quantiles(scores, groups, (0.1, 0.9), bucket=7)
+    _, by_week, _ = cell_quantiles(scores, groups, (0.1, 0.9), bucket=7)
+    # then week 2 on its own has 120 of its 840 scores at 8: q90 (position 0.9 * 841 - 1 = 755.9) is 8, so a band
+    # calibrated per week is 8 wide above there and 1 elsewhere. The spreads 2/3, 3, 2/3 lie on a flat line, and
+    # over the whole horizon the 120 of 2,520 scores (5 %) stay beyond q90 (position 2267.9 falls on a 1)
+    assert by_week[0, :, 1].tolist() == [1.0, 8.0, 1.0]
+    assert profile == pytest.approx([1.0, 1.0, 1.0])
+    assert table[0] == pytest.approx(np.array([[-1.0, 1.0]] * 3))
 
 
 def test_conformal_band_holds_80_percent_of_poisson_draws_per_horizon_week():
