@@ -27,7 +27,7 @@ MIN_RESIDUALS = 8  # below this many validation residuals a series borrows the p
 INTERVAL_WIDENING = 1.15
 CRITERIA = ("mse", "rmse_mae")
 CONFORMAL_GROUPS = 3  # series groups (terciles of relative validation error) calibrated separately
-CONFORMAL_BUCKET = 7  # horizon days per calibration bucket (a week)
+CONFORMAL_BUCKET = 7  # horizon days per bucket of the conformal band's horizon profile (a week)
 CONFORMAL_MIN_CELL = 50  # scores a (group, horizon bucket) cell needs before it calibrates by itself
 YEARLY_MARGIN = 0.005  # the yearly variant must beat the plain one by this much (relative score) to be used: at a
 #: tie (a synthetic season both variants know from the calendar, scores 1.0000 and 1.0000) a coin flip decided;
@@ -127,8 +127,8 @@ def forecast(
             of dropping it did no better (-14.5 / +9.4 / -10.5 / +6.7 %, coverage 0.86-0.91).
         interval_widening: factor on the spread of the residual quantiles about their median (1 = raw residual
             quantiles; see ``INTERVAL_WIDENING``); ``intervals="residual"`` only.
-        intervals: "conformal" (default: ``conformal_quantiles``, calibrated per horizon week and series group on
-            leave-one-window-out validation scores) or "residual" (per-series residual quantiles, widened).
+        intervals: "conformal" (default: ``conformal_quantiles``, calibrated per series group on leave-one-window-out
+            validation scores, grown along the horizon) or "residual" (per-series residual quantiles, widened).
         groups: (n_series,) int series group for the conformal calibration (None: terciles of each series'
             relative validation error).
         keep_validation: keep the chosen model's validation forecasts and actuals on the result (for
@@ -824,12 +824,12 @@ def conformal_quantiles(mean: np.ndarray, residual: np.ndarray, levels: tuple[fl
     """Quantile forecasts calibrated by split conformal prediction on the validation windows.
 
     Each validation residual is scaled by the series' error scale estimated *without its own window* (leave one
-    window out), so the scores carry the same estimation noise as the final band; the scores are pooled per series
-    group and horizon bucket (``bucket`` days: errors grow with the horizon) and their finite-sample conformal
-    quantiles ``Q_g,b(q)`` (``cell_quantiles``: a cell with fewer than ``CONFORMAL_MIN_CELL`` scores borrows
-    its bucket pooled over groups) give ``mean + scale_i * Q_g,b(q)`` with the scale from all windows. No
-    widening factor: an asymmetric score distribution (validation bias, a skewed demand) shows in the band as it
-    is. Clipped at 0, ordered over q, 0 on closed days.
+    window out), so the scores carry the same estimation noise as the final band; their finite-sample conformal
+    quantiles ``Q_g,b(q)`` per series group over the whole horizon, grown along the horizon by a line through the
+    spreads of ``bucket``-day buckets (``horizon_quantiles``: errors grow with the horizon, but a week's own
+    quantiles follow the days its validation weeks held), give ``mean + scale_i * Q_g,b(q)`` with the scale from
+    all windows. No widening factor: an asymmetric score distribution (validation bias, a skewed demand) shows in
+    the band as it is. Clipped at 0, ordered over q, 0 on closed days.
 
     Args:
         mean: (n, h) point forecast.
