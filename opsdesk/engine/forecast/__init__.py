@@ -34,16 +34,17 @@ the others; the spike cap keeps a peak that repeats a year apart. These yearly f
 global model is made with and without the yearly features and each series group keeps the variant with the lower
 validation error (``gate_yearly``), and the level factor of the earlier validation windows must bring the last one's
 volume closer to the actual (``gate_level``); ``result.params["choices"]`` records what was chosen. Quantiles are
-conformal (``intervals="conformal"``, ``conformal_quantiles``): validation residuals scaled by each series' error
-scale estimated without their own window, pooled per series group and horizon week, their finite-sample quantiles
-applied to the scale from all windows (``intervals="residual"`` keeps the older per-series residual quantiles
-widened by ``INTERVAL_WIDENING``). It returns a ``ForecastResult`` (``mean``, ``quantiles``, ``model`` and
-``validation_error`` per series, ``dates``, ``to_arrow()``; with ``keep_validation=True`` also the chosen model's
-validation forecasts and actuals). ``reconcile(bottom, top, parent, method="top_down" | "bottom_up" | "wls")`` makes
-store x SKU forecasts add up to store totals; ``mint`` is MinT with a shrunk covariance of validation errors and
-``reconcile_by_validation`` picks per store among its own model, the sum of its SKUs and MinT the one whose total
-did best on validation (SKUs keep their own forecasts unless ``move_children``). ``region_holiday_flags(dates, country,
-subdivision)`` gives the public holidays of a store's region (German state, UK nation).
+conformal (``intervals="conformal"``, ``conformal_quantiles``): validation residuals scaled by each series' error scale
+estimated without their own window, pooled per series group over the horizon and grown along it by a line through the
+weekly spreads (``horizon_quantiles``), their finite-sample quantiles applied to the scale from all windows
+(``intervals="residual"`` keeps the older per-series residual quantiles widened by ``INTERVAL_WIDENING``). It returns a
+``ForecastResult`` (``mean``, ``quantiles``, ``model`` and ``validation_error`` per series, ``dates``, ``to_arrow()``;
+with ``keep_validation=True`` also the chosen model's validation forecasts and actuals). ``reconcile(bottom, top,
+parent, method="top_down" | "bottom_up" | "wls")`` makes store x SKU forecasts add up to store totals; ``mint`` is MinT
+with a shrunk covariance of validation errors and ``reconcile_by_validation`` picks per store among its own model, the
+sum of its SKUs and MinT the one whose total did best on validation (SKUs keep their own forecasts unless
+``move_children``). ``region_holiday_flags(dates, country, subdivision)`` gives the public holidays of a store's region
+(German state, UK nation).
 
 Scale: ``models="statistical"`` with ``n_jobs=2`` handles 1,000,000 series x 365 days (float32 ``y``) in
 chunks; ``"auto"`` skips the global model above ``gbm_max_series`` series.
