@@ -155,7 +155,9 @@ others unchanged (0.1396 / 0.1128 / 0.1021).
   forecasts first (``conformal_quantiles(..., bucket=b)``): buckets of 14 days 0.677 / 0.946 / 0.789 / 0.788,
   21 days 0.685 / 0.955 / 0.791 / 0.825, one 42-day bucket 0.711 / 0.960 / 0.792 / 0.828; those lose the growth
   of the errors along a short horizon that the synthetic tests check (a 14-day band 1.5 times wider on its last
-  day than on its first), the line keeps it.
+  day than on its first), the line keeps it. Product path (``--rolling --product``): Rossmann 0.667 / 0.941 /
+  0.773 / 0.765 -> 0.718 / 0.967 / 0.788 / 0.830; Online Retail's top 300 on trading days 0.813 / 0.837 / 0.788 /
+  0.846 -> 0.811 / 0.840 / 0.792 / 0.847.
 
 Data sets (read in place from --data-dir, default ../shared/data next to the repository):
 - Rossmann: the last 42 days of train.csv are held out; their Open/Promo/StateHoliday/SchoolHoliday are the known
