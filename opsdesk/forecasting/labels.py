@@ -10,6 +10,7 @@ _PARAMETRISED = (
     (re.compile(r"^seasonal_median_(\d+)$"), lambda n: _("季节中位数（近 %(n)s 周同日）") % {"n": n}),
     (re.compile(r"^seasonal_mean_(\d+)$"), lambda n: _("季节均值（近 %(n)s 周同日）") % {"n": n}),
     (re.compile(r"^moving_average_(\d+)$"), lambda n: _("移动平均（%(n)s 天）") % {"n": n}),
+    (re.compile(r"^weekday_average_(\d+)$"), lambda n: _("按星期分布的移动平均（%(n)s 天）") % {"n": n}),
 )
 
 

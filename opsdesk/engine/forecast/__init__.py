@@ -10,7 +10,8 @@ features. Build one with ``SeriesPanel.from_long(series_id, date, y, available=.
 
 Models (protocol ``fit(panel) -> self``, ``predict(h, future=None) -> (n_series, h)``, ``forecast(panel, h,
 future=None)``): ``SeasonalNaive``, ``SeasonalAverage`` (mean/median of the last weeks' same weekday),
-``MovingAverage``, ``ExponentialSmoothing`` (Holt-Winters, damped trend, weekday seasonality, additive or on
+``MovingAverage`` (flat, or ``WeekdayMovingAverage``: spread over a weekday profile shrunk towards the
+panel's), ``ExponentialSmoothing`` (Holt-Winters, damped trend, weekday seasonality, additive or on
 log1p - multiplicative-ish; parameters chosen per series from a grid), ``Croston`` (classic / SBA / TSB) and
 ``GlobalGBM`` (LightGBM over all series: calendar, holidays - ``country="CN"`` adds Spring Festival proximity -,
 company ``events``, promotion, price, open and holiday covariates; features computed at the forecast origin,
@@ -74,6 +75,7 @@ from .models import (
     MovingAverage,
     SeasonalAverage,
     SeasonalNaive,
+    WeekdayMovingAverage,
     statistical_models,
 )
 from .panel import FutureCovariates, SeriesPanel
@@ -90,6 +92,7 @@ __all__ = [
     "SeasonalAverage",
     "SeasonalNaive",
     "SeriesPanel",
+    "WeekdayMovingAverage",
     "calendar_features",
     "closes_on_holidays",
     "conformal_quantiles",

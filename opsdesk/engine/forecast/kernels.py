@@ -97,6 +97,42 @@ def moving_average(y: np.ndarray, snapshots: list[int], h: int, window: int) -> 
     return [np.repeat(fallback_level(y, origin, window)[:, None], h, axis=1) for origin in snapshots]
 
 
+def weekday_profile(y: np.ndarray, dow: np.ndarray, origin: int, weeks: int, shrink: float) -> np.ndarray:
+    """(n, 7) multiplicative weekday profile from the ``weeks`` weeks before ``origin``.
+
+    A series' own profile (its mean on each weekday over its mean weekday) is blended with the panel's (the
+    same on the series' summed weekday means, so large series weigh more) by ``days / (days + shrink)``, its
+    days with a sale in those weeks: a series that sold on few days follows the panel (days, not units: a
+    wholesale order of 48 units tells one day's story). A weekday the series was never
+    available on takes the panel's value. Each row is scaled to mean 1 over the weekdays the series was
+    available on (all seven when none), so ``level * profile`` keeps the level of a mean over available days.
+    Weekdays nobody was available on get 1.
+    """
+    block = weekly_block(y, dow, origin, weeks)
+    own = _nanmean(block, axis=1)  # (n, 7), NaN where the series had no available weekday d
+    seen = ~np.isnan(own)
+    panel = _zero_nan(own).sum(0)
+    panel_seen = seen.any(0) & (panel > 0)
+    panel = np.where(panel_seen, panel / panel[panel_seen].mean(), 1.0) if panel_seen.any() else np.ones(SEASON)
+    mean_own = np.where(seen, own, 0.0).sum(1) / np.maximum(seen.sum(1), 1)
+    ratio = np.divide(own, mean_own[:, None], out=np.full_like(own, np.nan), where=mean_own[:, None] > 0)
+    days = (block > 0).sum(axis=(1, 2))
+    weight = (days / (days + shrink))[:, None] if shrink > 0 else np.ones((len(days), 1))
+    profile = np.where(np.isnan(ratio), panel[None, :], weight * ratio + (1 - weight) * panel[None, :])
+    basis = np.where(seen.any(1, keepdims=True), seen, True)
+    scale = (profile * basis).sum(1) / basis.sum(1)
+    profile = np.divide(profile, scale[:, None], out=np.ones_like(profile), where=scale[:, None] > 0)
+    return profile.astype(y.dtype, copy=False)
+
+
+def weekday_moving_average(y: np.ndarray, dow: np.ndarray, snapshots: list[int], h: int, window: int, weeks: int,
+                           shrink: float) -> list[np.ndarray]:
+    """``moving_average`` spread over the weekdays by ``weekday_profile``."""
+    return [fallback_level(y, origin, window)[:, None] * _by_weekday(weekday_profile(y, dow, origin, weeks, shrink),
+                                                                     dow, origin, h)
+            for origin in snapshots]
+
+
 def _by_weekday(value: np.ndarray, dow: np.ndarray, origin: int, h: int) -> np.ndarray:
     """Spread (n, 7) per-weekday values over the ``h`` days after column ``origin - 1``."""
     future_dow = (int(dow[origin - 1]) + 1 + np.arange(h)) % SEASON

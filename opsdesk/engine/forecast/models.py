@@ -113,6 +113,19 @@ class MovingAverage(ForecastModel):
         return kernels.moving_average(dense.y, origins, h, self.window)
 
 
+class WeekdayMovingAverage(ForecastModel):
+    """``MovingAverage``'s level spread over the weekdays: each series' weekday profile of the last ``weeks``
+    weeks, shrunk towards the panel's by ``shrink`` days with a sale (``kernels.weekday_profile``)."""
+
+    def __init__(self, window: int = 28, weeks: int = 26, shrink: float = 300.0):
+        self.window, self.weeks, self.shrink = window, weeks, shrink
+        self.name = f"weekday_average_{window}"
+
+    def snapshots(self, dense, origins, h, future=None):
+        return kernels.weekday_moving_average(dense.y, self._dow(dense), origins, h, self.window, self.weeks,
+                                              self.shrink)
+
+
 #: (alpha, beta, gamma, phi) rows searched per series by ``ExponentialSmoothing``.
 DEFAULT_GRID = np.array([
     [0.05, 0.0, 0.05, 1.0],
@@ -177,6 +190,11 @@ def statistical_models() -> list[ForecastModel]:
     - additive Holt-Winters (the log1p variant was better) and Croston/SBA (TSB was better: their size estimate
       never decays when demand stops): dominated on both benchmark data sets, and every candidate costs time at
       the 1M-series scale.
+    - the flat moving average (issue 20, eighth pass): the weekday-spread one replaces it. Online Retail sells a
+      third as much on Sundays; the flat one, chosen for most SKUs, put a weekday's volume on them. On the rolling
+      origins the daily total of the SKU forecasts went from WAPE 0.281 / 0.470 / 0.303 / 0.301 to 0.243 / 0.390
+      / 0.281 / 0.231, per-SKU WAPE from 0.997 / 1.274 / 1.067 / 1.219 to 1.000 / 1.251 / 1.060 / 1.192
+      (engine path, bench/forecast.py --rolling --only online_retail --no-baselines).
     They remain available as models.
     """
-    return [SeasonalNaive(), SeasonalAverage(8), MovingAverage(28), Croston("tsb")]
+    return [SeasonalNaive(), SeasonalAverage(8), WeekdayMovingAverage(28), Croston("tsb")]

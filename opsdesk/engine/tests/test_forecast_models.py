@@ -14,6 +14,7 @@ from opsdesk.engine.forecast import (
     SeasonalAverage,
     SeasonalNaive,
     SeriesPanel,
+    WeekdayMovingAverage,
     statistical_models,
 )
 
@@ -40,7 +41,7 @@ def single_series(values, available=None):
 
 
 def all_models():
-    return [*statistical_models(), SeasonalAverage(8, median=True), ExponentialSmoothing(log=True),
+    return [*statistical_models(), MovingAverage(28), SeasonalAverage(8, median=True), ExponentialSmoothing(log=True),
             ExponentialSmoothing(), Croston("classic"), Croston("sba"),
             GlobalGBM(n_estimators=15, num_leaves=7, origin_step=7)]
 
@@ -153,6 +154,41 @@ def test_seasonal_naive_and_averages_by_hand():
     assert moving[0].tolist() == [16, 16]
 
 
+def test_weekday_average_blends_own_and_panel_profiles_by_selling_days_by_hand():
+    # given two weeks (Monday start): series 0 sells 4 on Mondays, 2 Tuesday-Saturday and nothing on Sundays
+    # (12 selling days), series 1 sells 1 every day (14 selling days)
+    first = [4.0, 2, 2, 2, 2, 2, 0] * 2
+    second = [1.0] * 14
+    panel = SeriesPanel(ids=np.array([0, 1]), indptr=np.array([0, 14, 28]), y=np.array(first + second),
+                        start=np.array([MONDAY, MONDAY]), available=np.ones(28, dtype=bool))
+    # when: own profiles weigh days / (days + 12): 1/2 and 7/13
+    forecast = WeekdayMovingAverage(window=28, weeks=2, shrink=12).forecast(panel, 8)
+    # then: own profiles [2, 1, 1, 1, 1, 1, 0] and 1; the panel's (summed weekday means [5, 3, ..., 3, 1] over
+    # their mean 3) [5/3, 1, ..., 1, 1/3]; levels 2 and 1
+    np.testing.assert_allclose(forecast[0], 2 * np.array([11 / 6, 1, 1, 1, 1, 1, 1 / 6, 11 / 6]))
+    np.testing.assert_allclose(forecast[1], [17 / 13, 1, 1, 1, 1, 1, 9 / 13, 17 / 13])
+    # and a week's volume is the level's, 7 days of it
+    np.testing.assert_allclose(forecast[:, :7].sum(1), [14, 7])
+
+
+def test_weekday_average_keeps_the_level_of_the_days_a_series_was_open():
+    # given series 0 closed on Sundays (unavailable), selling 3 Monday-Friday and 6 on Saturdays; series 1
+    # selling 1 every day
+    first = [3.0, 3, 3, 3, 3, 6, np.nan] * 2
+    y = np.array(first + [1.0] * 14)
+    panel = SeriesPanel(ids=np.array([0, 1]), indptr=np.array([0, 14, 28]), y=np.nan_to_num(y),
+                        start=np.array([MONDAY, MONDAY]), available=~np.isnan(y))
+    model = WeekdayMovingAverage(window=28, weeks=2, shrink=0)  # own profiles only
+    # when
+    ahead = model.forecast(panel, 7)
+    closed = model.forecast(panel, 7, FutureCovariates(open=np.array([[1, 1, 1, 1, 1, 1, 0]] * 2)))
+    # then: the open days repeat the week (its 21 units); Sunday, never seen, takes the panel's 1/4 of the level
+    # 3.5 unless it is known to be closed
+    np.testing.assert_allclose(ahead[0], [3, 3, 3, 3, 3, 6, 3.5 / 4])
+    np.testing.assert_allclose(closed[0], [3, 3, 3, 3, 3, 6, 0])
+    np.testing.assert_allclose(ahead[1], 1)
+
+
 @settings(max_examples=25, deadline=None)
 @given(mask=st.lists(st.booleans(), min_size=70, max_size=70), level=st.floats(1, 1000))
 def test_unavailable_days_do_not_pull_the_forecast_to_zero(mask, level):
@@ -162,8 +198,8 @@ def test_unavailable_days_do_not_pull_the_forecast_to_zero(mask, level):
     y = np.where(available, level, 0.0)
     panel = single_series(y, available)
     # when / then: every statistical model forecasts the level (SBA by design its 1 - alpha/2 share)
-    for model in [*statistical_models(), SeasonalAverage(8, median=True), ExponentialSmoothing(log=True),
-                  ExponentialSmoothing(), Croston("classic"), Croston("sba")]:
+    for model in [*statistical_models(), MovingAverage(28), SeasonalAverage(8, median=True),
+                  ExponentialSmoothing(log=True), ExponentialSmoothing(), Croston("classic"), Croston("sba")]:
         expected = level * (1 - model.alpha / 2) if model.name == "sba" else level
         np.testing.assert_allclose(model.forecast(panel, 7), expected, rtol=1e-4, err_msg=model.name)
 
