@@ -185,6 +185,12 @@ online_retail --top 300``): SKU total WAPE 0.365 / 0.472 / 0.276 / 0.352 -> 0.33
 0.265, per-SKU WAPE 0.901 / 1.100 / 0.972 / 1.046 -> 0.896 / 1.072 / 0.962 / 1.047, bias -17.9 / -5.3 / -11.0 /
 +4.1 % -> -20.1 / -5.5 / -10.3 / +5.4 %, coverage on trading days 0.811 / 0.840 / 0.792 / 0.847 -> 0.799 / 0.833
 / 0.799 / 0.812.
+- against the peers (``--rolling --only online_retail --top 300``, engine path, with baselines): per-SKU WAPE 0.898
+  / 1.093 / 0.958 / 0.978 against AutoETS 0.929 / 1.126 / 0.964 / 0.986, AutoTheta 0.879 / 1.104 / 0.937 / 0.945,
+  seasonal naive 1.047 / 1.381 / 1.269 / 1.111 and the 28-day mean 0.868 / 1.054 / 0.903 / 0.953; the reconciled
+  shop total 0.335 / 0.405 / 0.325 / 0.321 against the best peer's own total 0.331 (AutoTheta) / 0.452 (AutoETS) /
+  0.255 (AutoTheta) / 0.291 (seasonal naive): better on the second origin only. On 2011-09-05 the sum of the SKU
+  forecasts (0.244) beat the shop's own model (0.325), but the validation windows chose the own model.
 - tried and dropped: last year's per-SKU growth over the horizon (shrunk, relative to the panel's, to the power
   0.25-0.75) on top of the forecasts of the 2011 origins. Items that grew most last year did grow most (on
   2011-09-05, actual over forecast 0.94 / 1.16 / 1.35 / 1.60 for last year's growth under 0.5 / 0.5-1.5 / 1.5-3 /

@@ -42,7 +42,10 @@ The segment table splits each data set's pairs by the days one order covers (``m
 shows every policy's inventory value at 98% fill per segment (``simulation.order_cover_segments``).
 The goal report adds ``configured_fill`` (each OpsDesk row's fill at its configured targets; issue 20: 0.98 on
 Online Retail) and ``gap_closed`` (the share of the inventory gap between the best static policy and
-``bound_perfect_forecast`` at 98% fill each OpsDesk row closes; issue 20: 0.5 on the demo). Run of 2026-12-04
+``bound_perfect_forecast`` at 98% fill each OpsDesk row closes; issue 20: 0.5 on the demo). Run of 2026-12-05 with
+the engine of issue 20's eighth pass (2,304 s next to a CI run; the weekday-spread moving average): Online Retail:
+configured fill 0.8942, 2,363,253 at 98% fill; demo: 2,465,519 at 98% fill, gap closed 0.082 (opsdesk_fill_pooled
+0.260). Run of 2026-12-04
 with the engine of issue 20's sixth pass (2,431 s in all, under nice next to a CI run; the fifth pass's 955 s): Online
 Retail: configured fill 0.8967 (opsdesk_tsb 0.8838), 2,422,389 at 98% fill (opsdesk_tsb 2,642,734, Odoo
 4,290,953). Demo: 2,459,335 at 98% fill (opsdesk_tsb 2,427,616, Odoo 2,520,054, ERPNext 2,556,856, bound
