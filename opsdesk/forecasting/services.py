@@ -86,7 +86,7 @@ class _Level:
     rmse: np.ndarray
     recent_mean: np.ndarray
     result: ForecastResult | None = None
-    reconciliation: np.ndarray | None = None  # (n,) method chosen per store ("own", "bottom_up", "mint")
+    reconciliation: np.ndarray | None = None  # (n,) method chosen per store (``RECONCILIATION_METHODS``)
 
 
 def _run_level(panel: SeriesPanel, future, h: int, measure: str, store_index, product_ids, country: str,
@@ -169,8 +169,9 @@ def _reconcile(sales: _Level, units: _Level, prices: np.ndarray) -> None:
     """Reconcile SKU revenue (units x price) with the store sales forecast, per store by validation.
 
     Each store takes the method whose store total did best on the validation windows among its own model, the sum
-    of its SKUs and MinT (shrinkage), so the total is never worse there than the better of the first two; the SKUs
-    keep their own forecasts (``reconcile_by_validation``: a store total that misses a ramp must not drag them).
+    of its SKUs, MinT (shrinkage) and the mean of the first two, so the total is never worse there than the better of
+    the first two; the SKUs keep their own forecasts (``reconcile_by_validation``: a store total that misses a ramp
+    must not drag them).
     """
     if sales.result is None or units.result is None or sales.result.validation is None:
         return

@@ -43,9 +43,9 @@ weekly spreads (``horizon_quantiles``), their finite-sample quantiles applied to
 with ``keep_validation=True`` also the chosen model's validation forecasts and actuals). ``reconcile(bottom, top,
 parent, method="top_down" | "bottom_up" | "wls")`` makes store x SKU forecasts add up to store totals; ``mint`` is MinT
 with a shrunk covariance of validation errors and ``reconcile_by_validation`` picks per store among its own model, the
-sum of its SKUs and MinT the one whose total did best on validation (SKUs keep their own forecasts unless
-``move_children``). ``region_holiday_flags(dates, country, subdivision)`` gives the public holidays of a store's region
-(German state, UK nation).
+sum of its SKUs, MinT and the mean of its own model and the sum the one whose total did best on validation (SKUs keep
+their own forecasts unless ``move_children``). ``region_holiday_flags(dates, country, subdivision)`` gives the public
+holidays of a store's region (German state, UK nation).
 
 Scale: ``models="statistical"`` with ``n_jobs=2`` handles 1,000,000 series x 365 days (float32 ``y``) in
 chunks; ``"auto"`` skips the global model above ``gbm_max_series`` series.

@@ -146,7 +146,7 @@ def mint(bottom: np.ndarray, top: np.ndarray, parent: np.ndarray, bottom_residua
     return _proportional(new_bottom, new_top, parent), new_top
 
 
-RECONCILIATION_METHODS = ("own", "bottom_up", "mint")
+RECONCILIATION_METHODS = ("own", "bottom_up", "mint", "combination")
 
 
 def reconcile_by_validation(bottom, top, parent: np.ndarray, *, methods: tuple[str, ...] = RECONCILIATION_METHODS,
@@ -155,7 +155,14 @@ def reconcile_by_validation(bottom, top, parent: np.ndarray, *, methods: tuple[s
     """Reconcile per parent with the method whose reconciled parent forecast was best on the validation windows.
 
     The parent total is never worse on validation than the better of its own model ("own": the parent keeps its
-    forecast, children are scaled to it) and the sum of its children ("bottom_up"); "mint" competes too. Children
+    forecast, children are scaled to it) and the sum of its children ("bottom_up"); "mint" and "combination" (the
+    mean of the two, children scaled to it) compete too. On two validation windows the errors of own and
+    bottom-up are often within a few per cent of each other, and whichever wins, the other is the better total
+    about as often out of sample; their mean is never the worse of the two and gains where they err on opposite
+    sides. On Online Retail's top 300 SKUs (``bench/forecast.py --rolling --top 300``, engine path) it was chosen
+    on the three selection origins and took the shop total's WAPE from 0.335 / 0.405 / 0.325 (MinT, MinT, own) to
+    0.329 / 0.377 / 0.276; the fourth origin kept its own model (0.321); with all SKUs the shop's own model won on
+    every origin, with or without it (issue 20, ninth pass). Children
     keep their own forecasts (``move_children=False``, the default), so a noisy total drags no SKU either way; the
     family is then not additive, and the parent's is the better forecast of the total. With ``move_children`` they
     move where that lowers their own validation error (summed over the family) in every validation window. The
@@ -222,6 +229,9 @@ def _apply(method, bottom, top, parent, b_res, t_res, n_top):
         return bottom.copy(), _sum_children(bottom, parent, n_top)
     if method == "mint":
         return mint(bottom, top, parent, b_res, t_res)
+    if method == "combination":
+        total = (top + _sum_children(bottom, parent, n_top)) / 2
+        return _proportional(bottom, total, parent), total
     raise ValueError(f"unknown reconciliation method {method}")
 
 

@@ -131,6 +131,28 @@ def test_reconcile_by_validation_moves_children_only_when_every_window_agrees():
     assert before.tolist() == [0.0, 350.0]  # summed over the windows the move would have "helped": 56 < 350
 
 
+def test_reconcile_by_validation_takes_the_mean_of_own_and_bottom_up_when_they_erred_on_opposite_sides():
+    # given a store whose own model was 30 % high on both validation windows while its two SKUs were 30 % low
+    sku_actual = np.array([np.full((2, 7), 4.0), np.full((2, 7), 6.0)])
+    store_actual = sku_actual.sum(0, keepdims=True)  # 10 a day
+    bottom = _result(np.array([np.full(7, 3.0), np.full(7, 5.0)]), 0.7 * sku_actual, sku_actual)
+    top = _result(np.full((1, 7), 14.0), 1.3 * store_actual, store_actual)
+    methods = ("own", "bottom_up", "combination")  # MinT would be exact too: these errors are perfectly correlated
+    # when
+    new_bottom, new_top, method = reconcile_by_validation(bottom, top, np.array([0, 0]), methods=methods)
+    moved_bottom, _, _ = reconcile_by_validation(bottom, top, np.array([0, 0]), methods=methods, move_children=True)
+    # then their mean was exact on validation (13 + 7 = 2 x 10), so the store's total is (14 + 3 + 5) / 2 = 11
+    assert list(method) == ["combination"]
+    np.testing.assert_allclose(new_top, 11.0)
+    np.testing.assert_allclose(new_bottom, [np.full(7, 3.0), np.full(7, 5.0)])
+    # asked to move, the SKUs scale to the mean (their validation error fell from 1.2 and 1.8 to 0 a day)
+    np.testing.assert_allclose(moved_bottom, [np.full(7, 33 / 8), np.full(7, 55 / 8)])
+    _, old_top, old_method = reconcile_by_validation(bottom, top, np.array([0, 0]),
+                                                     methods=("own", "bottom_up"))
+    assert list(old_method) == ["own"]  # without it own and bottom-up tie (3 a day off each): the first is kept
+    np.testing.assert_allclose(old_top, 14.0)
+
+
 def test_reconciled_total_is_never_worse_than_own_or_bottom_up_on_validation():
     # given random families
     rng = np.random.default_rng(3)

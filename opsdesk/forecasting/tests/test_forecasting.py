@@ -160,7 +160,7 @@ def test_forecast_run_stores_coherent_ordered_forecasts():
     # (reconciliation by validation; otherwise its own model or MinT was the better total and the SKUs keep theirs)
     methods = run.accuracy["sales"]["reconciliation"]
     assert sum(methods.values()) == 2
-    assert set(methods) <= {"own", "bottom_up", "mint"}
+    assert set(methods) <= {"own", "bottom_up", "mint", "combination"}
     additive = 0
     for store in stores:
         total = {p.date: p.forecast for p in ForecastPoint.objects.filter(
