@@ -198,6 +198,22 @@ online_retail --top 300``): SKU total WAPE 0.365 / 0.472 / 0.276 / 0.352 -> 0.33
   2011-09-05, actual over forecast 0.94 / 1.16 / 1.35 / 1.60 for last year's growth under 0.5 / 0.5-1.5 / 1.5-3 /
   over 3), but per-SKU WAPE moved by less than 0.005 (1.067 -> 1.062 at best).
 
+Ninth pass (issue 20, the shop total's reconciliation; ``--rolling --only online_retail --top 300``, engine path
+with the peers): the store total chose between its own model, the sum of its SKUs and MinT on two validation
+windows whose errors were within a few per cent of each other (relative RMSE of the daily total e.g. 0.549 / 0.460
+own against 0.559 / 0.465 bottom-up on 2011-09-05), and the loser was the better total out of sample about as
+often. The mean of the own model and the sum of the SKUs now competes too (``reconcile.RECONCILIATION_METHODS``,
+"combination"); it never is the worse of the two and was chosen on the three selection origins. Reconciled shop
+total 0.335 / 0.405 / 0.325 / 0.321 -> 0.329 / 0.377 / 0.276 / 0.321 (chosen: MinT, MinT, own, own -> combination,
+combination, combination, own); against the peers' own totals 0.331 (AutoTheta) / 0.452 (AutoETS) / 0.255
+(AutoTheta) / 0.291 (seasonal naive) it is now better on the first two origins; against AutoETS's sum of its SKU
+forecasts on the first (0.326) it is not. All SKUs (``--no-baselines``): the shop's own model kept winning on
+validation on every origin, figures unchanged (0.268 / 0.379 / 0.291 / 0.212; the combination would have given
+0.254 / 0.379 / 0.279 / 0.215). Measured first on the kept validation forecasts (``reconcile_by_validation`` with
+and without the candidate): an own-versus-sum weight chosen on validation from 0, 1/2, 1 gave the same as the
+candidate; from quarters, tenths or least squares it was worse on 2011-09-05 (0.300 / 0.295 / 0.291 against 0.276).
+The SKU forecasts do not move (``move_children=False``), so no SKU figure and no replenishment figure changes.
+
 Data sets (read in place from --data-dir, default ../shared/data next to the repository):
 - Rossmann: the last 42 days of train.csv are held out; their Open/Promo/StateHoliday/SchoolHoliday are the known
   future. Days a store was closed (or had no row, or zero sales) are unavailable in the history. Score: RMSPE over
