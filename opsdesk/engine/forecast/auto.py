@@ -154,8 +154,8 @@ def forecast(
             days before the origin, at least that long after the data start) by the panel's ratio for their age
             (``launch.launch_factors``: how past launches sold after their first days, against those days); their
             own few days hold the stocking orders of the launch. Online Retail, ``bench/forecast.py --rolling``
-            (per-SKU WAPE 1.000 / 1.251 / 1.060 / 1.192 -> 0.997 / 1.248 / 1.060 / 1.075): the 111 launches of the
-            2011-10-03 origin had been forecast at 98,741 units and sold 28,409 (now 20,884). The launches and the
+            (per-SKU WAPE 1.000 / 1.251 / 1.060 / 1.192 -> 0.997 / 1.248 / 1.060 / 1.078): the 111 launches of the
+            2011-10-03 origin had been forecast at 98,741 units and sold 28,409 (now 22,982). The launches and the
             ratios are in ``params["choices"]["launches"]``.
 
     Returns:
