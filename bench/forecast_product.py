@@ -31,7 +31,9 @@ Per data set, as a company would do it:
   the earlier year first), ``opsdesk forecast --horizon 28``, export. Lines after the last origin are never
   imported. Scored: the SKU x day units rows against the units of ``load_retail_rows`` (product codes, no
   cancellations, Quantity > 0, UnitPrice > 0): RMSSE, WAPE, bias, bias by week, coverage over all days and over the
-  days the shop traded (``covOpen``), the total of the SKU forecasts (``totWAPE``), and the store sales row against
+  days the shop traded (``covOpen``; ``coverage_80_open_active`` over the items with a sale in the 365 days before
+  the origin, the engine path's population: the export also holds items unsold for a year or more), the total of
+  the SKU forecasts (``totWAPE``), and the store sales row against
   the revenue of the same lines (``storeWAPE``; also against the revenue net of returns, ``store_wape_net``);
   ``closed_share`` is the share of the forecast put on days the shop did not trade (Saturdays, holidays).
 - Per origin: seconds of the imports and of ``opsdesk forecast`` (the run's own ``seconds``), series of the run.
@@ -365,6 +367,13 @@ def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: in
         band = _band(lower, upper)
         o = {**_scores(actual, mean, history=history, started=started, result=band), **band_figures(actual, band,
                                                                                                        traded)}
+        # the SKUs the engine path scores (a sale in the 365 days before the origin): the export also holds items
+        # unsold for a year or more, whose band [0, 0] holds their zeros
+        recent = past & (day > cutoff - np.timedelta64(365, "D"))
+        active = np.isin(np.asarray(data["panel"].ids), np.unique(rows["sku"][recent]))
+        o["active_series"] = int(active.sum())
+        o["coverage_80_open_active"] = band_figures(actual[active], _band(lower[active], upper[active]),
+                                                    traded[active])["coverage_80_open"]
         o["closed_share"] = float(mean[~traded].sum() / mean.sum()) if mean.sum() > 0 else None
         o["forecast_saturday"] = float(mean[:, (future_dates.astype(np.int64) + 3) % 7 == 5].sum())
         store, store_lower, store_upper, _ = _matrix(exported, np.asarray(["WEB"]),
@@ -394,7 +403,8 @@ def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: in
         if run["origin"] != str(cutoff):
             log(f"  note: the run's origin {run['origin']} is not the origin {cutoff} (last day with sales)")
         log(f"  opsdesk (CLI) RMSSE {o['rmsse']:.4f} WAPE {o['wape']:.4f} bias {o['bias']:+.3f} weeks "
-            f"{o['bias_by_week']} cov {o['coverage_80']:.3f} (traded days {o['coverage_80_open']:.3f}) "
+            f"{o['bias_by_week']} cov {o['coverage_80']:.3f} (traded days {o['coverage_80_open']:.3f}; items sold "
+            f"in the last year {o['coverage_80_open_active']:.3f}) "
             f"SKU total {o['total_wape']:.4f} store {o['store_wape']:.4f} closed share {o['closed_share']}")
         out.append(item)
     return {"origins": out, "rerun": _rerun(product, "GS", h, files), "top_skus": top}

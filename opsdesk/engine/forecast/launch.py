@@ -40,9 +40,12 @@ def first_days(panel: SeriesPanel, span: tuple) -> np.ndarray:
         if not len(part.y):
             continue
         starts, ends = part.indptr[:-1], part.indptr[1:]
-        index = np.where(part.available, np.arange(len(part.y)), len(part.y))
-        hit = np.minimum.reduceat(index, np.minimum(starts, len(index) - 1))  # an empty series reads its neighbour
-        found = (ends > starts) & (hit >= starts) & (hit < ends)
+        clipped = np.minimum(starts, len(part.y) - 1)  # an empty series reads its neighbour: ruled out below
+        hit = starts
+        if not part.available[clipped].all():  # some series start on an unavailable day: search them
+            index = np.where(part.available, np.arange(len(part.y)), len(part.y))
+            hit = np.where(part.available[clipped], starts, np.minimum.reduceat(index, clipped))
+        found = (ends > starts) & (hit >= starts) & (hit < ends) & part.available[np.minimum(hit, len(part.y) - 1)]
         offset = ((part.start - first_date) // DAY).astype(np.int64)
         out[lo:lo + part.n_series] = np.where(found, offset + (hit - starts), n_days)
     return out

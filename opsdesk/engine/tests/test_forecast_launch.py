@@ -91,3 +91,13 @@ def test_forecast_scales_a_launch_and_reports_it():
     np.testing.assert_allclose(corrected.mean[old], plain.mean[old])
     assert corrected.params["choices"]["launches"]["series"] == 2
     assert "launches" not in plain.params["choices"]
+
+
+def test_a_series_begins_on_its_first_available_day():
+    # given a series whose first two rows are unavailable (e.g. out of stock), one all unavailable, one plain
+    ids = np.array(["a", "a", "a", "a", "b", "b", "c"])
+    days = START + np.array([3, 4, 5, 6, 0, 1, 2]).astype("timedelta64[D]")
+    y = np.array([np.nan, np.nan, 2.0, 1.0, np.nan, np.nan, 4.0])
+    panel = SeriesPanel.from_long(ids, days, y, end=START + np.timedelta64(9, "D"))
+    # then its first day is the first available one; a series with none has the matrix's width
+    assert first_days(panel, history_span(panel)).tolist() == [5, 10, 2]
