@@ -101,6 +101,22 @@ def _sku_rows(store_ids: list[int], start: date, end: date) -> dict[str, np.ndar
     }
 
 
+def _recently_sold(rows: dict[str, np.ndarray], end: date) -> dict[str, np.ndarray]:
+    """The rows of the pairs that sold in the ``ACTIVE_DAYS`` days up to ``end`` (all their history).
+
+    A pair unsold for a year gets no forecast (the plan reads no demand for it). Forecast with the rest, such pairs
+    widened the band of those that sold: on Online Retail's 2011-10-03 origin 787 of 4,747 items had not sold for a
+    year, and with them the items that had sold saw 85 % of their actuals inside their 10-90 % band instead of 81 %,
+    the band 32 % wider (issue 20, ninth pass).
+    """
+    if not rows:
+        return rows
+    key = rows["store"] * 10_000_000 + rows["product"]
+    recent = (rows["quantity"] > 0) & (rows["day"] > np.datetime64(end, "D") - np.timedelta64(ACTIVE_DAYS, "D"))
+    keep = np.isin(key, np.unique(key[recent]))
+    return {name: values[keep] for name, values in rows.items()} if keep.any() else {}
+
+
 def _flatten(matrix: np.ndarray, first: np.ndarray, start: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cut each row of a (n, T) matrix at its first day: flat values, indptr and start dates."""
     n, t = matrix.shape
@@ -186,6 +202,7 @@ def _unit_panel(rows: dict[str, np.ndarray], closed: np.ndarray, store_ids: np.n
 
 
 HISTORY_DAYS = 1100  # three years: the global model learns the yearly season from a year before each training origin
+ACTIVE_DAYS = 365  # a store x SKU pair is forecast when it sold in the last year (once a season is enough)
 
 
 def extract(company: Company, *, history_days: int = HISTORY_DAYS, horizon: int = 28,
@@ -210,7 +227,7 @@ def extract(company: Company, *, history_days: int = HISTORY_DAYS, horizon: int 
     holidays = regional_holidays(company, store_ids, start, history_days + horizon)
     store_panels = _store_panels(days, store_ids, start, history_days, holidays[:, :history_days])
     closed, closed_ahead = _closed_days(days, store_ids, start, history_days, holidays)
-    sku_rows = _sku_rows(store_ids.tolist(), start, end)
+    sku_rows = _recently_sold(_sku_rows(store_ids.tolist(), start, end), end)
     if sku_rows:
         pairs, units, prices = _unit_panel(sku_rows, closed, store_ids, start, history_days)
     else:

@@ -2,12 +2,14 @@
 
 import csv
 from datetime import date, timedelta
+from decimal import Decimal
 
 import numpy as np
 import pytest
 from django.db.models import F, Q
 
 from opsdesk import cli
+from opsdesk.catalog.models import Product
 from opsdesk.forecasting import selectors, services
 from opsdesk.forecasting.models import ForecastPoint, ForecastRun, ForecastSeries
 from opsdesk.forecasting.tests.factories import END, make_history, make_user
@@ -56,6 +58,35 @@ def test_extract_reads_three_years_so_the_yearly_season_can_be_learnt():
     assert extract.sales.lengths.tolist() == [1100]
     assert extract.units.lengths.tolist() == [1100]
     assert extract.sales.start[0] == np.datetime64(END - timedelta(days=1099))
+
+
+def test_extract_leaves_out_pairs_unsold_for_a_year():
+    # given: two SKUs selling daily, one that sold once 300 days ago (seasonal) and one whose last sale was 400 days
+    # ago (a stock-out day since does not count as a sale)
+    company, stores = make_history(n_stores=1, n_skus=2, days=60)
+    seasonal = Product.objects.create(company=company, sku="SEASON", name="圣诞礼盒", cost=Decimal("5.00"),
+                                      price=Decimal("20.00"))
+    old = Product.objects.create(company=company, sku="OLD", name="停售商品", cost=Decimal("5.00"),
+                                 price=Decimal("20.00"))
+    SkuDaySales.objects.bulk_create([
+        SkuDaySales(store=stores[0], product=seasonal, date=END - timedelta(days=300), quantity=4,
+                    revenue=Decimal("80.00"), cost=Decimal("20.00")),
+        SkuDaySales(store=stores[0], product=old, date=END - timedelta(days=400), quantity=4,
+                    revenue=Decimal("80.00"), cost=Decimal("20.00")),
+        SkuDaySales(store=stores[0], product=old, date=END - timedelta(days=20), quantity=0,
+                    revenue=Decimal("0.00"), cost=Decimal("0.00"), is_stockout=True),
+    ])
+
+    # when
+    extract = selectors.extract(company, horizon=7)
+
+    # then: the seasonal SKU keeps its forecast (one sale in the year is enough), the old one has none
+    assert selectors.ACTIVE_DAYS == 365
+    products = set(extract.pairs[:, 1].tolist())
+    assert seasonal.pk in products
+    assert old.pk not in products
+    assert len(products) == 3
+    assert extract.units.n_series == 3
 
 
 def test_a_shop_that_records_nothing_on_saturdays_is_closed_then_and_forecasts_zero_on_saturdays_ahead():
