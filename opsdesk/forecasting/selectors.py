@@ -101,6 +101,13 @@ def _sku_rows(store_ids: list[int], start: date, end: date) -> dict[str, np.ndar
     }
 
 
+PAIR_KEY = 10_000_000  # store id * PAIR_KEY + product id: one int64 per store x SKU pair
+
+
+def _pair_keys(rows: dict[str, np.ndarray]) -> np.ndarray:
+    return rows["store"] * PAIR_KEY + rows["product"]
+
+
 def _recently_sold(rows: dict[str, np.ndarray], end: date) -> dict[str, np.ndarray]:
     """The rows of the pairs that sold in the ``ACTIVE_DAYS`` days up to ``end`` (all their history).
 
@@ -111,7 +118,7 @@ def _recently_sold(rows: dict[str, np.ndarray], end: date) -> dict[str, np.ndarr
     """
     if not rows:
         return rows
-    key = rows["store"] * 10_000_000 + rows["product"]
+    key = _pair_keys(rows)
     recent = (rows["quantity"] > 0) & (rows["day"] > np.datetime64(end, "D") - np.timedelta64(ACTIVE_DAYS, "D"))
     keep = np.isin(key, np.unique(key[recent]))
     return {name: values[keep] for name, values in rows.items()} if keep.any() else {}
@@ -176,9 +183,8 @@ def _store_panels(days: dict[str, np.ndarray], store_ids: np.ndarray, start: dat
 
 def _unit_panel(rows: dict[str, np.ndarray], closed: np.ndarray, store_ids: np.ndarray, start: date, n_days: int):
     """Store x SKU units; `closed` is the (n_stores, T) grid of closed days."""
-    key = rows["store"] * 10_000_000 + rows["product"]
-    pair_keys, pair_of_row = np.unique(key, return_inverse=True)
-    pairs = np.stack([pair_keys // 10_000_000, pair_keys % 10_000_000], axis=1)
+    pair_keys, pair_of_row = np.unique(_pair_keys(rows), return_inverse=True)
+    pairs = np.stack([pair_keys // PAIR_KEY, pair_keys % PAIR_KEY], axis=1)
     col = _day_index(rows["day"], start)
     shape = (len(pair_keys), n_days)
     units = np.zeros(shape, dtype=np.float32)
