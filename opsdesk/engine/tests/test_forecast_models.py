@@ -214,3 +214,29 @@ def test_global_model_learns_the_promotion_uplift():
     # then: make_panel's uplift is +50 %; the learned one is clearly positive on every series
     uplift = values[:, ::2].mean(1) / values[:, 1::2].mean(1)
     assert (uplift > 1.2).all()
+
+
+def test_global_model_does_not_train_on_days_of_series_without_a_level_yet():
+    # given 20 series; five of them (level 40) have no available day before day 100 (closed at the data start).
+    # A training origin before day 100 whose target days reach past it has no level for them: log1p(40) - 0 = 3.7
+    # would be their relative target, a ratio of 40 that no series ever showed.
+    panel = make_panel(n_series=20, n_days=200, seed=5, unavailable_share=0.0)
+    dense_y = panel.y.reshape(20, 200).copy()
+    available = np.ones((20, 200), dtype=bool)
+    available[:5, :100] = False
+    dense_y[:5] = np.where(available[:5], np.random.default_rng(1).poisson(40, (5, 200)), 0)
+    ids = np.repeat(np.arange(20), 200)
+    dates = np.tile(MONDAY + np.arange(200), 20)
+    panel = SeriesPanel.from_long(ids, dates, dense_y.ravel(), available=available.ravel())
+    model = GlobalGBM(n_estimators=40, num_leaves=15)
+    # when
+    values = model.forecast(panel, 14)
+    # then: the relative targets trained on stay those of series with a level (Poisson noise about a weekday
+    # profile and promotions: within a factor e ** 2.5 of the 91-day mean), and every forecast is near its level
+    low, high = model.target_range_
+    assert -3.0 < low
+    assert high < 2.5
+    level = np.nanmean(np.where(available, dense_y, np.nan)[:, -91:], axis=1)
+    ratio = values / level[:, None]
+    assert ratio.min() > 0.5
+    assert ratio.max() < 2.0
