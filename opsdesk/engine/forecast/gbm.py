@@ -12,12 +12,12 @@ window is full only for training origins with a year behind them.) Around Easter
 year's value on the same day of the Easter cycle (Carnival, Holy Week, Whitsun move with it). Training origins are
 spaced ``origin_step`` days apart before the forecast origin (``max_origins`` = 52 of them: two years, so that each
 season is seen twice where the history allows); rows are subsampled at random to stay within ``max_rows``, so a
-second year costs no training time. (Issue 20, tenth pass: with one year, 26 origins, Rossmann's rolling origins
-scored RMSPE 0.1703 / 0.1358 / 0.1087 / 0.1013 and its band held 0.715 / 0.959 / 0.792 / 0.826 of actuals; with two
-0.1722 / 0.1367 / 0.1001 / 0.0998 and 0.811 / 0.949 / 0.803 / 0.805; Online Retail unchanged.) A training row
-needs a level: a series with no available day before the origin has no relative target (it would be log1p(y)
-itself, a ratio of thousands), and predictions stay within the range of the relative targets trained on. No
-recursion: the horizon is predicted directly, so errors do not compound.
+second year adds feature building but no training rows. (Issue 20, tenth pass: with one year, 26 origins, Rossmann's
+rolling origins scored RMSPE 0.1703 / 0.1358 / 0.1087 / 0.1013 and its band held 0.715 / 0.959 / 0.792 / 0.826 of
+actuals; with two 0.1722 / 0.1367 / 0.1001 / 0.0998 and 0.811 / 0.949 / 0.803 / 0.805; Online Retail's SKUs
+unchanged.) A training row needs a level: a series with no available day before the origin has no relative target
+(it would be log1p(y) itself, a ratio of thousands), and predictions stay within the range of the relative targets
+trained on. No recursion: the horizon is predicted directly, so errors do not compound.
 """
 
 from __future__ import annotations
