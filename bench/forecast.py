@@ -317,7 +317,7 @@ sys.path.insert(0, str(REPO))
 if "--engine-root" in sys.argv:  # score another copy of the engine (e.g. a snapshot taken before a change)
     sys.path.insert(0, sys.argv[sys.argv.index("--engine-root") + 1])
 
-from opsdesk.engine.forecast import FutureCovariates, SeriesPanel, forecast  # noqa: E402
+from opsdesk.engine.forecast import FutureCovariates, SeriesPanel, forecast, static_features  # noqa: E402
 from opsdesk.engine.forecast.panel import to_dense  # noqa: E402
 
 METHODS = ("opsdesk", "seasonal_naive", "autoets", "autotheta")
@@ -379,9 +379,11 @@ def load_rossmann(data_dir: Path, stores: int | None):
     table = duckdb.sql(query).fetchnumpy()
     table["Store"] = table["Store"].astype(np.int64)
     store_table = duckdb.sql(f"""
-        select Store::INT as Store, StoreType, Assortment, CompetitionDistance::DOUBLE as CompetitionDistance,
-               Promo2::INT as Promo2
-        from read_csv('{data_dir / "rossmann" / "store.csv"}', all_varchar=true) order by 1""").fetchnumpy()
+        select * from read_csv('{data_dir / "rossmann" / "store.csv"}', all_varchar=true)
+        order by Store::INT""").fetchnumpy()
+    store_table = {name: values.filled("") if np.ma.isMaskedArray(values) else values  # empty cells: ""
+                   for name, values in store_table.items()}
+    store_table["Store"] = store_table["Store"].astype(np.int64)
     return table, store_table
 
 
@@ -642,12 +644,9 @@ def _rossmann_window(table: dict, date: np.ndarray, stores: dict, h: int) -> dic
     past = date <= cutoff
     store_ids = np.unique(table["Store"])
     keep = np.isin(stores["Store"], store_ids)
-    static = {
-        "store_type": np.unique(stores["StoreType"][keep], return_inverse=True)[1].astype(np.float32),
-        "assortment": np.unique(stores["Assortment"][keep], return_inverse=True)[1].astype(np.float32),
-        "competition_distance": stores["CompetitionDistance"][keep].astype(np.float32),
-        "promo2": stores["Promo2"][keep].astype(np.float32),
-    }
+    # every other column of store.csv, read as the product reads a stores file's other columns (Store.attributes)
+    columns = [name for name in stores if name != "Store"]
+    static = static_features([{name: stores[name][row] for name in columns} for row in np.flatnonzero(keep)])
     sales = table["Sales"]
     panel = SeriesPanel.from_long(
         table["Store"][past], date[past], sales[past], available=(table["Open"][past] == 1) & (sales[past] > 0),

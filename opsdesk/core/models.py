@@ -133,6 +133,9 @@ class Store(models.Model):
         _("节假日地区"), max_length=10, blank=True,
         help_text=_("公司所在国家/地区内的省、州代码（如德国 BY、英国 SCT），留空则只用全国节假日"),
     )
+    # Whatever else the stores file says about a store (its other columns, by header: a store type, an assortment
+    # grade, the distance to a competitor): shown on the store page and read by the forecast as store features.
+    attributes = models.JSONField(_("其他属性"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from opsdesk.core.models import Company, Store
-from opsdesk.engine.forecast import FutureCovariates, SeriesPanel
+from opsdesk.engine.forecast import FutureCovariates, SeriesPanel, static_features
 from opsdesk.forecasting.models import ForecastPoint, ForecastRun, ForecastSeries, MeasureChoices
 from opsdesk.sales.models import Promotion, SkuDaySales, StoreCalendarDay, StoreDaySales
 
@@ -155,8 +155,17 @@ def regional_holidays(company: Company, store_ids: np.ndarray, first: date, n_da
     return out
 
 
+def store_features(store_ids: np.ndarray) -> dict[str, np.ndarray]:
+    """(n_stores,) features of each store for the global model (``engine.forecast.static_features``): the
+    attributes its stores file brought (``Store.attributes``), its format and its floor area."""
+    rows = {pk: {**attributes, "format": store_format, "floor_area": area}
+            for pk, attributes, store_format, area in Store.objects.filter(pk__in=store_ids.tolist()).values_list(
+                "pk", "attributes", "format", "floor_area")}
+    return static_features([rows.get(pk, {}) for pk in store_ids.tolist()])
+
+
 def _store_panels(days: dict[str, np.ndarray], store_ids: np.ndarray, start: date, n_days: int,
-                  holidays: np.ndarray | None = None):
+                  holidays: np.ndarray | None = None, static: dict[str, np.ndarray] | None = None):
     row = np.searchsorted(store_ids, days["store"])
     col = _day_index(days["day"], start)
     shape = (len(store_ids), n_days)
@@ -177,7 +186,7 @@ def _store_panels(days: dict[str, np.ndarray], store_ids: np.ndarray, start: dat
     flat_covariates = {name: _flatten(values, first, start)[0] for name, values in covariates.items()}
     for name, grid in grids.items():
         panels[name] = SeriesPanel(ids=store_ids, indptr=indptr, y=_flatten(grid, first, start)[0], start=starts,
-                                   available=flat_available, **flat_covariates)
+                                   available=flat_available, static=dict(static or {}), **flat_covariates)
     return panels
 
 
@@ -231,7 +240,8 @@ def extract(company: Company, *, history_days: int = HISTORY_DAYS, horizon: int 
     if not days:
         return None
     holidays = regional_holidays(company, store_ids, start, history_days + horizon)
-    store_panels = _store_panels(days, store_ids, start, history_days, holidays[:, :history_days])
+    store_panels = _store_panels(days, store_ids, start, history_days, holidays[:, :history_days],
+                                 store_features(store_ids))
     closed, closed_ahead = _closed_days(days, store_ids, start, history_days, holidays)
     sku_rows = _recently_sold(_sku_rows(store_ids.tolist(), start, end), end)
     if sku_rows:

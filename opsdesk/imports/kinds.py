@@ -100,6 +100,9 @@ class KindSpec:
     # Dotted path of `f(batch, touched)` run after a committed batch: `touched` maps store id -> (first, last)
     # date of the rows it wrote (sales.rollups refreshes the daily sales of those days).
     rollup: str = ""
+    # A JSON field of the model that keeps the file's other columns, {header: text} (non-empty cells only), so
+    # nothing the file says about a master is dropped (stores: their attributes, read by the forecast).
+    extra_field: str = ""
 
     @property
     def label(self) -> str:
@@ -325,6 +328,7 @@ _register(
         key=("code",),
         model="core.Store",
         is_master=True,
+        extra_field="attributes",
     )
 )
 

@@ -143,7 +143,7 @@ class RegionWriter(MasterWriter):
 
 class StoreWriter(MasterWriter):
     model_label = "core.Store"
-    fields = ("name", "region_id", "city", "address", "opening_date", "format", "floor_area", "status")
+    fields = ("name", "region_id", "city", "address", "opening_date", "format", "floor_area", "status", "attributes")
 
     def resolve(self, records: list[dict]) -> Problems:
         regions = self._codes("core.Region")

@@ -45,6 +45,7 @@ NON_PRODUCT_CODES = frozenset(
         "调整",
     }
 )
+MAX_ATTRIBUTE_LENGTH = 200  # characters of a cell kept in a master's extra field (``KindSpec.extra_field``)
 _NON_PRODUCT_RE = re.compile(r"^gift_\d+_\d+$", re.IGNORECASE)  # gift vouchers
 
 Problem = tuple[str, str, str]  # (column, value, reason)
@@ -108,6 +109,9 @@ class RowValidator:
             else:
                 self.constants[field.name] = field.default
         self.date_fields = [f.name for f in spec.fields if f.parser in ("date", "datetime", "month_or_date")]
+        used = set(mapping.values())
+        self.extra = ([(str(column).strip(), position) for position, column in enumerate(header)
+                       if str(column).strip() and column not in used] if spec.extra_field else [])
         if RETURN_PREFIX in spec.options:
             self.constants[RETURN_PREFIX] = str(defaults.get(RETURN_PREFIX) or "")
 
@@ -130,6 +134,14 @@ class RowValidator:
                 record[name] = parse(text)
             except parsing.CellError as error:
                 problems.append((column, text, str(error)))
+        if self.spec.extra_field:
+            record[self.spec.extra_field] = extra = {}
+            for column, position in self.extra:
+                text = cells[position].strip() if position < width else ""
+                if len(text) > MAX_ATTRIBUTE_LENGTH:
+                    problems.append((column, text[:40], _("超过 %(n)s 个字符") % {"n": MAX_ATTRIBUTE_LENGTH}))
+                elif text:
+                    extra[column] = text
         if self.derive_line_no and record.get("invoice"):
             invoice = record["invoice"]
             record["line_no"] = self._line_counters[invoice] = self._line_counters.get(invoice, 0) + 1

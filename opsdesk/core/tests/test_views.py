@@ -1,5 +1,7 @@
 """The store list: search, filters, sorting, pagination, HTMX partials; edit and delete pages."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -177,3 +179,21 @@ def test_store_detail_lists_only_employees_in_scope(client, org):
     # then
     assert response.status_code == 200
     assert [employee.employee_no for employee in response.context["employees"]] == ["E-A1"]
+
+
+def test_store_detail_shows_the_attributes_its_stores_file_brought(client, org):
+    # given: a store imported with two columns no store field takes; another without any
+    store = org.stores["a1"]
+    store.attributes = {"StoreType": "c", "CompetitionDistance": "1270"}
+    store.save()
+    client.force_login(org.users["supervisor"])  # sees a1 and a2
+    # when
+    response = client.get(reverse("core:store_detail", args=[store.pk]))
+    other = client.get(reverse("core:store_detail", args=[org.stores["a2"].pk]))
+    # then: listed by name, sorted; no empty card for the other store
+    content = response.content.decode()
+    assert 'id="store-attributes"' in content
+    names = re.findall(r'<th class="w-25 fw-normal text-secondary">([^<]+)</th><td>([^<]+)</td>', content)
+    assert names == [("CompetitionDistance", "1270"), ("StoreType", "c")]
+    assert other.status_code == 200
+    assert 'id="store-attributes"' not in other.content.decode()

@@ -78,7 +78,7 @@ from .models import (
     WeekdayMovingAverage,
     statistical_models,
 )
-from .panel import FutureCovariates, SeriesPanel
+from .panel import FutureCovariates, SeriesPanel, static_features
 from .reconcile import mint, reconcile, reconcile_by_validation
 
 __all__ = [
@@ -92,6 +92,7 @@ __all__ = [
     "SeasonalAverage",
     "SeasonalNaive",
     "SeriesPanel",
+    "static_features",
     "WeekdayMovingAverage",
     "calendar_features",
     "closes_on_holidays",

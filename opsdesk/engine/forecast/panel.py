@@ -288,3 +288,48 @@ def _with_first(y: np.ndarray, dates: np.ndarray, covariates: dict, panel: Serie
     seen = ~np.isnan(y)
     first = np.where(seen.any(axis=1), seen.argmax(axis=1), y.shape[1]).astype(np.int64)
     return Dense(y, dates, covariates, first, {k: np.asarray(v) for k, v in panel.static.items()})
+
+
+def static_features(records: list[dict[str, object]], *, max_features: int = 40) -> dict[str, np.ndarray]:
+    """Per-series features for ``SeriesPanel.static`` from free-form attributes (a store's type, assortment grade,
+    distance to a competitor...), one dict per series.
+
+    A key whose values all read as numbers becomes a number (NaN where a series lacks it); any other key becomes
+    the code of its value among the key's sorted distinct values (NaN where missing). Left out: keys every series
+    has with the same value (nothing to learn), text keys with more distinct values than two and half the series
+    (an address, a manager's name: an identifier, not a feature) and, beyond ``max_features``, the keys the fewest
+    series have. Feature
+    names are ``attr<k>_`` plus the key's letters and digits (LightGBM does not take every character in a name).
+
+    Args:
+        records: one ``{key: value}`` per series (values as text or numbers; None and "" count as missing).
+        max_features: most features kept.
+
+    Returns:
+        name -> (n_series,) float32.
+    """
+    n = len(records)
+    keys: dict[str, int] = {}
+    for record in records:
+        for key, value in record.items():
+            if value not in (None, ""):
+                keys[key] = keys.get(key, 0) + 1
+    chosen = sorted(sorted(keys), key=lambda key: -keys[key])[:max_features]
+    out: dict[str, np.ndarray] = {}
+    for k, key in enumerate(sorted(chosen)):
+        raw = [record.get(key) for record in records]
+        text = ["" if value is None else str(value).strip() for value in raw]
+        try:
+            column = np.array([float(value) if value else np.nan for value in text], dtype=np.float32)
+        except ValueError:
+            distinct = sorted({value for value in text if value})
+            if len(distinct) > max(2, n // 2):
+                continue
+            code = {value: float(i) for i, value in enumerate(distinct)}
+            column = np.array([code.get(value, np.nan) for value in text], dtype=np.float32)
+        seen = column[~np.isnan(column)]
+        if seen.size == 0 or (seen.min() == seen.max() and seen.size == n):
+            continue
+        safe = "".join(c for c in str(key) if c.isascii() and (c.isalnum() or c == "_"))
+        out[f"attr{k}_{safe}"] = column
+    return out

@@ -116,3 +116,46 @@ def test_master_data_needs_admin_or_coo(chain, write_file):
     with pytest.raises(PermissionDenied):
         _run(chain, path, "regions", actor=manager)
     assert _run(chain, path, "regions", actor=coo).status == "committed"
+
+
+def test_a_stores_files_other_columns_are_kept_as_store_attributes(chain, write_file):
+    # given: Rossmann's store file: the code and four columns no store field takes
+    header = ["Store", "Region", "StoreType", "Assortment", "CompetitionDistance", "PromoInterval"]
+    path = write_file("stores.csv", [header, ["N1", "R1", "c", "a", "1270", ""],
+                                     ["N2", "R1", "a", "a", "570", "Jan,Apr,Jul,Oct"]])
+
+    # when: imported, then the same rows again in another order (the same file would be a duplicate batch)
+    first = _run(chain, path, "stores")
+    again = write_file("stores-again.csv", [header, ["N2", "R1", "a", "a", "570", "Jan,Apr,Jul,Oct"],
+                                            ["N1", "R1", "c", "a", "1270", ""]])
+    second = _run(chain, again, "stores")
+
+    # then: every non-empty other cell is kept by its header, once
+    assert Store.objects.get(code="N1").attributes == {"StoreType": "c", "Assortment": "a",
+                                                       "CompetitionDistance": "1270"}
+    assert Store.objects.get(code="N2").attributes == {"StoreType": "a", "Assortment": "a",
+                                                       "CompetitionDistance": "570", "PromoInterval": "Jan,Apr,Jul,Oct"}
+    assert (first.rows_committed, first.rows_inserted, second.rows_inserted, second.rows_updated,
+            second.rows_unchanged) == (2, 2, 0, 0, 2)
+
+    # when: a later file changes one attribute
+    changed = write_file("stores2.csv", [header, ["N1", "R1", "b", "a", "1270", ""]])
+    third = _run(chain, changed, "stores")
+
+    # then: that store is updated, the other left alone
+    assert (third.rows_updated, Store.objects.get(code="N1").attributes["StoreType"]) == (1, "b")
+    assert Store.objects.get(code="N2").attributes["StoreType"] == "a"
+
+
+def test_an_overlong_store_attribute_is_a_problem_of_its_row_and_column(chain, write_file):
+    # given: a note column with 201 characters on the second data row
+    path = write_file("stores.csv", [["Store", "Region", "Note"], ["N1", "R1", "ok"], ["N2", "R1", "x" * 201]])
+
+    # when
+    batch = _run(chain, path, "stores")
+
+    # then: nothing written (master data), the row and column named with the reason
+    assert batch.status == "rejected"
+    assert list(batch.quarantine.filter(column="Note").values_list("row_number", "value", "reason")) == [
+        (3, "x" * 40, "超过 200 个字符")]
+    assert not Store.objects.filter(code__in=["N1", "N2"]).exists()
