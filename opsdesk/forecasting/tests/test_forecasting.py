@@ -46,8 +46,9 @@ def test_extract_densifies_sparse_sales_and_marks_stockouts_and_closures_unavail
         assert int(((y == 0) & ok).sum()) == len(y) - sale_rows.count() - int((~ok).sum())
 
 
-def test_extract_gives_the_global_model_each_stores_attributes_format_and_floor_area():
+def test_extract_gives_the_global_model_each_stores_attributes():
     # given: three stores; two imported with a store type and a competitor's distance, one a larger hypermarket
+    # without attributes
     company, stores = make_history(n_stores=3, n_skus=1, days=60)
     stores[0].attributes = {"StoreType": "c", "CompetitionDistance": "1270"}
     stores[1].attributes = {"StoreType": "a", "CompetitionDistance": "570", "Note": "corner shop"}
@@ -59,11 +60,10 @@ def test_extract_gives_the_global_model_each_stores_attributes_format_and_floor_
     extract = selectors.extract(company, history_days=60, horizon=7)
 
     # then: both store panels carry them per store, in the panels' order (numbers as numbers, text as codes,
-    # NaN where a store has none); the SKU panel does not
+    # NaN where a store has none); not the format and floor area; the SKU panel carries none
     assert extract.sales.ids.tolist() == [store.pk for store in stores]
     expected = {"attr0_CompetitionDistance": [1270, 570, np.nan], "attr1_Note": [np.nan, 0, np.nan],
-                "attr2_StoreType": [1, 0, np.nan],
-                "attr3_floor_area": [np.nan, np.nan, 8000], "attr4_format": [1, 1, 0]}
+                "attr2_StoreType": [1, 0, np.nan]}
     for panel in (extract.sales, extract.customers):
         assert sorted(panel.static) == sorted(expected)
         for name, values in expected.items():
