@@ -112,6 +112,24 @@ class KindSpec:
         return next(item for item in self.fields if item.name == name)
 
 
+# The columns a quarantine download adds to the file's own (``selectors.quarantine_table``): not data when the fixed
+# file comes back, so never kept in an ``extra_field``.
+QUARANTINE_COLUMNS = (gettext_lazy("原行号"), gettext_lazy("错误"))
+
+
+@lru_cache(maxsize=1)
+def quarantine_column_names() -> frozenset[str]:
+    """The quarantine download's own column headers in every interface language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.update(str(label) for label in QUARANTINE_COLUMNS)
+    return frozenset(names)
+
+
 def F(name, label, parser, required=False, synonyms=(), default=None) -> FieldSpec:  # noqa: N802 - a table row
     return FieldSpec(name, gettext_lazy(label), parser, required, tuple(synonyms), default)
 

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from opsdesk.imports.choices import QuarantineKindChoices
+from opsdesk.imports.kinds import QUARANTINE_COLUMNS
 from opsdesk.imports.models import ImportBatch, MappingProfile, QuarantineRow
 from opsdesk.imports.pipeline import read_progress
 
@@ -70,7 +71,7 @@ def quarantine_table(batch: ImportBatch, rows: QuerySet[QuarantineRow]) -> tuple
     if rows.filter(raw__isnull=False).exists() and batch.kind == "sales_lines" and not batch.mapping.get("line_no"):
         header.append("line_no")
         width += 1
-    header += [_("原行号"), _("错误")]
+    header += [str(label) for label in QUARANTINE_COLUMNS]
 
     def generate() -> Iterator[list]:
         for row in rows.iterator(chunk_size=2000):

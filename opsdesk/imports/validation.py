@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from opsdesk.imports import dates, parsing
 from opsdesk.imports.choices import ImportKindChoices as K
-from opsdesk.imports.kinds import DATE_FORMAT, RETURN_PREFIX, KindSpec, date_window_problem
+from opsdesk.imports.kinds import (
+    DATE_FORMAT,
+    RETURN_PREFIX,
+    KindSpec,
+    date_window_problem,
+    quarantine_column_names,
+)
 from opsdesk.imports.sources import UndecodedRow
 
 #: Codes that are charges, postage or manual adjustments rather than products (e.g. UCI Online Retail).
@@ -109,9 +115,10 @@ class RowValidator:
             else:
                 self.constants[field.name] = field.default
         self.date_fields = [f.name for f in spec.fields if f.parser in ("date", "datetime", "month_or_date")]
-        used = set(mapping.values())
+        used, reserved = set(mapping.values()), quarantine_column_names()
         self.extra = ([(str(column).strip(), position) for position, column in enumerate(header)
-                       if str(column).strip() and column not in used] if spec.extra_field else [])
+                       if str(column).strip() and column not in used and str(column).strip() not in reserved]
+                      if spec.extra_field else [])
         if RETURN_PREFIX in spec.options:
             self.constants[RETURN_PREFIX] = str(defaults.get(RETURN_PREFIX) or "")
 

@@ -159,3 +159,20 @@ def test_an_overlong_store_attribute_is_a_problem_of_its_row_and_column(chain, w
     assert list(batch.quarantine.filter(column="Note").values_list("row_number", "value", "reason")) == [
         (3, "x" * 40, "超过 200 个字符")]
     assert not Store.objects.filter(code__in=["N1", "N2"]).exists()
+
+
+def test_a_fixed_quarantine_download_brings_no_row_numbers_or_errors_into_store_attributes(chain, write_file):
+    # given: a rejected stores file fixed in its quarantine download, which adds the row number and error columns
+    # (in the language of whoever downloaded it)
+    chinese = write_file("fixed.csv", [["Store", "Region", "StoreType", "原行号", "错误"],
+                                       ["N1", "R1", "c", "2", "Region=R9: 未知区域编码"]])
+    english = write_file("fixed-en.csv", [["Store", "Region", "StoreType", "Original row", "Error"],
+                                          ["N2", "R1", "a", "3", "Region=R9: unknown region code"]])
+
+    # when
+    _run(chain, chinese, "stores")
+    _run(chain, english, "stores")
+
+    # then: only the store's own column is kept
+    assert Store.objects.get(code="N1").attributes == {"StoreType": "c"}
+    assert Store.objects.get(code="N2").attributes == {"StoreType": "a"}
