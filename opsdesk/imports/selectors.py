@@ -65,7 +65,8 @@ def _masters_report(report: dict) -> list[dict]:
 
 def quarantine_table(batch: ImportBatch, rows: QuerySet[QuarantineRow]) -> tuple[list[str], Iterator[list]]:
     """Header and rows for the quarantine download: the file's own columns plus row number and error columns, so
-    the file can be fixed and imported again (the extra columns are ignored by the mapping)."""
+    the file can be fixed and imported again (the mapping ignores the two added columns, and a stores file's
+    attributes leave them out: ``kinds.QUARANTINE_COLUMNS``)."""
     header = list(batch.header)
     width = len(header)
     if rows.filter(raw__isnull=False).exists() and batch.kind == "sales_lines" and not batch.mapping.get("line_no"):

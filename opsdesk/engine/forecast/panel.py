@@ -298,8 +298,8 @@ def static_features(records: list[dict[str, object]], *, max_features: int = 40)
     the code of its value among the key's sorted distinct values (NaN where missing). Left out: keys every series
     has with the same value (nothing to learn), text keys with more distinct values than two and half the series
     (an address, a manager's name: an identifier, not a feature) and, beyond ``max_features``, the keys the fewest
-    series have. Feature
-    names are ``attr<k>_`` plus the key's letters and digits (LightGBM does not take every character in a name).
+    series have. Feature names are ``attr<k>_`` plus the key's ASCII letters and digits (LightGBM does not take
+    every character in a name).
 
     Args:
         records: one ``{key: value}`` per series (values as text or numbers; None and "" count as missing).
