@@ -29,6 +29,51 @@ def _is_model_select(field: forms.Field) -> bool:
     )
 
 
+class AttributesField(forms.Field):
+    """A store's other attributes as lines of "name: value" (the first colon, either width, separates them).
+
+    Empty lines are skipped and a line with an empty value drops its name; a line without a colon or with an empty
+    name, and a name given twice, are errors that quote the line's number. The model's validator checks the
+    lengths. Shown sorted by name, as the store page lists them."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "placeholder": "StoreType: a\nCompetitionDistance: 1270"})
+
+    def __init__(self, *, encoder=None, decoder=None, **kwargs):  # the model's JSONField passes its (de)coder
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return "\n".join(f"{name}: {text}" for name, text in sorted(value.items()))
+        return value
+
+    def to_python(self, value) -> dict:
+        if isinstance(value, dict):
+            return value
+        attributes, errors = {}, []
+        for number, line in enumerate(str(value or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, colon, text = line.replace("：", ":").partition(":")
+            name, text = name.strip(), text.strip()
+            if not colon or not name:
+                errors.append(forms.ValidationError(_("第 %(line)s 行“%(text)s”：应为“名称: 值”。"),
+                                                    params={"line": number, "text": line.strip()[:40]}))
+            elif name in attributes:
+                errors.append(forms.ValidationError(
+                    _("第 %(line)s 行：属性“%(name)s”重复。"), params={"line": number, "name": name[:40]}))
+            elif text:
+                attributes[name] = text
+        if errors:
+            raise forms.ValidationError(errors)
+        return attributes
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.to_python(data) != (initial or {})
+        except forms.ValidationError:
+            return True
+
+
 class ScopedModelForm(forms.ModelForm):
     """A ModelForm that knows the acting user (for scoped choices)."""
 

@@ -114,6 +114,37 @@ class Region(models.Model):
         return {"company_id": self.company_id, "region_id": self.pk}
 
 
+#: Limits of a store's other attributes (``Store.attributes``): characters of a name and of a value (the stores
+#: import refuses a longer cell by its row and column), and names per store.
+STORE_ATTRIBUTE_MAX_LENGTH = 200
+STORE_ATTRIBUTE_MAX_COUNT = 100
+
+
+def validate_store_attributes(value) -> None:
+    """A store's other attributes are names and texts: a JSON object of up to ``STORE_ATTRIBUTE_MAX_COUNT`` names
+    (non-empty, no surrounding spaces) each with a non-empty text value, both up to ``STORE_ATTRIBUTE_MAX_LENGTH``
+    characters. The error names the attribute."""
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(value, dict):
+        raise ValidationError(_("应为“名称: 值”的集合（JSON 对象）。"), code="not_an_object")
+    if len(value) > STORE_ATTRIBUTE_MAX_COUNT:
+        raise ValidationError(_("最多 %(n)s 个属性。") % {"n": STORE_ATTRIBUTE_MAX_COUNT}, code="too_many")
+    for name, text in value.items():
+        label = name[:40] if isinstance(name, str) else repr(name)
+        if not isinstance(name, str) or not name.strip() or name != name.strip():
+            raise ValidationError(_("属性名“%(name)s”：不能为空，也不能以空格开头或结尾。") % {"name": label},
+                                  code="invalid_name")
+        if len(name) > STORE_ATTRIBUTE_MAX_LENGTH:
+            raise ValidationError(_("属性名“%(name)s…”：超过 %(n)s 个字符。")
+                                  % {"name": label, "n": STORE_ATTRIBUTE_MAX_LENGTH}, code="name_too_long")
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationError(_("属性“%(name)s”：值应为非空文本。") % {"name": label}, code="invalid_value")
+        if len(text) > STORE_ATTRIBUTE_MAX_LENGTH:
+            raise ValidationError(_("属性“%(name)s”：值超过 %(n)s 个字符。")
+                                  % {"name": label, "n": STORE_ATTRIBUTE_MAX_LENGTH}, code="value_too_long")
+
+
 class Store(models.Model):
     """A store (门店): the unit every operational record belongs to."""
 
@@ -135,7 +166,11 @@ class Store(models.Model):
     )
     # Whatever else the stores file says about a store (its other columns, by header: a store type, an assortment
     # grade, the distance to a competitor): shown on the store page and read by the forecast as store features.
-    attributes = models.JSONField(_("其他属性"), default=dict, blank=True)
+    attributes = models.JSONField(
+        _("其他属性"), default=dict, blank=True, validators=[validate_store_attributes],
+        help_text=_("每行一个“名称: 值”，如 StoreType: a；"
+                    "门店文件中未对应到字段的列会导入到这里，销售预测把它们作为门店特征"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ refers to it.
 from __future__ import annotations
 
 from opsdesk.core import selectors
+from opsdesk.core.forms import AttributesField
 from opsdesk.core.kit import ObjectSpec
 from opsdesk.core.models import Region, Store
 from opsdesk.core.tables import RegionTable, StoreTable
@@ -26,7 +27,10 @@ def _region_stores(request, region) -> dict:
 store = ObjectSpec(
     Store, path="stores", name="store",
     fields=("code", "name", "region", "city", "address", "opening_date", "format", "floor_area", "status",
-            "holiday_subdivision"),
+            "holiday_subdivision", "attributes"),
+    columns=("code", "name", "region", "city", "address", "opening_date", "format", "floor_area", "status",
+             "holiday_subdivision"),
+    field_classes={"attributes": AttributesField},
     search_fields=("code", "name", "city", "address"),
     filter_fields=("region", "city", "format", "status"),
     queryset=selectors.store_list, table_class=StoreTable,

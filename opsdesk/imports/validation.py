@@ -14,6 +14,8 @@ import numpy as np
 from django.apps import apps
 from django.utils.translation import gettext as _
 
+from opsdesk.core.models import STORE_ATTRIBUTE_MAX_COUNT as MAX_ATTRIBUTE_COUNT
+from opsdesk.core.models import STORE_ATTRIBUTE_MAX_LENGTH as MAX_ATTRIBUTE_LENGTH
 from opsdesk.imports import dates, parsing
 from opsdesk.imports.choices import ImportKindChoices as K
 from opsdesk.imports.kinds import (
@@ -51,7 +53,6 @@ NON_PRODUCT_CODES = frozenset(
         "调整",
     }
 )
-MAX_ATTRIBUTE_LENGTH = 200  # characters of a cell kept in a master's extra field (``KindSpec.extra_field``)
 _NON_PRODUCT_RE = re.compile(r"^gift_\d+_\d+$", re.IGNORECASE)  # gift vouchers
 
 Problem = tuple[str, str, str]  # (column, value, reason)
@@ -143,11 +144,15 @@ class RowValidator:
                 problems.append((column, text, str(error)))
         if self.spec.extra_field:
             record[self.spec.extra_field] = extra = {}
-            for column, position in self.extra:
+            for column, position in self.extra:  # the limits of ``validate_store_attributes`` (a header: the reader's)
                 text = cells[position].strip() if position < width else ""
                 if len(text) > MAX_ATTRIBUTE_LENGTH:
                     problems.append((column, text[:40], _("超过 %(n)s 个字符") % {"n": MAX_ATTRIBUTE_LENGTH}))
                 elif text:
+                    if len(extra) == MAX_ATTRIBUTE_COUNT:
+                        problems.append((column, text[:40], _("其他列超过 %(n)s 个，这一列及之后的列无法保存")
+                                         % {"n": MAX_ATTRIBUTE_COUNT}))
+                        break
                     extra[column] = text
         if self.derive_line_no and record.get("invoice"):
             invoice = record["invoice"]

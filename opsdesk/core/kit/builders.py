@@ -148,5 +148,6 @@ def build_form(spec):
         if widget is not None:
             widgets[name] = widget
     widgets.update(spec.widgets)
-    meta = type("Meta", (), {"model": spec.model, "fields": list(spec.fields), "widgets": widgets})
+    meta = type("Meta", (), {"model": spec.model, "fields": list(spec.fields), "widgets": widgets,
+                             "field_classes": dict(spec.field_classes)})
     return type(f"{spec.model.__name__}Form", (KitModelForm,), {"Meta": meta, "kit_area": spec.area})

@@ -41,6 +41,7 @@ class ObjectSpec:
     assignee_fields: tuple[str, ...] = ()
     select_related: tuple[str, ...] | None = None
     widgets: dict[str, Any] = field(default_factory=dict)
+    field_classes: dict[str, type] = field(default_factory=dict)  # form field classes by name (ModelForm's Meta)
     initial: Callable[[Any], dict] | None = None
     queryset: Callable[..., models.QuerySet] | None = None
     filterset_class: type | None = None

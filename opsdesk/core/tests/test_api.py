@@ -126,7 +126,7 @@ def test_store_detail_shape(client, org, coo_key):
     assert response.json() == {
         "id": store.pk, "code": "A1", "name": "上海一店", "region_id": org.region_a.pk, "city": "上海", "address": "",
         "opening_date": None, "format": "supermarket", "floor_area": None, "status": "open", "holiday_subdivision": "",
-        "display": str(store),
+        "attributes": {}, "display": str(store),
     }
 
 
@@ -209,3 +209,44 @@ def test_patch_with_an_invalid_value_is_rejected(client, org, coo_key):
     # then
     assert response.status_code == 422
     assert Store.objects.get(pk=store.pk).status == "open"
+
+
+def test_a_stores_attributes_are_replaced_through_the_api(client, org, coo_key):
+    # given: a store its stores file gave two attributes
+    store = org.stores["a1"]
+    store.attributes = {"StoreType": "c", "CompetitionDistance": "1270"}
+    store.save()
+    # when: the body sends the whole new set
+    response = client.patch(f"/api/v1/stores/{store.pk}/", json.dumps({"attributes": {"StoreType": "a", "Zone": "N"}}),
+                            content_type="application/json", **_bearer(coo_key))
+    # then
+    store.refresh_from_db()
+    assert response.status_code == 200
+    assert response.json()["attributes"] == {"StoreType": "a", "Zone": "N"}
+    assert store.attributes == {"StoreType": "a", "Zone": "N"}
+
+
+@pytest.mark.parametrize(("attributes", "message"), [
+    (["StoreType", "c"], "应为“名称: 值”的集合（JSON 对象）。"),
+    ({"StoreType": 3}, "属性“StoreType”：值应为非空文本。"),
+    ({"StoreType": " "}, "属性“StoreType”：值应为非空文本。"),
+    ({"": "c"}, "属性名“”：不能为空，也不能以空格开头或结尾。"),
+    ({" StoreType": "c"}, "属性名“ StoreType”：不能为空，也不能以空格开头或结尾。"),
+    ({"Note": "x" * 201}, "属性“Note”：值超过 200 个字符。"),
+    ({"N" * 201: "x"}, f"属性名“{'N' * 40}…”：超过 200 个字符。"),
+    ({f"K{i}": "v" for i in range(101)}, "最多 100 个属性。"),
+    (None, "此字段不能为空。"),
+])
+def test_invalid_store_attributes_are_422_naming_the_field_and_change_nothing(client, org, coo_key, attributes,
+                                                                             message):
+    # given
+    store = org.stores["a1"]
+    store.attributes = {"StoreType": "c"}
+    store.save()
+    # when
+    response = client.patch(f"/api/v1/stores/{store.pk}/", json.dumps({"attributes": attributes}),
+                            content_type="application/json", **_bearer(coo_key))
+    # then
+    assert response.status_code == 422
+    assert response.json() == {"detail": [{"loc": ["body", "attributes"], "msg": message, "type": "value_error"}]}
+    assert Store.objects.get(pk=store.pk).attributes == {"StoreType": "c"}

@@ -15,7 +15,9 @@ PRODUCTION = {
 
 
 def _check(tmp_path, extra: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPSDESK_")}
+    # a browser test module collected in the same process sets DJANGO_ALLOW_ASYNC_UNSAFE for its live server; a
+    # deployment has no such variable
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPSDESK_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"OPSDESK_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "opsdesk.config.settings", **extra})
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
                           env=env, capture_output=True, text=True, timeout=120, check=False)

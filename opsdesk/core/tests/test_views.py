@@ -197,3 +197,42 @@ def test_store_detail_shows_the_attributes_its_stores_file_brought(client, org):
     assert names == [("CompetitionDistance", "1270"), ("StoreType", "c")]
     assert other.status_code == 200
     assert 'id="store-attributes"' not in other.content.decode()
+
+
+def test_store_edit_page_shows_and_saves_attributes_as_name_value_lines(client, org):
+    # given: a store its stores file gave two attributes
+    client.force_login(org.users["regional_manager"])
+    store = org.stores["a2"]
+    store.attributes = {"StoreType": "c", "CompetitionDistance": "1270"}
+    store.save()
+    url = reverse("core:store_edit", args=[store.pk])
+    data = {"code": "A2", "name": "杭州一店", "region": org.region_a.pk, "city": "杭州", "format": "supermarket",
+            "status": "open"}
+    # when: the page is opened, then saved with lines changed, a blank line, a full-width colon and an emptied value
+    page = client.get(url)
+    response = client.post(url, {**data, "attributes": "StoreType: a\r\nPromoInterval: Jan,Apr,Jul,Oct\r\n\r\n"
+                                                      "Assortment：b\r\nCompetitionDistance:\r\n"})
+    # then: shown sorted by name; saved without the emptied one
+    store.refresh_from_db()
+    assert re.search(r'<textarea name="attributes"[^>]*>\s*CompetitionDistance: 1270\nStoreType: c</textarea>',
+                     page.content.decode())
+    assert response.status_code == 302
+    assert store.attributes == {"StoreType": "a", "PromoInterval": "Jan,Apr,Jul,Oct", "Assortment": "b"}
+
+
+def test_store_edit_page_names_the_line_of_a_bad_attribute_and_changes_nothing(client, org):
+    # given
+    client.force_login(org.users["regional_manager"])
+    store = org.stores["a2"]
+    store.attributes = {"StoreType": "c"}
+    store.save()
+    data = {"code": "A2", "name": "杭州一店", "region": org.region_a.pk, "city": "杭州", "format": "supermarket",
+            "status": "open", "attributes": "StoreType a\nZone: N\nZone: S\n: x"}
+    # when
+    response = client.post(reverse("core:store_edit", args=[store.pk]), data)
+    # then
+    store.refresh_from_db()
+    assert response.status_code == 400
+    assert response.context["form"].errors["attributes"] == [
+        "第 1 行“StoreType a”：应为“名称: 值”。", "第 3 行：属性“Zone”重复。", "第 4 行“: x”：应为“名称: 值”。"]
+    assert store.attributes == {"StoreType": "c"}

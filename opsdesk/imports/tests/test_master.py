@@ -161,6 +161,23 @@ def test_an_overlong_store_attribute_is_a_problem_of_its_row_and_column(chain, w
     assert not Store.objects.filter(code__in=["N1", "N2"]).exists()
 
 
+def test_store_attributes_beyond_what_a_store_can_hold_are_a_problem_of_their_row_and_column(chain, write_file):
+    # given: a row with 101 other non-empty columns (the first row leaves them empty: nothing of it is lost)
+    wide = [f"C{i:03d}" for i in range(101)]
+    path = write_file("stores.csv", [["Store", "Region", *wide], ["N1", "R1", *([""] * 101)],
+                                     ["N2", "R1", *(["v"] * 101)]])
+
+    # when
+    batch = _run(chain, path, "stores")
+
+    # then: refused whole; the 101st column is the first that cannot be kept
+    assert batch.status == "rejected"
+    assert list(batch.quarantine.order_by("row_number").values_list("row_number", "column", "value", "reason")) == [
+        (2, "", "", "未导入：本文件其他行有错误（主数据全部导入或全部不导入）"),
+        (3, "C100", "v", "其他列超过 100 个，这一列及之后的列无法保存")]
+    assert not Store.objects.filter(code__in=["N1", "N2"]).exists()
+
+
 def test_a_fixed_quarantine_download_brings_no_row_numbers_or_errors_into_store_attributes(chain, write_file):
     # given: a rejected stores file fixed in its quarantine download, which adds the row number and error columns
     # (in the language of whoever downloaded it)
