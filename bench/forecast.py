@@ -477,13 +477,33 @@ def coverage(actual: np.ndarray, result, scored: np.ndarray | None = None) -> fl
     return float(inside[scored].mean() if scored is not None else inside.mean())
 
 
+#: Series tiers of ``band_figures`` by their forecast's mean over the horizon: the top 20 %, the next 30 %, the rest.
+BAND_TIERS = (("top_20", 0.8, 1.0), ("next_30", 0.5, 0.8), ("lower_50", 0.0, 0.5))
+
+
 def band_figures(actual: np.ndarray, result, days: np.ndarray) -> dict:
     """The 10-90 % band over ``days`` (bool mask, e.g. the open days): share inside (inclusive), below q10 and
-    above q90. Closed days are left out: their band is exactly 0 and so is their demand."""
-    below = (actual < result.quantiles[0.1])[days]
-    above = (actual > result.quantiles[0.9])[days]
+    above q90; the share inside per tier of series by forecast volume (``BAND_TIERS``: a count panel's lower half
+    is mostly zero days, which a correct band holds however it is calibrated); and the pinball loss of q10 and q90
+    summed over those days per unit of actual (a proper score: lower is better, whatever the coverage). Closed days
+    are left out: their band is exactly 0 and so is their demand."""
+    days = np.broadcast_to(days, actual.shape)
+    lower, upper = result.quantiles[0.1], result.quantiles[0.9]
+    below, above = (actual < lower)[days], (actual > upper)[days]
+    pinball = (np.where(actual >= lower, 0.1 * (actual - lower), 0.9 * (lower - actual))
+               + np.where(actual >= upper, 0.9 * (actual - upper), 0.1 * (upper - actual)))
+    volume = np.nanmean(result.mean, axis=1)
+    edges = np.quantile(volume, [0.5, 0.8])
+    rank = np.searchsorted(edges, volume, side="right")  # 0: lower 50 %, 1: next 30 %, 2: top 20 %
+    inside = (actual >= lower) & (actual <= upper) & days
+    tiers = {}
+    for index, (name, _low, _high) in zip((2, 1, 0), BAND_TIERS, strict=True):
+        rows = rank == index
+        count = days[rows].sum()
+        tiers[name] = float(inside[rows].sum() / count) if count else None
     return {"coverage_80_open": float(1 - below.mean() - above.mean()), "below_q10": float(below.mean()),
-            "above_q90": float(above.mean())}
+            "above_q90": float(above.mean()), "coverage_by_tier": tiers,
+            "pinball_10_90": float(np.nansum(pinball[days]) / np.nansum(actual[days]))}
 
 
 def rmspe(actual: np.ndarray, predicted: np.ndarray, scored: np.ndarray) -> float:
@@ -732,7 +752,8 @@ def rolling_retail(data_dir: Path, top: int | None, n_origins: int, baselines: b
         o = figures["opsdesk"]
         log(f"Online Retail origin {item['origin']}: opsdesk RMSSE {o['rmsse']:.4f} WAPE {o['wape']:.4f} bias "
             f"{o['bias']:+.3f} weeks {o['bias_by_week']} cov {o['coverage_80']:.3f} (open days "
-            f"{o['coverage_80_open']:.3f}: below {o['below_q10']:.3f} above {o['above_q90']:.3f}) "
+            f"{o['coverage_80_open']:.3f}: below {o['below_q10']:.3f} above {o['above_q90']:.3f}; by tier "
+            f"{o['coverage_by_tier']}; pinball {o['pinball_10_90']:.4f}) "
             f"total {o['total_wape']:.4f} ({seconds:.1f}s) {result.params.get('choices')}")
         out.append(item)
     return out
@@ -806,13 +827,14 @@ def _retail_panel(rows: dict, day: np.ndarray, past: np.ndarray, skus: np.ndarra
 def rolling_table(report: dict) -> None:
     """Readable per-origin table of the rolling evaluation."""
     lines = [f"{'data set':<14}{'origin':<12}{'sel':<4}{'method':<24}{'RMSPE':>8}{'RMSSE':>8}{'WAPE':>8}"
-             f"{'bias':>8}{'cov80':>7}{'covOpen':>8}{'totWAPE':>8}{'ownTot':>8}{'recTot':>8}  bias by week"]
+             f"{'bias':>8}{'cov80':>7}{'covOpen':>8}{'pinball':>8}{'totWAPE':>8}{'ownTot':>8}{'recTot':>8}"
+             f"  bias by week"]
     for data_set in ("rossmann", "online_retail"):
         for item in report.get(data_set, []):
             for method, v in item["figures"].items():
                 cells = "".join(f"{v[k]:>{w}.4f}" if v.get(k) is not None else " " * w for k, w in (
                     ("rmspe", 8), ("rmsse", 8), ("wape", 8), ("bias", 8), ("coverage_80", 7), ("coverage_80_open", 8),
-                    ("total_wape", 8),
+                    ("pinball_10_90", 8), ("total_wape", 8),
                     ("total_own_wape", 8), ("total_reconciled_wape", 8)))
                 weeks = " ".join(f"{b:+.3f}" if b is not None else "-" for b in v.get("bias_by_week", []))
                 lines.append(f"{data_set:<14}{item['origin']:<12}{'y' if item['selection'] else 'n':<4}"

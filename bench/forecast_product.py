@@ -163,9 +163,9 @@ def _write_csv(path: Path, rows) -> Path:
     return path
 
 
-def _band(lower: np.ndarray, upper: np.ndarray) -> SimpleNamespace:
-    """The exported band in the shape the scoring helpers read (``result.quantiles``)."""
-    return SimpleNamespace(quantiles={0.1: lower, 0.9: upper})
+def _band(mean: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> SimpleNamespace:
+    """The exported forecast and band in the shape the scoring helpers read (``result.mean``, ``.quantiles``)."""
+    return SimpleNamespace(mean=mean, quantiles={0.1: lower, 0.9: upper})
 
 
 def _matrix(rows: list[list[str]], keys: np.ndarray, key_of, first_day, h: int) -> tuple[np.ndarray, ...]:
@@ -233,7 +233,7 @@ def product_rossmann(data_dir: Path, stores: int | None, var_dir: Path, n_origin
         store_ids = np.asarray(panel.ids)
         mean, lower, upper, found = _matrix(rows, store_ids, lambda r: int(r[0]) if r[1] == "" else None,
                                             cutoff + np.timedelta64(1, "D"), h)
-        band = _band(lower, upper)
+        band = _band(mean, lower, upper)
         figures = {"opsdesk_cli": {**_scores(actual, mean, scored=scored, result=band),
                                    **band_figures(actual, band, scored),
                                    "closed_forecast": float(mean[future.open == 0].sum()),
@@ -364,7 +364,7 @@ def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: in
         mean, lower, upper, _ = _matrix(exported, np.asarray(data["panel"].ids),
                                         lambda r: r[1] if r[1] else None, first_day, h)
         traded = np.broadcast_to(np.isin(future_dates, trading), actual.shape)
-        band = _band(lower, upper)
+        band = _band(mean, lower, upper)
         o = {**_scores(actual, mean, history=history, started=started, result=band), **band_figures(actual, band,
                                                                                                        traded)}
         # the SKUs the engine path scores (a sale in the 365 days before the origin): the export also holds items
@@ -372,8 +372,8 @@ def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: in
         recent = past & (day > cutoff - np.timedelta64(365, "D"))
         active = np.isin(np.asarray(data["panel"].ids), np.unique(rows["sku"][recent]))
         o["active_series"] = int(active.sum())
-        o["coverage_80_open_active"] = band_figures(actual[active], _band(lower[active], upper[active]),
-                                                    traded[active])["coverage_80_open"]
+        active_band = _band(mean[active], lower[active], upper[active])
+        o["coverage_80_open_active"] = band_figures(actual[active], active_band, traded[active])["coverage_80_open"]
         o["closed_share"] = float(mean[~traded].sum() / mean.sum()) if mean.sum() > 0 else None
         o["forecast_saturday"] = float(mean[:, (future_dates.astype(np.int64) + 3) % 7 == 5].sum())
         store, store_lower, store_upper, _ = _matrix(exported, np.asarray(["WEB"]),

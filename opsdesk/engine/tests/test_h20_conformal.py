@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from opsdesk.engine.forecast import SeriesPanel, conformal_quantiles, forecast
-from opsdesk.engine.forecast.auto import cell_quantiles, horizon_quantiles
+from opsdesk.engine.forecast.auto import cell_quantiles, error_groups, horizon_quantiles
 
 LEVELS = (0.1, 0.5, 0.9)
 
@@ -145,3 +145,36 @@ def test_forecast_band_holds_80_percent_of_held_out_poisson_days():
     # then
     assert result.params["intervals"] == "conformal"
     assert 0.78 <= _coverage(result.quantiles[0.1], result.quantiles[0.9], y[:, days:]) <= 0.82
+
+
+def test_items_forecast_without_error_do_not_narrow_the_best_sellers_band():
+    # given a count panel like a shop's: 200 dead items (no sale in the validation windows or after, forecast 0),
+    # 400 steady sellers (Poisson, 20-200 a day) and 600 slow movers (Poisson, 0.2-1 a day), forecast at their
+    # known means; with terciles over every series the dead items' scores (all 0) shared the lowest tercile with
+    # half the sellers
+    rng = np.random.default_rng(11)
+    h = 28
+    mu = np.concatenate([np.zeros(200), rng.uniform(20, 200, 400), rng.uniform(0.2, 1.0, 600)])[:, None]
+    mean = np.repeat(mu, h, axis=1)
+    residual = rng.poisson(np.repeat(mu[:, :, None], 2, 1).repeat(h, 2)) - mu[:, :, None]
+    new = rng.poisson(mean)
+    dead = slice(0, 200)
+    best = np.zeros(len(mu), dtype=bool)
+    best[200:600] = mu[200:600, 0] >= np.median(mu[200:600, 0])
+    # when
+    low, _middle, high = conformal_quantiles(mean, residual.astype(float), LEVELS)
+    # then the better-selling half of the sellers holds 80 % +- 3 points (65 % with the dead items among them),
+    # and a dead item's band is 0
+    assert 0.77 <= _coverage(low[best], high[best], new[best]) <= 0.83
+    assert np.abs(low[dead]).max() < 1e-6
+    assert np.abs(high[dead]).max() < 1e-6
+
+
+def test_error_groups_keep_error_free_series_apart_by_hand():
+    # given an error-free series, one without an observed validation day and nine with errors 0.1 .. 0.9
+    raw = np.array([0.0, np.nan, *np.arange(1, 10) / 10])
+    # when
+    groups = error_groups(raw, raw == 0)
+    # then terciles of the nine (edges 0.367 and 0.633) as 1..3, the unobserved one in the median's (0.5), the
+    # error-free one alone in 0
+    assert groups.tolist() == [0, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3]
