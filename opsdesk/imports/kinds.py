@@ -100,8 +100,10 @@ class KindSpec:
     # Dotted path of `f(batch, touched)` run after a committed batch: `touched` maps store id -> (first, last)
     # date of the rows it wrote (sales.rollups refreshes the daily sales of those days).
     rollup: str = ""
-    # A JSON field of the model that keeps the file's other columns, {header: text} (non-empty cells only), so
-    # nothing the file says about a master is dropped (stores: their attributes, read by the forecast).
+    # A JSON field of the model that keeps the file's other columns, {header: text}, so nothing the file says about
+    # a master is dropped (stores: their attributes, read by the forecast). A file updates the names it has columns
+    # for (an empty cell removes that name) and keeps the others: a stores file without those columns, or with
+    # fewer, does not wipe what an earlier file brought.
     extra_field: str = ""
 
     @property

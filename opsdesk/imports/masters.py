@@ -92,7 +92,8 @@ class MasterWriter:
         """Check references (region, category, ...) and choices; fills *_id fields. Returns problems by index."""
         return {}
 
-    def values(self, record: dict) -> dict:
+    def values(self, record: dict, row=None) -> dict:
+        """The row's new field values from the record (``row``: the stored one, None for a new master)."""
         return {name: record[name] for name in self.fields}
 
     def write(self, records: list[dict]) -> int:
@@ -100,8 +101,8 @@ class MasterWriter:
         existing = {getattr(row, self.key): row for row in self.model.objects.filter(company=self.company)}
         created, changed = [], []
         for record in records:
-            values = self.values(record)
             row = existing.get(record[self.key])
+            values = self.values(record, row)
             if row is None:
                 created.append(self.model(company=self.company, **{self.key: record[self.key]}, **values))
                 continue
@@ -144,6 +145,19 @@ class RegionWriter(MasterWriter):
 class StoreWriter(MasterWriter):
     model_label = "core.Store"
     fields = ("name", "region_id", "city", "address", "opening_date", "format", "floor_area", "status", "attributes")
+
+    def values(self, record: dict, row=None) -> dict:
+        """The file's other columns update the store's attributes by name (``KindSpec.extra_field``): a non-empty
+        cell sets its name, an empty one (None) removes it, names the file has no column for are kept."""
+        values = super().values(record, row)
+        attributes = dict(row.attributes) if row is not None else {}
+        for name, text in values["attributes"].items():
+            if text is None:
+                attributes.pop(name, None)
+            else:
+                attributes[name] = text
+        values["attributes"] = attributes
+        return values
 
     def resolve(self, records: list[dict]) -> Problems:
         regions = self._codes("core.Region")

@@ -149,11 +149,13 @@ class RowValidator:
                 if len(text) > MAX_ATTRIBUTE_LENGTH:
                     problems.append((column, text[:40], _("超过 %(n)s 个字符") % {"n": MAX_ATTRIBUTE_LENGTH}))
                 elif text:
-                    if len(extra) == MAX_ATTRIBUTE_COUNT:
+                    if sum(value is not None for value in extra.values()) == MAX_ATTRIBUTE_COUNT:
                         problems.append((column, text[:40], _("其他列超过 %(n)s 个，这一列及之后的列无法保存")
                                          % {"n": MAX_ATTRIBUTE_COUNT}))
                         break
                     extra[column] = text
+                else:
+                    extra[column] = None  # the file says this row has none: the writer removes the name
         if self.derive_line_no and record.get("invoice"):
             invoice = record["invoice"]
             record["line_no"] = self._line_counters[invoice] = self._line_counters.get(invoice, 0) + 1

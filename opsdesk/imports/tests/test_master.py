@@ -147,6 +147,32 @@ def test_a_stores_files_other_columns_are_kept_as_store_attributes(chain, write_
     assert Store.objects.get(code="N2").attributes["StoreType"] == "a"
 
 
+def test_a_later_stores_file_updates_the_attributes_it_has_columns_for_and_keeps_the_others(chain, write_file):
+    # given: stores imported with three other columns
+    first = write_file("stores.csv", [["Store", "Region", "StoreType", "Assortment", "CompetitionDistance"],
+                                      ["N1", "R1", "c", "a", "1270"], ["N2", "R1", "a", "b", "570"]])
+    _run(chain, first, "stores")
+
+    # when: a file from another system without those columns (a new city), then one with one of them changed, one
+    # emptied (N2's assortment) and a new one
+    _run(chain, write_file("erp.csv", [["Store", "Region", "City"], ["N1", "R1", "杭州"], ["N2", "R1", "杭州"]]),
+         "stores")
+    plain = {code: dict(Store.objects.get(code=code).attributes) for code in ("N1", "N2")}
+    batch = _run(chain, write_file("update.csv", [["Store", "Region", "City", "StoreType", "Assortment", "Zone"],
+                                                  ["N1", "R1", "杭州", "d", "a", ""],
+                                                  ["N2", "R1", "杭州", "a", "", "N"]]), "stores")
+
+    # then: the plain file changed the city and kept every attribute; the update set, removed and added by name,
+    # and kept the column it did not have
+    assert plain == {"N1": {"StoreType": "c", "Assortment": "a", "CompetitionDistance": "1270"},
+                     "N2": {"StoreType": "a", "Assortment": "b", "CompetitionDistance": "570"}}
+    assert Store.objects.get(code="N1").attributes == {"StoreType": "d", "Assortment": "a",
+                                                       "CompetitionDistance": "1270"}
+    assert Store.objects.get(code="N2").attributes == {"StoreType": "a", "CompetitionDistance": "570", "Zone": "N"}
+    assert Store.objects.get(code="N1").city == "杭州"
+    assert (batch.rows_updated, batch.rows_unchanged) == (2, 0)
+
+
 def test_an_overlong_store_attribute_is_a_problem_of_its_row_and_column(chain, write_file):
     # given: a note column with 201 characters on the second data row
     path = write_file("stores.csv", [["Store", "Region", "Note"], ["N1", "R1", "ok"], ["N2", "R1", "x" * 201]])
