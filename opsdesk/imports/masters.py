@@ -46,7 +46,12 @@ def create_masters(model_label: str, company, actor, codes, **values) -> dict[st
 
 
 class MasterWriter:
-    """Create-or-update by code within one company. Subclasses name the model, key and FK resolution."""
+    """Create-or-update by code within one company. Subclasses name the model, key and FK resolution.
+
+    A master the file updates keeps the fields the file has no column (nor fixed value) for (``unset``: the spec's
+    names, a reference's ``<name>_id`` included): a products file of prices does not reset costs, pack sizes and
+    categories, and a stores file of cities does not rename the stores after their codes. A new master takes the
+    defaults."""
 
     model_label: str = ""
     key: str = "code"
@@ -57,6 +62,7 @@ class MasterWriter:
 
         self.company = company
         self.actor = actor
+        self.unset: frozenset[str] = frozenset()
         self.model = apps.get_model(self.model_label)
         self.changes = ChangeCounts()
         self.create_missing = create_missing
@@ -106,6 +112,7 @@ class MasterWriter:
             if row is None:
                 created.append(self.model(company=self.company, **{self.key: record[self.key]}, **values))
                 continue
+            values = {name: value for name, value in values.items() if name.removesuffix("_id") not in self.unset}
             before = copy.copy(row)
             if any(getattr(row, name) != value for name, value in values.items()):
                 for name, value in values.items():
@@ -190,6 +197,8 @@ class CategoryWriter(MasterWriter):
         }
 
     def after_write(self, records: list[dict]) -> None:
+        if "parent" in self.unset:  # no parent column: new categories have none, the others keep theirs
+            return
         codes = self._codes(self.model_label)
         rows = {row.code: row for row in self.model.objects.filter(company=self.company, code__in=list(codes))}
         changed = []

@@ -521,6 +521,7 @@ def run_master(
         if counts.rows_read % CHUNK_ROWS == 0:
             progress.update(counts, source.position(), "validate")
     writer = masters.writer_for(spec.code, batch.company, actor, creates_missing(batch.defaults))
+    writer.unset = frozenset(validator.unset)
     for index, problems in writer.resolve([record for _n, _c, record in accepted]).items():
         number, cells, _record = accepted[index]
         quarantine.append(quarantine_entry(number, cells, [(validator.column_of(n), v, r) for n, v, r in problems]))

@@ -98,6 +98,9 @@ class RowValidator:
         self.lookups = lookups
         self.constants: dict = {}
         self.steps: list[tuple] = []
+        # fields neither mapped to a column nor given a fixed value: a master file leaves them as they are on the
+        # masters it updates (new ones take the default)
+        self.unset: set[str] = set()
         self.derive_line_no = spec.code == K.SALES_LINES and not mapping.get("line_no")
         self.date_order = str(defaults.get(DATE_FORMAT) or "ymd")
         self._line_counters: dict[str, int] = {}
@@ -115,6 +118,7 @@ class RowValidator:
                     raise MappingError(f"{field.label}: {defaults[field.name]} — {error}") from error
             else:
                 self.constants[field.name] = field.default
+                self.unset.add(field.name)
         self.date_fields = [f.name for f in spec.fields if f.parser in ("date", "datetime", "month_or_date")]
         used, reserved = set(mapping.values()), quarantine_column_names()
         self.extra = ([(str(column).strip(), position) for position, column in enumerate(header)

@@ -138,7 +138,8 @@ def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             if batch.duplicate_of_id:
                 messages.info(request, batch.message)
             return redirect(batch.get_absolute_url())
-    context = {"batch": batch, "form": form, "problems": problems, "samples": _samples(batch)}
+    context = {"batch": batch, "form": form, "problems": problems, "samples": _samples(batch),
+               "is_master": spec.is_master}
     return render(request, "imports/batch_mapping.html", context, status=400 if problems else 200)
 
 

@@ -92,6 +92,41 @@ def test_categories_with_parents_in_the_same_file_suppliers_and_products(chain, 
     )
 
 
+def test_a_partial_master_file_updates_only_the_fields_it_has_columns_for(chain, write_file):
+    # given: a store, categories with a parent, a supplier and a product imported with every column
+    _run(chain, write_file("stores.csv", [
+        ["Store", "门店名称", "Region", "City", "地址", "开业日期", "业态", "面积", "状态"],
+        ["N1", "苏州一店", "R1", "苏州", "人民路 1 号", "2020-03-01", "hypermarket", "1200", "renovating"]]), "stores")
+    _run(chain, write_file("cat.csv", [["品类编码", "品类名称", "上级品类"], ["FRESH", "生鲜", ""],
+                                       ["FRUIT", "水果", "FRESH"]]), "categories")
+    _run(chain, write_file("sup.csv", [["供应商编码", "供应商名称", "交期"], ["SUP1", "果园", "2"]]), "suppliers")
+    _run(chain, write_file("products.csv", [["商品编码", "商品名称", "箱规", "进价", "售价", "品类", "供应商"],
+                                            ["A100", "苹果", "12", "3.2", "5.9", "FRUIT", "SUP1"]]), "products")
+
+    # when: files from other systems with fewer columns: stores' cities (and a new store), categories' names,
+    # products' prices
+    stores = _run(chain, write_file("cities.csv", [["Store", "Region", "City"], ["N1", "R1", "无锡"],
+                                                   ["N9", "R1", "常州"]]), "stores")
+    _run(chain, write_file("cat2.csv", [["品类编码", "品类名称"], ["FRUIT", "鲜果"]]), "categories")
+    products = _run(chain, write_file("prices.csv", [["商品编码", "商品名称", "售价"], ["A100", "苹果", "6.5"]]),
+                    "products")
+
+    # then: only the named fields changed; everything else is as the full files left it, and a new store takes the
+    # defaults (its code as name)
+    store = Store.objects.get(code="N1")
+    assert (store.city, store.name, store.address, str(store.opening_date), store.format, str(store.floor_area),
+            store.status) == ("无锡", "苏州一店", "人民路 1 号", "2020-03-01", "hypermarket", "1200.0", "renovating")
+    new = Store.objects.get(code="N9")
+    assert (new.name, new.city, new.address, new.format, new.status) == ("N9", "常州", "", "supermarket", "open")
+    assert (stores.rows_inserted, stores.rows_updated) == (1, 1)
+    fruit = ProductCategory.objects.get(code="FRUIT")
+    assert (fruit.name, fruit.parent.code) == ("鲜果", "FRESH")
+    product = Product.objects.get(sku="A100")
+    assert (str(product.price), str(product.cost), product.pack_size, product.category.code, product.supplier.code) == (
+        "6.50", "3.20", 12, "FRUIT", "SUP1")
+    assert (products.rows_updated, products.rows_unchanged) == (1, 0)
+
+
 def test_conflicting_duplicate_codes_reject_the_file(chain, write_file):
     # given
     path = write_file("products.csv", [["sku", "name", "price"], ["A1", "一", "1"], ["A1", "二", "2"]])

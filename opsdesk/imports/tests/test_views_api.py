@@ -170,3 +170,19 @@ def test_the_create_missing_checkbox_creates_the_store_and_the_report_lists_it(
     assert "已汇总：商品日销售 0 行、门店日销售 2 行新增或更新" in detail
     api = client.get(f"/api/v1/imports/batches/{batch.pk}/").json()
     assert api["report"]["masters"] == {"created": {"stores": ["S9"]}}
+
+
+def test_the_mapping_page_of_a_master_file_says_what_happens_to_fields_without_a_column(chain, coo, client):
+    # given: a stores file with cities only, and a sales file
+    cities = SimpleUploadedFile("stores.csv", b"Store,Region,City\nN1,R1,X\n", "text/csv")
+    client.post("/imports/new/", {"kind": "stores", "encoding": "", "file": cities})
+    client.post("/imports/new/", {"kind": "sku_day_sales", "file": SimpleUploadedFile("s.csv", CSV, "text/csv"),
+                                  "encoding": ""})
+    stores, sales = ImportBatch.objects.order_by("pk")
+    # when
+    master_page = client.get(f"/imports/batches/{stores.pk}/mapping/").content.decode()
+    sales_page = client.get(f"/imports/batches/{sales.pk}/mapping/").content.decode()
+    # then: only the master file's page explains it
+    note = "已有的记录只更新文件中有列（或设了固定值）的字段，其余字段保持不变；新记录的其余字段取默认值。"
+    assert f'<p class="form-text" id="mapping-master-note" style="max-width: 60rem">{note}</p>' in master_page
+    assert 'id="mapping-master-note"' not in sales_page
