@@ -113,6 +113,12 @@ class KindSpec:
     def field(self, name: str) -> FieldSpec:
         return next(item for item in self.fields if item.name == name)
 
+    def unset_fields(self, mapping: dict, defaults: dict) -> frozenset[str]:
+        """The fields a batch neither maps to a column nor gives a fixed value: a master file (and the HR export)
+        leaves them as they are on the rows it updates; new rows take the defaults."""
+        return frozenset(item.name for item in self.fields
+                         if not mapping.get(item.name) and defaults.get(item.name) in (None, ""))
+
 
 # The columns a quarantine download adds to the file's own (``selectors.quarantine_table``): not data when the fixed
 # file comes back, so never kept in an ``extra_field``.

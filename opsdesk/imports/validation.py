@@ -98,9 +98,7 @@ class RowValidator:
         self.lookups = lookups
         self.constants: dict = {}
         self.steps: list[tuple] = []
-        # fields neither mapped to a column nor given a fixed value: a master file leaves them as they are on the
-        # masters it updates (new ones take the default)
-        self.unset: set[str] = set()
+        self.unset = spec.unset_fields(mapping, defaults)  # a master file leaves them alone on existing rows
         self.derive_line_no = spec.code == K.SALES_LINES and not mapping.get("line_no")
         self.date_order = str(defaults.get(DATE_FORMAT) or "ymd")
         self._line_counters: dict[str, int] = {}
@@ -118,7 +116,6 @@ class RowValidator:
                     raise MappingError(f"{field.label}: {defaults[field.name]} — {error}") from error
             else:
                 self.constants[field.name] = field.default
-                self.unset.add(field.name)
         self.date_fields = [f.name for f in spec.fields if f.parser in ("date", "datetime", "month_or_date")]
         used, reserved = set(mapping.values()), quarantine_column_names()
         self.extra = ([(str(column).strip(), position) for position, column in enumerate(header)
@@ -171,6 +168,8 @@ class RowValidator:
         for name in self.date_fields:
             value = record.get(name)
             value = value[0] if isinstance(value, tuple) else value
+            if value is None:  # an optional date left empty (an employee without a hire date): nothing to check
+                continue
             reason = date_window_problem(value.date() if hasattr(value, "date") else value, self.spec.future_days)
             if reason:
                 return [(self.column_of(name), str(value), reason)]

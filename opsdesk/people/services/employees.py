@@ -120,14 +120,21 @@ def hr_import_check(record: dict) -> tuple[str, str] | None:
 class HrExportWriter:
     """Writes the employees of one HR export batch: created or updated by (company, employee no), never
     duplicated; managers resolved by employee no once the chunk is in. Only HR and the administrator (or the
-    command line) may import: the rows carry personal data."""
+    command line) may import: the rows carry personal data. An employee the file updates keeps the fields the file
+    has no column (nor fixed value) for: a file of leavers' statuses does not wipe phones, ID numbers, salary bands,
+    departments or managers."""
+
+    #: values key -> the kind's field name where they differ
+    FIELD_OF = {"store_id": "store", "department_id": "department", "position_id": "position"}
 
     def __init__(self, batch):
         from django.core.exceptions import PermissionDenied
 
         from opsdesk.core.permissions import user_can
+        from opsdesk.people.wiring.employees import import_kind
 
         self.company_id, self.actor = batch.company_id, batch.created_by
+        self.unset = import_kind().unset_fields(batch.mapping or {}, batch.defaults or {})
         if self.actor is not None and not (can_write_personal(self.actor) and user_can(self.actor, "people", "add")
                                            and user_can(self.actor, "people", "change")):
             raise PermissionDenied(_("只有人力资源可以导入人事档案。"))
@@ -151,6 +158,8 @@ class HrExportWriter:
                 outcome[employee.employee_no] = "inserted"
             else:
                 outcome[employee.employee_no] = "unchanged"
+                values = {name: value for name, value in values.items()
+                          if self.FIELD_OF.get(name, name) not in self.unset}
             if self._apply(employee, values):
                 outcome[employee.employee_no] = outcome[employee.employee_no].replace("unchanged", "updated")
         for number in self._set_managers(records, employees):
@@ -174,6 +183,8 @@ class HrExportWriter:
     def _set_managers(self, records: list[dict], employees: dict[str, Employee]) -> list[str]:
         """Each row's manager by employee no (in the file or already there; unknown numbers leave it empty);
         returns the employee nos whose manager changed."""
+        if "manager" in self.unset:  # no manager column: new employees have none, the others keep theirs
+            return []
         numbers = {record["manager"] for record in records if record.get("manager")}
         known = dict(Employee.objects.filter(company_id=self.company_id, employee_no__in=numbers)
                      .values_list("employee_no", "pk"))

@@ -91,6 +91,26 @@ def test_reimport_updates_without_duplicating(org, ladder, export_file):
     assert Employee.objects.get(employee_no="H-102").store.code == "A2"
 
 
+def test_a_partial_export_updates_only_the_fields_it_has_columns_for(org, ladder, export_file, tmp_path):
+    # given: the full export, then a file of statuses from another system (employee no, name, status)
+    import_run(actor=org.users["admin"], company=org.company, kind="hr_employees", path=export_file("a.csv", ROWS))
+    path = tmp_path / "statuses.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["工号", "姓名", "状态"], ["H-100", "张伟", "离职"], ["H-101", "李娜", "在职"],
+                                      ["H-107", "郑爽", "在职"]])
+    # when
+    batch = import_run(actor=org.users["admin"], company=org.company, kind="hr_employees", path=path)
+    # then: H-100 has left and kept everything else, H-101 (manager H-100) is unchanged, H-107 is new with the
+    # defaults
+    assert (batch.rows_inserted, batch.rows_updated, batch.rows_unchanged) == (1, 1, 1)
+    assert _rows(org)[:2] == [
+        ("H-100", "张伟", "A1", "OPS", "SM", None, date(2024, 3, 1), "left", "13800000001", "B3"),
+        ("H-101", "李娜", "A1", "OPS", "CL", "H-100", date(2025, 1, 15), "active", "13800000002", "A1"),
+    ]
+    assert Employee.objects.get(employee_no="H-100").id_number == "310101199001011234"
+    assert _rows(org)[-1] == ("H-107", "郑爽", None, None, None, None, None, "active", "", "")
+
+
 def test_the_trail_of_an_import_masks_personal_fields(org, ladder, export_file):
     # when
     import_run(actor=org.users["admin"], company=org.company, kind="hr_employees", path=export_file("a.csv", ROWS))
@@ -115,3 +135,14 @@ def test_only_hr_or_admin_may_import_personal_data(org, ladder, export_file):
     assert _rows(org) == []
     assert {role: can_import(org.users[role], "hr_employees") for role in ("hr", "admin", "coo", "store_manager")} \
         == {"hr": True, "admin": True, "coo": False, "store_manager": False}
+
+
+def test_an_employee_without_a_hire_date_is_imported_without_one(org, ladder, export_file):
+    # given: a row whose hire date cell is empty (the import used to stop on it)
+    row = ["H-108", "钱多", "A1", "OPS", "CL", "", "", "在职", "", "", "", ""]
+    # when
+    batch = import_run(actor=org.users["admin"], company=org.company, kind="hr_employees",
+                       path=export_file("a.csv", [row]))
+    # then
+    assert (batch.status, batch.rows_inserted, batch.rows_quarantined) == ("committed", 1, 0)
+    assert Employee.objects.get(employee_no="H-108").hire_date is None
