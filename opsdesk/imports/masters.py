@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from opsdesk.core.audit import audit_bulk
 from opsdesk.core.choices import StoreFormatChoices, StoreStatusChoices
+from opsdesk.core.models import STORE_ATTRIBUTE_MAX_COUNT
 from opsdesk.imports.choices import ImportKindChoices as K
 from opsdesk.imports.upsert import ChangeCounts
 
@@ -154,24 +155,20 @@ class StoreWriter(MasterWriter):
     fields = ("name", "region_id", "city", "address", "opening_date", "format", "floor_area", "status", "attributes")
 
     def values(self, record: dict, row=None) -> dict:
-        """The file's other columns update the store's attributes by name (``KindSpec.extra_field``): a non-empty
-        cell sets its name, an empty one (None) removes it, names the file has no column for are kept."""
         values = super().values(record, row)
-        attributes = dict(row.attributes) if row is not None else {}
-        for name, text in values["attributes"].items():
-            if text is None:
-                attributes.pop(name, None)
-            else:
-                attributes[name] = text
-        values["attributes"] = attributes
+        values["attributes"] = _merged(row.attributes if row is not None else {}, values["attributes"])
         return values
 
     def resolve(self, records: list[dict]) -> Problems:
         regions = self._codes("core.Region")
+        stored = dict(self.model.objects.filter(company=self.company).values_list("code", "attributes"))
         problems: Problems = {}
         reason = _("未知区域编码（请先导入区域，或选择“创建缺失的主数据”）")
+        too_many = _("与门店已有的属性合计超过 %(n)s 个") % {"n": STORE_ATTRIBUTE_MAX_COUNT}
         for index, record in enumerate(records):
             found = [problem for problem in [self.reference(record, "regions", regions, reason)] if problem]
+            if len(_merged(stored.get(record["code"], {}), record["attributes"])) > STORE_ATTRIBUTE_MAX_COUNT:
+                found.append(("attributes", "", too_many))
             record["name"] = record.get("name") or record["code"]
             record["format"] = _choice(record["format"], StoreFormatChoices)
             if record["format"] is None:
@@ -182,6 +179,18 @@ class StoreWriter(MasterWriter):
             if found:
                 problems[index] = found
         return problems
+
+
+def _merged(stored: dict, named: dict) -> dict:
+    """A store's attributes after a file's other columns (``KindSpec.extra_field``): a non-empty cell sets its name,
+    an empty one (None) removes it, names the file has no column for are kept."""
+    attributes = dict(stored)
+    for name, text in named.items():
+        if text is None:
+            attributes.pop(name, None)
+        else:
+            attributes[name] = text
+    return attributes
 
 
 class CategoryWriter(MasterWriter):

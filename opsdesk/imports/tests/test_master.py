@@ -239,6 +239,20 @@ def test_store_attributes_beyond_what_a_store_can_hold_are_a_problem_of_their_ro
     assert not Store.objects.filter(code__in=["N1", "N2"]).exists()
 
 
+def test_a_stores_file_whose_attributes_with_the_stored_ones_exceed_the_limit_is_refused(chain, write_file):
+    # given: a store with 60 attributes from one file
+    first = [f"A{i:02d}" for i in range(60)]
+    _run(chain, write_file("a.csv", [["Store", "Region", *first], ["N1", "R1", *(["v"] * 60)]]), "stores")
+    # when: a second file brings 50 other names (110 together)
+    second = [f"B{i:02d}" for i in range(50)]
+    batch = _run(chain, write_file("b.csv", [["Store", "Region", *second], ["N1", "R1", *(["w"] * 50)]]), "stores")
+    # then: refused with the row's reason, the store keeps its 60
+    assert batch.status == "rejected"
+    assert list(batch.quarantine.values_list("row_number", "column", "reason")) == [
+        (2, "attributes", "与门店已有的属性合计超过 100 个")]
+    assert len(Store.objects.get(code="N1").attributes) == 60
+
+
 def test_a_fixed_quarantine_download_brings_no_row_numbers_or_errors_into_store_attributes(chain, write_file):
     # given: a rejected stores file fixed in its quarantine download, which adds the row number and error columns
     # (in the language of whoever downloaded it)
