@@ -188,7 +188,7 @@ def reference(inputs: SimulationInputs, target: float = TARGET, delays: int = 8)
 def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
     """Simulate the policies (and ablations) as configured and calibrated to 98% fill."""
     iterations = 7 if quick else 10
-    configured, matched, results = {}, {}, {}
+    configured, matched, results, configured_results = {}, {}, {}, {}
     seconds: list[float] = []
     cache = EngineForecastCache(inputs, on_refresh=lambda day, spent: seconds.append(spent))
     makers = simulation.policy_makers(inputs, ablations=True, bound=True, cache=cache)
@@ -197,6 +197,7 @@ def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
         result = simulate(inputs, make(knob))
         assert np.allclose(result.initial + result.received - result.sold, result.final), "stock not conserved"
         configured[name] = rounded(result.summary())
+        configured_results[name] = result
         knob, best, is_reached = calibrate(make, inputs, low, high, TARGET,
                                            simulation.calibration_iterations(name, iterations))
         matched[name] = rounded({**best.summary(), "knob": knob, "reached": is_reached})
@@ -207,6 +208,8 @@ def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
     print(f"  engine forecast: {engine}", file=sys.stderr)  # noqa: T201
     return {"pairs": int(inputs.demand.shape[0]), "configured": configured, "matched": matched,
             "reference": reference(inputs), "segments": simulation.order_cover_segments(inputs, results),
+            "shortfall": {"configured": simulation.shortfall_split(inputs, configured_results),
+                          "matched": simulation.shortfall_split(inputs, results)},
             "engine_forecast": engine}
 
 
@@ -265,6 +268,10 @@ def print_table(name: str, figures: dict) -> None:
           "vfill = value-weighted fill rate")
     print(f"\naverage inventory value at {TARGET:.0%} fill by segment (days one order covers)")  # noqa: T201
     print(simulation.format_segments(figures["segments"]))  # noqa: T201
+    for mode, label in (("configured", "as configured"), ("matched", f"at {TARGET:.0%} fill")):
+        print(f"\nwhere the units short fall, {label} (bulk day: demand above {simulation.BULK_MULTIPLE:g} x the "  # noqa: T201
+              f"pair's average day of the {simulation.HISTORY_DAYS} days before the simulation)")
+        print(simulation.format_shortfall(figures["shortfall"][mode]))  # noqa: T201
 
 
 def goal(figures: dict) -> dict:
@@ -353,6 +360,7 @@ def main() -> None:
     output["reference"] = {name: figures["reference"] for name, figures in details.items()}
     output["goal"] = {name: figures["goal"] for name, figures in details.items()}
     output["segments"] = {name: figures["segments"] for name, figures in details.items()}
+    output["shortfall"] = {name: figures["shortfall"] for name, figures in details.items()}
     output["engine_forecast"] = {name: figures["engine_forecast"] for name, figures in details.items()}
     output["seconds"] = round(time.perf_counter() - began, 1)
     print(json.dumps(output))  # noqa: T201

@@ -472,8 +472,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.bound:
         print("\naverage inventory value by segment (days one order covers)")
         print(simulation.format_segments(simulation.order_cover_segments(inputs, results)))
-    print(json.dumps({args.data: {name: {key: round(value, 4) if isinstance(value, float) else value
-                                         for key, value in row.items()} for name, row in figures.items()}}))
+    split = simulation.shortfall_split(inputs, results)
+    print(f"\nwhere the units short fall (bulk day: demand above {simulation.BULK_MULTIPLE:g} x the pair's average day "
+          f"of the {simulation.HISTORY_DAYS} days before)")
+    print(simulation.format_shortfall(split))
+    print(json.dumps({args.data: {name: {**{key: round(value, 4) if isinstance(value, float) else value
+                                            for key, value in row.items()}, **split[name]}
+                                  for name, row in figures.items()}}))
     return 0
 
 

@@ -399,6 +399,62 @@ def format_segments(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+#: A measured day of a pair is a bulk day when its demand exceeds this multiple of the pair's average daily demand
+#: over the ``HISTORY_DAYS`` before the simulation: an order no forecast of the average day foresees (a wholesale
+#: customer's one-off order of a thousand units of an item that sells ten a day).
+BULK_MULTIPLE = 10.0
+
+
+def bulk_days(inputs: SimulationInputs) -> np.ndarray:
+    """``(n, measured days)`` True on the measured days whose demand exceeds ``BULK_MULTIPLE`` times the pair's
+    average daily demand over the ``HISTORY_DAYS`` before the simulation (a pair that sold nothing then: every day
+    it sells)."""
+    history = inputs.demand[:, max(inputs.start - HISTORY_DAYS, 0):inputs.start].astype(np.float64)
+    average = history.mean(axis=1) if history.shape[1] else np.zeros(len(history))
+    return inputs.demand[:, inputs.measure_from:] > BULK_MULTIPLE * average[:, None]
+
+
+def shortfall_split(inputs: SimulationInputs, results: dict) -> dict[str, dict]:
+    """Where each policy's lost units fall: on bulk days (``bulk_days``) or on ordinary days.
+
+    Args:
+        inputs: the simulation world.
+        results: ``policy name -> SimulationResult`` of that world.
+
+    Returns:
+        ``policy name -> {"bulk_demand_share", "bulk_lost_share", "fill_ordinary", "fill_bulk"}``: the share of the
+        measured demand that fell on bulk days, the share of the lost units lost on them, and the fill rate on
+        ordinary and on bulk days (1.0 where nothing was demanded).
+    """
+    bulk = bulk_days(inputs)
+    demand = inputs.demand[:, inputs.measure_from:].astype(np.float64)
+    demanded = {True: float(demand[bulk].sum()), False: float(demand[~bulk].sum())}
+    split = {}
+    for name, result in results.items():
+        lost = result.lost_daily.astype(np.float64)
+        lost_bulk, lost_all = float(lost[bulk].sum()), float(lost.sum())
+
+        def fill(is_bulk: bool, lost_units: float) -> float:
+            return 1.0 - lost_units / demanded[is_bulk] if demanded[is_bulk] > 0 else 1.0
+
+        split[name] = {
+            "bulk_demand_share": round(demanded[True] / max(demanded[True] + demanded[False], 1e-12), 4),
+            "bulk_lost_share": round(lost_bulk / lost_all, 4) if lost_all > 0 else 0.0,
+            "fill_ordinary": round(fill(False, lost_all - lost_bulk), 4),
+            "fill_bulk": round(fill(True, lost_bulk), 4),
+        }
+    return split
+
+
+def format_shortfall(split: dict[str, dict]) -> str:
+    """A readable table of ``shortfall_split``."""
+    lines = [f"{'policy':<24}{'bulk demand':>12}{'lost on bulk':>14}{'fill ordinary':>15}{'fill bulk':>11}"]
+    for name, row in split.items():
+        lines.append(f"{name:<24}{row['bulk_demand_share']:>12.1%}{row['bulk_lost_share']:>14.1%}"
+                     f"{row['fill_ordinary']:>15.4f}{row['fill_bulk']:>11.4f}")
+    return "\n".join(lines)
+
+
 def format_table(name: str, pairs: int, figures: dict[str, dict]) -> str:
     """A readable table of one data set."""
     lines = [f"{name}: {pairs} pairs, holdout {HOLDOUT_DAYS} days after {BURN_IN_DAYS} burn-in days",

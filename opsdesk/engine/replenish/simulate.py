@@ -93,7 +93,8 @@ class Policy(Protocol):
 
 @dataclass(frozen=True)
 class SimulationResult:
-    """Per-pair totals (``(n,)``) and the measured summary."""
+    """Per-pair totals (``(n,)``), the units lost on each measured day (``lost_daily``, ``(n, measured_days)``,
+    day 0 = ``inputs.measure_from``) and the measured summary."""
 
     policy: str
     initial: np.ndarray
@@ -109,6 +110,7 @@ class SimulationResult:
     on_hand_sum: np.ndarray
     measured_days: int
     unit_value: np.ndarray
+    lost_daily: np.ndarray
 
     def summary(self) -> dict[str, float | int]:
         """Measured figures: fill_rate, value_fill_rate, cycle_service_level, stockout_days, avg_inventory_units/value,
@@ -150,6 +152,7 @@ def simulate(inputs: SimulationInputs, policy: Policy) -> SimulationResult:
                                            "cycles", "stockout_cycles", "on_hand_sum")}
     cycle_has_demand = np.zeros(n, dtype=bool)
     cycle_has_stockout = np.zeros(n, dtype=bool)
+    lost_daily = np.zeros((n, max(horizon - inputs.measure_from, 0)), dtype=np.float32)
     for day in range(inputs.start, horizon):
         is_measured = day >= inputs.measure_from
         arrivals = pipeline[:, day]
@@ -168,6 +171,7 @@ def simulate(inputs: SimulationInputs, policy: Policy) -> SimulationResult:
         totals["sold"] += sold
         if is_measured:
             lost = demand - sold > 0
+            lost_daily[:, day - inputs.measure_from] = demand - sold
             totals["demanded"] += demand
             totals["served"] += sold
             totals["stockout_days"] += lost
@@ -182,7 +186,8 @@ def simulate(inputs: SimulationInputs, policy: Policy) -> SimulationResult:
     totals["cycles"] += cycle_has_demand
     totals["stockout_cycles"] += cycle_has_demand & cycle_has_stockout
     return SimulationResult(policy=policy.name, initial=initial, final=on_hand,
-                            measured_days=horizon - inputs.measure_from, unit_value=inputs.unit_value, **totals)
+                            measured_days=horizon - inputs.measure_from, unit_value=inputs.unit_value,
+                            lost_daily=lost_daily, **totals)
 
 
 def calibrate(make_policy: Callable[[float], Policy], inputs: SimulationInputs, low: float, high: float,

@@ -112,6 +112,12 @@ def test_simulate_command_with_the_perfect_forecast_bound(capsys):
 
     figures = json.loads(output.strip().splitlines()[-1])
     assert set(figures["demo"]) == {"opsdesk", "odoo_minmax", "erpnext_reorder", "bound_perfect_forecast"}
+    # and where each policy's lost units fall, bulk days or ordinary ones (one world: one share of bulk demand)
+    assert "where the units short fall (bulk day: demand above 10 x the pair's average day of the 180 days before)" \
+        in output
+    assert len({row["bulk_demand_share"] for row in figures["demo"].values()}) == 1
+    assert all(0.0 <= row["fill_ordinary"] <= 1.0 and 0.0 <= row["fill_bulk"] <= 1.0
+               for row in figures["demo"].values())
     # and every run of the forecast engine is reported as it ends: the starting stock's (the day before the first
     # simulated day, 179), then one a week on days 180, 187, ..., 264
     runs = [line.split(" (")[0].strip() for line in captured.err.splitlines() if "forecast engine: run" in line]
@@ -148,3 +154,47 @@ def test_company_world_carries_what_the_forecast_engine_reads():
     assert np.flatnonzero(~inputs.is_observed[0]).tolist() == [40, 41, 50]
     assert np.flatnonzero(inputs.promo[0]).tolist() == [50]
     assert (inputs.lead_time_actual[:, :32] == 1).all()
+
+
+class _NeverOrders:
+    """A policy that starts with the given stock and never orders."""
+
+    name = "never_orders"
+
+    def __init__(self, stock):
+        self.stock = np.asarray(stock, dtype=np.float64)
+
+    def initial_on_hand(self):
+        return self.stock.copy()
+
+    def order(self, day, on_hand, on_order):
+        return np.zeros_like(on_hand)
+
+
+def test_shortfall_split_tells_the_units_lost_on_bulk_days_from_the_others():
+    # given: 180 history days, then 10 measured days. Pair 0 sold 2 a day and starts with 30 units: a bulk order of
+    # 50 on day 3 (above 10 x 2), 20 on day 6 (not above: ordinary); pair 1 sells 1 a day from 100 units; pair 2 sold
+    # nothing before, so its one sale (day 0, 1 unit, from 5 in stock) is a bulk day
+    from opsdesk.engine.replenish import SimulationInputs, simulate
+
+    history, days, n = simulation.HISTORY_DAYS, 10, 3
+    demand = np.zeros((n, history + days))
+    demand[0, :history], demand[1] = 2.0, 1.0
+    demand[0, history:] = [2, 2, 2, 50, 2, 2, 20, 2, 2, 2]
+    demand[2, history] = 1.0
+    inputs = SimulationInputs(
+        demand=demand, start=history, measure_from=history, lead_time_actual=np.full((n, history + days), 2),
+        stated_lead_time=np.full(n, 2.0), lead_time_mean=np.full(n, 2.0), lead_time_std=np.zeros(n),
+        review_days=np.full(n, 7.0), abc_class=np.zeros(n, dtype=np.int8), pack_size=np.ones(n),
+        min_order_qty=np.ones(n), unit_value=np.ones(n))
+    result = simulate(inputs, _NeverOrders([30, 100, 5]))
+    # when
+    split = simulation.shortfall_split(inputs, {"never_orders": result})
+    # then: pair 0 sells 6, then 24 of the 50 (26 lost on the bulk day), then loses 2 x 5 + 20 on ordinary days
+    assert result.lost_daily[0].tolist() == [0, 0, 0, 26, 2, 2, 20, 2, 2, 2]
+    assert not result.lost_daily[1:].any()
+    assert simulation.bulk_days(inputs).sum(axis=1).tolist() == [1, 0, 1]
+    assert split == {"never_orders": {"bulk_demand_share": round(51 / 97, 4), "bulk_lost_share": round(26 / 56, 4),
+                                      "fill_ordinary": round(1 - 30 / 46, 4), "fill_bulk": round(1 - 26 / 51, 4)}}
+    table = simulation.format_shortfall(split)
+    assert table.splitlines()[1].split() == ["never_orders", "52.6%", "46.4%", "0.3478", "0.4902"]
