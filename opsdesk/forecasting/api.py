@@ -67,6 +67,7 @@ class SeriesOut(Schema):
     measure: str
     model_name: str
     validation_rmse: float | None
+    week_error: float | None
     points: list[PointOut]
 
 
@@ -111,7 +112,7 @@ def store_forecasts(request: HttpRequest, store_id: int, sku: str | None = None,
         out.append({
             "store_id": item.store_id, "product_id": item.product_id,
             "sku": item.product.sku if item.product_id else None, "measure": item.measure,
-            "model_name": item.model_name, "validation_rmse": item.validation_rmse,
+            "model_name": item.model_name, "validation_rmse": item.validation_rmse, "week_error": item.week_error,
             "points": selectors.series_points(user=request.auth, series=item),
         })
     return out

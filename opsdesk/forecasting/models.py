@@ -56,6 +56,9 @@ class ForecastSeries(models.Model):
     measure = models.CharField(_("指标"), max_length=20, choices=MeasureChoices)
     model_name = models.CharField(_("模型"), max_length=40)
     validation_rmse = models.FloatField(_("验证 RMSE"), null=True, blank=True)
+    # the daily error that adds up over a week as the validation errors' 7-day sums do (engine ``week_error``): the
+    # replenishment plan's forecast error
+    week_error = models.FloatField(_("周累计误差（折合每天）"), null=True, blank=True)
     mean_demand = models.FloatField(_("近期日均"), null=True, blank=True)
     total_forecast = models.FloatField(_("预测合计"), default=0)
 

@@ -85,6 +85,7 @@ class _Level:
     model: np.ndarray
     rmse: np.ndarray
     recent_mean: np.ndarray
+    week_error: np.ndarray
     result: ForecastResult | None = None
     reconciliation: np.ndarray | None = None  # (n,) method chosen per store (``RECONCILIATION_METHODS``)
 
@@ -94,7 +95,7 @@ def _run_level(panel: SeriesPanel, future, h: int, measure: str, store_index, pr
     result = forecast(panel, h, future=future, quantiles=QUANTILES, country=country, keep_validation=keep_validation)
     return _Level(measure, store_index, product_ids, result.mean, result.quantiles[QUANTILES[0]],
                   result.quantiles[QUANTILES[-1]], result.model, result.validation_error, _recent_mean(panel),
-                  result if keep_validation else None)
+                  result.week_error, result if keep_validation else None)
 
 
 def _recent_mean(panel: SeriesPanel, days: int = 28) -> np.ndarray:
@@ -199,6 +200,7 @@ def _persist(run: ForecastRun, levels: list[_Level], extract) -> int:
                 product_id=None if level.product_ids is None else int(level.product_ids[i]),
                 measure=level.measure, model_name=str(level.model[i]),
                 validation_rmse=None if np.isnan(level.rmse[i]) else float(level.rmse[i]),
+                week_error=None if np.isnan(level.week_error[i]) else float(level.week_error[i]),
                 mean_demand=float(level.recent_mean[i]), total_forecast=float(level.mean[i].sum()),
             )
             for i in range(len(level.store_index))

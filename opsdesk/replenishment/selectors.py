@@ -76,19 +76,21 @@ def latest_forecast_run(company: Company):
 
 
 def _forecast_rows(run) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Keys, (m, h) daily means, one-day sigma per store x SKU series of a forecast run (``plan_forecast``: the
-    validation RMSE, else the 10%-90% band; the simulation's engine-backed policy converts the same way)."""
+    """Keys, (m, h) daily means, sigma per day per store x SKU series of a forecast run (``plan_forecast``: the week
+    error, else the validation RMSE, else the 10%-90% band; the simulation's engine-backed policy converts the same
+    way)."""
     from opsdesk.engine.replenish import plan_forecast
     from opsdesk.forecasting.models import ForecastPoint, ForecastSeries
 
     series = _fetch(
-        f"SELECT id, store_id, product_id, validation_rmse FROM {ForecastSeries._meta.db_table} "
+        f"SELECT id, store_id, product_id, validation_rmse, week_error FROM {ForecastSeries._meta.db_table} "
         "WHERE run_id = %s AND measure = 'units' AND product_id IS NOT NULL ORDER BY id", [run.pk])
     if not series:
         return np.zeros(0, np.int64), np.zeros((0, run.horizon)), np.zeros(0)
     ids = np.asarray([row[0] for row in series], dtype=np.int64)
     keys = np.asarray([row[1] * KEY + row[2] for row in series], dtype=np.int64)
     rmse = np.asarray([np.nan if row[3] is None else row[3] for row in series], dtype=np.float64)
+    week = np.asarray([np.nan if row[4] is None else row[4] for row in series], dtype=np.float64)
     points = _fetch(
         f"SELECT p.series_id, p.date, p.forecast, p.lower, p.upper FROM {ForecastPoint._meta.db_table} p "
         f"JOIN {ForecastSeries._meta.db_table} s ON s.id = p.series_id "
@@ -102,7 +104,7 @@ def _forecast_rows(run) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ok = (day >= 0) & (day < h)
         for values, column in ((mean, 2), (lower, 3), (upper, 4)):
             values[row[ok], day[ok]] = np.asarray(columns[column], dtype=np.float64)[ok]
-    mean, sigma = plan_forecast(mean, lower, upper, rmse)
+    mean, sigma = plan_forecast(mean, lower, upper, rmse, week)
     return keys, mean, sigma
 
 

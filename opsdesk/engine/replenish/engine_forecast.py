@@ -1,7 +1,8 @@
 """The forecast engine (``opsdesk.engine.forecast``) as the plan's forecaster, shared by the product and the replay.
 
 The nightly plan reads the latest forecast run: per store x SKU the daily mean, the 10 %-90 % band and the chosen
-model's validation RMSE. ``plan_forecast`` turns those into the plan's ``(mean (n, h), sigma (n,))`` - one
+model's validation errors (the week error, else the RMSE). ``plan_forecast`` turns those into the plan's
+``(mean (n, h), sigma (n,))`` - one
 implementation, called by ``opsdesk.replenishment.selectors`` on the stored run and by ``EngineForecastCache`` on
 the engine's result in the simulation. ``EngineForecastCache`` re-forecasts a simulation world with the engine the
 way ``opsdesk forecast`` does (same engine call, horizon, quantiles, country, availability and known future; see its
@@ -25,23 +26,26 @@ PRODUCT_QUANTILES = (0.1, 0.5, 0.9)
 PRODUCT_HISTORY_DAYS = 1100
 
 
-def plan_forecast(mean: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                  validation_rmse: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def plan_forecast(mean: np.ndarray, lower: np.ndarray, upper: np.ndarray, validation_rmse: np.ndarray,
+                  week_error: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The plan's forecast of each pair from a forecast run's outputs.
 
     The means and band are clipped at 0 with ``lower <= mean <= upper`` (as the run stores them); sigma is the
-    validation RMSE of the chosen model where the series has one, else the band's average width over the horizon
-    divided by ``2 * BAND_Z`` (a normal's 10 %-90 % width).
+    chosen model's week error (``opsdesk.engine.forecast.auto.week_error``: the daily error that adds up over a week
+    as its validation errors did) where the series has one, else its validation RMSE, else the band's average width
+    over the horizon divided by ``2 * BAND_Z`` (a normal's 10 %-90 % width).
 
     Args:
         mean: ``(n, h)`` daily point forecasts, units/day (NaN = none).
         lower: ``(n, h)`` 10 % quantile, units/day.
         upper: ``(n, h)`` 90 % quantile, units/day.
         validation_rmse: ``(n,)`` RMSE over the validation windows, units/day (NaN = none).
+        week_error: ``(n,)`` week error, units/day (NaN = none; None = no series has one: a run stored before
+            it was measured).
 
     Returns:
-        ``(mean (n, h), sigma (n,))``: non-negative daily means and the one-day forecast error's standard
-        deviation, units/day (0 where neither is known).
+        ``(mean (n, h), sigma (n,))``: non-negative daily means and the forecast error's standard deviation per day
+        as the plan adds it up over its protection period, units/day (0 where nothing is known).
     """
     mean = np.clip(np.nan_to_num(np.asarray(mean, dtype=np.float64)), 0.0, None)
     lower = np.minimum(np.clip(np.asarray(lower, dtype=np.float64), 0.0, None), mean)
@@ -50,6 +54,9 @@ def plan_forecast(mean: np.ndarray, lower: np.ndarray, upper: np.ndarray,
     band_sigma = (upper - lower).mean(axis=1) / (2 * BAND_Z) if h else np.zeros(len(mean))
     rmse = np.asarray(validation_rmse, dtype=np.float64)
     sigma = np.where(np.isnan(rmse), band_sigma, rmse)
+    if week_error is not None:
+        weekly = np.asarray(week_error, dtype=np.float64)
+        sigma = np.where(np.isnan(weekly), sigma, weekly)
     return mean, np.nan_to_num(np.maximum(sigma, 0.0))
 
 
@@ -108,7 +115,8 @@ class EngineForecastCache:
         result = forecast(panel, self.horizon, future=future, quantiles=PRODUCT_QUANTILES,
                           country=self.inputs.country, n_jobs=self.n_jobs)
         mean, sigma = plan_forecast(result.mean, result.quantiles[PRODUCT_QUANTILES[0]],
-                                    result.quantiles[PRODUCT_QUANTILES[-1]], result.validation_error)
+                                    result.quantiles[PRODUCT_QUANTILES[-1]], result.validation_error,
+                                    result.week_error)
         if self.on_refresh is not None:
             self.on_refresh(day, time.perf_counter() - began)
         return mean.astype(np.float32), sigma

@@ -17,8 +17,10 @@ Formulas (documented here once, used by the code below and checked by golden tes
 
       SS = z * sqrt(P * sigma_e**2 + d**2 * sigma_L**2)
 
-  with ``sigma_e`` the standard deviation of the one-day forecast error (from forecast residuals, units/day);
-  errors of different days are treated as independent, so the variance grows with ``P``.
+  with ``sigma_e`` the forecast error's standard deviation per day (units/day) and the variance growing with ``P``
+  as if days were independent. The product passes the forecast engine's week error (``plan_forecast``): the daily
+  error that adds up over seven days as the validation errors' 7-day sums did, so that errors that persist from
+  day to day (a missed level or ramp) count as they do over a protection period of about a week.
   ``z = Phi^-1(service level of the pair's ABC class)`` (``service_measure="cycle"``), or, with
   ``service_measure="fill_rate"``, the class targets are fill rates ``beta`` and ``z`` is the smallest ``k >= 0``
   with ``G(k) = (1 - beta) * Q / sigma_P`` (Silver, Pyke & Peterson), ``G(k) = phi(k) - k (1 - Phi(k))`` the
@@ -73,7 +75,7 @@ class PlanInputs:
         pack_size: units per pack (>= 1); orders are multiples of it.
         min_order_qty: minimum order quantity, units (0 = none).
         forecast_mean: ``(n, h)`` forecast daily demand, units/day, day 0 = tomorrow.
-        forecast_sigma: standard deviation of the one-day forecast error, units/day.
+        forecast_sigma: the forecast error's standard deviation per day, units/day (module docstring).
         unit_cost: purchase cost per unit (optional, for values).
         horizon_quantiles: ``(n, k)`` quantiles of demand summed over ``L + R`` days (optional).
         quantile_levels: ``(k,)`` increasing probabilities of ``horizon_quantiles``.

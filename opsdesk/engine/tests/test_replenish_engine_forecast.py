@@ -41,6 +41,17 @@ def test_plan_forecast_takes_the_validation_rmse_else_the_band():
     assert BAND_Z == 1.2816
 
 
+def test_plan_forecast_takes_the_week_error_before_the_rmse_and_the_band():
+    # given: row 0 has a week error and an RMSE, row 1 an RMSE only, row 2 only a band (4 wide every day)
+    mean = np.full((3, 2), 5.0)
+    lower, upper = np.full((3, 2), 3.0), np.full((3, 2), 7.0)
+    # when
+    _, sigma = plan_forecast(mean, lower, upper, np.array([2.5, 1.5, np.nan]), np.array([3.25, np.nan, np.nan]))
+    # then
+    assert sigma[:2].tolist() == [3.25, 1.5]
+    assert sigma[2] == pytest.approx(4.0 / (2 * 1.2816), abs=1e-12)
+
+
 def test_usual_closed_weekdays_are_the_weekdays_without_an_open_day_in_eight_weeks():
     # given: 10 weeks from Monday 2024-01-01; store 0 never opens on Saturdays, store 1 opens every day, store 2
     # opened only in the last 3 weeks (too few to plan closures)
@@ -123,10 +134,11 @@ def test_engine_cache_forecast_is_the_engine_forecast_through_plan_forecast():
     panel, future = cache.engine_inputs(100)
     # when
     mean, sigma = cache.forecast_at(100)
-    # then: the same numbers as the engine's own result converted by plan_forecast
+    # then: the same numbers as the engine's own result converted by plan_forecast (its week error, where the
+    # errors of a day carry into the next: a level estimated from a few weeks is off for the whole week)
     result = forecast(panel, 14, future=future, quantiles=PRODUCT_QUANTILES)
     expected_mean, expected_sigma = plan_forecast(result.mean, result.quantiles[0.1], result.quantiles[0.9],
-                                                  result.validation_error)
+                                                  result.validation_error, result.week_error)
     np.testing.assert_allclose(mean, expected_mean, rtol=1e-6)
     np.testing.assert_allclose(sigma, expected_sigma, rtol=1e-12)
     assert mean.shape == (4, 14)

@@ -228,6 +228,10 @@ def test_forecast_run_stores_coherent_ordered_forecasts():
             revenue[point.date] = revenue.get(point.date, 0) + point.forecast * float(point.series.product.price)
         additive += all(revenue[day] == pytest.approx(value, rel=1e-3, abs=0.05) for day, value in total.items())
     assert additive == methods.get("bottom_up", 0)
+    # and every series with a validation RMSE has its week error, the replenishment plan's forecast error
+    stored = ForecastSeries.objects.filter(run=run)
+    assert stored.filter(validation_rmse__isnull=False, week_error__isnull=True).count() == 0
+    assert stored.filter(week_error__gt=0).count() == run.series_count
 
 
 def test_request_returns_the_active_run_instead_of_queueing_twice():
@@ -259,6 +263,26 @@ def test_store_manager_export_holds_only_own_store(client):
     assert rows[0] == selectors.EXPORT_HEADER
     assert {row[0] for row in rows[1:]} == {"S000"}
     assert len(rows) - 1 == (1 + 3) * 7
+
+
+def test_the_sku_page_and_the_api_show_the_week_error_the_plan_uses(client):
+    # given: a run, and a store manager's login and token
+    from opsdesk.core.testing.factories import make_token
+
+    company, stores = make_history(n_stores=1, n_skus=2, days=60)
+    services.forecast_run_execute(services.forecast_run_request(actor=None, company=company, horizon=7,
+                                                               enqueue=False).pk)
+    manager = make_user(company, "store_manager", stores=[stores[0]])
+    series = ForecastSeries.objects.filter(store=stores[0], product__isnull=False).order_by("pk").first()
+    ForecastSeries.objects.filter(pk=series.pk).update(week_error=3.14159)
+    client.force_login(manager)
+    # when
+    page = client.get(f"/forecasting/stores/{stores[0].pk}/skus/{series.product_id}/")
+    api = client.get(f"/api/v1/forecasting/stores/{stores[0].pk}/?sku={series.product.sku}",
+                     HTTP_AUTHORIZATION=f"Bearer {make_token(manager)[1]}")
+    # then
+    assert "周累计误差（折合每天） 3.14" in page.content.decode()
+    assert [row["week_error"] for row in api.json() if row["product_id"] == series.product_id] == [3.14159]
 
 
 def test_pages_answer_in_scope_and_404_out_of_scope(client):

@@ -192,3 +192,21 @@ def test_extract_sigma_is_the_validation_rmse_else_the_band():
     assert sigma[(store_0, mid)] == pytest.approx(5.12 / (2 * 1.2816), abs=1e-9)
     assert [sigma[(store_1, product)] for product in (fast, mid, slow, dead, no_supplier)] == [3.0, 2.0, 0.5, 0.0, 2.0]
     assert extract.forecast_mean[extract.product_ids == fast].tolist() == [[10.0] * 28, [10.0] * 28]
+
+
+def test_extract_sigma_is_the_week_error_where_the_run_measured_one():
+    # given: the fixture's run; P-FAST in store 1 also has a week error (its errors persisted over the week)
+    from opsdesk.forecasting.models import ForecastSeries
+
+    world = make_world()
+    ForecastSeries.objects.filter(run=world.forecast_run, store=world.stores[1], product=world.products[0]).update(
+        week_error=4.75)
+    # when
+    extract = selectors.plan_extract(world.company)
+    # then: that pair plans with it; the others keep their validation RMSE
+    sigma = {(store, product): value for store, product, value in zip(
+        extract.store_ids.tolist(), extract.product_ids.tolist(), extract.forecast_sigma.tolist(), strict=True)}
+    fast, mid = world.products[0].pk, world.products[1].pk
+    assert sigma[(world.stores[1].pk, fast)] == 4.75
+    assert sigma[(world.stores[0].pk, fast)] == 3.0
+    assert sigma[(world.stores[1].pk, mid)] == 2.0
