@@ -30,6 +30,24 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def _setup_database() -> None:
+    """Django set up and the database brought to this OpsDesk's schema: the commands that read or write data apply
+    the migrations of a newer OpsDesk first, as the import commands and ``opsdesk demo`` always have (a forecast of
+    an older database otherwise failed only when it stored its results)."""
+    _setup_django()
+    _migrate()
+
+
+def _pending_migrations() -> list[str]:
+    """Migrations of this OpsDesk not applied to the database yet, as "app.name"."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
 def _gunicorn_command(host: str, port: int, workers: int) -> list[str]:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
     if gunicorn is None:
@@ -238,6 +256,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run the background task worker (and the daily scheduler) until stopped."""
     _setup_django()
+    pending = _pending_migrations()
+    if pending:  # the server migrates (`serve --migrate`, `demo`); a worker on an older schema fails every task
+        raise SystemExit(f"the database is behind this OpsDesk ({len(pending)} migration(s) not applied: "
+                         f"{', '.join(pending[:5])}{' ...' if len(pending) > 5 else ''}); run `opsdesk manage migrate` "
+                         "(or `opsdesk serve --migrate`) first")
     import threading
 
     from django.core.management import call_command
@@ -349,7 +372,7 @@ def _refresh_cockpit(company) -> None:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     """Run a forecast now (in this process) and print its accuracy."""
-    _setup_django()
+    _setup_database()
     from tqdm import tqdm
 
     from opsdesk.forecasting import services
@@ -379,7 +402,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export data sets to a file: `opsdesk export forecasts --format csv --output FILE`."""
-    _setup_django()
+    _setup_database()
     from opsdesk.core.exports import xlsx_bytes
     from opsdesk.forecasting import selectors
     from opsdesk.forecasting.models import ForecastRun
@@ -409,7 +432,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Compute the replenishment plan now (in this process) from the latest forecast, with a progress bar."""
-    _setup_django()
+    _setup_database()
     from tqdm import tqdm
 
     from opsdesk.replenishment import services
@@ -449,7 +472,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             raise SystemExit(f"{path} not found; pass --data-dir DIR (the folder holding online_retail/)")
         inputs = simulation.online_retail_world(path)
     else:
-        _setup_django()
+        _setup_database()
         from opsdesk.replenishment.selectors import plan_params as company_plan_params
 
         company = _company(args.company)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from opsdesk.cli import _company, _setup_django
+    from opsdesk.cli import _company, _setup_database
 
-    _setup_django()
+    _setup_database()
     from opsdesk.cockpit import brief as briefs
 
     company = _company(args.company)

@@ -8,9 +8,9 @@ import argparse
 
 
 def cmd_report_pack(args: argparse.Namespace) -> int:
-    from opsdesk.cli import _setup_django
+    from opsdesk.cli import _setup_database
 
-    _setup_django()
+    _setup_database()
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
