@@ -123,8 +123,18 @@ def demo_world(var_dir: Path, max_pairs: int | None) -> SimulationInputs:
     return SimulationInputs(**arrays, **scalars)
 
 
+def load_expected(var_dir: Path, max_pairs: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The demo world's expected demand written by ``demo_world_child`` (None when it could not be derived)."""
+    path = var_dir / f"expected-bench-world-{max_pairs or 'all'}.npz"
+    if not path.exists():
+        return None
+    with np.load(path) as stored:
+        return stored["mean"], stored["variance"]
+
+
 def demo_world_child(target: str, max_pairs: int) -> None:
-    """(Child, Django) extract the demo company's world into an .npz file."""
+    """(Child, Django) extract the demo company's world into an .npz file, and the demo generator's expected demand
+    of its pairs into ``expected-<name>`` next to it (``demo_expected``)."""
     import django
 
     django.setup()
@@ -133,6 +143,80 @@ def demo_world_child(target: str, max_pairs: int) -> None:
     inputs = simulation.company_world(Company.objects.order_by("pk").first(), max_pairs=max_pairs or None)
     arrays = {key: getattr(inputs, key) for key in inputs.__dataclass_fields__ if getattr(inputs, key) is not None}
     np.savez(target, **arrays)
+    expected = demo_expected(inputs)
+    if expected is not None:
+        np.savez(Path(target).with_name("expected-" + Path(target).name), mean=expected[0], variance=expected[1])
+
+
+DEMO_SEED = 20240101  # ``opsdesk demo``'s default seed, with which the bench builds its demo company
+
+
+def demo_expected(inputs: SimulationInputs) -> tuple[np.ndarray, np.ndarray] | None:
+    """(Child, Django) the demo generator's demand law of each pair of the world, ``(mean, variance)`` per (pair,
+    day) in the world's units (kg for loose produce): what a perfect forecaster could know, short of the draws
+    themselves (``generate.expected_demand``). None when the database is not ``opsdesk demo``'s with the default
+    seed (the law's volume over the history would not match the sales)."""
+    from opsdesk.catalog.models import Product
+    from opsdesk.core.demo.generate import expected_demand, plan_company
+    from opsdesk.core.models import Store
+
+    code = dict(Store.objects.values_list("pk", "code"))
+    sku = dict(Product.objects.values_list("pk", "sku"))
+    plan = plan_company(seed=DEMO_SEED, end_date=inputs.dates[-1].astype(object), scale=1.0)
+    store_index = {store.code: i for i, store in enumerate(plan.stores)}
+    product_index = {product.sku: i for i, product in enumerate(plan.products)}
+    columns = np.searchsorted(np.asarray(plan.calendar.dates, dtype="datetime64[D]"), inputs.dates)
+    mean, variance = np.zeros(inputs.demand.shape), np.zeros(inputs.demand.shape)
+    for store_pk in np.unique(inputs.pairs[:, 0]):
+        index = store_index.get(code[int(store_pk)])
+        if index is None:
+            return None
+        law = expected_demand(plan, index)
+        row_of = {int(product): row for row, product in enumerate(law.assortment)}
+        weight = np.where(plan.product_portion > 0, plan.product_portion, 1.0)
+        for pair in np.flatnonzero(inputs.pairs[:, 0] == store_pk):
+            product = product_index.get(sku[int(inputs.pairs[pair, 1])])
+            if product not in row_of:
+                return None
+            units = law.mean[row_of[product], columns]
+            mean[pair] = units * weight[product]
+            variance[pair] = (units + units ** 2 / law.dispersion[row_of[product]]) * weight[product] ** 2
+    history = slice(inputs.start - simulation.HISTORY_DAYS, inputs.start)
+    sold, expected = inputs.demand[:, history].sum(), mean[:, history].sum()
+    return (mean, variance) if abs(expected / sold - 1) < 0.1 else None
+
+
+class ExpectedDemandCache:
+    """The plan's forecaster that knows the demand law: the expected demand of the coming days and the daily
+    standard deviation of the draws around it (``demo_expected``), refreshed daily. Not a policy anyone can run:
+    it shows how far the best possible forecast could take the plan, short of knowing the draws."""
+
+    def __init__(self, mean: np.ndarray, variance: np.ndarray, horizon: int = 28) -> None:
+        self.mean, self.variance, self.horizon = mean, variance, horizon
+
+    def get(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        n, days = self.mean.shape
+        mean, variance = np.zeros((n, self.horizon), dtype=np.float32), np.zeros((n, self.horizon))
+        ahead = self.mean[:, day + 1:day + 1 + self.horizon]
+        mean[:, :ahead.shape[1]] = ahead
+        spread = self.variance[:, day + 1:day + 1 + self.horizon]
+        variance[:, :spread.shape[1]] = spread
+        return mean, np.sqrt(variance.mean(axis=1))
+
+
+def expected_demand_makers(inputs: SimulationInputs, expected: tuple[np.ndarray, np.ndarray] | None) -> dict:
+    """``bound_expected_demand``: OpsDesk's plan as configured on ``ExpectedDemandCache``, its knob scaling z."""
+    if expected is None:
+        return {}
+    from opsdesk.engine.replenish.plan import PlanParams
+    from opsdesk.engine.replenish.policies import OpsdeskForecast
+
+    cache = ExpectedDemandCache(*expected)
+    params = simulation.PLAN_PARAMS
+    daily = {"check_interval_days": params["check_interval_days"], "service_levels": tuple(params["service_levels"]),
+             "service_measure": params["service_measure"], "min_pair_fill_rate": params["min_pair_fill_rate"]}
+    return {"bound_expected_demand": (
+        lambda knob: OpsdeskForecast(inputs, cache, PlanParams(**daily, z_scale=knob)), 1.0, (0.0, 12.0))}
 
 
 def clairvoyant(inputs: SimulationInputs, delay: int, review: int = 7) -> tuple[np.ndarray, np.ndarray]:
@@ -192,13 +276,16 @@ def reference(inputs: SimulationInputs, target: float = TARGET, delays: int = 8)
             "fill_at_target": round(1 - used / demanded, 4)}
 
 
-def run_panel(inputs: SimulationInputs, quick: bool) -> dict:
-    """Simulate the policies (and ablations) as configured and calibrated to 98% fill."""
+def run_panel(inputs: SimulationInputs, expected: tuple[np.ndarray, np.ndarray] | None = None, *, quick: bool = False
+              ) -> dict:
+    """Simulate the policies (and ablations) as configured and calibrated to 98% fill; with ``expected`` (the demo
+    generator's demand law) also ``bound_expected_demand``."""
     iterations = 7 if quick else 10
     configured, matched, results, configured_results = {}, {}, {}, {}
     seconds: list[float] = []
     cache = EngineForecastCache(inputs, on_refresh=lambda day, spent: seconds.append(spent))
-    makers = simulation.policy_makers(inputs, ablations=True, bound=True, cache=cache)
+    makers = {**simulation.policy_makers(inputs, ablations=True, bound=True, cache=cache),
+              **expected_demand_makers(inputs, expected)}
     for name, (make, knob, (low, high)) in makers.items():
         began = time.perf_counter()
         result = simulate(inputs, make(knob))
@@ -303,8 +390,8 @@ def goal(figures: dict) -> dict:
             best, floor = min(static), bound["avg_inventory_value"]
             # share of the gap between the best static policy and the bound each OpsDesk row closes (issue 20: >= 0.5)
             report["gap_closed"] = {ours: round((best - matched[ours]["avg_inventory_value"]) / (best - floor), 4)
-                                    for ours in matched if ours.startswith("opsdesk") and matched[ours]["reached"]
-                                    and best > floor}
+                                    for ours in matched if ours.startswith(("opsdesk", "bound_expected"))
+                                    and matched[ours]["reached"] and best > floor}
     # issue 20: at its configured targets OpsDesk reaches the target fill
     report["configured_fill"] = {ours: row["fill_rate"] for ours, row in figures["configured"].items()
                                  if ours.startswith("opsdesk")}
@@ -340,13 +427,15 @@ def main() -> None:
     began = time.perf_counter()
     output: dict = {}
     details: dict = {}
+    demo_pairs = QUICK_DEMO_PAIRS if args.quick else None
     worlds = {
-        "demo": lambda: demo_world(Path(args.demo_var_dir), QUICK_DEMO_PAIRS if args.quick else None),
-        "online_retail": lambda: simulation.online_retail_world(
-            Path(args.data_dir) / "online_retail" / "online_retail.csv"),
+        "demo": lambda: (demo_world(Path(args.demo_var_dir), demo_pairs),
+                         load_expected(Path(args.demo_var_dir), demo_pairs)),
+        "online_retail": lambda: (simulation.online_retail_world(
+            Path(args.data_dir) / "online_retail" / "online_retail.csv"), None),
     }
     for name, build in worlds.items():
-        figures = run_panel(build(), args.quick)
+        figures = run_panel(*build(), quick=args.quick)
         print_table(name, figures)
         output[name] = {policy: {key: figures["configured"][policy][key] for key in
                                  ("fill_rate", "cycle_service_level", "stockout_days", "avg_inventory_value",

@@ -192,8 +192,10 @@ def _store_panels(days: dict[str, np.ndarray], store_ids: np.ndarray, start: dat
     return panels
 
 
-def _unit_panel(rows: dict[str, np.ndarray], closed: np.ndarray, store_ids: np.ndarray, start: date, n_days: int):
-    """Store x SKU units; `closed` is the (n_stores, T) grid of closed days."""
+def _unit_panel(rows: dict[str, np.ndarray], closed: np.ndarray, store_ids: np.ndarray, start: date, n_days: int,
+                company: Company | None = None):
+    """Store x SKU units; `closed` is the (n_stores, T) grid of closed days; the promotion flags are the sales rows'
+    and, with ``company``, its approved promotions' days (``mark_promotions``)."""
     pair_keys, pair_of_row = np.unique(_pair_keys(rows), return_inverse=True)
     pairs = np.stack([pair_keys // PAIR_KEY, pair_keys % PAIR_KEY], axis=1)
     col = _day_index(rows["day"], start)
@@ -205,6 +207,8 @@ def _unit_panel(rows: dict[str, np.ndarray], closed: np.ndarray, store_ids: np.n
     # lines) counts as no demand, not as negative demand the models would learn.
     units[pair_of_row, col] = np.maximum(rows["quantity"], 0.0)
     promo[pair_of_row, col] = rows["promo"]
+    if company is not None:
+        mark_promotions(promo, company, store_ids, pairs, start)
     unavailable[pair_of_row, col] = rows["stockout"]
     unavailable |= closed[np.searchsorted(store_ids, pairs[:, 0])]
     first = np.full(len(pair_keys), n_days - 1, dtype=np.int64)
@@ -247,7 +251,7 @@ def extract(company: Company, *, history_days: int = HISTORY_DAYS, horizon: int 
     closed, closed_ahead = _closed_days(days, store_ids, start, history_days, holidays)
     sku_rows = _recently_sold(_sku_rows(store_ids.tolist(), start, end), end)
     if sku_rows:
-        pairs, units, prices = _unit_panel(sku_rows, closed, store_ids, start, history_days)
+        pairs, units, prices = _unit_panel(sku_rows, closed, store_ids, start, history_days, company)
     else:
         pairs = np.zeros((0, 2), dtype=np.int64)
         units = SeriesPanel(ids=np.arange(0), indptr=np.zeros(1), y=np.zeros(0), start=np.zeros(0, "datetime64[D]"),
@@ -298,7 +302,6 @@ def future_covariates(company: Company, store_ids: np.ndarray, pairs: np.ndarray
 
     ``closed_ahead`` (n_stores, horizon) bool: days a store is closed unless its calendar opens the day.
     """
-    from opsdesk.catalog.models import Product
 
     n_stores = len(store_ids)
     store_open = np.ones((n_stores, horizon), dtype=np.float32)
@@ -315,27 +318,40 @@ def future_covariates(company: Company, store_ids: np.ndarray, pairs: np.ndarray
         state_holiday[i, d] = 0.0 if row["state_holiday"] == "0" else 1.0
         school_holiday[i, d] = float(row["is_school_holiday"])
     unit_promo = np.zeros((len(pairs), horizon), dtype=np.float32)
-    if len(pairs):
-        category = dict(Product.objects.filter(pk__in=np.unique(pairs[:, 1]).tolist()).values_list("pk", "category_id"))
-        pair_category = np.asarray([category.get(int(p), -1) or -1 for p in pairs[:, 1]], dtype=np.int64)
-        lineage = _category_lineage(company)
-        for promotion in _planned_promotions(company, origin, horizon):
-            first = max((promotion.start_date - origin).days - 1, 0)
-            last = min((promotion.end_date - origin).days - 1, horizon - 1)
-            if last < first:
-                continue
-            in_stores = promotion.store_set or set(store_ids.tolist())
-            mask = np.isin(pairs[:, 0], list(in_stores))
-            if promotion.category_id:
-                # A promotion on a category covers the products of every category below it too.
-                covered = [c for c, ancestors in lineage.items() if promotion.category_id in ancestors]
-                mask &= np.isin(pair_category, covered)
-            unit_promo[mask, first : last + 1] = 1.0
+    mark_promotions(unit_promo, company, store_ids, pairs, origin + timedelta(days=1))
     pair_store = np.searchsorted(store_ids, pairs[:, 0]) if len(pairs) else np.zeros(0, dtype=np.int64)
     store_future = FutureCovariates(open=store_open, promo=store_promo, state_holiday=state_holiday,
                                     school_holiday=school_holiday)
     unit_future = FutureCovariates(open=store_open[pair_store], promo=unit_promo)
     return store_future, unit_future
+
+
+def mark_promotions(grid: np.ndarray, company: Company, store_ids: np.ndarray, pairs: np.ndarray,
+                    first_day: date) -> None:
+    """Set ``grid`` (n_pairs, n_days; column 0 = ``first_day``) to 1 on the days an approved promotion covers the
+    pair: its stores (none listed = every store) and its category with every category below it (none = the whole
+    assortment). The forecast days' promotions, and the history's: a sales row flags a promotion only on the days
+    the item sold, so without the plan a slow item's promoted days would all look like days with a sale."""
+    from opsdesk.catalog.models import Product
+
+    if not len(pairs) or not grid.shape[1]:
+        return
+    n_days = grid.shape[1]
+    category = dict(Product.objects.filter(pk__in=np.unique(pairs[:, 1]).tolist()).values_list("pk", "category_id"))
+    pair_category = np.asarray([category.get(int(p), -1) or -1 for p in pairs[:, 1]], dtype=np.int64)
+    lineage = _category_lineage(company)
+    for promotion in _planned_promotions(company, first_day - timedelta(days=1), n_days):
+        first = max((promotion.start_date - first_day).days, 0)
+        last = min((promotion.end_date - first_day).days, n_days - 1)
+        if last < first:
+            continue
+        in_stores = promotion.store_set or set(store_ids.tolist())
+        mask = np.isin(pairs[:, 0], list(in_stores))
+        if promotion.category_id:
+            # A promotion on a category covers the products of every category below it too.
+            covered = [c for c, ancestors in lineage.items() if promotion.category_id in ancestors]
+            mask &= np.isin(pair_category, covered)
+        grid[mask, first : last + 1] = 1.0
 
 
 def _category_lineage(company: Company) -> dict[int, set[int]]:

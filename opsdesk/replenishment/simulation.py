@@ -117,7 +117,8 @@ def company_world(company, *, max_pairs: int | None = None,
     return _inputs(demand, stated, pack, value, pairs // KEY, events=events, event_groups=pairs % KEY,
                    review_days=review_days, prehistory=prehistory,
                    engine={"dates": _dates(start, days), "is_store_open": is_store_open,
-                           "is_observed": is_store_open & ~stockout, "promo": promo, "country": company.country})
+                           "is_observed": is_store_open & ~stockout, "promo": promo, "country": company.country,
+                           "pairs": np.stack([pairs // KEY, pairs % KEY], axis=1)})
 
 
 def store_trading_days(store_ids: list[int], first_day: date, days: int) -> np.ndarray:

@@ -933,21 +933,45 @@ def _empty_facts(store_index: int) -> StoreFacts:
                       empty_int, empty_int, np.zeros(0), np.zeros(0), empty_int, empty_int, np.zeros(0))
 
 
+class ExpectedDemand(NamedTuple):
+    """One store's demand law before the draws: what a perfect forecaster could know (``expected_demand``)."""
+
+    rng: np.random.Generator  # the store's generator, positioned after the draws of this law
+    first: int  # index of the first trading day
+    is_open: np.ndarray  # (n_days,) bool
+    assortment: np.ndarray  # (n_sku,) product indexes
+    discount: np.ndarray  # (n_sku, n_days) promotion discount share
+    any_promo: np.ndarray  # (n_days,) bool
+    mean: np.ndarray  # (n_sku, n_days) expected units
+    dispersion: np.ndarray  # (n_sku,) gamma shape: units are Poisson(Gamma(dispersion, mean / dispersion))
+
+
+def expected_demand(plan: DemoPlan, store_index: int) -> ExpectedDemand:
+    """The demand law ``store_facts`` draws one store's units from: expected units per (SKU, day) - growth, season,
+    weekday, holidays, festivals, promotions and the dip after them, the store's daily shocks - and the dispersion
+    of the draw around them (variance ``mean + mean^2 / dispersion``). Stores not open by the end have none."""
+    store = plan.stores[store_index]
+    rng = _rng(plan.seed, 2, plan.store_keys[store_index])
+    first, is_open = _open_days(plan, store)
+    assortment = _assortment(rng, plan, store)
+    profiles = [LEAVES[plan.leaf_codes[leaf]] for leaf in plan.product_leaf[assortment]]
+    discount, any_promo = _promotion_discounts(plan, store_index, assortment)
+    mean = _demand_mean(rng, plan, store, assortment, discount, is_open, first)
+    dispersion = np.array([p.dispersion for p in profiles])
+    return ExpectedDemand(rng, first, is_open, assortment, discount, any_promo, mean, dispersion)
+
+
 def store_facts(plan: DemoPlan, store_index: int) -> StoreFacts:
     """Draw one store's SKU x day sales, daily totals and stock snapshots (deterministic per store)."""
     store = plan.stores[store_index]
     if store.opening_date > plan.end_date:
         return _empty_facts(store_index)
-    rng = _rng(plan.seed, 2, plan.store_keys[store_index])
+    law = expected_demand(plan, store_index)
+    rng, first, is_open, assortment, discount, any_promo, mean, dispersion = law
     cal = plan.calendar
     n_days = len(cal.dates)
-    first, is_open = _open_days(plan, store)
-    assortment = _assortment(rng, plan, store)
     profiles = [LEAVES[plan.leaf_codes[leaf]] for leaf in plan.product_leaf[assortment]]
     portion = plan.product_portion[assortment]
-    discount, any_promo = _promotion_discounts(plan, store_index, assortment)
-    mean = _demand_mean(rng, plan, store, assortment, discount, is_open, first)
-    dispersion = np.array([p.dispersion for p in profiles])
     demand = rng.poisson(rng.gamma(dispersion[:, None], mean / dispersion[:, None]))
     supplier = np.array([plan.products[i].supplier_index for i in assortment])
     lead = np.array([plan.suppliers[s].lead_time_days for s in supplier], dtype=np.int64)

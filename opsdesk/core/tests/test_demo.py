@@ -26,6 +26,7 @@ from opsdesk.core.demo.generate import (
     FESTIVAL_THEMES,
     RECEIPT_DAYS,
     ean13,
+    expected_demand,
     iter_store_facts,
     plan_company,
     store_facts,
@@ -129,6 +130,28 @@ def test_store_facts_are_deterministic_per_seed():
     assert np.array_equal(a.day_index, b.day_index)
     assert np.array_equal(a.on_hand, b.on_hand)
     assert not np.array_equal(a.revenue_cents, c.revenue_cents)
+
+
+def test_store_facts_sell_what_the_expected_demand_law_draws():
+    # given: a store's demand law
+    plan = plan_company(seed=SEED, end_date=END, scale=SCALE)
+    law = expected_demand(plan, 0)
+    counted = plan.product_portion[law.assortment] == 0
+    # when: the facts, and the draw store_facts makes from the law
+    facts = store_facts(plan, 0)
+    rng = law.rng  # positioned after the law, where store_facts draws from its own
+    shape = law.dispersion[:, None]
+    demand = rng.poisson(rng.gamma(shape, law.mean / shape))
+    # then: every product sold is in the assortment; nothing is expected on closed days; a counted item sells its
+    # drawn demand unless the stock ran out, never more
+    row = {int(product): i for i, product in enumerate(law.assortment)}
+    assert set(facts.product_index.tolist()) <= set(row)
+    assert not law.mean[:, ~law.is_open].any()
+    rows = np.array([row[int(p)] for p in facts.product_index])
+    mask = counted[rows] & (facts.quantity > 0)
+    drawn = demand[rows[mask], facts.day_index[mask]]
+    assert np.all(facts.quantity[mask] <= drawn)
+    assert np.mean(facts.quantity[mask] == drawn) > 0.9
 
 
 def test_receipts_are_the_recent_deliveries_and_each_skus_last_one():

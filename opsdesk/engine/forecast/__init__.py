@@ -21,8 +21,11 @@ direct multi-horizon). Statistical kernels are vectorised over series and loop o
 ``forecast(panel, h, future=..., quantiles=(0.1, 0.5, 0.9), models="auto")`` backtests every candidate on the last
 ``n_windows`` windows of ``h`` days (rolling origin; the statistical kernels produce all origins in one pass over
 time, choosing their grid parameters only from data before each origin; with ``outlier_fence`` one-off spikes
-above Tukey's far fence of a series' earlier positive values are capped first, off by default), adds an ensemble
-(mean of the three candidates with the best average relative error in the chunk), and picks per series the
+above Tukey's far fence of a series' earlier positive values are capped first, off by default; the per-series models
+do not learn from the country's unusual days, ``calendar.unusual_days``: public holidays and China's weekend working
+days), adds an ensemble (mean of the three candidates with the best average relative error in the chunk; on
+promoted days the global model's forecast alone when it is one of them, since the others know no promotion), and
+picks per series the
 candidate with the lowest validation MSE blended with the candidates' error over all series (``selection_weight``;
 two windows alone are a noisy sample).
 The global model is fitted once, on data before the first validation origin, and that validated model also makes the

@@ -73,6 +73,22 @@ def subdivisions(country: str | None) -> list[str]:
     return sorted(holidays.list_supported_countries().get(country.upper(), []))
 
 
+def unusual_days(dates: np.ndarray, country: str | None) -> np.ndarray:
+    """(T,) bool: the public holidays of ``country`` and its weekend working days (China's 调休: a Saturday or
+    Sunday worked in exchange for a holiday bridge) - days whose trade follows neither their weekday nor the
+    series' level, which the per-series models therefore do not learn from (see ``forecast``)."""
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    if not country or not len(dates):
+        return np.zeros(len(dates), dtype=bool)
+    import holidays
+
+    first, last = int(str(dates.min())[:4]), int(str(dates.max())[:4])
+    calendar = holidays.country_holidays(country, years=list(range(first, last + 1)))
+    marks = [np.datetime64(day, "D") for day in calendar]
+    marks += [np.datetime64(day, "D") for day in getattr(calendar, "weekend_workdays", ())]
+    return np.isin(dates, np.array(marks, dtype="datetime64[D]"))
+
+
 def region_holiday_flags(dates: np.ndarray, country: str | None, subdivision: str | None = None) -> np.ndarray:
     """(T,) float32 1.0 on the public holidays of ``country`` (and its ``subdivision``), else 0.0."""
     dates = np.asarray(dates, dtype="datetime64[D]")

@@ -68,7 +68,8 @@ class EngineForecastCache:
     runs on the demand history up to that day, as ``opsdesk forecast`` calls it
     (``forecasting.services._run_level`` on ``forecasting.selectors.extract``): the last ``PRODUCT_HISTORY_DAYS``
     days, each pair from its first sale on, days the store did not trade or the pair was out of stock unavailable
-    (``inputs.is_observed``), recorded promotions as history covariate (``inputs.promo``, else ``inputs.events``),
+    (``inputs.is_observed``), recorded and planned promotions as history covariate (``inputs.promo`` and
+    ``inputs.events``, as ``forecasting.selectors`` reads sales rows and ``mark_promotions``),
     the planned promotion calendar (``inputs.events``) and the usual closing weekdays as the known future, the
     world's ``country``, horizon ``PRODUCT_HORIZON``, quantiles ``PRODUCT_QUANTILES``. Its output becomes
     ``(mean, sigma)`` through ``plan_forecast``, as the plan reads a stored run. Between refreshes the latest forecast
@@ -132,8 +133,9 @@ class EngineForecastCache:
         t = y.shape[1]
         observed = (np.ones((n, t), dtype=bool) if inputs.is_observed is None
                     else inputs.is_observed[:, first_column:day + 1])
-        promo_source = inputs.promo if inputs.promo is not None else inputs.events
-        promo = None if promo_source is None else promo_source[:, first_column:day + 1].astype(np.float32)
+        sources = [flags[:, first_column:day + 1].astype(np.float32)
+                   for flags in (inputs.promo, inputs.events) if flags is not None]
+        promo = np.maximum.reduce(sources) if sources else None
         sold = y > 0
         first = np.where(sold.any(axis=1), sold.argmax(axis=1), t - 1)
         keep = np.arange(t)[None, :] >= first[:, None]

@@ -52,8 +52,9 @@ class SimulationInputs:
         is_store_open: ``(n, T)`` bool, the pair's store traded that day (None: every day).
         is_observed: ``(n, T)`` bool, the day's demand was observable: the store traded and the pair was not out
             of stock (None: every day). Unobservable days are missing for the forecast engine, not zero demand.
-        promo: ``(n, T)`` float32 promotion flags recorded with the sales (None: ``events``).
+        promo: ``(n, T)`` float32 promotion flags recorded with the sales (the engine reads them with ``events``).
         country: ISO country code of the world's holidays for the forecast engine, or None.
+        pairs: ``(n, 2)`` int store and product ids of each row (a company's world), or None.
     """
 
     demand: np.ndarray
@@ -75,6 +76,7 @@ class SimulationInputs:
     is_observed: np.ndarray | None = None
     promo: np.ndarray | None = None
     country: str | None = None
+    pairs: np.ndarray | None = None
 
 
 class Policy(Protocol):

@@ -96,7 +96,8 @@ def test_engine_cache_refreshes_on_review_days_only_and_shifts_between():
 def test_engine_inputs_mirror_the_product_extract():
     # given: 3 pairs over 70 days from Monday 2024-01-01, forecast on day 62; pair 0 sells from day 10, the store
     # never trades on Saturdays (no demand then), pair 1 was out of stock on days 40-44, pair 2 has a promotion
-    # recorded on day 30 and one planned on days 64-65
+    # recorded on day 30, one planned on days 50-51 (in the plan only, as when the item did not sell) and one
+    # planned on days 64-65
     days = 70
     dates = np.datetime64("2024-01-01") + np.arange(days).astype("timedelta64[D]")
     demand = np.full((3, days), 2.0)
@@ -110,6 +111,7 @@ def test_engine_inputs_mirror_the_product_extract():
     promo[2, 30] = True
     events = np.zeros((3, days), dtype=bool)
     events[2, 64:66] = True
+    events[2, 50:52] = True
     world = make_world(demand, start=62, dates=dates, is_store_open=is_store_open, is_observed=is_observed,
                        promo=promo, events=events, country="GB")
     # when
@@ -119,7 +121,7 @@ def test_engine_inputs_mirror_the_product_extract():
     assert panel.lengths.tolist() == [53, 63, 63]
     assert np.flatnonzero(~panel.available[panel.indptr[1]:panel.indptr[2]]).tolist() == sorted(
         {*range(5, 63, 7), *range(40, 45)})
-    assert np.flatnonzero(panel.promo[panel.indptr[2]:]).tolist() == [30]
+    assert np.flatnonzero(panel.promo[panel.indptr[2]:]).tolist() == [30, 50, 51]
     # the future: Saturdays (days 68 and 75 = columns 5 and 12) planned closed, the planned promotion on 64-65
     assert np.flatnonzero(future.open[0] == 0).tolist() == [5, 12]
     assert np.flatnonzero(future.promo[2]).tolist() == [1, 2]

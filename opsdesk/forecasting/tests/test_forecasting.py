@@ -365,6 +365,24 @@ def test_a_promotion_on_a_parent_category_covers_the_products_below_it():
     assert unit_future.promo.tolist() == [[0, 1, 1, 0, 0], [0, 0, 0, 0, 0]]
 
 
+def test_the_history_flags_a_promotions_days_without_a_sale_too():
+    # given: a promotion on the whole assortment over END-5 .. END-3; P000 sold nothing on END-4 (no sales row)
+    from opsdesk.sales.models import Promotion
+
+    company, stores = make_history(n_stores=1, n_skus=2, days=14)
+    SkuDaySales.objects.filter(store=stores[0]).update(is_promo=False)
+    product = Product.objects.filter(company=company).order_by("sku").first()
+    SkuDaySales.objects.filter(store=stores[0], product=product, date=END - timedelta(days=4)).delete()
+    Promotion.objects.create(company=company, code="PR2", name="周末特惠", start_date=END - timedelta(days=5),
+                             end_date=END - timedelta(days=3))
+    # when
+    data = selectors.extract(company, history_days=14, horizon=3)
+    # then: the pair's last seven days (END-6 .. END) carry the three promoted days, the one without a sale too
+    row = int(np.flatnonzero((data.pairs[:, 0] == stores[0].pk) & (data.pairs[:, 1] == product.pk))[0])
+    promo = data.units.promo[data.units.indptr[row]:data.units.indptr[row + 1]]
+    assert promo[-7:].tolist() == [0, 1, 1, 1, 0, 0, 0]
+
+
 def test_the_store_page_pages_and_searches_its_sku_forecasts(client, monkeypatch):
     from opsdesk.forecasting import views
 
