@@ -176,6 +176,7 @@ def demo_expected(inputs: SimulationInputs) -> tuple[np.ndarray, np.ndarray] | N
     store_index = {store.code: i for i, store in enumerate(plan.stores)}
     product_index = {product.sku: i for i, product in enumerate(plan.products)}
     columns = np.searchsorted(np.asarray(plan.calendar.dates, dtype="datetime64[D]"), inputs.dates)
+    weight = np.where(plan.product_portion > 0, plan.product_portion, 1.0)  # kg per unit for loose produce
     mean, variance = np.zeros(inputs.demand.shape), np.zeros(inputs.demand.shape)
     for store_pk in np.unique(inputs.pairs[:, 0]):
         index = store_index.get(code[int(store_pk)])
@@ -183,7 +184,6 @@ def demo_expected(inputs: SimulationInputs) -> tuple[np.ndarray, np.ndarray] | N
             return None
         law = expected_demand(plan, index)
         row_of = {int(product): row for row, product in enumerate(law.assortment)}
-        weight = np.where(plan.product_portion > 0, plan.product_portion, 1.0)
         for pair in np.flatnonzero(inputs.pairs[:, 0] == store_pk):
             product = product_index.get(sku[int(inputs.pairs[pair, 1])])
             if product not in row_of:

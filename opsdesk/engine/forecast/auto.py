@@ -562,8 +562,7 @@ def _add_ensemble(validation: dict, final: dict, actual: np.ndarray, criterion: 
     if len(names) < 2:
         return
     error = validation_errors(list(validation.values()), actual, criterion)
-    order = np.argsort(_relative_score(error))[:size]
-    top = [names[j] for j in order]
+    top = [names[j] for j in np.argsort(_relative_score(error))[:size]]
     validation[ENSEMBLE] = np.mean([validation[m] for m in top], axis=0)
     final[ENSEMBLE] = np.mean([final[m] for m in top], axis=0)
     knowing = [m for m in top if m in (informed or ())]

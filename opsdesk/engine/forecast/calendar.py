@@ -31,8 +31,8 @@ def _distance_to(dates: np.ndarray, marks: np.ndarray, *, forward: bool, cap: in
     return out
 
 
-def holiday_dates(country: str | None, years: range, events=None,
-                  subdivision: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+def holiday_dates(country: str | None, years: range, events=None, subdivision: str | None = None,
+                  weekend_workdays: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Public holidays of ``country`` (ISO code, e.g. "CN", "DE") plus company ``events``.
 
     Args:
@@ -41,6 +41,8 @@ def holiday_dates(country: str | None, years: range, events=None,
         events: optional sequence of datetime64/ISO dates (company events, local festivals).
         subdivision: region code of the ``holidays`` package (German state "BY", UK nation "SCT", ...): its
             regional holidays are added to the national ones; unknown codes raise ``ValueError``.
+        weekend_workdays: add the Saturdays and Sundays worked in exchange for a holiday bridge (China's 调休; the
+            package's ``weekend_workdays``, empty for most countries).
 
     Returns:
         (holidays, spring_festival): datetime64[D] arrays; the second holds the first day of each Chinese New
@@ -53,6 +55,8 @@ def holiday_dates(country: str | None, years: range, events=None,
 
         calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=list(years))
         marks = [np.datetime64(day, "D") for day in calendar]
+        if weekend_workdays:
+            marks += [np.datetime64(day, "D") for day in getattr(calendar, "weekend_workdays", ())]
         if country.upper() == "CN":
             firsts: dict[int, np.datetime64] = {}
             for day, name in sorted(calendar.items()):
@@ -77,26 +81,20 @@ def unusual_days(dates: np.ndarray, country: str | None) -> np.ndarray:
     """(T,) bool: the public holidays of ``country`` and its weekend working days (China's 调休: a Saturday or
     Sunday worked in exchange for a holiday bridge) - days whose trade follows neither their weekday nor the
     series' level, which the per-series models therefore do not learn from (see ``forecast``)."""
-    dates = np.asarray(dates, dtype="datetime64[D]")
-    if not country or not len(dates):
-        return np.zeros(len(dates), dtype=bool)
-    import holidays
-
-    first, last = int(str(dates.min())[:4]), int(str(dates.max())[:4])
-    calendar = holidays.country_holidays(country, years=list(range(first, last + 1)))
-    marks = [np.datetime64(day, "D") for day in calendar]
-    marks += [np.datetime64(day, "D") for day in getattr(calendar, "weekend_workdays", ())]
-    return np.isin(dates, np.array(marks, dtype="datetime64[D]"))
+    return region_holiday_flags(dates, country, weekend_workdays=True) > 0
 
 
-def region_holiday_flags(dates: np.ndarray, country: str | None, subdivision: str | None = None) -> np.ndarray:
-    """(T,) float32 1.0 on the public holidays of ``country`` (and its ``subdivision``), else 0.0."""
+def region_holiday_flags(dates: np.ndarray, country: str | None, subdivision: str | None = None,
+                         weekend_workdays: bool = False) -> np.ndarray:
+    """(T,) float32 1.0 on the public holidays of ``country`` (and its ``subdivision``; with ``weekend_workdays``
+    its weekend working days too, see ``holiday_dates``), else 0.0."""
     dates = np.asarray(dates, dtype="datetime64[D]")
     if not country or not len(dates):
         return np.zeros(len(dates), dtype=np.float32)
     first = int(str(dates.min())[:4])
     last = int(str(dates.max())[:4])
-    marks, _ = holiday_dates(country, range(first, last + 1), subdivision=subdivision)
+    marks, _ = holiday_dates(country, range(first, last + 1), subdivision=subdivision,
+                             weekend_workdays=weekend_workdays)
     return np.isin(dates, marks).astype(np.float32)
 
 

@@ -55,14 +55,14 @@ def test_the_ensemble_takes_the_global_model_alone_on_promoted_days_when_it_is_a
     # given: three per-series candidates and a global one, the global one best on validation; day 1 promoted
     actual = np.array([[[10.0, 20.0, 10.0]]])
     validation = {"a": np.array([[[8.0, 8.0, 8.0]]]), "b": np.array([[[12.0, 12.0, 12.0]]]),
-                  "c": np.array([[[30.0, 30.0, 30.0]]]), "gbm": np.array([[[10.0, 19.0, 10.0]]])}
+                  "c": np.array([[[30.0, 30.0, 30.0]]]), "gbm": np.array([[[11.0, 19.0, 10.0]]])}
     final = {"a": np.array([[8.0, 8.0]]), "b": np.array([[12.0, 12.0]]), "c": np.array([[30.0, 30.0]]),
              "gbm": np.array([[11.0, 21.0]])}
     promoted = (np.array([[[False, True, False]]]), np.array([[False, True]]))
     # when
     _add_ensemble(validation, final, actual, informed=["gbm"], promoted=promoted)
     # then: the mean of gbm, b and a, except on the promoted days, where it is gbm's
-    assert validation[ENSEMBLE].tolist() == [[[10.0, 19.0, 10.0]]]
+    assert validation[ENSEMBLE] == pytest.approx(np.array([[[(11 + 12 + 8) / 3, 19.0, (10 + 12 + 8) / 3]]]))
     assert final[ENSEMBLE].tolist() == [[(8 + 12 + 11) / 3, 21.0]]
 
 
