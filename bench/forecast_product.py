@@ -10,6 +10,7 @@ Reproduce from the repository root (the machine is shared: run it niced):
     nice -n 10 .venv/bin/python bench/forecast_product.py --only online_retail --top 300
     nice -n 10 .venv/bin/python bench/forecast_product.py                  # full: all 1,115 stores, every SKU
     ... --keep DIR                                                           # keep the var dirs (DIR/<data set>)
+    ... --only online_retail --forward 39          # then the forecast past the last shared date, reported unscored
 Compare with the engine path on the same subset:
     nice -n 10 .venv/bin/python bench/forecast.py --rolling --stores 50 --top 300 --no-baselines
 
@@ -36,6 +37,9 @@ Per data set, as a company would do it:
   the SKU forecasts (``totWAPE``), and the store sales row against
   the revenue of the same lines (``storeWAPE``; also against the revenue net of returns, ``store_wape_net``);
   ``closed_share`` is the share of the forecast put on days the shop did not trade (Saturdays, holidays).
+- ``--forward DAYS`` (Online Retail): after the re-run, the lines after the last origin are imported and the product
+  forecasts DAYS days past the last shared date, as the held-out test does (``_retail_forward``: weekly totals next
+  to a year earlier, items grouped by how they moved a year earlier; no actuals, so nothing is scored).
 - Per origin: seconds of the imports and of ``opsdesk forecast`` (the run's own ``seconds``), series of the run.
   After the last origin ``opsdesk forecast`` runs again: the rows of the new run and the facts are counted, to show
   a re-run adds a run and duplicates nothing.
@@ -326,7 +330,8 @@ def _retail_revenue(data_dir: Path, skus: set | None) -> dict:
             "net": table["net"][order]}
 
 
-def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: int = 4, h: int = 28) -> dict:
+def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: int = 4, h: int = 28,
+                   forward: int | None = None) -> dict:
     rows, trading = load_retail_rows(data_dir)
     last = rows["day"].max()
     ends = [np.datetime64(RETAIL_SEASON_ORIGIN, "D") + np.timedelta64(h, "D")]
@@ -407,7 +412,107 @@ def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: in
             f"in the last year {o['coverage_80_open_active']:.3f}) "
             f"SKU total {o['total_wape']:.4f} store {o['store_wape']:.4f} closed share {o['closed_share']}")
         out.append(item)
-    return {"origins": out, "rerun": _rerun(product, "GS", h, files), "top_skus": top}
+    report = {"origins": out, "rerun": _rerun(product, "GS", h, files), "top_skus": top}
+    if forward:
+        report["forward"] = _retail_forward(product, data_dir, rows, cutoffs[-1], skus, files, forward)
+    return report
+
+
+#: Groups of ``_retail_forward``'s table: an item's units in the horizon's days a year earlier over its units in the
+#: 28 days before the origin a year earlier (items with at least ``RAMP_MIN_UNITS`` units in the two together).
+RAMP_GROUPS = ((0.0, 0.5), (0.5, 0.8), (0.8, 1.25), (1.25, 2.0), (2.0, 4.0), (4.0, np.inf))
+RAMP_MIN_UNITS = 50
+
+
+def _retail_forward(product: Product, data_dir: Path, rows: dict, imported_to, skus: set | None, files: Path,
+                    days: int) -> dict:
+    """The forecast made at the last shared date, as the held-out test makes it: the lines after the last scored
+    origin imported, ``opsdesk forecast --horizon DAYS``, export. Nothing is scored (no actuals exist): per week the
+    forecast units (SKU rows) and store revenue (store row) next to the same days a year earlier (364 days back)
+    times the last 28 days' ratio to a year earlier; and the items grouped by how they moved last year from the 28
+    days before the origin to the horizon's days (``RAMP_GROUPS``), each group's forecast next to its last 28 days
+    and last year's move."""
+    last = rows["day"].max()
+    folder = files / "forward"
+    folder.mkdir(exist_ok=True)
+    _, path = _retail_lines(data_dir, [imported_to, last], skus, folder)
+    log(f"Online Retail forward from {last} ({days} days, product path)")
+    lines = product.load("sales_lines", path, "--company", "GS", "--set", "store=WEB", "--return-prefix", "C",
+                         "--create-missing")
+    run = product.forecast("GS", days)
+    exported = product.export("GS", files / f"forecast-forward-{last}.csv")
+    first_day = last + np.timedelta64(1, "D")
+    dates = first_day + np.arange(days).astype("timedelta64[D]")
+    codes = np.asarray(sorted({r[1] for r in exported if r[1]}))
+    mean, _, _, _ = _matrix(exported, codes, lambda r: r[1] if r[1] else None, first_day, days)
+    store, _, _, _ = _matrix(exported, np.asarray(["WEB"]), lambda r: r[0] if not r[1] else None, first_day, days)
+    revenue = _retail_revenue(data_dir, skus)
+    day, units, sku = rows["day"], rows["units"], rows["sku"]
+    year = np.timedelta64(364, "D")
+
+    def total(values, when, lo, hi):  # sum over lo <= when <= hi
+        return float(values[(when >= lo) & (when <= hi)].sum())
+
+    recent_lo = last - np.timedelta64(27, "D")
+    growth = {"units": total(units, day, recent_lo, last) / total(units, day, recent_lo - year, last - year),
+              "revenue": total(revenue["gross"], revenue["day"], recent_lo, last)
+              / total(revenue["gross"], revenue["day"], recent_lo - year, last - year)}
+    weeks = []
+    for lo in range(0, days, 7):
+        span = dates[lo:lo + 7]
+        weeks.append({"start": str(span[0]), "days": len(span), "units": float(mean[:, lo:lo + 7].sum()),
+                      "units_year_ago": total(units, day, span[0] - year, span[-1] - year),
+                      "revenue": float(store[0, lo:lo + 7].sum()),
+                      "revenue_year_ago": total(revenue["gross"], revenue["day"], span[0] - year, span[-1] - year)})
+    names, inverse = np.unique(sku, return_inverse=True)
+
+    def by_item(lo, hi):
+        keep = (day >= lo) & (day <= hi)
+        return np.bincount(inverse[keep], weights=units[keep], minlength=len(names))
+
+    base = by_item(recent_lo - year, last - year)
+    ahead = by_item(first_day - year, dates[-1] - year)
+    recent = by_item(recent_lo, last)
+    at = np.searchsorted(codes, names)
+    forecast = np.where((at < len(codes)) & (codes[np.minimum(at, len(codes) - 1)] == names),
+                        mean.sum(1)[np.minimum(at, len(codes) - 1)], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        move = ahead / base
+    groups = []
+    for lo, hi in RAMP_GROUPS:
+        member = (base + ahead >= RAMP_MIN_UNITS) & (move >= lo) & (move < hi)
+        groups.append({"last_year_move": [lo, None if np.isinf(hi) else hi], "items": int(member.sum()),
+                       "last_28_days": float(recent[member].sum()), "forecast": float(forecast[member].sum()),
+                       "last_year_base": float(base[member].sum()), "last_year_ahead": float(ahead[member].sum())})
+    out = {"origin": str(last), "run_origin": run["origin"], "days": days, "series": run["series"],
+           "forecast_seconds": run["seconds"], "import_seconds": round(lines["seconds"], 1),
+           "growth_last_28_days": growth, "weeks": weeks, "ramp_groups": groups}
+    _forward_table(out)
+    return out
+
+
+def _forward_table(out: dict) -> None:
+    """Readable tables of ``_retail_forward``."""
+    growth = out["growth_last_28_days"]
+    lines = [f"Online Retail, forecast made at {out['origin']} for {out['days']} days (no actuals: the held-out "
+             f"weeks); last 28 days against a year earlier: units x{growth['units']:.3f}, revenue "
+             f"x{growth['revenue']:.3f}",
+             f"{'week from':<12}{'days':>5}{'units':>10}{'year ago x growth':>19}{'revenue':>11}"
+             f"{'year ago x growth':>19}"]
+    for week in out["weeks"]:
+        lines.append(f"{week['start']:<12}{week['days']:>5}{week['units']:>10.0f}"
+                     f"{week['units_year_ago'] * growth['units']:>19.0f}{week['revenue']:>11.0f}"
+                     f"{week['revenue_year_ago'] * growth['revenue']:>19.0f}")
+    lines.append(f"{'last year move':<16}{'items':>6}{'last 28 days':>13}{'per day x days':>15}{'forecast':>10}"
+                 f"{'x last year move':>17}")
+    for group in out["ramp_groups"]:
+        lo, hi = group["last_year_move"]
+        move = group["last_year_ahead"] / group["last_year_base"] if group["last_year_base"] else float("nan")
+        level = group["last_28_days"] / 28 * out["days"]
+        lines.append(f"{lo:>5.2f} - {'' if hi is None else f'{hi:.2f}':<8}{group['items']:>6}"
+                     f"{group['last_28_days']:>13.0f}{level:>15.0f}{group['forecast']:>10.0f}"
+                     f"{group['last_28_days'] * move:>17.0f}")
+    log("\n".join(lines))
 
 
 # ---------------------------------------------------------------- report
@@ -451,6 +556,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, help="Online Retail: only the lines of the N SKUs selling most units up "
                         "to the first origin (2010-10-31)")
     parser.add_argument("--keep", type=Path, help="keep the var dirs (databases, imported files, exports) here")
+    parser.add_argument("--forward", type=int, metavar="DAYS", help="Online Retail: after the scored origins, import "
+                        "the rest of the lines and forecast DAYS days past the last shared date (the held-out weeks: "
+                        "39 reach 2011-12-09); reported, not scored")
     args = parser.parse_args()
     parts = args.only or ["rossmann", "online_retail"]
     root = Path(tempfile.mkdtemp(prefix="opsdesk-bench-product-")) if args.keep is None else args.keep
@@ -465,7 +573,7 @@ def main() -> None:
             if part == "rossmann":
                 report[part] = product_rossmann(args.data_dir, args.stores, var_dir)
             else:
-                report[part] = product_retail(args.data_dir, args.top, var_dir)
+                report[part] = product_retail(args.data_dir, args.top, var_dir, forward=args.forward)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
