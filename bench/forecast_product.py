@@ -447,7 +447,8 @@ def _retail_forward(product: Product, data_dir: Path, rows: dict, imported_to, s
     mean, _, _, _ = _matrix(exported, codes, lambda r: r[1] if r[1] else None, first_day, days)
     store, _, _, _ = _matrix(exported, np.asarray(["WEB"]), lambda r: r[0] if not r[1] else None, first_day, days)
     revenue = _retail_revenue(data_dir, skus)
-    day, units, sku = rows["day"], rows["units"], rows["sku"]
+    kept = np.ones(len(rows["sku"]), dtype=bool) if skus is None else np.isin(rows["sku"], sorted(skus))
+    day, units, sku = rows["day"][kept], rows["units"][kept], rows["sku"][kept]
     year = np.timedelta64(364, "D")
 
     def total(values, when, lo, hi):  # sum over lo <= when <= hi
