@@ -330,6 +330,14 @@ def _retail_revenue(data_dir: Path, skus: set | None) -> dict:
             "net": table["net"][order]}
 
 
+def _retail_step(product: Product, lines_file: Path, h: int, export_file: Path) -> tuple[dict, dict, list]:
+    """What the shop does at an origin: import the new order lines, `opsdesk forecast --horizon h`, export."""
+    lines = product.load("sales_lines", lines_file, "--company", "GS", "--set", "store=WEB", "--return-prefix", "C",
+                         "--create-missing")
+    run = product.forecast("GS", h)
+    return lines, run, product.export("GS", export_file)
+
+
 def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: int = 4, h: int = 28,
                    forward: int | None = None) -> dict:
     rows, trading = load_retail_rows(data_dir)
@@ -353,10 +361,7 @@ def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: in
     out = []
     for end, cutoff, path in zip(ends, cutoffs, line_files, strict=True):
         log(f"Online Retail origin {cutoff} (product path)")
-        lines = product.load("sales_lines", path, "--company", "GS", "--set", "store=WEB", "--return-prefix", "C",
-                             "--create-missing")
-        run = product.forecast("GS", h)
-        exported = product.export("GS", files / f"forecast-{cutoff}.csv")
+        lines, run, exported = _retail_step(product, path, h, files / f"forecast-{cutoff}.csv")
         first_day = cutoff + np.timedelta64(1, "D")
         future_dates = first_day + np.arange(h).astype("timedelta64[D]")
         day = rows["day"]
@@ -437,10 +442,7 @@ def _retail_forward(product: Product, data_dir: Path, rows: dict, imported_to, s
     folder.mkdir(exist_ok=True)
     _, path = _retail_lines(data_dir, [imported_to, last], skus, folder)
     log(f"Online Retail forward from {last} ({days} days, product path)")
-    lines = product.load("sales_lines", path, "--company", "GS", "--set", "store=WEB", "--return-prefix", "C",
-                         "--create-missing")
-    run = product.forecast("GS", days)
-    exported = product.export("GS", files / f"forecast-forward-{last}.csv")
+    lines, run, exported = _retail_step(product, path, days, files / f"forecast-forward-{last}.csv")
     first_day = last + np.timedelta64(1, "D")
     dates = first_day + np.arange(days).astype("timedelta64[D]")
     codes = np.asarray(sorted({r[1] for r in exported if r[1]}))
