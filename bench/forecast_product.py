@@ -424,7 +424,8 @@ def product_retail(data_dir: Path, top: int | None, var_dir: Path, n_origins: in
 
 
 #: Groups of ``_retail_forward``'s table: an item's units in the horizon's days a year earlier over its units in the
-#: 28 days before the origin a year earlier (items with at least ``RAMP_MIN_UNITS`` units in the two together).
+#: 28 days before the origin a year earlier (items with at least ``RAMP_MIN_UNITS`` units in the two together; an
+#: item that sold nothing in those 28 days but sold after them falls in the last group).
 RAMP_GROUPS = ((0.0, 0.5), (0.5, 0.8), (0.8, 1.25), (1.25, 2.0), (2.0, 4.0), (4.0, np.inf))
 RAMP_MIN_UNITS = 50
 
@@ -483,7 +484,7 @@ def _retail_forward(product: Product, data_dir: Path, rows: dict, imported_to, s
         move = ahead / base
     groups = []
     for lo, hi in RAMP_GROUPS:
-        member = (base + ahead >= RAMP_MIN_UNITS) & (move >= lo) & (move < hi)
+        member = (base + ahead >= RAMP_MIN_UNITS) & (move >= lo) & ((move < hi) | np.isinf(hi))  # x/0 in the last
         groups.append({"last_year_move": [lo, None if np.isinf(hi) else hi], "items": int(member.sum()),
                        "last_28_days": float(recent[member].sum()), "forecast": float(forecast[member].sum()),
                        "last_year_base": float(base[member].sum()), "last_year_ahead": float(ahead[member].sum())})
